@@ -1,0 +1,593 @@
+package catalog
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Problem is one thing wrong with a catalog file, at a 1-based line and column.
+type Problem struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Msg)
+}
+
+// Error is every problem found in one catalog file, in file order.
+type Error struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+var (
+	slugPattern        = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	placeholderPattern = regexp.MustCompile(`\{([^{}]*)\}`)
+	placeholderName    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+)
+
+// LoadFile reads and parses one catalog file.
+func LoadFile(path string) (*Catalog, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Sources {
+		c.Sources[i].Origin = path
+	}
+	return c, nil
+}
+
+// Parse decodes and validates one catalog. name is used in problem reports. On failure
+// the error is an *Error listing every problem found, not just the first.
+func Parse(name string, data []byte) (*Catalog, error) {
+	p := &parser{file: name, data: data}
+	c := p.parse()
+	if len(p.problems) > 0 {
+		sort.SliceStable(p.problems, func(i, j int) bool {
+			a, b := p.problems[i], p.problems[j]
+			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+		})
+		return nil, &Error{File: name, Problems: p.problems}
+	}
+	return c, nil
+}
+
+type parser struct {
+	file     string
+	data     []byte
+	pos      map[string]position
+	problems []Problem
+}
+
+type position struct{ line, col int }
+
+// problemAt records a problem at the key path, or at its nearest ancestor whose
+// position is known (a missing key is reported at its table's header).
+func (p *parser) problemAt(path, format string, args ...any) {
+	at := position{1, 1}
+	for key := path; key != ""; key = parentPath(key) {
+		if pos, ok := p.pos[key]; ok {
+			at = pos
+			break
+		}
+	}
+	p.problems = append(p.problems, Problem{File: p.file, Line: at.line, Col: at.col, Msg: fmt.Sprintf(format, args...)})
+}
+
+// lineCol turns a byte offset into a 1-based line and column. The TOML decoder counts a
+// newline that ends a bad line as the start of the next one; counting here keeps the
+// report on the line the user has to fix.
+func lineCol(data []byte, offset int) (line, col int) {
+	offset = min(max(offset, 0), len(data))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
+}
+
+func (p *parser) parse() *Catalog {
+	if !utf8.Valid(p.data) {
+		line, col := 1, 1
+		for i := 0; i < len(p.data); {
+			r, size := utf8.DecodeRune(p.data[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+			i += size
+		}
+		p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: "invalid UTF-8 (catalogs must be UTF-8 text)"})
+		return nil
+	}
+	var raw map[string]any
+	if _, err := toml.NewDecoder(bytes.NewReader(p.data)).Decode(&raw); err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			msg := perr.Message
+			if perr.Usage != "" {
+				msg += " (" + strings.TrimSpace(strings.SplitN(perr.Usage, "\n", 2)[0]) + ")"
+			}
+			line, col := lineCol(p.data, perr.Position.Start)
+			if perr.Position.Start <= 0 && perr.Position.Line > 0 {
+				line, col = perr.Position.Line, max(perr.Position.Col, 1)
+			}
+			p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: "TOML syntax: " + msg})
+		} else {
+			p.problems = append(p.problems, Problem{File: p.file, Line: 1, Col: 1, Msg: err.Error()})
+		}
+		return nil
+	}
+	p.pos = scanPositions(p.data)
+
+	c := &Catalog{Version: FormatVersion}
+	t := table{p: p, path: "", m: raw}
+	if v, ok := t.int("version"); ok {
+		switch {
+		case v > FormatVersion:
+			p.problemAt("version", "catalog format version %d is newer than this rotatetui understands (%d): upgrade rotatetui", v, FormatVersion)
+			return nil
+		case v < 1:
+			p.problemAt("version", "version must be %d", FormatVersion)
+		}
+		c.Version = int(v)
+	}
+	c.Title, _ = t.str("title")
+	c.RotateEvery = t.duration("rotate_every")
+	sources, ok := t.tables("sources")
+	if !ok || len(sources) == 0 {
+		if _, present := raw["sources"]; !present {
+			p.problemAt("", "no sources: add at least one [[sources]] table")
+		}
+	}
+	t.rejectUnknown("version", "title", "rotate_every", "sources")
+
+	seen := map[string]string{}
+	for i, st := range sources {
+		src := p.source(st)
+		if src.ID != "" {
+			if first, dup := seen[src.ID]; dup {
+				p.problemAt(st.path+".id", "duplicate source id %q (first used at %s)", src.ID, first)
+			} else {
+				seen[src.ID] = p.where(st.path + ".id")
+			}
+		}
+		_ = i
+		c.Sources = append(c.Sources, src)
+	}
+	return c
+}
+
+func (p *parser) where(path string) string {
+	if pos, ok := p.pos[path]; ok {
+		return fmt.Sprintf("line %d", pos.line)
+	}
+	return "an earlier source"
+}
+
+func (p *parser) source(t table) Source {
+	var s Source
+	s.ID, _ = t.str("id")
+	switch {
+	case s.ID == "":
+		if _, present := t.m["id"]; !present {
+			p.problemAt(t.path, "source has no id (a lower-case slug such as \"snowflake\")")
+		} else {
+			p.problemAt(t.path+".id", "empty source id")
+		}
+	case !slugPattern.MatchString(s.ID):
+		p.problemAt(t.path+".id", "source id %q is not a lower-case slug (letters, digits and single hyphens, e.g. \"close-crm\")", Printable(s.ID))
+	}
+	s.Disabled, _ = t.boolean("disabled")
+	s.Name, _ = t.str("name")
+	s.Aliases = t.strs("aliases")
+	s.Category, _ = t.str("category")
+	s.Docs, _ = t.str("docs")
+	s.Note, _ = t.str("note")
+	s.RotateEvery = t.duration("rotate_every")
+	t.rejectUnknown("id", "name", "aliases", "category", "docs", "note", "rotate_every", "disabled", "steps")
+	if s.Docs != "" {
+		p.checkURL(t.path+".docs", s.Docs, false)
+	}
+	steps, _ := t.tables("steps")
+	if s.Disabled {
+		// A disabled entry only names the source to hide; nothing else is needed.
+		return s.sanitized()
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		p.problemAt(t.path+".name", "source %q has no name", s.ID)
+	}
+	if len(steps) == 0 {
+		p.problemAt(t.path+".steps", "source %q has no steps: add [[sources.steps]] tables", s.ID)
+	}
+	stepIDs := map[string]bool{}
+	derived := map[string]int{}
+	for _, stt := range steps {
+		st := p.step(stt)
+		if st.ID != "" {
+			if stepIDs[st.ID] {
+				p.problemAt(stt.path+".id", "duplicate step id %q in source %q", st.ID, s.ID)
+			}
+			stepIDs[st.ID] = true
+			st.Key = st.ID
+		} else {
+			st.Key = derivedKey(st.Text)
+			// Two steps with the same words still need distinct keys.
+			derived[st.Key]++
+			if n := derived[st.Key]; n > 1 {
+				st.Key = fmt.Sprintf("%s-%d", st.Key, n)
+			}
+		}
+		s.Steps = append(s.Steps, st)
+	}
+	return s.sanitized()
+}
+
+func (p *parser) step(t table) Step {
+	var st Step
+	st.ID, _ = t.str("id")
+	if _, present := t.m["id"]; present && !slugPattern.MatchString(st.ID) {
+		p.problemAt(t.path+".id", "step id %q is not a lower-case slug", Printable(st.ID))
+	}
+	text, ok := t.str("text")
+	switch {
+	case !ok:
+		if _, present := t.m["text"]; !present {
+			p.problemAt(t.path, "step has no text")
+		}
+	case strings.TrimSpace(text) == "":
+		p.problemAt(t.path+".text", "empty step text")
+	}
+	st.Text = text
+	kind, _ := t.str("kind")
+	st.Kind = Kind(kind)
+	if kind != "" && !validKind(st.Kind) {
+		names := make([]string, len(Kinds))
+		for i, k := range Kinds {
+			names[i] = string(k)
+		}
+		p.problemAt(t.path+".kind", "unknown step kind %q (use one of %s)", Printable(kind), strings.Join(names, ", "))
+	}
+	st.Command, _ = t.str("command")
+	st.URL, _ = t.str("url")
+	st.Wait = t.duration("wait")
+	t.rejectUnknown("id", "text", "kind", "command", "url", "wait")
+	if st.URL != "" {
+		p.checkURL(t.path+".url", st.URL, true)
+	}
+	if st.Command != "" {
+		p.checkPlaceholders(t.path+".command", st.Command)
+	}
+	return st
+}
+
+func (p *parser) checkPlaceholders(path, s string) {
+	for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
+		if strings.TrimSpace(m[1]) == "" {
+			p.problemAt(path, "placeholder with no name: write {name}, e.g. {subdomain}")
+		} else if !placeholderName.MatchString(m[1]) {
+			p.problemAt(path, "bad placeholder name {%s}: use letters, digits, - and _", Printable(m[1]))
+		}
+	}
+}
+
+func (p *parser) checkURL(path, raw string, placeholders bool) {
+	probe := raw
+	if placeholders {
+		p.checkPlaceholders(path, raw)
+		probe = placeholderPattern.ReplaceAllString(raw, "x")
+	}
+	u, err := url.Parse(probe)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		p.problemAt(path, "%q is not an http(s) URL", Printable(raw))
+	}
+}
+
+// derivedKey gives a step without an explicit id a key that survives reordering and
+// changes elsewhere in the catalog, but not a change of its own words.
+func derivedKey(text string) string {
+	norm := strings.Join(strings.Fields(strings.ToLower(text)), " ")
+	sum := sha256.Sum256([]byte(norm))
+	return "t-" + hex.EncodeToString(sum[:5])
+}
+
+// sanitized neutralises control characters in every text field. Validation has already
+// run on the raw text, so problems are reported against what the file really holds.
+func (s Source) sanitized() Source {
+	s.Name = PrintableLine(s.Name)
+	for i, a := range s.Aliases {
+		s.Aliases[i] = PrintableLine(a)
+	}
+	s.Category = PrintableLine(s.Category)
+	s.Docs = PrintableLine(s.Docs)
+	s.Note = Printable(s.Note)
+	for i := range s.Steps {
+		st := &s.Steps[i]
+		st.Text = Printable(st.Text)
+		st.Command = Printable(st.Command)
+		st.URL = PrintableLine(st.URL)
+	}
+	return s
+}
+
+// table is one TOML table being read, with the path used to look up positions.
+type table struct {
+	p    *parser
+	path string
+	m    map[string]any
+}
+
+func (t table) key(k string) string {
+	if t.path == "" {
+		return k
+	}
+	return t.path + "." + k
+}
+
+func (t table) wrongType(k, want string, v any) {
+	t.p.problemAt(t.key(k), "%s must be %s, not %s", k, want, tomlTypeName(v))
+}
+
+func (t table) str(k string) (string, bool) {
+	v, ok := t.m[k]
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		t.wrongType(k, "a string", v)
+	}
+	return s, ok
+}
+
+func (t table) int(k string) (int64, bool) {
+	v, ok := t.m[k]
+	if !ok {
+		return 0, false
+	}
+	n, ok := v.(int64)
+	if !ok {
+		t.wrongType(k, "an integer", v)
+	}
+	return n, ok
+}
+
+func (t table) boolean(k string) (bool, bool) {
+	v, ok := t.m[k]
+	if !ok {
+		return false, false
+	}
+	b, ok := v.(bool)
+	if !ok {
+		t.wrongType(k, "true or false", v)
+	}
+	return b, ok
+}
+
+func (t table) strs(k string) []string {
+	v, ok := t.m[k]
+	if !ok {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		t.wrongType(k, "an array of strings", v)
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, item := range list {
+		s, ok := item.(string)
+		if !ok {
+			t.wrongType(k, "an array of strings", item)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (t table) duration(k string) Duration {
+	s, ok := t.str(k)
+	if !ok {
+		return 0
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		t.p.problemAt(t.key(k), "%s: %v", k, err)
+	}
+	return d
+}
+
+func (t table) tables(k string) ([]table, bool) {
+	v, ok := t.m[k]
+	if !ok {
+		return nil, false
+	}
+	var maps []map[string]any
+	switch list := v.(type) {
+	case []map[string]any:
+		maps = list
+	case []any:
+		for _, item := range list {
+			m, ok := item.(map[string]any)
+			if !ok {
+				t.wrongType(k, "an array of tables ([["+t.key(k)+"]])", item)
+				return nil, false
+			}
+			maps = append(maps, m)
+		}
+	default:
+		t.wrongType(k, "an array of tables ([["+t.key(k)+"]])", v)
+		return nil, false
+	}
+	out := make([]table, len(maps))
+	for i, m := range maps {
+		out[i] = table{p: t.p, path: fmt.Sprintf("%s[%d]", t.key(k), i), m: m}
+	}
+	return out, true
+}
+
+// rejectUnknown reports keys the format does not define: a typo such as "txt" would
+// otherwise silently drop a step's words.
+func (t table) rejectUnknown(known ...string) {
+	var unknown []string
+	for k := range t.m {
+		if !contains(known, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		where := "at the top level"
+		if t.path != "" {
+			where = "in " + tableKind(t.path)
+		}
+		t.p.problemAt(t.key(k), "unknown key %q %s (known keys: %s)", Printable(k), where, strings.Join(without(known, "steps", "sources"), ", "))
+	}
+}
+
+func tableKind(path string) string {
+	if strings.Contains(path, ".steps[") {
+		return "[[sources.steps]]"
+	}
+	return "[[sources]]"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func without(list []string, drop ...string) []string {
+	var out []string
+	for _, x := range list {
+		if !contains(drop, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func tomlTypeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	case []map[string]any:
+		return "an array of tables"
+	default:
+		return "a date or time"
+	}
+}
+
+// scanPositions maps key paths ("sources[2].steps[0].text") to where they are written.
+// The TOML decoder keeps positions to itself, so this reads the file's shape directly:
+// table headers and "key =" lines, skipping multi-line strings. Keys it cannot place
+// (inline tables, say) fall back to their table's header in problemAt.
+func scanPositions(data []byte) map[string]position {
+	pos := map[string]position{}
+	current := ""
+	sourceIdx, stepIdx := -1, -1
+	inMultiline := ""
+	for n, line := range strings.Split(string(data), "\n") {
+		lineNo := n + 1
+		if inMultiline != "" {
+			if strings.Count(line, inMultiline)%2 == 1 {
+				inMultiline = ""
+			}
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		indent := len(line) - len(strings.TrimLeft(line, " \t"))
+		switch {
+		case trimmed == "" || trimmed[0] == '#':
+			continue
+		case strings.HasPrefix(trimmed, "[["):
+			header := strings.TrimSpace(strings.Trim(strings.SplitN(trimmed, "]]", 2)[0], "[ "))
+			switch header {
+			case "sources":
+				sourceIdx, stepIdx = sourceIdx+1, -1
+				current = fmt.Sprintf("sources[%d]", sourceIdx)
+			case "sources.steps":
+				stepIdx++
+				current = fmt.Sprintf("sources[%d].steps[%d]", max(sourceIdx, 0), stepIdx)
+			default:
+				current = header
+			}
+			pos[current] = position{lineNo, indent + 1}
+			continue
+		case trimmed[0] == '[':
+			current = strings.TrimSpace(strings.Trim(strings.SplitN(trimmed, "]", 2)[0], "[ "))
+			pos[current] = position{lineNo, indent + 1}
+			continue
+		}
+		if m := keyLine.FindStringSubmatchIndex(line); m != nil {
+			key := strings.Trim(line[m[2]:m[3]], `"'`)
+			path := key
+			if current != "" {
+				path = current + "." + key
+			}
+			pos[path] = position{lineNo, m[2] + 1}
+			value := line[m[1]:]
+			for _, q := range []string{`"""`, `'''`} {
+				if strings.Count(value, q)%2 == 1 {
+					inMultiline = q
+				}
+			}
+		}
+	}
+	return pos
+}
+
+var keyLine = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=`)
