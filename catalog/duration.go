@@ -13,6 +13,10 @@ import (
 // because their length varies.
 type Duration time.Duration
 
+// maxDuration bounds what a catalog may ask for, far beyond any sensible interval but
+// well inside time.Duration, so adding units can never overflow.
+const maxDuration = 100 * 365 * 24 * time.Hour
+
 var durationUnits = []struct {
 	suffix byte
 	size   time.Duration
@@ -60,6 +64,9 @@ func ParseDuration(s string) (Duration, error) {
 		}
 		lastUnit = unit
 		total += time.Duration(n) * durationUnits[unit].size
+		if total > maxDuration {
+			return 0, fmt.Errorf("duration %q is too large (at most %d days)", s, maxDuration/(24*time.Hour))
+		}
 		rest = rest[i+1:]
 	}
 	if total <= 0 {

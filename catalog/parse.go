@@ -46,6 +46,7 @@ var (
 	slugPattern        = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	placeholderPattern = regexp.MustCompile(`\{([^{}]*)\}`)
 	placeholderName    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	derivedKeyPattern  = regexp.MustCompile(`^t-[0-9a-f]+(-[0-9]+)?$`)
 )
 
 // LoadFile reads and parses one catalog file.
@@ -170,13 +171,14 @@ func (p *parser) parse() *Catalog {
 		}
 		c.Version = int(v)
 	}
-	c.Title, _ = t.str("title")
+	title, _ := t.str("title")
+	c.Title = PrintableLine(title)
 	c.RotateEvery = t.duration("rotate_every")
 	sources, ok := t.tables("sources")
-	if !ok || len(sources) == 0 {
-		if _, present := raw["sources"]; !present {
-			p.problemAt("", "no sources: add at least one [[sources]] table")
-		}
+	_, present := raw["sources"]
+	if !present || ok && len(sources) == 0 {
+		// A wrongly typed "sources" was reported by tables already.
+		p.problemAt("sources", "no sources: add at least one [[sources]] table")
 	}
 	t.rejectUnknown("version", "title", "rotate_every", "sources")
 
@@ -245,6 +247,11 @@ func (p *parser) source(t table) Source {
 		if st.ID != "" {
 			if stepIDs[st.ID] {
 				p.problemAt(stt.path+".id", "duplicate step id %q in source %q", st.ID, s.ID)
+			}
+			if derivedKeyPattern.MatchString(st.ID) {
+				// Such an id could equal the key of a step without one, and two steps
+				// would then share their progress.
+				p.problemAt(stt.path+".id", "step id %q looks like a generated key (t-<hex>); pick another id", st.ID)
 			}
 			stepIDs[st.ID] = true
 			st.Key = st.ID

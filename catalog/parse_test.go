@@ -114,6 +114,9 @@ func TestParseReportsEveryProblemWithItsPosition(t *testing.T) {
 	}{
 		{"syntax error", "title = \"x\"\n[[sources]\n", []string{"bad.toml:2:"}},
 		{"no sources", "title = \"x\"\n", []string{"bad.toml:1:1: no sources"}},
+		{"empty sources", "title = \"x\"\nsources = []\n", []string{"bad.toml:2:1: no sources"}},
+		{"id like a derived key", "[[sources]]\nid = \"a\"\nname = \"A\"\n[[sources.steps]]\nid = \"t-b992b55069\"\ntext = \"x\"\n",
+			[]string{`bad.toml:5:1: step id "t-b992b55069" looks like a generated key`}},
 		{"newer version", "version = 2\ntitle = \"x\"\n", []string{"bad.toml:1:1: catalog format version 2 is newer"}},
 		{"empty step text", "title = \"x\"\n[[sources]]\nid = \"a\"\nname = \"A\"\n[[sources.steps]]\ntext = \"  \"\n",
 			[]string{"bad.toml:6:1: empty step text"}},
@@ -227,7 +230,7 @@ func TestDurations(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "90", "d", "3 months", "1h1d", "0d", "-5d", "1.5h", "90x", "999999999d"} {
+	for _, bad := range []string{"", "90", "d", "3 months", "1h1d", "0d", "-5d", "1.5h", "90x", "999999999d", "100000w", "15251w", "36501d"} {
 		if _, err := ParseDuration(bad); err == nil {
 			t.Errorf("ParseDuration(%q) accepted", bad)
 		}

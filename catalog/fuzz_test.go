@@ -1,0 +1,83 @@
+package catalog
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParse feeds Parse arbitrary files. The seed corpus in testdata/fuzz/FuzzParse
+// holds a real catalog, a minimal one, terminal attacks hidden behind TOML escapes,
+// broken TOML and invalid UTF-8. Whatever the input, Parse must not panic, a catalog
+// it returns must be safe to print, and an error must be a well-formed *Error.
+func FuzzParse(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("fuzz.toml", data)
+		if err != nil {
+			fuzzCheckError(t, c, err)
+			return
+		}
+		if c == nil {
+			t.Fatal("Parse returned neither a catalog nor an error")
+		}
+		fuzzCheckText(t, "title", c.Title, true)
+		for i, s := range c.Sources {
+			where := fmt.Sprintf("sources[%d]", i)
+			fuzzCheckText(t, where+".name", s.Name, true)
+			for j, a := range s.Aliases {
+				fuzzCheckText(t, fmt.Sprintf("%s.aliases[%d]", where, j), a, true)
+			}
+			fuzzCheckText(t, where+".category", s.Category, true)
+			fuzzCheckText(t, where+".docs", s.Docs, true)
+			fuzzCheckText(t, where+".note", s.Note, false)
+			for j, st := range s.Steps {
+				at := fmt.Sprintf("%s.steps[%d]", where, j)
+				fuzzCheckText(t, at+".text", st.Text, false)
+				fuzzCheckText(t, at+".command", st.Command, false)
+				fuzzCheckText(t, at+".url", st.URL, true)
+			}
+		}
+	})
+}
+
+func fuzzCheckError(t *testing.T, c *Catalog, err error) {
+	t.Helper()
+	if c != nil {
+		t.Error("Parse returned a catalog along with an error")
+	}
+	cerr, ok := err.(*Error)
+	if !ok {
+		t.Fatalf("error is %T, not *Error: %v", err, err)
+	}
+	if len(cerr.Problems) == 0 {
+		t.Fatal("*Error with no problems")
+	}
+	for i, p := range cerr.Problems {
+		if p.Line < 1 || p.Col < 1 || strings.TrimSpace(p.Msg) == "" {
+			t.Errorf("problem %d is malformed: %+v", i, p)
+		}
+	}
+}
+
+// fuzzCheckText fails when s could drive a terminal: invalid UTF-8, a C0 control other
+// than newline and tab, DEL, a C1 control or a bidi embedding, override or isolate.
+// oneLine fields may not hold newlines or tabs either.
+func fuzzCheckText(t *testing.T, what, s string, oneLine bool) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Errorf("%s: invalid UTF-8: %q", what, s)
+		return
+	}
+	for _, r := range s {
+		unsafe := r < 0x20 && r != '\n' && r != '\t' ||
+			r >= 0x7f && r <= 0x9f ||
+			r >= 0x202a && r <= 0x202e ||
+			r >= 0x2066 && r <= 0x2069 ||
+			oneLine && (r == '\n' || r == '\t')
+		if unsafe {
+			t.Errorf("%s: %U survives in %q", what, r, s)
+			return
+		}
+	}
+}
