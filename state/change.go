@@ -1,0 +1,254 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ChangeKind names a user action.
+type ChangeKind string
+
+// The user actions. Check, Skip, SetNote and SetWait start a rotation when the
+// source has none, because touching a step is how a person begins rotating.
+const (
+	Check          ChangeKind = "check"
+	Uncheck        ChangeKind = "uncheck"
+	Skip           ChangeKind = "skip" // Text = reason
+	Unskip         ChangeKind = "unskip"
+	SetNote        ChangeKind = "note"        // Text = note ("" clears)
+	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned)
+	RecordRotated  ChangeKind = "rotated"     // sets LastRotated = At
+	SetPlaceholder ChangeKind = "placeholder" // Name, Text = value ("" removes it)
+	SetWait        ChangeKind = "wait"        // Step's WaitUntil = Until (nil clears)
+)
+
+// A Change is one user action. It is plain data (JSON-serialisable) so it can
+// be re-applied on top of a freshly re-read file, and written to a rescue file
+// when saving fails.
+type Change struct {
+	Kind   ChangeKind `json:"kind"`
+	Source string     `json:"source"`
+	Step   string     `json:"step,omitempty"`  // step key
+	Steps  []string   `json:"steps,omitempty"` // ALL step keys of the source in catalog order (needed to start a rotation and detect completion)
+	At     time.Time  `json:"at"`
+	By     string     `json:"by,omitempty"`
+	Text   string     `json:"text,omitempty"`
+	Name   string     `json:"name,omitempty"`
+	Until  *time.Time `json:"until,omitempty"`
+}
+
+// ErrInvalidChange is wrapped by the errors Change.Apply returns for a change
+// that makes no sense (a bug in the caller, not a problem with the file).
+var ErrInvalidChange = errors.New("invalid change")
+
+func (c Change) invalid(format string, args ...any) error {
+	return fmt.Errorf("%w %s on %q: %s", ErrInvalidChange, c.Kind, c.Source, fmt.Sprintf(format, args...))
+}
+
+func (c Change) validate() error {
+	if c.Source == "" {
+		return c.invalid("empty source")
+	}
+	if c.At.IsZero() {
+		// A zero time would be recorded as year 1 and look like real data.
+		return c.invalid("zero time")
+	}
+	switch c.Kind {
+	case Check, Uncheck, Skip, Unskip, SetNote, SetWait:
+		if c.Step == "" {
+			return c.invalid("empty step")
+		}
+		if len(c.Steps) > 0 && !slices.Contains(c.Steps, c.Step) {
+			return c.invalid("step %q is not one of the source's steps %q", c.Step, c.Steps)
+		}
+	case SetPlaceholder:
+		if c.Name == "" {
+			return c.invalid("empty placeholder name")
+		}
+	case Reset, RecordRotated:
+	default:
+		return c.invalid("unknown kind")
+	}
+	return nil
+}
+
+// Apply applies the change to s in place. It is pure and deterministic: every
+// recorded time is c.At (or c.Until), never the clock, so re-applying a change
+// after re-reading the file records what the person did when they did it.
+//
+// It returns changed=false and a nil error for a no-op, such as checking an
+// already checked step (the first check time is kept) or resetting a source
+// with no current rotation. An invalid change returns an error wrapping
+// [ErrInvalidChange] and leaves s untouched.
+func (c Change) Apply(s *State) (changed bool, err error) {
+	if s == nil {
+		return false, c.invalid("nil state")
+	}
+	if err := c.validate(); err != nil {
+		return false, err
+	}
+	at := c.At.Round(0) // drop the monotonic reading: it is not data
+	ss := s.Sources[c.Source]
+
+	switch c.Kind {
+	case RecordRotated:
+		if ss != nil && ss.LastRotated != nil && ss.LastRotated.Equal(at) {
+			return false, nil
+		}
+		s.source(c.Source).LastRotated = &at
+		return true, nil
+
+	case SetPlaceholder:
+		if ss != nil {
+			if old, ok := ss.Placeholders[c.Name]; ok && old == c.Text {
+				return false, nil
+			}
+		}
+		if c.Text == "" {
+			if ss == nil || ss.Placeholders == nil {
+				return false, nil
+			}
+			delete(ss.Placeholders, c.Name)
+			if len(ss.Placeholders) == 0 {
+				ss.Placeholders = nil
+			}
+			return true, nil
+		}
+		ss = s.source(c.Source)
+		if ss.Placeholders == nil {
+			ss.Placeholders = map[string]string{}
+		}
+		ss.Placeholders[c.Name] = c.Text
+		return true, nil
+
+	case Reset:
+		if ss == nil || ss.Current == nil {
+			return false, nil
+		}
+		ss.finish(Abandoned, at)
+		return true, nil
+	}
+
+	// The remaining kinds act on one step of the current rotation.
+	var cur *Rotation
+	if ss != nil {
+		cur = ss.Current
+	}
+	rec := cur.step(c.Step)
+	if rec == nil {
+		rec = &StepRecord{}
+	}
+
+	switch c.Kind {
+	case Check:
+		if rec.CheckedAt != nil {
+			return false, nil
+		}
+		rec.CheckedAt = &at
+		rec.SkippedAt, rec.SkipReason = nil, ""
+	case Skip:
+		if rec.SkippedAt != nil && rec.SkipReason == c.Text {
+			return false, nil
+		}
+		rec.SkippedAt, rec.SkipReason = &at, c.Text
+		rec.CheckedAt = nil
+	case Uncheck:
+		if rec.CheckedAt == nil {
+			return false, nil
+		}
+		rec.CheckedAt = nil
+	case Unskip:
+		if rec.SkippedAt == nil {
+			return false, nil
+		}
+		rec.SkippedAt, rec.SkipReason = nil, ""
+	case SetNote:
+		if rec.Note == c.Text {
+			return false, nil
+		}
+		rec.Note, rec.NotedAt = c.Text, &at
+		if c.Text == "" {
+			rec.NotedAt = nil
+		}
+	case SetWait:
+		if timeEqual(rec.WaitUntil, c.Until) {
+			return false, nil
+		}
+		rec.WaitUntil = nil
+		if c.Until != nil {
+			u := c.Until.Round(0)
+			rec.WaitUntil = &u
+		}
+	}
+	rec.By = c.By
+
+	if cur == nil {
+		// Every no-op returned above, so this change really starts a rotation.
+		ss = s.source(c.Source)
+		cur = &Rotation{
+			StartedAt: at,
+			Outcome:   InProgress,
+			StartedBy: c.By,
+			StepKeys:  slices.Clone(c.Steps),
+		}
+		ss.Current = cur
+	}
+	cur.UpdatedAt = at
+	if rec.empty() {
+		delete(cur.Steps, c.Step)
+		if len(cur.Steps) == 0 {
+			cur.Steps = nil
+		}
+	} else {
+		if cur.Steps == nil {
+			cur.Steps = map[string]*StepRecord{}
+		}
+		cur.Steps[c.Step] = rec
+	}
+
+	if c.Kind == Check || c.Kind == Skip {
+		// Completion is judged against the catalog as it is now (c.Steps), not
+		// as it was when the rotation started: a step added since must be done
+		// too. Without c.Steps, fall back to the keys recorded at the start.
+		keys := c.Steps
+		if len(keys) == 0 {
+			keys = cur.StepKeys
+		}
+		if done, total := cur.Progress(keys); total > 0 && done == total {
+			ss.finish(Completed, at)
+		}
+	}
+	return true, nil
+}
+
+// source returns the SourceState for id, creating it when absent.
+func (s *State) source(id string) *SourceState {
+	if s.Sources == nil {
+		s.Sources = map[string]*SourceState{}
+	}
+	ss := s.Sources[id]
+	if ss == nil {
+		ss = &SourceState{}
+		s.Sources[id] = ss
+	}
+	return ss
+}
+
+// finish moves Current to History with the given outcome.
+func (ss *SourceState) finish(o Outcome, at time.Time) {
+	r := ss.Current
+	r.Outcome = o
+	r.UpdatedAt = at
+	r.FinishedAt = &at
+	ss.History = append(ss.History, *r)
+	ss.Current = nil
+}
+
+func timeEqual(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}

@@ -1,0 +1,267 @@
+package state
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// FileError says which file is bad and why. Load and Apply return it for a
+// file that cannot be used; the file's bytes are never modified in that case,
+// so the person can inspect or repair it.
+type FileError struct {
+	Path    string
+	Problem string // complete human-readable description, e.g. "not valid JSON: unexpected end of input at byte 123"
+	Err     error  // underlying cause, for errors.Is / errors.As
+}
+
+// Error puts the path first: it is what the person needs to go and look.
+func (e *FileError) Error() string { return e.Path + ": " + e.Problem }
+
+// Unwrap exposes the cause, e.g. [ErrNewerVersion] or an *fs.PathError.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ErrNewerVersion is wrapped by a [*FileError] when the file's version is
+// higher than [Version]: rewriting it would silently drop whatever the newer
+// format added.
+var ErrNewerVersion = errors.New("written by a newer rotatetui")
+
+// migrations[N] turns a decoded file of version N into version N+1, working on
+// the generic JSON tree because the old shape need not fit today's structs.
+// The driver sets "version" after each step. Version 1 is the first format, so
+// the table is empty; tests register entries to exercise the mechanism.
+var migrations = map[int]func(raw map[string]any) error{}
+
+// problem is a decode failure before the path is known.
+type problem struct {
+	msg string
+	err error
+}
+
+func (p *problem) Error() string { return p.msg }
+func (p *problem) Unwrap() error { return p.err }
+
+func fail(err error, format string, args ...any) *problem {
+	return &problem{msg: fmt.Sprintf(format, args...), err: err}
+}
+
+// decode strictly parses a state file, migrating it from an older version if
+// needed. It returns the version the file had, so the caller knows a backup is
+// due before writing. Errors are *problem.
+func decode(data []byte) (st *State, fileVersion int, err error) {
+	if len(data) == 0 {
+		return nil, 0, fail(nil, "empty file (0 bytes)")
+	}
+	if !utf8.Valid(data) {
+		// encoding/json would quietly turn bad bytes into U+FFFD, changing
+		// the text the person wrote.
+		i := invalidUTF8At(data)
+		return nil, 0, fail(nil, "not valid UTF-8 at byte %d", i)
+	}
+
+	// First pass: generic tree, to learn the version before trusting the shape.
+	var tree any
+	if err := decodeStrict(data, &tree, false); err != nil {
+		return nil, 0, err
+	}
+	raw, ok := tree.(map[string]any)
+	if !ok {
+		return nil, 0, fail(nil, "not a state file: top level is %s, not an object", jsonKind(tree))
+	}
+	vn, ok := raw["version"]
+	if !ok {
+		return nil, 0, fail(nil, "not a state file: no \"version\" field")
+	}
+	num, ok := vn.(json.Number)
+	v64, convErr := num.Int64()
+	if !ok || convErr != nil || v64 < 1 {
+		return nil, 0, fail(nil, "invalid version %s: want a positive integer", jsonText(vn))
+	}
+	if v64 > int64(currentVersion) {
+		return nil, 0, fail(ErrNewerVersion, "%v (file format version %d, this build reads up to version %d); upgrade rotatetui",
+			ErrNewerVersion, v64, currentVersion)
+	}
+	fileVersion = int(v64)
+
+	if fileVersion < currentVersion {
+		for v := fileVersion; v < currentVersion; v++ {
+			m := migrations[v]
+			if m == nil {
+				return nil, fileVersion, fail(nil, "no migration from format version %d to %d", v, v+1)
+			}
+			if err := m(raw); err != nil {
+				return nil, fileVersion, fail(err, "migrating from format version %d: %v", v, err)
+			}
+			raw["version"] = json.Number(fmt.Sprint(v + 1))
+		}
+		if data, err = json.Marshal(raw); err != nil {
+			return nil, fileVersion, fail(err, "migrating from format version %d: %v", fileVersion, err)
+		}
+	}
+
+	st = new(State)
+	if err := decodeStrict(data, st, true); err != nil {
+		return nil, fileVersion, err
+	}
+	if err := st.validate(); err != nil {
+		return nil, fileVersion, fail(err, "invalid content: %v", err)
+	}
+	return st, fileVersion, nil
+}
+
+// decodeStrict decodes exactly one JSON value filling all of data.
+func decodeStrict(data []byte, v any, structs bool) *problem {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if structs {
+		dec.DisallowUnknownFields()
+	} else {
+		dec.UseNumber() // keep integers exact for the version check and migrations
+	}
+	if err := dec.Decode(v); err != nil {
+		return jsonProblem(err, len(data))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fail(nil, "not valid JSON: unexpected data after the top-level value at byte %d", dec.InputOffset())
+	}
+	return nil
+}
+
+func jsonProblem(err error, size int) *problem {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fail(err, "not valid JSON: unexpected end of input at byte %d (truncated?)", size)
+	case errors.As(err, &syn):
+		return fail(err, "not valid JSON: %s at byte %d", syn.Error(), syn.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "top level"
+		}
+		return fail(err, "wrong shape: %s is a JSON %s at byte %d", field, typ.Value, typ.Offset)
+	default:
+		return fail(err, "wrong shape: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+}
+
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// validate checks invariants that JSON decoding cannot: the rest of the program
+// relies on them (no nil entries, outcomes that match where a rotation sits),
+// and a hand-edit that breaks them is better refused than half-understood.
+func (s *State) validate() error {
+	if s.Version != currentVersion {
+		return fmt.Errorf("version %d, want %d", s.Version, currentVersion)
+	}
+	if s.Sources == nil {
+		return errors.New(`"sources" is missing or null`)
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Sources)) {
+		ss := s.Sources[id]
+		at := fmt.Sprintf("sources[%q]", id)
+		if id == "" {
+			return errors.New("a source has an empty id")
+		}
+		if ss == nil {
+			return fmt.Errorf("%s is null", at)
+		}
+		if ss.Current != nil {
+			if err := ss.Current.validate(true); err != nil {
+				return fmt.Errorf("%s.current: %w", at, err)
+			}
+		}
+		for i := range ss.History {
+			if err := ss.History[i].validate(false); err != nil {
+				return fmt.Errorf("%s.history[%d]: %w", at, i, err)
+			}
+		}
+		for name := range ss.Placeholders {
+			if name == "" {
+				return fmt.Errorf("%s.placeholders has an empty name", at)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Rotation) validate(current bool) error {
+	switch {
+	case r.StartedAt.IsZero():
+		return errors.New("started_at is missing")
+	case r.UpdatedAt.IsZero():
+		return errors.New("updated_at is missing")
+	case current && r.Outcome != InProgress:
+		return fmt.Errorf("outcome %q, want %q for the current rotation", r.Outcome, InProgress)
+	case current && r.FinishedAt != nil:
+		return errors.New("finished_at is set on the current rotation")
+	case !current && r.Outcome != Completed && r.Outcome != Abandoned:
+		return fmt.Errorf("outcome %q, want %q or %q in history", r.Outcome, Completed, Abandoned)
+	case !current && r.FinishedAt == nil:
+		return errors.New("finished_at is missing")
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Steps)) {
+		rec := r.Steps[k]
+		switch {
+		case k == "":
+			return errors.New("a step has an empty key")
+		case rec == nil:
+			return fmt.Errorf("steps[%q] is null", k)
+		case rec.CheckedAt != nil && rec.SkippedAt != nil:
+			return fmt.Errorf("steps[%q] is both checked and skipped", k)
+		}
+	}
+	return nil
+}
+
+// encode is the one place the file's text is produced: indented for people,
+// without HTML escaping so notes with "&" stay readable, newline-terminated.
+func encode(s *State) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,251 @@
+// Package state records progress on per-source key-rotation checklists in one
+// human-readable JSON file.
+//
+// # File format
+//
+// The file is a single JSON object, indented for people to read and diff:
+//
+//	{
+//	  "version": 1,
+//	  "sources": {
+//	    "github": {
+//	      "current": {"started_at": "...", "outcome": "in_progress", "step_keys": [...], "steps": {...}},
+//	      "history": [{"outcome": "completed", "finished_at": "...", ...}],
+//	      "last_rotated": "...",
+//	      "placeholders": {"org": "acme"}
+//	    }
+//	  }
+//	}
+//
+// Sources are keyed by catalog source id and steps by step key, so the file
+// survives reordering of the catalog. Times are RFC 3339. No secret is ever
+// stored: notes and skip reasons are screened by the UI before they get here.
+//
+// # Guarantees
+//
+// The record of what a person did to production credentials must never be lost
+// or corrupted, so:
+//
+//   - [Store.Apply] is the only write path. It holds an exclusive lock on a
+//     sidecar file (state.json.lock), re-reads the file, applies the changes
+//     and replaces the file atomically (temp file in the same directory,
+//     fsync, rename, fsync of the directory). A crash at any point leaves
+//     either the old or the new file, never a mix, and two processes never
+//     overwrite each other's changes.
+//   - A file that cannot be understood (empty, truncated, not JSON, invalid
+//     UTF-8, wrong shape, unknown fields, newer version) is refused with a
+//     [*FileError] and its bytes are never touched: repairing it is a human
+//     decision.
+//   - Files of an older format version are migrated in memory; before the first
+//     write in the new format, the original bytes are kept as state.json.v<N>.
+//   - Files and temp files are created 0600 and the directory 0700, so nobody
+//     else can read which credentials were rotated when.
+//   - History is append-only: finished rotations are never dropped.
+package state
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// Version is the file format version this build writes. Files with a higher
+// version are refused rather than risk dropping fields we don't know about.
+const Version = 1
+
+// currentVersion is Version, as a variable so tests can pretend a newer format
+// exists and exercise the migration path.
+var currentVersion = Version
+
+// State is the whole file. Callers treat a *State returned by the package as a
+// snapshot: to change the file, send a [Change] through [Store.Apply].
+type State struct {
+	Version int                     `json:"version"`
+	Sources map[string]*SourceState `json:"sources"` // keyed by catalog source id
+}
+
+// SourceState is everything recorded about one credential source.
+type SourceState struct {
+	Current      *Rotation         `json:"current,omitempty"`      // the unfinished rotation, nil when none
+	History      []Rotation        `json:"history,omitempty"`      // finished rotations (completed or abandoned), oldest first; never dropped
+	LastRotated  *time.Time        `json:"last_rotated,omitempty"` // recorded by hand for rotations done outside rotatetui
+	Placeholders map[string]string `json:"placeholders,omitempty"` // values for {name} placeholders in URLs/commands (not secrets)
+}
+
+// Outcome says where a rotation stands. It is a string so the file stays
+// readable and a typo in a hand-edited file is caught by validation.
+type Outcome string
+
+// The outcomes a rotation can have. Current rotations are always InProgress;
+// History only holds Completed and Abandoned ones.
+const (
+	InProgress Outcome = "in_progress"
+	Completed  Outcome = "completed"
+	Abandoned  Outcome = "abandoned"
+)
+
+// Rotation is one run through a source's checklist.
+type Rotation struct {
+	StartedAt  time.Time              `json:"started_at"`
+	UpdatedAt  time.Time              `json:"updated_at"`
+	FinishedAt *time.Time             `json:"finished_at,omitempty"`
+	Outcome    Outcome                `json:"outcome"`
+	StartedBy  string                 `json:"started_by,omitempty"`
+	StepKeys   []string               `json:"step_keys"`       // the source's step keys, in order, when the rotation started
+	Steps      map[string]*StepRecord `json:"steps,omitempty"` // by step key
+}
+
+// StepRecord is what happened to one step of a rotation.
+type StepRecord struct {
+	CheckedAt  *time.Time `json:"checked_at,omitempty"`
+	SkippedAt  *time.Time `json:"skipped_at,omitempty"`
+	SkipReason string     `json:"skip_reason,omitempty"`
+	Note       string     `json:"note,omitempty"`
+	NotedAt    *time.Time `json:"noted_at,omitempty"`
+	WaitUntil  *time.Time `json:"wait_until,omitempty"` // set by the UI when a step with a wait is checked
+	By         string     `json:"by,omitempty"`         // actor of the latest change to this step, e.g. "alice@laptop"
+}
+
+// Done reports whether the step counts as handled (checked or skipped).
+// A nil record is a step nobody touched.
+func (r *StepRecord) Done() bool {
+	return r != nil && (r.CheckedAt != nil || r.SkippedAt != nil)
+}
+
+// empty reports whether the record carries no information, so it can be
+// dropped instead of cluttering the file with "{}".
+func (r *StepRecord) empty() bool {
+	// By alone says nothing: it only qualifies the other fields.
+	return r.CheckedAt == nil && r.SkippedAt == nil && r.SkipReason == "" &&
+		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil
+}
+
+func (r *Rotation) step(key string) *StepRecord {
+	if r == nil {
+		return nil
+	}
+	return r.Steps[key]
+}
+
+// Checked reports whether step key was checked (not merely skipped). It is
+// nil-safe so the UI can ask about a source with no current rotation.
+func (r *Rotation) Checked(key string) bool {
+	rec := r.step(key)
+	return rec != nil && rec.CheckedAt != nil
+}
+
+// Handled reports whether step key was checked or skipped. Nil-safe.
+func (r *Rotation) Handled(key string) bool {
+	return r.step(key).Done()
+}
+
+// Progress counts how many of keys are handled. The caller passes the
+// catalog's current keys, which may differ from StepKeys if the catalog changed
+// since the rotation started. Nil-safe.
+func (r *Rotation) Progress(keys []string) (done, total int) {
+	for _, k := range keys {
+		if r.Handled(k) {
+			done++
+		}
+	}
+	return done, len(keys)
+}
+
+// New returns an empty state of the current version, as a missing file reads.
+func New() *State {
+	return &State{Version: currentVersion, Sources: map[string]*SourceState{}}
+}
+
+// Source returns the recorded state of source id, or nil if nothing was
+// recorded. Nil-safe so callers can chain without checks.
+func (s *State) Source(id string) *SourceState {
+	if s == nil {
+		return nil
+	}
+	return s.Sources[id]
+}
+
+// LastCompleted returns the newest completed rotation in History, or nil.
+// Abandoned rotations are skipped: they say nothing about when the key was
+// last actually rotated.
+func (ss *SourceState) LastCompleted() *Rotation {
+	if ss == nil {
+		return nil
+	}
+	for i := len(ss.History) - 1; i >= 0; i-- {
+		if ss.History[i].Outcome == Completed {
+			return &ss.History[i]
+		}
+	}
+	return nil
+}
+
+// Clone returns a deep copy, so the UI can keep immutable snapshots while
+// later changes are applied to another copy. Nil-safe.
+func (s *State) Clone() *State {
+	if s == nil {
+		return nil
+	}
+	c := &State{Version: s.Version}
+	if s.Sources != nil {
+		c.Sources = make(map[string]*SourceState, len(s.Sources))
+		for id, ss := range s.Sources {
+			c.Sources[id] = ss.clone()
+		}
+	}
+	return c
+}
+
+func (ss *SourceState) clone() *SourceState {
+	if ss == nil {
+		return nil
+	}
+	c := &SourceState{
+		LastRotated:  cloneTime(ss.LastRotated),
+		Placeholders: maps.Clone(ss.Placeholders),
+	}
+	if ss.Current != nil {
+		cur := ss.Current.clone()
+		c.Current = &cur
+	}
+	if ss.History != nil {
+		c.History = make([]Rotation, len(ss.History))
+		for i := range ss.History {
+			c.History[i] = ss.History[i].clone()
+		}
+	}
+	return c
+}
+
+func (r *Rotation) clone() Rotation {
+	c := *r
+	c.FinishedAt = cloneTime(r.FinishedAt)
+	c.StepKeys = slices.Clone(r.StepKeys)
+	if r.Steps != nil {
+		c.Steps = make(map[string]*StepRecord, len(r.Steps))
+		for k, rec := range r.Steps {
+			c.Steps[k] = rec.clone()
+		}
+	}
+	return c
+}
+
+func (r *StepRecord) clone() *StepRecord {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.CheckedAt = cloneTime(r.CheckedAt)
+	c.SkippedAt = cloneTime(r.SkippedAt)
+	c.NotedAt = cloneTime(r.NotedAt)
+	c.WaitUntil = cloneTime(r.WaitUntil)
+	return &c
+}
+
+func cloneTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}

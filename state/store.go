@@ -1,0 +1,408 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// Store reads and writes one state file. It does no I/O until a method is
+// called, and holds no state between calls: every Apply re-reads the file, so
+// a Store is safe for concurrent use, and several Stores (in one process or
+// many) can share a path.
+type Store struct {
+	path        string
+	fsys        FS
+	lockTimeout time.Duration
+
+	// Test hooks, set only by this package's helper processes: noLock skips
+	// the lock so the lost-update test can show the lock is what prevents
+	// losses, and raceDelay widens the read-modify-write window to make that
+	// loss reliable on a quiet machine.
+	noLock    bool
+	raceDelay time.Duration
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithFS replaces the file system, so tests can inject failures into each
+// step of a save.
+func WithFS(fsys FS) Option { return func(s *Store) { s.fsys = fsys } }
+
+// defaultLockTimeout bounds how long Apply waits for another process to
+// release the lock. Saves take milliseconds; a longer wait means something is
+// stuck, and an error (which the UI turns into a rescue file) beats a frozen UI.
+const defaultLockTimeout = 10 * time.Second
+
+// NewStore returns a store for the state file at path. The lock is path+".lock".
+func NewStore(path string, opts ...Option) *Store {
+	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Path returns the state file's path, for messages to the person.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) dir() string      { return filepath.Dir(s.path) }
+func (s *Store) lockPath() string { return s.path + ".lock" }
+
+// tempPrefix is the name prefix of every temp file the store creates next to
+// the state file; CleanTemp removes only names with this prefix.
+func (s *Store) tempPrefix() string { return "." + filepath.Base(s.path) + ".tmp-" }
+
+// Load reads the state file. A missing file or directory reads as New(): that
+// is simply a person who has not rotated anything yet. Load creates nothing and
+// takes no lock: saves replace the file atomically, so a reader sees either the
+// old or the new content.
+func (s *Store) Load() (*State, error) {
+	st, _, _, err := s.read()
+	return st, err
+}
+
+// read returns the decoded state, the file's bytes (nil when missing) and the
+// version the file had before migration.
+func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
+	data, err = s.fsys.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return New(), nil, currentVersion, nil
+	}
+	if err != nil {
+		return nil, nil, 0, &FileError{Path: s.path, Problem: "cannot read: " + errText(err), Err: err}
+	}
+	st, fileVersion, err = decode(data)
+	if err != nil {
+		fe := &FileError{Path: s.path, Problem: err.Error(), Err: err}
+		if p := (*problem)(nil); errors.As(err, &p) {
+			fe.Err = p.err
+		}
+		return nil, nil, 0, fe
+	}
+	return st, data, fileVersion, nil
+}
+
+// Apply applies the changes, in order, to the file as it is now on disk and
+// saves the result. It returns the state as now on disk, even when nothing
+// changed. The batch is all or nothing: if any change is invalid (the error
+// wraps [ErrInvalidChange]), the file cannot be used (a [*FileError]), or
+// saving fails (an error naming the operation and file), nothing is written
+// and the previous file is left as it was. On failure, [WriteRescue] keeps the
+// person's changes.
+func (s *Store) Apply(changes ...Change) (*State, error) {
+	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
+		return nil, s.saveErr("mkdir", s.dir(), err)
+	}
+	if !s.noLock {
+		unlock, err := s.fsys.Lock(s.lockPath(), s.lockTimeout)
+		if err != nil {
+			return nil, s.saveErr("lock", s.lockPath(), err)
+		}
+		defer unlock()
+	}
+
+	// Re-read under the lock: another process may have saved since our
+	// caller last loaded, and its changes must survive ours.
+	st, prev, fileVersion, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	if s.raceDelay > 0 {
+		time.Sleep(s.raceDelay)
+	}
+	changed := false
+	for i, c := range changes {
+		ch, err := c.Apply(st)
+		if err != nil {
+			return nil, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
+		}
+		changed = changed || ch
+	}
+	if !changed {
+		return st, nil
+	}
+
+	data, err := encode(st)
+	if err != nil {
+		return nil, fmt.Errorf("save %s: encode: %w", s.path, err)
+	}
+	// Never write what we could not read back: the result is what Load will
+	// return, and a bug that breaks an invariant is refused here instead of
+	// producing a file every later run refuses.
+	saved, _, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
+	}
+
+	if prev != nil && fileVersion < currentVersion {
+		backup := fmt.Sprintf("%s.v%d", s.path, fileVersion)
+		if _, err := s.fsys.Stat(backup); errors.Is(err, fs.ErrNotExist) {
+			if _, err := s.replace(backup, prev); err != nil {
+				return nil, err
+			}
+		} else if err != nil {
+			return nil, s.saveErr("stat", backup, err)
+		}
+	}
+	if renamed, err := s.replace(s.path, data); err != nil {
+		if renamed {
+			err = s.undo(prev, err)
+		}
+		return nil, err
+	}
+	return saved, nil
+}
+
+// replace writes data over target so that a crash leaves either the old or the
+// new content. renamed reports whether target already holds data when err is
+// non-nil, which happens only when the directory sync fails.
+func (s *Store) replace(target string, data []byte) (renamed bool, err error) {
+	tmp, f, err := s.createTemp()
+	if err != nil {
+		return false, err
+	}
+	fail := func(err error) (bool, error) {
+		_ = f.Close()
+		_ = s.fsys.Remove(tmp)
+		return false, err
+	}
+	if n, err := f.Write(data); err != nil || n < len(data) {
+		if err == nil {
+			err = errors.New("short write")
+		}
+		return fail(s.saveErr("write", tmp, err))
+	}
+	if err := f.Sync(); err != nil {
+		return fail(s.saveErr("fsync", tmp, err))
+	}
+	if err := f.Close(); err != nil {
+		_ = s.fsys.Remove(tmp)
+		return false, s.saveErr("close", tmp, err)
+	}
+	if err := s.fsys.Rename(tmp, target); err != nil {
+		_ = s.fsys.Remove(tmp)
+		return false, s.saveErr("rename", tmp+" -> "+target, err)
+	}
+	if err := s.fsys.SyncDir(filepath.Dir(target)); err != nil {
+		return true, s.saveErr("fsync dir", filepath.Dir(target), err)
+	}
+	return false, nil
+}
+
+// undo puts prev (nil: no file) back after a save whose rename happened but
+// whose directory sync failed. The caller is told the save failed, so what is
+// on disk should match that belief. It is best effort: the directory is
+// evidently in trouble.
+func (s *Store) undo(prev []byte, saveErr error) error {
+	var err error
+	if prev == nil {
+		err = s.fsys.Remove(s.path)
+	} else if renamed, rerr := s.replace(s.path, prev); !renamed {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("%w; the new content stays in place (could not put the previous file back: %v)", saveErr, err)
+	}
+	return fmt.Errorf("%w; the previous file was put back", saveErr)
+}
+
+// createTemp creates a new temp file next to the state file. O_EXCL with mode
+// 0600 at creation means no other user can ever open it, even briefly, and we
+// never follow a pre-planted file or symlink.
+func (s *Store) createTemp() (string, File, error) {
+	for range 10 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		name := filepath.Join(s.dir(), s.tempPrefix()+hex.EncodeToString(b[:]))
+		f, err := s.fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", nil, s.saveErr("create", name, err)
+		}
+		return name, f, nil
+	}
+	return "", nil, s.saveErr("create", s.dir(), errors.New("no free temp file name after 10 tries"))
+}
+
+// saveErr names the state file, the operation and the file it failed on.
+func (s *Store) saveErr(op, path string, err error) error {
+	return fmt.Errorf("save %s: %w", s.path, &fs.PathError{Op: op, Path: path, Err: bareErr(err)})
+}
+
+// bareErr strips the *PathError/*LinkError the os package adds, so messages
+// don't repeat the operation and path.
+func bareErr(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
+}
+
+func errText(err error) string { return bareErr(err).Error() }
+
+// PermissionWarning returns "" or a message for the person when the state file
+// is accessible by other users or its directory is looser than 0700. The store
+// never chmods on its own: the person may have reasons, and should know.
+func (s *Store) PermissionWarning() string {
+	var msgs []string
+	if fi, err := s.fsys.Stat(s.dir()); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		msgs = append(msgs, fmt.Sprintf("directory %s has mode %04o and other users can access it (chmod 700 %q)",
+			s.dir(), fi.Mode().Perm(), s.dir()))
+	}
+	if fi, err := s.fsys.Stat(s.path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		msgs = append(msgs, fmt.Sprintf("state file %s has mode %04o and other users can read it (chmod 600 %q)",
+			s.path, fi.Mode().Perm(), s.path))
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// CleanTemp removes temp files left behind by a save that crashed. Call it at
+// startup. It takes the lock, and every save creates its temp file only while
+// holding the lock, so any temp file it sees belongs to nobody.
+func (s *Store) CleanTemp() error {
+	entries, err := s.fsys.ReadDir(s.dir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("clean temp files: %w", err)
+	}
+	var stray []string
+	for _, e := range entries {
+		if s.isTemp(e.Name()) {
+			stray = append(stray, filepath.Join(s.dir(), e.Name()))
+		}
+	}
+	if len(stray) == 0 {
+		return nil // don't create the lock file just to look
+	}
+	unlock, err := s.fsys.Lock(s.lockPath(), s.lockTimeout)
+	if err != nil {
+		return fmt.Errorf("clean temp files: lock %s: %w", s.lockPath(), bareErr(err))
+	}
+	defer unlock()
+	var errs []error
+	for _, p := range stray {
+		if err := s.fsys.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("clean temp files: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) isTemp(name string) bool {
+	suffix, ok := strings.CutPrefix(name, s.tempPrefix())
+	if !ok || len(suffix) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(suffix)
+	return err == nil
+}
+
+// FS is the set of file operations the store uses. It exists so tests can make
+// any one of them fail; [OSFS] is the real thing.
+type FS interface {
+	ReadFile(name string) ([]byte, error)
+	Stat(name string) (fs.FileInfo, error)
+	ReadDir(name string) ([]fs.DirEntry, error)
+	MkdirAll(path string, perm fs.FileMode) error
+	OpenFile(name string, flag int, perm fs.FileMode) (File, error)
+	Rename(oldpath, newpath string) error
+	Remove(name string) error
+	// SyncDir makes a rename in directory name durable.
+	SyncDir(name string) error
+	// Lock takes an exclusive lock on the file name (creating it 0600 if
+	// needed), waiting at most timeout. The lock must be released by the OS
+	// when the holder dies, so a crashed process never blocks anyone.
+	Lock(name string, timeout time.Duration) (unlock func() error, err error)
+}
+
+// File is an open file being written.
+type File interface {
+	Write(p []byte) (int, error)
+	Sync() error
+	Close() error
+}
+
+// OSFS is the operating system's file system. It is exported so tests
+// elsewhere can wrap it and fail selected operations.
+type OSFS struct{}
+
+// ReadFile calls os.ReadFile.
+func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// Stat calls os.Stat.
+func (OSFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+
+// ReadDir calls os.ReadDir.
+func (OSFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+
+// MkdirAll calls os.MkdirAll.
+func (OSFS) MkdirAll(path string, perm fs.FileMode) error { return os.MkdirAll(path, perm) }
+
+// OpenFile calls os.OpenFile.
+func (OSFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
+	return os.OpenFile(name, flag, perm)
+}
+
+// Rename calls os.Rename.
+func (OSFS) Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+
+// Remove calls os.Remove.
+func (OSFS) Remove(name string) error { return os.Remove(name) }
+
+// SyncDir fsyncs the directory. Filesystems that cannot sync a directory
+// (EINVAL/ENOTSUP) give no stronger guarantee to ask for, so that is not an
+// error.
+func (OSFS) SyncDir(name string) error {
+	d, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
+		err = nil
+	}
+	return errors.Join(err, d.Close())
+}
+
+// Lock uses flock(2) (via github.com/gofrs/flock), which the kernel releases
+// when the holder dies, even by SIGKILL.
+func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
+	fl := flock.New(name, flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ok, err := fl.TryLockContext(ctx, 5*time.Millisecond)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("timed out after %v: another rotatetui process is holding it", timeout)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("not acquired")
+	}
+	return fl.Unlock, nil
+}
