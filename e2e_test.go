@@ -1,0 +1,381 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests build the real binary and drive it in a real terminal (tmux),
+// reading the screen as a user would. Each test has its own HOME and XDG directories,
+// so nothing touches the real home directory.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds rotatetui once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "rotatetui-e2e-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "rotatetui")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// sandbox is a private home for one test.
+type sandbox struct {
+	t    *testing.T
+	home string
+	env  []string
+}
+
+func newSandbox(t *testing.T) *sandbox {
+	home := t.TempDir()
+	return &sandbox{t: t, home: home, env: []string{
+		"HOME=" + home,
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"ROTATETUI_ACTOR=e2e@test",
+		"ROTATETUI_STATE=",
+	}}
+}
+
+func (s *sandbox) statePath() string {
+	return filepath.Join(s.home, "state", "rotatetui", "state.json")
+}
+
+// run runs the binary without a terminal and returns stdout, stderr and the exit code.
+func (s *sandbox) run(args ...string) (string, string, int) {
+	s.t.Helper()
+	cmd := exec.Command(binary(s.t), args...)
+	cmd.Env = append(os.Environ(), s.env...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		s.t.Fatalf("run %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// terminal is a tmux session on a private server running the binary.
+type terminal struct {
+	t          *testing.T
+	socket     string
+	name       string
+	statusFile string // where the wrapping shell writes the exit status
+}
+
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed; .ci/run must install it")
+		}
+		t.Skip("tmux is not installed")
+	}
+}
+
+// start opens a 100x30 terminal running rotatetui with args; when it exits, its exit
+// status is written to a file the test can read.
+func (s *sandbox) start(args ...string) *terminal {
+	s.t.Helper()
+	requireTmux(s.t)
+	term := &terminal{
+		t:          s.t,
+		socket:     fmt.Sprintf("rotatetui-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()),
+		name:       "e2e",
+		statusFile: filepath.Join(s.t.TempDir(), "status"),
+	}
+	quoted := []string{"env"}
+	for _, e := range s.env {
+		quoted = append(quoted, shellQuote(e))
+	}
+	quoted = append(quoted, shellQuote(binary(s.t)))
+	for _, a := range args {
+		quoted = append(quoted, shellQuote(a))
+	}
+	// The shell records the exit status (tmux 3.3 does not always) and keeps the pane
+	// open so the last screen can still be read.
+	script := strings.Join(quoted, " ") + "; echo $? > " + shellQuote(term.statusFile) + "; sleep 600"
+	term.tmux("new-session", "-d", "-s", term.name, "-x", "100", "-y", "30", "sh", "-c", script)
+	s.t.Cleanup(func() { _ = exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	return term
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func (term *terminal) tmux(args ...string) string {
+	term.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		term.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (term *terminal) screen() string {
+	return term.tmux("capture-pane", "-p", "-t", term.name)
+}
+
+// keys types into the terminal; each argument is a tmux key name or literal text.
+func (term *terminal) keys(keys ...string) {
+	term.t.Helper()
+	for _, k := range keys {
+		term.tmux("send-keys", "-t", term.name, k)
+	}
+}
+
+// waitFor waits until the screen shows every one of want, failing with the screen.
+func (term *terminal) waitFor(want ...string) string {
+	term.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		screen := term.screen()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(screen, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("screen never showed %q:\n%s", missing, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// exited waits for the program to end and returns its exit status (128+n when it was
+// killed by signal n, as the shell reports it).
+func (term *terminal) exited() int {
+	term.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		data, err := os.ReadFile(term.statusFile)
+		if err == nil && strings.HasSuffix(string(data), "\n") {
+			var code int
+			if _, err := fmt.Sscanf(string(data), "%d", &code); err != nil {
+				term.t.Fatalf("exit status %q: %v", data, err)
+			}
+			return code
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	term.t.Fatalf("program did not exit:\n%s", term.screen())
+	return -1
+}
+
+// pid is the process id of rotatetui: the child of the pane's shell.
+func (term *terminal) pid() int {
+	term.t.Helper()
+	var shell int
+	out := term.tmux("list-panes", "-t", term.name, "-F", "#{pane_pid}")
+	if _, err := fmt.Sscanf(out, "%d", &shell); err != nil {
+		term.t.Fatalf("pane pid %q: %v", out, err)
+	}
+	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+	var pid int
+	if err != nil {
+		term.t.Fatalf("children of %d: %v", shell, err)
+	}
+	if _, err := fmt.Sscanf(string(children), "%d", &pid); err != nil {
+		term.t.Fatalf("no child of the pane shell (%q)", children)
+	}
+	return pid
+}
+
+// stateFile is the part of the state file the tests read.
+type stateFile struct {
+	Version int `json:"version"`
+	Sources map[string]struct {
+		Current *struct {
+			Steps map[string]struct {
+				CheckedAt *time.Time `json:"checked_at"`
+			} `json:"steps"`
+		} `json:"current"`
+		History []struct {
+			Outcome string `json:"outcome"`
+		} `json:"history"`
+	} `json:"sources"`
+}
+
+func (s *sandbox) readState() stateFile {
+	s.t.Helper()
+	data, err := os.ReadFile(s.statePath())
+	if err != nil {
+		s.t.Fatalf("state file: %v", err)
+	}
+	var st stateFile
+	if err := json.Unmarshal(data, &st); err != nil {
+		s.t.Fatalf("state file does not parse: %v\n%s", err, data)
+	}
+	return st
+}
+
+func (s *sandbox) checked(source, step string) bool {
+	st := s.readState()
+	src, ok := st.Sources[source]
+	if !ok || src.Current == nil {
+		return false
+	}
+	rec, ok := src.Current.Steps[step]
+	return ok && rec.CheckedAt != nil
+}
+
+// waitChecked waits until the state file records the check (saves run off the UI loop).
+func (s *sandbox) waitChecked(source, step string) {
+	s.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !fileExists(s.statePath()) || !s.checked(source, step) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s/%s never reached the state file", source, step)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// TestEndToEndPickCheckQuitResume walks the main loop of the product in a real
+// terminal: open the list, filter, open Snowflake, check two steps, quit, and come
+// back days later to resume where it stopped.
+func TestEndToEndPickCheckQuitResume(t *testing.T) {
+	s := newSandbox(t)
+
+	// 1. The full list of the built-in catalog.
+	term := s.start()
+	term.waitFor("51 sources", "ActiveCampaign", "type / to filter")
+
+	// 2. Filter as you type.
+	term.keys("/", "snow")
+	screen := term.waitFor("1 of 51", "Snowflake")
+	if strings.Contains(screen, "ActiveCampaign") {
+		t.Errorf("filter did not narrow the list:\n%s", screen)
+	}
+
+	// 3. Open the checklist.
+	term.keys("Enter")
+	term.waitFor("Snowflake · Data warehouse", "0/8", "1. [ ] Log in to Snowflake")
+
+	// 4. Check steps 1 and 2 (enter checks and moves on), then quit.
+	term.keys("Enter")
+	term.waitFor("1. [x] Log in", "1/8")
+	term.keys("Enter")
+	term.waitFor("2. [x] Click Change", "2/8", "› 3. [ ]")
+	s.waitChecked("snowflake", "login")
+	s.waitChecked("snowflake", "accountadmin-role")
+	term.keys("q")
+	if code := term.exited(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	info, err := os.Stat(s.statePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("state file mode %o, want 600", perm)
+	}
+	if dir, _ := os.Stat(filepath.Dir(s.statePath())); dir.Mode().Perm() != 0o700 {
+		t.Errorf("state dir mode %o, want 700", dir.Mode().Perm())
+	}
+
+	// 5. Later: Snowflake is pinned on top, in progress, the cursor on it.
+	term = s.start()
+	screen = term.waitFor("in progress 2/8", "press enter to resume")
+	lines := strings.Split(screen, "\n")
+	var firstRow string
+	for _, l := range lines {
+		if strings.Contains(l, "›") {
+			firstRow = l
+			break
+		}
+	}
+	if !strings.Contains(firstRow, "Snowflake") {
+		t.Errorf("cursor is not on Snowflake:\n%s", screen)
+	}
+	term.keys("Enter")
+	term.waitFor("1. [x] Log in", "2. [x] Click Change", "› 3. [ ] Run the following")
+	term.keys("q")
+	term.exited()
+
+	// --resume opens it directly; a query with one match opens its checklist.
+	term = s.start("--resume")
+	term.waitFor("Snowflake · Data warehouse", "2/8", "› 3. [ ]")
+	term.keys("q")
+	term.exited()
+	term = s.start("snow")
+	term.waitFor("Snowflake · Data warehouse", "2/8")
+	term.keys("C-c")
+	term.exited()
+}
+
+// TestEndToEndKillRightAfterACheck checks a box and kills the program with SIGKILL as
+// soon as the check is on disk: the file must be whole and hold the check.
+func TestEndToEndKillRightAfterACheck(t *testing.T) {
+	s := newSandbox(t)
+	term := s.start("snowflake")
+	term.waitFor("0/8")
+	term.keys("Space")
+	s.waitChecked("snowflake", "login")
+	if err := exec.Command("kill", "-9", fmt.Sprint(term.pid())).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if code := term.exited(); code != 128+9 {
+		t.Errorf("exit status %d, want 137 (SIGKILL)", code)
+	}
+	if !s.checked("snowflake", "login") {
+		t.Error("the check was lost")
+	}
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(s.statePath()), ".*tmp*"))
+	for _, m := range matches {
+		t.Logf("left behind (cleaned on next start): %s", m)
+	}
+}
+
+// TestEndToEndCompletingARotation checks every step of a source in the terminal.
+func TestEndToEndCompletingARotation(t *testing.T) {
+	s := newSandbox(t)
+	term := s.start("awin")
+	term.waitFor("Awin", "0/3")
+	term.keys("Enter", "Enter", "Enter")
+	term.waitFor("Rotation complete", "3/3")
+	term.keys("Escape")
+	term.waitFor("✓ today")
+	term.keys("q")
+	term.exited()
+	st := s.readState()
+	if h := st.Sources["awin"].History; len(h) != 1 || h[0].Outcome != "completed" {
+		t.Errorf("history = %+v", h)
+	}
+}

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// Store is what the UI needs from the progress store. Apply takes the lock, re-reads the
+// file, applies the changes, writes atomically and returns the state now on disk, so
+// changes made meanwhile by another rotatetui are kept and become visible here.
+type Store interface {
+	Apply(changes ...state.Change) (*state.State, error)
+}
+
+// An event is what a screen's update hands back to the root for it to act on at once
+// (switching screens, recording a change). Events are not messages: they never wait in
+// the program's queue behind keystrokes typed meanwhile.
+type event interface{ isEvent() }
+
+// openSourceEvent: the source list opened the source at this catalog index.
+type openSourceEvent struct{ index int }
+
+// backEvent: the checklist was left.
+type backEvent struct{}
+
+// changeEvent: the checklist changed progress.
+type changeEvent struct{ change state.Change }
+
+func (openSourceEvent) isEvent() {}
+func (backEvent) isEvent()       {}
+func (changeEvent) isEvent()     {}
+
+// saveDoneMsg is sent by saveCmd when the first count pending changes are on disk;
+// state is the file as it is after the save.
+type saveDoneMsg struct {
+	state *state.State
+	count int
+}
+
+// saveFailedMsg is sent by saveCmd when a save failed; the changes stay pending.
+type saveFailedMsg struct {
+	err   error
+	count int
+}
+
+// retrySaveMsg is sent by a timer after a failed save, to try again.
+type retrySaveMsg struct{}
+
+// forceQuitMsg is sent by a timer after quit was asked for while a save was still
+// running, so a hung disk cannot keep the program open forever.
+type forceQuitMsg struct{}
+
+// saveCmd writes changes through the store off the UI goroutine. It captures its own
+// copy of the slice, never the model.
+func saveCmd(store Store, changes []state.Change) tea.Cmd {
+	batch := append([]state.Change(nil), changes...)
+	return func() tea.Msg {
+		st, err := store.Apply(batch...)
+		if err != nil {
+			return saveFailedMsg{err: err, count: len(batch)}
+		}
+		return saveDoneMsg{state: st, count: len(batch)}
+	}
+}
+
+// retryAfter schedules the next attempt of a failed save, backing off up to 30 s.
+func retryAfter(attempt int) tea.Cmd {
+	delay := time.Second << min(attempt, 5)
+	return tea.Tick(min(delay, 30*time.Second), func(time.Time) tea.Msg { return retrySaveMsg{} })
+}

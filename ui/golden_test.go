@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// seededStore has one rotation in progress and one finished twelve days ago, so the
+// goldens show every kind of row.
+func seededStore(t *testing.T) *memStore {
+	t.Helper()
+	store := newMemStore()
+	cat := builtin(t)
+	snow, _ := cat.Lookup("snowflake")
+	awin, _ := cat.Lookup("awin")
+	past := fixedNow.Add(-12 * 24 * time.Hour)
+	changes := []state.Change{
+		{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)},
+		{Kind: state.Check, Source: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)},
+	}
+	for _, k := range awin.StepKeys() {
+		changes = append(changes, state.Change{Kind: state.Check, Source: "awin", Step: k, Steps: awin.StepKeys(), At: past})
+	}
+	if _, err := store.Apply(changes...); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// runGolden drives the real Bubble Tea program at 80x24, waits until the screen shows
+// want, quits, and compares the final screen with testdata/<test>.golden.
+func runGolden(t *testing.T, m Model, want string, input ...tea.Msg) {
+	t.Helper()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	for _, msg := range input {
+		tm.Send(msg)
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte(want))
+	}, teatest.WithDuration(5*time.Second))
+	tm.Send(keyMsg("ctrl+c"))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	golden.RequireEqual(t, []byte(final.View()))
+}
+
+func TestGoldenSourceList(t *testing.T) {
+	store := seededStore(t)
+	runGolden(t, New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Now: func() time.Time { return fixedNow }}),
+		"press enter to resume")
+}
+
+func TestGoldenSourceListFiltered(t *testing.T) {
+	store := seededStore(t)
+	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Now: func() time.Time { return fixedNow }})
+	runGolden(t, m, "1 of 51", keyMsg("/"), keyMsg("s"), keyMsg("c"), keyMsg("o"), keyMsg("m"))
+}
+
+func TestGoldenChecklist(t *testing.T) {
+	store := seededStore(t)
+	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Now: func() time.Time { return fixedNow }})
+	runGolden(t, m, "3/8", keyMsg("enter"), keyMsg("enter"))
+}
+
+func TestGoldenChecklistComplete(t *testing.T) {
+	store := newMemStore()
+	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Query: "awin", Now: func() time.Time { return fixedNow }})
+	runGolden(t, m, "Rotation complete", keyMsg("enter"), keyMsg("enter"), keyMsg("enter"))
+}

@@ -1,0 +1,477 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// sourcesModel is the source list: every source with its status, unfinished rotations
+// pinned on top, narrowed by a fuzzy filter on names and aliases.
+type sourcesModel struct {
+	c         *common
+	input     textinput.Model
+	filtering bool // the filter input has focus
+	index     *filterIndex
+
+	status []sourceStatus // per catalog source
+	order  []int          // catalog indexes without a filter: in progress first
+	rows   []listRow      // what is listed now
+	cursor int
+	offset int // first visible row
+}
+
+// listRow is one listed source; match is set while a filter is active.
+type listRow struct {
+	source int
+	match  *filterMatch
+}
+
+// sourceStatus is what the list says about one source.
+type sourceStatus struct {
+	inProgress  bool
+	done, total int
+	updated     time.Time  // last change of the unfinished rotation
+	lastRotated *time.Time // newest completed rotation or recorded date
+}
+
+func newSourcesModel(c *common, st *state.State) sourcesModel {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "type / to filter by name"
+	// A steady cursor: a blinking one would keep a timer running while idle.
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.PromptStyle = c.styles.Prompt
+	in.PlaceholderStyle = c.styles.Empty
+
+	names := make([]string, len(c.catalog.Sources))
+	aliases := make([][]string, len(c.catalog.Sources))
+	for i, s := range c.catalog.Sources {
+		names[i], aliases[i] = s.Name, s.Aliases
+	}
+	m := sourcesModel{c: c, input: in, index: newFilterIndex(names, aliases)}
+	return m.setState(st)
+}
+
+// setState recomputes statuses and order, keeping the cursor on the same source.
+func (m sourcesModel) setState(st *state.State) sourcesModel {
+	keep := m.selected()
+	srcs := m.c.catalog.Sources
+	m.status = make([]sourceStatus, len(srcs))
+	var active, rest []int
+	for i := range srcs {
+		m.status[i] = statusOf(&srcs[i], st.Source(srcs[i].ID))
+		if m.status[i].inProgress {
+			active = append(active, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	sort.SliceStable(active, func(a, b int) bool {
+		return m.status[active[a]].updated.After(m.status[active[b]].updated)
+	})
+	m.order = append(active, rest...)
+	m = m.refilter()
+	if keep >= 0 && len(m.rows) > 0 {
+		m = m.selectSource(keep)
+	}
+	m.offset = scrollWindow(m.offset, m.cursor, len(m.rows), listHeight(m.c.height))
+	return m
+}
+
+func statusOf(src *catalog.Source, ss *state.SourceState) sourceStatus {
+	st := sourceStatus{total: len(src.Steps)}
+	if ss == nil {
+		return st
+	}
+	if ss.Current != nil {
+		st.inProgress = true
+		st.done, _ = ss.Current.Progress(src.StepKeys())
+		st.updated = ss.Current.UpdatedAt
+	}
+	if last := ss.LastCompleted(); last != nil && last.FinishedAt != nil {
+		t := *last.FinishedAt
+		st.lastRotated = &t
+	}
+	if ss.LastRotated != nil && (st.lastRotated == nil || ss.LastRotated.After(*st.lastRotated)) {
+		t := *ss.LastRotated
+		st.lastRotated = &t
+	}
+	return st
+}
+
+func (m sourcesModel) query() string { return strings.TrimSpace(m.input.Value()) }
+
+func (m sourcesModel) refilter() sourcesModel {
+	// A fresh slice: earlier copies of the model may still hold the old one.
+	m.rows = make([]listRow, 0, len(m.order))
+	if q := m.query(); q != "" {
+		for _, match := range m.index.match(q) {
+			mm := match
+			m.rows = append(m.rows, listRow{source: mm.source, match: &mm})
+		}
+	} else {
+		m.index.match("")
+		for _, i := range m.order {
+			m.rows = append(m.rows, listRow{source: i})
+		}
+	}
+	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
+	return m
+}
+
+// setQuery fills the filter without focusing it (for `rotatetui snow`).
+func (m sourcesModel) setQuery(q string) sourcesModel {
+	m.input.SetValue(q)
+	m.cursor, m.offset = 0, 0
+	return m.refilter()
+}
+
+func (m sourcesModel) matchCount() int { return len(m.rows) }
+
+// selected is the catalog index under the cursor, or -1 for an empty list.
+func (m sourcesModel) selected() int {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return -1
+	}
+	return m.rows[m.cursor].source
+}
+
+func (m sourcesModel) selectSource(source int) sourcesModel {
+	for i, r := range m.rows {
+		if r.source == source {
+			m.cursor = i
+			break
+		}
+	}
+	return m
+}
+
+func (m sourcesModel) update(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
+	m, cmd, ev := m.handle(msg)
+	m.offset = scrollWindow(m.offset, m.cursor, len(m.rows), listHeight(m.c.height))
+	return m, cmd, ev
+}
+
+// listHeight is how many rows the list shows in a window of the given height: the body
+// less the header, resume and filter lines and a blank one.
+func listHeight(height int) int { return bodyHeight(height) - 4 }
+
+// scrollWindow moves a window of size h over n rows as little as possible so that the
+// cursor row is inside it, and returns its first row.
+func scrollWindow(offset, cursor, n, h int) int {
+	if h < 1 {
+		return 0
+	}
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+h {
+		offset = cursor - h + 1
+	}
+	return max(min(offset, n-h), 0)
+}
+
+func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
+	keyMsg, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil, nil
+	}
+	k := m.c.keys
+	k.forFiltering(m.filtering)
+	switch {
+	case key.Matches(keyMsg, k.Up):
+		m.cursor = max(m.cursor-1, 0)
+		return m, nil, nil
+	case key.Matches(keyMsg, k.Down):
+		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
+		return m, nil, nil
+	case key.Matches(keyMsg, k.PageUp):
+		m.cursor = max(m.cursor-m.pageSize(), 0)
+		return m, nil, nil
+	case key.Matches(keyMsg, k.PageDown):
+		m.cursor = min(m.cursor+m.pageSize(), max(len(m.rows)-1, 0))
+		return m, nil, nil
+	case key.Matches(keyMsg, k.Top):
+		m.cursor = 0
+		return m, nil, nil
+	case key.Matches(keyMsg, k.Bottom):
+		m.cursor = max(len(m.rows)-1, 0)
+		return m, nil, nil
+	case key.Matches(keyMsg, k.Open):
+		if i := m.selected(); i >= 0 {
+			return m.blur(), nil, openSourceEvent{index: i}
+		}
+		return m, nil, nil
+	case key.Matches(keyMsg, k.ClearFilter):
+		m.input.SetValue("")
+		m = m.blur().refilter()
+		m.cursor, m.offset = 0, 0
+		return m, nil, nil
+	case key.Matches(keyMsg, k.AcceptQuery):
+		return m.blur(), nil, nil
+	case key.Matches(keyMsg, k.Filter):
+		m.filtering = true
+		k.forFiltering(true)
+		return m, m.input.Focus(), nil
+	}
+	if !m.filtering {
+		return m, nil, nil
+	}
+	before := m.input.Value()
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if m.input.Value() != before {
+		// Best match first: a new query starts at the top.
+		m.cursor, m.offset = 0, 0
+		m = m.refilter()
+	}
+	return m, cmd, nil
+}
+
+func (m sourcesModel) blur() sourcesModel {
+	m.filtering = false
+	m.input.Blur()
+	m.c.keys.forFiltering(false)
+	return m
+}
+
+func (m sourcesModel) helpKeys() sourcesHelp {
+	m.c.keys.forFiltering(m.filtering)
+	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != ""}
+}
+
+// pageSize is how many rows a page holds at the current height (an estimate that only
+// needs to be close: it drives pgup/pgdn).
+func (m sourcesModel) pageSize() int { return max(listHeight(m.c.height)-1, 1) }
+
+// Widths of the right-hand columns.
+const (
+	categoryWidth = 22
+	statusWidth   = 18
+)
+
+// view renders the list into width x height, drawing only the visible rows.
+func (m sourcesModel) view(width, height int) string {
+	st := m.c.styles
+	var b strings.Builder
+
+	// Header: title left, counts right.
+	title := st.Title.Render("rotatetui") + st.Subtitle.Render(" · "+m.c.catalog.Title)
+	counts := st.Counts.Render(m.counts())
+	b.WriteString(spread(title, counts, width))
+	b.WriteByte('\n')
+
+	// A line telling how to pick up unfinished work.
+	resume := m.resumeLine(width)
+	b.WriteString(resume)
+	b.WriteByte('\n')
+
+	m.input.Width = max(width-4, 1)
+	b.WriteString(m.input.View())
+	b.WriteByte('\n')
+	b.WriteByte('\n')
+
+	listH := height - 4
+	if listH < 1 {
+		return b.String()
+	}
+	if len(m.rows) == 0 {
+		msg := "No sources."
+		if q := m.query(); q != "" {
+			msg = fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
+		}
+		b.WriteString(st.Empty.Render(msg))
+		return b.String()
+	}
+	// The full help can make the list shorter than update planned for.
+	offset := scrollWindow(m.offset, m.cursor, len(m.rows), listH)
+	end := min(offset+listH, len(m.rows))
+	for i := offset; i < end; i++ {
+		b.WriteString(m.rowView(i, width))
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func (m sourcesModel) counts() string {
+	inProgress, rotated := 0, 0
+	for _, s := range m.status {
+		if s.inProgress {
+			inProgress++
+		}
+		if s.lastRotated != nil {
+			rotated++
+		}
+	}
+	parts := []string{plural(len(m.status), "source", "sources")}
+	if q := m.query(); q != "" {
+		parts = []string{fmt.Sprintf("%d of %d", len(m.rows), len(m.status))}
+	}
+	if inProgress > 0 {
+		parts = append(parts, fmt.Sprintf("%d in progress", inProgress))
+	}
+	if rotated > 0 {
+		parts = append(parts, fmt.Sprintf("%d rotated", rotated))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (m sourcesModel) resumeLine(width int) string {
+	st := m.c.styles
+	sel := m.selected()
+	if sel >= 0 && m.status[sel].inProgress {
+		s := m.status[sel]
+		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.c.catalog.Sources[sel].Name, s.done, s.total)
+		return st.Resume.Render(truncate(text, width))
+	}
+	n := 0
+	for _, s := range m.status {
+		if s.inProgress {
+			n++
+		}
+	}
+	if n > 0 && m.query() == "" {
+		return st.Resume.Render(truncate(fmt.Sprintf("▶ %s in progress, pinned at the top.", plural(n, "rotation", "rotations")), width))
+	}
+	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
+}
+
+func (m sourcesModel) rowView(i, width int) string {
+	st := m.c.styles
+	row := m.rows[i]
+	src := &m.c.catalog.Sources[row.source]
+	status := m.status[row.source]
+	selected := i == m.cursor
+
+	marker := "  "
+	nameStyle := st.Row
+	if selected {
+		marker = st.Cursor.Render("› ")
+		nameStyle = st.RowSelected
+	}
+
+	showCategory := width >= 70
+	nameW := width - 2 - statusWidth - 1
+	if showCategory {
+		nameW -= categoryWidth + 1
+	}
+
+	name := m.highlight(src.Name, row, -1, nameStyle)
+	if row.match != nil && row.match.alias >= 0 {
+		name += st.Category.Render(" aka ") + m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category)
+	}
+	if src.Custom() {
+		name += " " + st.Tag.Render("custom")
+	}
+	line := marker + pad(truncate(name, nameW), nameW) + " "
+	if showCategory {
+		line += st.Category.Render(pad(truncate(src.Category, categoryWidth), categoryWidth)) + " "
+	}
+	line += m.statusView(status)
+	return line
+}
+
+// highlight renders text, marking the characters the filter matched when this row
+// matched through this text (alias -1 is the name).
+func (m sourcesModel) highlight(text string, row listRow, alias int, base interface{ Render(...string) string }) string {
+	if row.match == nil || row.match.alias != alias {
+		return base.Render(text)
+	}
+	pos := m.index.positions(*row.match, m.query())
+	if len(pos) == 0 {
+		return base.Render(text)
+	}
+	hit := make(map[int]bool, len(pos))
+	for _, p := range pos {
+		hit[p] = true
+	}
+	var b strings.Builder
+	var run []rune
+	flush := func() {
+		if len(run) > 0 {
+			b.WriteString(base.Render(string(run)))
+			run = run[:0]
+		}
+	}
+	for ri, r := range []rune(text) {
+		if hit[ri] {
+			flush()
+			b.WriteString(m.c.styles.Match.Render(string(r)))
+		} else {
+			run = append(run, r)
+		}
+	}
+	flush()
+	return b.String()
+}
+
+func (m sourcesModel) statusView(s sourceStatus) string {
+	st := m.c.styles
+	switch {
+	case s.inProgress:
+		return st.InProgress.Render(fmt.Sprintf("in progress %d/%d", s.done, s.total))
+	case s.lastRotated != nil:
+		return st.Rotated.Render("✓ " + ago(m.c.now(), *s.lastRotated))
+	}
+	return ""
+}
+
+// ago says how long ago t was in whole local days: "today", "yesterday", "12d ago".
+func ago(now, t time.Time) string {
+	y1, m1, d1 := now.Local().Date()
+	y2, m2, d2 := t.Local().Date()
+	days := int(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC).Sub(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	switch {
+	case days <= 0:
+		return "today"
+	case days == 1:
+		return "yesterday"
+	}
+	return fmt.Sprintf("%dd ago", days)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// truncate cuts s (which may hold styles) to width cells, marking the cut with "…".
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// pad fills s (which may hold styles) with spaces up to width cells.
+func pad(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// spread puts left and right on one line of width cells. When both do not fit, left is
+// shortened first (the counts on the right are the news), then right is dropped.
+func spread(left, right string, width int) string {
+	rw := ansi.StringWidth(right)
+	if rw+12 > width {
+		return truncate(left, width)
+	}
+	left = truncate(left, width-rw-1)
+	return left + strings.Repeat(" ", width-ansi.StringWidth(left)-rw) + right
+}

@@ -1,0 +1,90 @@
+package ui
+
+import "github.com/charmbracelet/lipgloss"
+
+// palette holds every colour the program uses. Each adapts to light and dark terminals;
+// under NO_COLOR the renderer drops them and the layout still reads in monochrome,
+// because state is always also shown as text ([x], ›, "in progress").
+var palette = struct {
+	accent, subtle, faint, ok, warn, bad, match, text lipgloss.AdaptiveColor
+}{
+	accent: lipgloss.AdaptiveColor{Light: "#5A3FD9", Dark: "#A78BFA"},
+	subtle: lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#9A9A9A"},
+	faint:  lipgloss.AdaptiveColor{Light: "#9E9E9E", Dark: "#5C5C5C"},
+	ok:     lipgloss.AdaptiveColor{Light: "#137333", Dark: "#7FD28A"},
+	warn:   lipgloss.AdaptiveColor{Light: "#9A5B00", Dark: "#F2C14E"},
+	bad:    lipgloss.AdaptiveColor{Light: "#B3261E", Dark: "#FF8A80"},
+	match:  lipgloss.AdaptiveColor{Light: "#C2185B", Dark: "#FF79C6"},
+	text:   lipgloss.AdaptiveColor{Light: "#1F1F1F", Dark: "#E6E6E6"},
+}
+
+// Styles is every style the views use, built once.
+type Styles struct {
+	App       lipgloss.Style // padding around the whole screen
+	Title     lipgloss.Style
+	Subtitle  lipgloss.Style
+	Counts    lipgloss.Style
+	Resume    lipgloss.Style
+	Prompt    lipgloss.Style
+	Empty     lipgloss.Style
+	Status    lipgloss.Style
+	StatusErr lipgloss.Style
+	Warning   lipgloss.Style
+
+	Cursor      lipgloss.Style // the › marker
+	Row         lipgloss.Style
+	RowSelected lipgloss.Style
+	Match       lipgloss.Style
+	Category    lipgloss.Style
+	Tag         lipgloss.Style
+	InProgress  lipgloss.Style
+	Rotated     lipgloss.Style
+
+	StepNumber   lipgloss.Style
+	BoxDone      lipgloss.Style
+	BoxTodo      lipgloss.Style
+	StepText     lipgloss.Style
+	StepDone     lipgloss.Style
+	StepSelected lipgloss.Style
+	Command      lipgloss.Style
+	URL          lipgloss.Style
+	Note         lipgloss.Style
+	Banner       lipgloss.Style
+	Progress     lipgloss.Style
+}
+
+func newStyles() Styles {
+	s := Styles{}
+	s.App = lipgloss.NewStyle().Padding(0, 1)
+	s.Title = lipgloss.NewStyle().Bold(true).Foreground(palette.accent)
+	s.Subtitle = lipgloss.NewStyle().Foreground(palette.subtle)
+	s.Counts = lipgloss.NewStyle().Foreground(palette.subtle)
+	s.Resume = lipgloss.NewStyle().Foreground(palette.warn)
+	s.Prompt = lipgloss.NewStyle().Foreground(palette.accent)
+	s.Empty = lipgloss.NewStyle().Foreground(palette.subtle).Italic(true)
+	s.Status = lipgloss.NewStyle().Foreground(palette.subtle)
+	s.StatusErr = lipgloss.NewStyle().Foreground(palette.bad).Bold(true)
+	s.Warning = lipgloss.NewStyle().Foreground(palette.warn)
+
+	s.Cursor = lipgloss.NewStyle().Foreground(palette.accent).Bold(true)
+	s.Row = lipgloss.NewStyle().Foreground(palette.text)
+	s.RowSelected = lipgloss.NewStyle().Foreground(palette.accent).Bold(true)
+	s.Match = lipgloss.NewStyle().Foreground(palette.match).Underline(true)
+	s.Category = lipgloss.NewStyle().Foreground(palette.faint)
+	s.Tag = lipgloss.NewStyle().Foreground(palette.accent)
+	s.InProgress = lipgloss.NewStyle().Foreground(palette.warn)
+	s.Rotated = lipgloss.NewStyle().Foreground(palette.ok)
+
+	s.StepNumber = lipgloss.NewStyle().Foreground(palette.subtle)
+	s.BoxDone = lipgloss.NewStyle().Foreground(palette.ok)
+	s.BoxTodo = lipgloss.NewStyle().Foreground(palette.subtle)
+	s.StepText = lipgloss.NewStyle().Foreground(palette.text)
+	s.StepDone = lipgloss.NewStyle().Foreground(palette.subtle)
+	s.StepSelected = lipgloss.NewStyle().Foreground(palette.accent).Bold(true)
+	s.Command = lipgloss.NewStyle().Foreground(palette.match)
+	s.URL = lipgloss.NewStyle().Foreground(palette.accent).Underline(true)
+	s.Note = lipgloss.NewStyle().Foreground(palette.subtle).Italic(true)
+	s.Banner = lipgloss.NewStyle().Foreground(palette.ok).Bold(true)
+	s.Progress = lipgloss.NewStyle().Foreground(palette.ok)
+	return s
+}

@@ -1,0 +1,417 @@
+// Package ui is rotatetui's terminal interface: a searchable list of sources and a
+// checklist per source, built on Bubble Tea.
+//
+// The root Model routes: it owns the window size, the help line, quitting and the save
+// queue, and forwards everything else to the active screen (sources.go, checklist.go).
+// Screens never touch the disk; they send changeMsgs, and the root writes them through
+// the Store in commands, one batch at a time, showing the result of each save. What the
+// user sees is the last state read from disk with the unsaved changes applied on top, so
+// nothing waits on the disk and nothing is lost if a save has to be retried.
+package ui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// Smallest window the layout is designed for; below it a notice is shown instead.
+const (
+	minWidth  = 40
+	minHeight = 10
+)
+
+// Options is everything the UI starts from.
+type Options struct {
+	Catalog *catalog.Catalog
+	State   *state.State // as loaded from disk
+	Store   Store
+	Query   string // pre-fills the filter; opens the source directly when exactly one matches
+	Resume  bool   // open the most recently touched unfinished rotation
+	Actor   string // recorded with every change, e.g. "alice@laptop"
+	Now     func() time.Time
+	NoColor bool
+	Notice  string // shown in the status line at start, e.g. a permissions warning
+}
+
+// Result is what the program hands back when it ends.
+type Result struct {
+	// Unsaved holds changes that were not confirmed on disk when the program ended; the
+	// caller must try once more and keep them somewhere safe if that fails.
+	Unsaved []state.Change
+}
+
+type screen int
+
+const (
+	sourcesScreen screen = iota
+	checklistScreen
+)
+
+// common is shared by the root and every screen.
+type common struct {
+	width, height int
+	styles        Styles
+	keys          *keyMap
+	now           func() time.Time
+	catalog       *catalog.Catalog
+}
+
+// Model is the root model.
+type Model struct {
+	c     *common
+	store Store
+	actor string
+
+	saved    *state.State   // as last read from or written to disk
+	pending  []state.Change // applied on screen, not yet confirmed on disk
+	inFlight int            // how many of pending the running save carries
+	attempts int            // consecutive failed saves
+	current  *state.State   // saved with pending applied: what the screens show
+
+	status    string
+	statusErr bool
+
+	screen    screen
+	sources   sourcesModel
+	checklist checklistModel
+	help      help.Model
+
+	quitting bool
+}
+
+// New builds the root model. It does no I/O.
+func New(opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.State == nil {
+		opts.State = state.New()
+	}
+	c := &common{
+		width: 80, height: 24,
+		styles:  newStyles(),
+		keys:    newKeyMap(),
+		now:     opts.Now,
+		catalog: opts.Catalog,
+	}
+	h := help.New()
+	h.Styles.ShortKey = c.styles.Prompt
+	h.Styles.FullKey = c.styles.Prompt
+	m := Model{
+		c:       c,
+		store:   opts.Store,
+		actor:   opts.Actor,
+		saved:   opts.State,
+		current: opts.State,
+		help:    h,
+		status:  opts.Notice,
+	}
+	m.sources = newSourcesModel(c, opts.State)
+	if opts.Query != "" {
+		m.sources = m.sources.setQuery(opts.Query)
+		if m.sources.matchCount() == 1 {
+			m = m.open(m.sources.selected())
+		}
+	}
+	if opts.Resume {
+		if i := m.mostRecentInProgress(); i >= 0 {
+			m = m.open(i)
+		} else {
+			m.status = "Nothing to resume: no rotation is in progress."
+		}
+	}
+	return m
+}
+
+// Run shows the UI until the user quits.
+func Run(opts Options) (Result, error) {
+	if opts.NoColor {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithInput(os.Stdin))
+	final, err := p.Run()
+	if m, ok := final.(Model); ok {
+		return Result{Unsaved: m.Unsaved()}, err
+	}
+	return Result{}, err
+}
+
+// Unsaved returns the changes not yet confirmed on disk.
+func (m Model) Unsaved() []state.Change {
+	return append([]state.Change(nil), m.pending...)
+}
+
+// Init implements tea.Model.
+func (m Model) Init() tea.Cmd { return nil }
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.help.Width = msg.Width - 2
+		return m, nil
+
+	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// Keys typed faster than one read (or sent by a script) arrive as one
+			// message; each is still its own key press.
+			return m.splitKeys(msg)
+		}
+		// ctrl+c always quits; q and ? are letters the filter input may be typing.
+		if key.Matches(msg, m.c.keys.ForceQ) || (!m.typing() && key.Matches(msg, m.c.keys.Quit)) {
+			return m.quit()
+		}
+		if !m.typing() && key.Matches(msg, m.c.keys.Help) {
+			m.help.ShowAll = !m.help.ShowAll
+			return m, nil
+		}
+
+	case saveDoneMsg:
+		m.saved = msg.state
+		m.pending = m.pending[msg.count:]
+		m.inFlight, m.attempts = 0, 0
+		if m.statusErr {
+			m.status, m.statusErr = "Saved. All progress is on disk again.", false
+		}
+		m = m.refresh()
+		if m.quitting && len(m.pending) == 0 {
+			return m, tea.Quit
+		}
+		return m, m.startSave()
+
+	case saveFailedMsg:
+		m.inFlight = 0
+		m.attempts++
+		m.status = fmt.Sprintf("Not saved (%v). Kept in memory; retrying.", msg.err)
+		m.statusErr = true
+		if m.quitting {
+			// One more try was made on the way out; main reports what is still unsaved.
+			return m, tea.Quit
+		}
+		return m, retryAfter(m.attempts)
+
+	case retrySaveMsg:
+		return m, m.startSave()
+
+	case forceQuitMsg:
+		return m, tea.Quit
+	}
+
+	var cmd tea.Cmd
+	var ev event
+	switch m.screen {
+	case sourcesScreen:
+		m.sources, cmd, ev = m.sources.update(msg)
+	case checklistScreen:
+		m.checklist, cmd, ev = m.checklist.update(msg)
+	}
+	if ev == nil {
+		return m, cmd
+	}
+	// Events are handled now, not sent back as commands: the next keystroke must
+	// already find the new screen and the new progress, however fast it comes.
+	next, evCmd := m.handleEvent(ev)
+	return next, tea.Batch(cmd, evCmd)
+}
+
+// splitKeys handles a burst of typed runes one key at a time.
+func (m Model) splitKeys(burst tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var model tea.Model = m
+	var cmds []tea.Cmd
+	for _, r := range burst.Runes {
+		k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: burst.Alt}
+		if r == ' ' {
+			k.Type = tea.KeySpace
+		}
+		var cmd tea.Cmd
+		model, cmd = model.Update(k)
+		cmds = append(cmds, cmd)
+	}
+	return model, tea.Batch(cmds...)
+}
+
+// handleEvent acts on what a screen asked for.
+func (m Model) handleEvent(ev event) (tea.Model, tea.Cmd) {
+	switch ev := ev.(type) {
+	case openSourceEvent:
+		return m.open(ev.index), nil
+	case backEvent:
+		m.screen = sourcesScreen
+		m.sources = m.sources.setState(m.current)
+		return m, nil
+	case changeEvent:
+		return m.record(ev.change)
+	}
+	return m, nil
+}
+
+// typing reports whether keystrokes are going into a text input.
+func (m Model) typing() bool {
+	return m.screen == sourcesScreen && m.sources.filtering
+}
+
+// quit ends the program once the save in flight, if any, is done. Pending changes that
+// never reached the disk are returned by Run for the caller to deal with.
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.quitting = true
+	if m.inFlight > 0 {
+		return m, tea.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
+	}
+	return m, tea.Quit
+}
+
+// record applies a change on screen at once and queues it for saving.
+func (m Model) record(c state.Change) (tea.Model, tea.Cmd) {
+	c.By = m.actor
+	next := m.current.Clone()
+	changed, err := c.Apply(next)
+	if err != nil {
+		m.status, m.statusErr = err.Error(), true
+		return m, nil
+	}
+	if !changed {
+		return m, nil
+	}
+	m.pending = append(m.pending, c)
+	m.current = next
+	m = m.refresh()
+	return m, m.startSave()
+}
+
+// startSave writes every pending change in one batch unless a save is already running:
+// saves go one at a time, in order.
+func (m *Model) startSave() tea.Cmd {
+	if m.inFlight > 0 || len(m.pending) == 0 || m.store == nil {
+		return nil
+	}
+	m.inFlight = len(m.pending)
+	return saveCmd(m.store, m.pending)
+}
+
+// refresh recomputes what the screens show from the saved state and pending changes.
+func (m Model) refresh() Model {
+	cur := m.saved
+	if len(m.pending) > 0 {
+		cur = m.saved.Clone()
+		for _, c := range m.pending {
+			// A change that no longer applies (another instance got there first) is
+			// simply a no-op on the newer state.
+			_, _ = c.Apply(cur)
+		}
+	}
+	m.current = cur
+	m.sources = m.sources.setState(cur)
+	if m.screen == checklistScreen {
+		m.checklist = m.checklist.setState(cur)
+	}
+	return m
+}
+
+func (m Model) open(index int) Model {
+	if index < 0 || index >= len(m.c.catalog.Sources) {
+		return m
+	}
+	m.screen = checklistScreen
+	m.checklist = newChecklistModel(m.c, &m.c.catalog.Sources[index], m.current)
+	return m
+}
+
+// mostRecentInProgress is the catalog index of the unfinished rotation touched last.
+func (m Model) mostRecentInProgress() int {
+	best, bestAt := -1, time.Time{}
+	for i, src := range m.c.catalog.Sources {
+		ss := m.current.Source(src.ID)
+		if ss == nil || ss.Current == nil {
+			continue
+		}
+		if best < 0 || ss.Current.UpdatedAt.After(bestAt) {
+			best, bestAt = i, ss.Current.UpdatedAt
+		}
+	}
+	return best
+}
+
+// View implements tea.Model.
+func (m Model) View() string {
+	w, h := m.c.width, m.c.height
+	st := m.c.styles
+	if w < minWidth || h < minHeight {
+		msg := fmt.Sprintf("Window too small (%dx%d).\nrotatetui needs at least %dx%d.\nq quits.", w, h, minWidth, minHeight)
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Empty.Render(msg))
+	}
+	innerW := w - st.App.GetHorizontalFrameSize()
+
+	var helpView string
+	switch m.screen {
+	case sourcesScreen:
+		helpView = m.help.View(m.sources.helpKeys())
+	case checklistScreen:
+		helpView = m.help.View(m.checklist.helpKeys())
+	}
+	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
+	// width is enforced here.
+	footer := m.statusLine(innerW) + "\n" + fitWidth(helpView, innerW)
+	bodyH := h - lipgloss.Height(footer)
+
+	var body string
+	switch m.screen {
+	case sourcesScreen:
+		body = m.sources.view(innerW, bodyH)
+	case checklistScreen:
+		body = m.checklist.view(innerW, bodyH)
+	}
+	body = fitHeight(body, bodyH)
+	return st.App.Render(body + "\n" + footer)
+}
+
+func (m Model) statusLine(width int) string {
+	st := m.c.styles
+	text := m.status
+	style := st.Status
+	if m.statusErr {
+		style = st.StatusErr
+	}
+	if text == "" && m.inFlight > 0 {
+		text = "saving…"
+	}
+	return style.Render(truncate(catalog.PrintableLine(text), width))
+}
+
+// bodyHeight is the height left for a screen's body in a window of the given height,
+// with the short help: the status line and the help line sit below it.
+func bodyHeight(height int) int { return height - 2 }
+
+// fitWidth cuts every line of s to width cells.
+func fitWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitHeight pads or cuts s to exactly h lines, so the footer stays at the bottom.
+func fitHeight(s string, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,575 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+func TestMain(m *testing.M) {
+	// Goldens and expectations hold plain text in one time zone.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// fixedNow is the clock of every test: no test depends on the real date.
+var fixedNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
+
+// memStore is an in-memory Store that behaves like the real one: Apply applies the
+// changes to its state and returns a copy. fail makes the next Apply calls fail.
+type memStore struct {
+	mu    sync.Mutex
+	st    *state.State
+	fail  error
+	calls int
+}
+
+func newMemStore() *memStore { return &memStore{st: state.New()} }
+
+func (s *memStore) Apply(changes ...state.Change) (*state.State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	for _, c := range changes {
+		if _, err := c.Apply(s.st); err != nil {
+			return nil, err
+		}
+	}
+	return s.st.Clone(), nil
+}
+
+func (s *memStore) snapshot() *state.State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.Clone()
+}
+
+func builtin(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	c, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newTestModel(t testing.TB, store *memStore, opts Options) Model {
+	t.Helper()
+	if opts.Catalog == nil {
+		opts.Catalog = builtin(t)
+	}
+	if opts.State == nil {
+		opts.State = store.snapshot()
+	}
+	opts.Store = store
+	opts.Now = func() time.Time { return fixedNow }
+	opts.Actor = "tester@host"
+	m := New(opts)
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	return next.(Model)
+}
+
+// press sends keys one by one, running the commands they return (and the commands those
+// messages return) the way the Bubble Tea runtime would, except timers.
+func press(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		m = deliver(t, m, keyMsg(k))
+	}
+	return m
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+func typeText(t testing.TB, m Model, text string) Model {
+	t.Helper()
+	for _, r := range text {
+		m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return m
+}
+
+// deliver updates m with msg and follows the resulting commands to completion.
+func deliver(t testing.TB, m Model, msg tea.Msg) Model {
+	t.Helper()
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		next, cmd := m.Update(queue[0])
+		m = next.(Model)
+		queue = append(queue[1:], run(cmd)...)
+	}
+	return m
+}
+
+// run executes a command and returns its messages; timers (which would block) and quit
+// are left out.
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			var out []tea.Msg
+			for _, c := range msg {
+				out = append(out, run(c)...)
+			}
+			return out
+		case tea.QuitMsg, nil:
+			return nil
+		default:
+			return []tea.Msg{msg}
+		}
+	case <-time.After(100 * time.Millisecond):
+		return nil
+	}
+}
+
+func rowNames(m Model) []string {
+	var names []string
+	for _, r := range m.sources.rows {
+		names = append(names, m.c.catalog.Sources[r.source].Name)
+	}
+	return names
+}
+
+func TestFilterNarrowsAsYouType(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	if got := len(m.sources.rows); got != 51 {
+		t.Fatalf("list shows %d sources, want 51", got)
+	}
+	m = press(t, m, "/")
+	if !m.sources.filtering {
+		t.Fatal("/ did not focus the filter")
+	}
+	m = typeText(t, m, "sno")
+	if n := len(m.sources.rows); n == 0 || n > 3 {
+		t.Errorf("'sno' left %d rows: %v", n, rowNames(m))
+	}
+	m = typeText(t, m, "w")
+	if got := rowNames(m); len(got) != 1 || got[0] != "Snowflake" {
+		t.Fatalf("'snow' shows %v, want [Snowflake]", got)
+	}
+	if !strings.Contains(m.View(), "Snowflake") {
+		t.Error("view does not show Snowflake")
+	}
+	// Typing q while filtering types a q instead of quitting.
+	m = typeText(t, m, "q")
+	if m.quitting || m.sources.query() != "snowq" {
+		t.Errorf("q in the filter: quitting=%v query=%q", m.quitting, m.sources.query())
+	}
+	m = press(t, m, "esc")
+	if m.sources.query() != "" || m.sources.filtering || len(m.sources.rows) != 51 {
+		t.Errorf("esc should clear the filter: query=%q filtering=%v rows=%d", m.sources.query(), m.sources.filtering, len(m.sources.rows))
+	}
+}
+
+// TestKeyBurstsAreSeparateKeys: a script or fast typing can deliver "/snow" in one
+// read; it must act as five key presses, not as one unknown key.
+func TestKeyBurstsAreSeparateKeys(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/snow")})
+	if got := rowNames(m); len(got) != 1 || got[0] != "Snowflake" {
+		t.Fatalf("burst /snow shows %v", got)
+	}
+	m = press(t, m, "enter")
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" j ")})
+	rot := m.current.Source("snowflake").Current
+	if rot == nil || !rot.Checked("login") || !rot.Checked("accountadmin-role") {
+		t.Error("burst ' j ' should check steps 1 and 2")
+	}
+	// A real paste into the filter is text, not keys.
+	m = press(t, m, "esc", "esc", "/")
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jq"), Paste: true})
+	if m.quitting || m.sources.query() != "jq" {
+		t.Errorf("paste: query %q quitting %v", m.sources.query(), m.quitting)
+	}
+}
+
+func TestFilterIsFuzzyCaseInsensitiveAndSearchesAliases(t *testing.T) {
+	for query, want := range map[string]string{
+		"scom":        "Squarespace Commerce",
+		"SNOW":        "Snowflake",
+		"applovin":    "Axon (AppLovin)",
+		"magento":     "Adobe Commerce (Magento 2)",
+		"at internet": "Piano Analytics (AT Internet)",
+		"sendinblue":  "Brevo",
+		"sn":          "Snowflake",
+	} {
+		m := newTestModel(t, newMemStore(), Options{})
+		m = press(t, m, "/")
+		m = typeText(t, m, query)
+		got := rowNames(m)
+		if len(got) == 0 || got[0] != want {
+			t.Errorf("%q: first match %v, want %q", query, got, want)
+		}
+	}
+}
+
+func TestFilterHighlightsMatchedCharacters(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	m = press(t, m, "/")
+	m = typeText(t, m, "scom")
+	row := m.sources.rows[0]
+	pos := m.sources.index.positions(*row.match, "scom")
+	name := []rune("Squarespace Commerce")
+	var picked string
+	for _, p := range pos {
+		picked += string(name[p])
+	}
+	if !strings.EqualFold(picked, "scom") {
+		t.Fatalf("highlighted %q at %v, want the letters of scom", picked, pos)
+	}
+	// The highlight must be visible in the rendered row: with colour off, the match
+	// style underlines... which the ASCII profile drops, so check with a colour profile.
+	lipgloss.SetColorProfile(termenv.ANSI)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	m.c.styles = newStyles()
+	rendered := m.sources.rowView(0, 76)
+	if !strings.Contains(rendered, "\x1b[") {
+		t.Errorf("no styling in the matched row: %q", rendered)
+	}
+}
+
+func TestOpenToggleAndBack(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{})
+	m = press(t, m, "/")
+	m = typeText(t, m, "snow")
+	m = press(t, m, "enter")
+	if m.screen != checklistScreen || m.checklist.src.ID != "snowflake" {
+		t.Fatalf("enter did not open Snowflake (screen %v)", m.screen)
+	}
+	if m.checklist.cursor != 0 {
+		t.Errorf("cursor on step %d, want 1", m.checklist.cursor+1)
+	}
+	m = press(t, m, "space")
+	rot := store.snapshot().Source("snowflake").Current
+	if rot == nil || !rot.Checked("login") {
+		t.Fatal("space did not save a check of step 1")
+	}
+	if rot.Steps["login"].By != "tester@host" || !rot.Steps["login"].CheckedAt.Equal(fixedNow) {
+		t.Errorf("check recorded %+v", rot.Steps["login"])
+	}
+	if m.checklist.cursor != 0 {
+		t.Error("space must not move the cursor")
+	}
+	m = press(t, m, "x")
+	if store.snapshot().Source("snowflake").Current.Checked("login") {
+		t.Error("x did not uncheck step 1")
+	}
+	m = press(t, m, "space", "j", "enter")
+	rot = store.snapshot().Source("snowflake").Current
+	if !rot.Checked("login") || !rot.Checked("accountadmin-role") {
+		t.Fatalf("steps 1 and 2 should be checked: %+v", rot.Steps)
+	}
+	if m.checklist.cursor != 2 {
+		t.Errorf("enter should move to step 3, cursor on %d", m.checklist.cursor+1)
+	}
+	if !strings.Contains(m.View(), "2/8") {
+		t.Error("checklist does not show 2/8")
+	}
+	m = press(t, m, "k", "down", "up")
+	if m.checklist.cursor != 1 {
+		t.Errorf("k/down/up: cursor on %d, want 2", m.checklist.cursor+1)
+	}
+	m = press(t, m, "esc")
+	if m.screen != sourcesScreen {
+		t.Fatal("esc did not go back")
+	}
+	if got := rowNames(m); got[0] != "Snowflake" {
+		t.Errorf("in-progress source not pinned on top: %v", got[:3])
+	}
+	view := m.View()
+	for _, want := range []string{"in progress 2/8", "press enter to resume"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("list view lacks %q:\n%s", want, view)
+		}
+	}
+	if len(m.Unsaved()) != 0 {
+		t.Errorf("%d changes unsaved", len(m.Unsaved()))
+	}
+}
+
+func TestResumeReopensWhereItStopped(t *testing.T) {
+	store := newMemStore()
+	keys := builtin(t).Sources[0].StepKeys()
+	snow, _ := builtin(t).Lookup("snowflake")
+	old := fixedNow.Add(-72 * time.Hour)
+	for _, c := range []state.Change{
+		{Kind: state.Check, Source: "activecampaign", Step: keys[0], Steps: keys, At: old},
+		{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: old.Add(time.Hour)},
+		{Kind: state.Check, Source: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: old.Add(time.Hour)},
+	} {
+		if _, err := store.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A plain start pins both, the most recent first, with the cursor on it.
+	m := newTestModel(t, store, Options{})
+	if got := rowNames(m); got[0] != "Snowflake" || got[1] != "ActiveCampaign" {
+		t.Errorf("pinned order %v", got[:2])
+	}
+	if m.sources.selected() != indexOf(m.c.catalog, "snowflake") {
+		t.Error("cursor is not on the most recent rotation")
+	}
+	m = press(t, m, "enter")
+	if m.checklist.cursor != 2 {
+		t.Errorf("reopened with cursor on step %d, want 3", m.checklist.cursor+1)
+	}
+
+	// --resume opens it directly.
+	m = newTestModel(t, store, Options{Resume: true})
+	if m.screen != checklistScreen || m.checklist.src.ID != "snowflake" || m.checklist.cursor != 2 {
+		t.Errorf("resume: screen %v source %v cursor %d", m.screen, m.checklist.src.ID, m.checklist.cursor)
+	}
+
+	// A query with one match opens it; with several it filters the list.
+	m = newTestModel(t, newMemStore(), Options{Query: "snow"})
+	if m.screen != checklistScreen {
+		t.Error("a query with one match should open the checklist")
+	}
+	m = newTestModel(t, newMemStore(), Options{Query: "co"})
+	if m.screen != sourcesScreen || len(m.sources.rows) < 2 || m.sources.query() != "co" {
+		t.Errorf("a query with several matches should filter the list: %d rows", len(m.sources.rows))
+	}
+	m = newTestModel(t, newMemStore(), Options{Resume: true})
+	if m.screen != sourcesScreen || !strings.Contains(m.View(), "Nothing to resume") {
+		t.Error("resume with nothing in progress should say so")
+	}
+}
+
+func indexOf(c *catalog.Catalog, id string) int {
+	for i, s := range c.Sources {
+		if s.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestCompletingARotation(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{Query: "awin"})
+	if m.screen != checklistScreen {
+		t.Fatal("awin did not open")
+	}
+	n := len(m.checklist.keys)
+	for i := 0; i < n; i++ {
+		m = press(t, m, "enter")
+	}
+	ss := store.snapshot().Source("awin")
+	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Completed {
+		t.Fatalf("rotation not recorded as completed: %+v", ss)
+	}
+	done := ss.History[0]
+	if done.FinishedAt == nil || !done.StartedAt.Equal(fixedNow) || len(done.Steps) != n {
+		t.Errorf("completed rotation lacks times: %+v", done)
+	}
+	view := m.View()
+	if !strings.Contains(view, "Rotation complete") || !strings.Contains(view, strconv.Itoa(n)+"/"+strconv.Itoa(n)) {
+		t.Errorf("checklist does not say it is complete:\n%s", view)
+	}
+	// A finished rotation is a record: toggling does nothing.
+	calls := store.calls
+	m = press(t, m, "space")
+	if store.calls != calls {
+		t.Error("space changed a finished rotation")
+	}
+	m = press(t, m, "esc")
+	if !strings.Contains(m.View(), "✓ today") {
+		t.Errorf("list does not show the rotation:\n%s", m.View())
+	}
+	// Opening it again starts afresh; the finished one stays in the history.
+	m = press(t, m, "enter")
+	if m.checklist.finished || m.checklist.rot != nil || !strings.Contains(m.View(), "0/"+strconv.Itoa(n)) {
+		t.Error("reopening should show a new, empty rotation")
+	}
+	m = press(t, m, "space")
+	ss = store.snapshot().Source("awin")
+	if ss.Current == nil || len(ss.History) != 1 {
+		t.Errorf("new rotation should start beside the history: %+v", ss)
+	}
+}
+
+func TestFailedSaveIsShownKeptAndRetried(t *testing.T) {
+	store := newMemStore()
+	store.fail = errors.New("no space left on device")
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	m = press(t, m, "space")
+	if !strings.Contains(m.View(), "no space left on device") {
+		t.Errorf("failure not shown:\n%s", m.View())
+	}
+	if !m.checklist.handled(0) {
+		t.Error("the check vanished from the screen after a failed save")
+	}
+	if len(m.Unsaved()) != 1 {
+		t.Fatalf("unsaved = %d, want 1", len(m.Unsaved()))
+	}
+	store.mu.Lock()
+	store.fail = nil
+	store.mu.Unlock()
+	m = deliver(t, m, retrySaveMsg{})
+	if len(m.Unsaved()) != 0 || !store.snapshot().Source("snowflake").Current.Checked("login") {
+		t.Error("retry did not save the check")
+	}
+	if !strings.Contains(m.View(), "Saved") {
+		t.Error("recovery not shown")
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	next, cmd := m.Update(keyMsg("q"))
+	if !next.(Model).quitting || cmd == nil {
+		t.Error("q does not quit")
+	}
+	m = press(t, m, "/")
+	next, cmd = m.Update(keyMsg("ctrl+c"))
+	if !next.(Model).quitting || cmd == nil {
+		t.Error("ctrl+c does not quit from the filter")
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	short := m.View()
+	if !strings.Contains(short, "/ filter") || strings.Contains(short, "page down") {
+		t.Errorf("short help wrong:\n%s", short)
+	}
+	m = press(t, m, "?")
+	if !strings.Contains(m.View(), "page down") {
+		t.Error("? did not show the full help")
+	}
+	m = press(t, m, "enter")
+	if !strings.Contains(m.View(), "check+next") {
+		t.Error("checklist help lacks its keys")
+	}
+}
+
+func TestWindowTooSmall(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 39, Height: 20})
+	if !strings.Contains(next.(Model).View(), "Window too small") {
+		t.Error("no notice at 39 columns")
+	}
+	next, _ = m.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+	if strings.Contains(next.(Model).View(), "Window too small") {
+		t.Error("40x10 should be usable")
+	}
+	opened := press(t, m, "enter")
+	for _, size := range [][2]int{{40, 10}, {80, 24}, {200, 60}} {
+		for _, screen := range []Model{m, opened} {
+			next, _ = screen.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			assertFits(t, next.(Model).View(), size[0], size[1])
+			next, _ = next.(Model).Update(keyMsg("?"))
+			assertFits(t, next.(Model).View(), size[0], size[1])
+		}
+	}
+}
+
+func assertFits(t *testing.T, view string, width, height int) {
+	t.Helper()
+	if h := lipgloss.Height(view); h != height {
+		t.Errorf("%dx%d: view is %d lines high", width, height, h)
+	}
+	if w := lipgloss.Width(view); w > width {
+		t.Errorf("%dx%d: view is %d wide:\n%s", width, height, w, view)
+	}
+}
+
+func TestStepsChangedSinceStartIsShown(t *testing.T) {
+	store := newMemStore()
+	snow, _ := builtin(t).Lookup("snowflake")
+	oldKeys := append([]string{"gone-step"}, snow.StepKeys()...)
+	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: oldKeys, At: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	if !strings.Contains(m.View(), "steps changed since this rotation started (1 step removed)") {
+		t.Errorf("no warning:\n%s", m.View())
+	}
+}
+
+func TestListScrollsWithTheCursor(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	for i := 0; i < 50; i++ {
+		m = press(t, m, "j")
+	}
+	view := m.View()
+	if !strings.Contains(view, "› Yext") {
+		t.Errorf("last source not visible with the cursor on it:\n%s", view)
+	}
+	m = press(t, m, "k")
+	if !strings.Contains(m.View(), "› WooCommerce") || !strings.Contains(m.View(), "Yext") {
+		t.Error("moving up one row should not jump the window")
+	}
+	m = press(t, m, "g")
+	if !strings.Contains(m.View(), "› ActiveCampaign") {
+		t.Error("g should go to the top")
+	}
+}
+
+func TestHostileCatalogTextIsInertOnScreen(t *testing.T) {
+	cat, err := catalog.Parse("hostile.toml", []byte(`title = "t\u001b]0;pwned\u0007"
+[[sources]]
+id = "evil"
+name = "Evil\u001b[2J\u009b31m\u202E"
+note = "note\u001b]52;c;ZXZpbA==\u0007"
+[[sources.steps]]
+text = "step\r\u001bP+q\u001b\\"
+command = "rm\u001b]8;;http://x\u001b\\"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, newMemStore(), Options{Catalog: cat})
+	assertNoControl(t, "list", m.View())
+	m = press(t, m, "enter")
+	assertNoControl(t, "checklist", m.View())
+}
+
+func assertNoControl(t *testing.T, what, s string) {
+	t.Helper()
+	for _, r := range s {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			t.Errorf("%s: raw control %U reaches the screen", what, r)
+		}
+	}
+}
