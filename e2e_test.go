@@ -22,7 +22,8 @@ var (
 	buildErr  error
 )
 
-// binary builds rotatetui once per test run.
+// binary builds rotatetui once per test run, with its test hooks compiled in (they do
+// nothing unless a test sets their environment variable).
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -32,7 +33,7 @@ func binary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "rotatetui")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-ldflags", "-X main.testHooks=on", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -377,5 +378,119 @@ func TestEndToEndCompletingARotation(t *testing.T) {
 	st := s.readState()
 	if h := st.Sources["awin"].History; len(h) != 1 || h[0].Outcome != "completed" {
 		t.Errorf("history = %+v", h)
+	}
+}
+
+// concurrentChecks runs 4 processes, each checking its own 50 steps of one source with
+// one `rotatetui check` per step, and returns how many checks the file holds at the end.
+func concurrentChecks(t *testing.T, locking bool) int {
+	s := newSandbox(t)
+	if !locking {
+		s.env = append(s.env, "ROTATETUI_TEST_NO_LOCK=1")
+	}
+	var b strings.Builder
+	b.WriteString("[[sources]]\nid = \"big\"\nname = \"Big\"\n")
+	for i := 1; i <= 201; i++ { // one more than is checked, so the rotation stays open
+		fmt.Fprintf(&b, "[[sources.steps]]\nid = \"s%d\"\ntext = \"Step %d.\"\n", i, i)
+	}
+	cat := filepath.Join(s.home, "big.toml")
+	if err := os.WriteFile(cat, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 200)
+	for p := 0; p < 4; p++ {
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			for i := 1; i <= 50; i++ {
+				step := fmt.Sprintf("s%d", p*50+i)
+				if _, stderr, code := s.run("--no-builtin", "--catalog", cat, "check", "big", step); code != 0 {
+					errs <- fmt.Sprintf("check %s: exit %d: %s", step, code, stderr)
+				}
+			}
+		}(p)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		// Without the lock, failed saves are part of the damage being demonstrated
+		// (one process's start-up clean-up can remove another's temp file).
+		if locking {
+			t.Error(e)
+		}
+	}
+	st := s.readState()
+	n := 0
+	if cur := st.Sources["big"].Current; cur != nil {
+		for _, rec := range cur.Steps {
+			if rec.CheckedAt != nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestEndToEndNoLostUpdatesBetweenProcesses: four rotatetui processes checking steps at
+// once lose nothing. The same run with the lock switched off (a hook compiled only into
+// test builds) must lose checks, which shows the test can see a loss.
+func TestEndToEndNoLostUpdatesBetweenProcesses(t *testing.T) {
+	if got := concurrentChecks(t, true); got != 200 {
+		t.Errorf("with locking: the file holds %d of 200 checks", got)
+	}
+	if testing.Short() {
+		return
+	}
+	if got := concurrentChecks(t, false); got == 200 {
+		t.Errorf("without locking no check was lost: the test cannot see lost updates")
+	} else {
+		t.Logf("without locking: %d of 200 checks survived", got)
+	}
+}
+
+// TestEndToEndSeesChangesFromAnotherProcess: a running rotatetui shows checks made by
+// `rotatetui check` in another terminal, without a key press.
+func TestEndToEndSeesChangesFromAnotherProcess(t *testing.T) {
+	s := newSandbox(t)
+	term := s.start()
+	term.waitFor("51 sources")
+	if _, stderr, code := s.run("check", "snowflake", "1", "2", "3"); code != 0 {
+		t.Fatalf("check: %d %s", code, stderr)
+	}
+	term.waitFor("in progress 3/8", "changed by another rotatetui")
+	// And the running one's own changes keep the other's. The cursor stayed on the
+	// source it was on; Snowflake moved to the top.
+	term.keys("g", "Enter")
+	term.waitFor("3/8", "› 4. [ ]")
+	term.keys("Space")
+	term.waitFor("4/8")
+	s.waitChecked("snowflake", "show-secrets")
+	if !s.checked("snowflake", "login") {
+		t.Error("the other process's check was lost")
+	}
+	term.keys("q")
+	term.exited()
+}
+
+// TestEndToEndCorruptStateShowsAnErrorScreen: a state file that cannot be read is named
+// on screen, and left byte for byte as it was.
+func TestEndToEndCorruptStateShowsAnErrorScreen(t *testing.T) {
+	s := newSandbox(t)
+	if err := os.MkdirAll(filepath.Dir(s.statePath()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	corrupt := []byte(`{"version": 1, "sources": {"snowflake": {"current": `)
+	if err := os.WriteFile(s.statePath(), corrupt, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	term := s.start()
+	term.waitFor("cannot use its progress file", "state.json", "left exactly as it is", "q quits")
+	term.keys("q")
+	if code := term.exited(); code != exitFailed {
+		t.Errorf("exit status %d, want %d", code, exitFailed)
+	}
+	if data, _ := os.ReadFile(s.statePath()); string(data) != string(corrupt) {
+		t.Error("the corrupt file was changed")
 	}
 }

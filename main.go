@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -186,12 +187,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
 		return exitFailed
 	}
-	store := state.NewStore(statePath)
+	store := state.NewStore(statePath, storeOptions...)
 	st, err := store.Load()
 	if err != nil {
-		fmt.Fprintf(stderr, "rotatetui: %v\nThe file was left exactly as it is. Fix or move it, or use --state to point elsewhere.\n", err)
+		const advice = "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		if o.command == "" && isTerminal(os.Stdout) {
+			_, noColor := os.LookupEnv("NO_COLOR")
+			_ = ui.ShowError("rotatetui cannot use its progress file", err.Error()+"\n\n"+advice, noColor)
+		}
+		fmt.Fprintf(stderr, "rotatetui: %v\n%s\n", err, advice)
 		return exitFailed
 	}
+	// Temp files are only left behind by a save that was killed halfway.
+	_ = store.CleanTemp()
 
 	switch o.command {
 	case "check", "uncheck":
@@ -315,10 +323,15 @@ func actor() string {
 }
 
 func runUI(o options, cat *catalog.Catalog, store *state.Store, st *state.State, stderr io.Writer) int {
-	// Temp files are only left behind by a save that was killed halfway.
-	_ = store.CleanTemp()
 	notice := store.PermissionWarning()
 	_, noColor := os.LookupEnv("NO_COLOR")
+	ctx, stopWatching := context.WithCancel(context.Background())
+	defer stopWatching()
+	changes, err := store.Watch(ctx)
+	if err != nil {
+		// Progress made elsewhere then shows up at our next save instead of at once.
+		changes = nil
+	}
 	res, err := ui.Run(ui.Options{
 		Catalog: cat,
 		State:   st,
@@ -328,29 +341,61 @@ func runUI(o options, cat *catalog.Catalog, store *state.Store, st *state.State,
 		Actor:   actor(),
 		NoColor: noColor,
 		Notice:  notice,
+		Changes: changes,
 	})
 	code := exitOK
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
 		code = exitFailed
 	}
-	if len(res.Unsaved) > 0 {
-		// The UI could not confirm these on disk: one more try, then a rescue file.
-		if _, err := store.Apply(res.Unsaved...); err != nil {
-			path, rerr := state.WriteRescue(store.Path(), res.Unsaved)
-			fmt.Fprintf(stderr, "rotatetui: %d change(s) could not be saved to %s: %v\n", len(res.Unsaved), store.Path(), err)
-			if rerr != nil {
-				fmt.Fprintf(stderr, "rotatetui: and no rescue file could be written (%v). The changes were:\n", rerr)
-				for _, c := range res.Unsaved {
-					fmt.Fprintf(stderr, "  %s %s step %s at %s\n", c.Kind, c.Source, c.Step, c.At.Format(time.RFC3339))
-				}
-			} else {
-				fmt.Fprintf(stderr, "rotatetui: they are kept in %s\n", path)
-			}
-			return exitUnsaved
-		}
+	if !saveUnsaved(store, res.Unsaved, stderr) {
+		return exitUnsaved
 	}
 	return code
+}
+
+// saveUnsaved makes one more attempt at changes the UI could not confirm on disk and,
+// if that fails too, keeps them in a rescue file and says where. It reports whether
+// nothing was lost.
+func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) bool {
+	if len(unsaved) == 0 {
+		return true
+	}
+	_, err := store.Apply(unsaved...)
+	if err == nil {
+		return true
+	}
+	fmt.Fprintf(stderr, "rotatetui: %s could not be saved to %s: %v\n", plural(len(unsaved), "change", "changes"), store.Path(), err)
+	path, rerr := state.WriteRescue(store.Path(), unsaved)
+	if rerr != nil {
+		fmt.Fprintf(stderr, "rotatetui: no rescue file could be written either (%v). The changes were:\n", rerr)
+		for _, c := range unsaved {
+			fmt.Fprintf(stderr, "  %s %s step %s at %s\n", c.Kind, c.Source, c.Step, c.At.Format(time.RFC3339))
+		}
+		return false
+	}
+	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\n", path)
+	return false
+}
+
+// isTerminal reports whether f is a terminal, so a full-screen error is only shown to
+// a person.
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// storeOptions configures every store.
+var storeOptions []state.Option
+
+// testHooks is "on" only in binaries the tests build with
+// -ldflags "-X main.testHooks=on"; a normal build has no way to switch locking off.
+var testHooks = ""
+
+func init() {
+	if testHooks == "on" && os.Getenv("ROTATETUI_TEST_NO_LOCK") == "1" {
+		storeOptions = append(storeOptions, state.WithoutLockingForTests(2*time.Millisecond))
+	}
 }
 
 // findSource resolves a SOURCE argument or explains what the user might have meant.

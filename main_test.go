@@ -9,6 +9,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // cli runs the command line in-process with its own HOME and XDG directories.
@@ -294,5 +297,35 @@ func TestStatePathResolution(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "")
 	if p, _ := resolveStatePath(""); p != filepath.Join(c.home, ".local", "state", "rotatetui", "state.json") {
 		t.Errorf("default: %s", p)
+	}
+}
+
+// TestUnsavedChangesAreRescued: when the last save at exit fails, the changes go to a
+// rescue file and the message says where.
+func TestUnsavedChangesAreRescued(t *testing.T) {
+	c := newCLI(t)
+	// A state path below a regular file cannot be created, even by root.
+	blocker := c.write("blocker", "not a directory")
+	store := state.NewStore(filepath.Join(blocker, "state.json"))
+	t.Setenv("TMPDIR", c.home)
+	unsaved := []state.Change{{Kind: state.Check, Source: "snowflake", Step: "login", Steps: []string{"login", "x"}, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+	var stderr bytes.Buffer
+	if saveUnsaved(store, unsaved, &stderr) {
+		t.Fatal("reported success for a save that cannot work")
+	}
+	msg := stderr.String()
+	if !strings.Contains(msg, "1 change could not be saved") || !strings.Contains(msg, "they are kept in ") {
+		t.Fatalf("message: %q", msg)
+	}
+	path := strings.TrimSpace(strings.SplitN(strings.SplitN(msg, "they are kept in ", 2)[1], " (JSON)", 2)[0])
+	rescue, err := state.ReadRescue(path)
+	if err != nil {
+		t.Fatalf("rescue file %s: %v", path, err)
+	}
+	if len(rescue.Changes) != 1 || rescue.Changes[0].Step != "login" {
+		t.Errorf("rescue holds %+v", rescue.Changes)
+	}
+	if !saveUnsaved(store, nil, &stderr) {
+		t.Error("nothing unsaved must be a success")
 	}
 }

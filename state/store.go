@@ -40,6 +40,14 @@ type Option func(*Store)
 // step of a save.
 func WithFS(fsys FS) Option { return func(s *Store) { s.fsys = fsys } }
 
+// WithoutLockingForTests turns the lock off and sleeps for raceDelay between reading
+// and writing the file. It exists only so tests can show that the lock is what prevents
+// lost updates between processes; rotatetui never uses it unless built with its test
+// hooks switched on (see main.go).
+func WithoutLockingForTests(raceDelay time.Duration) Option {
+	return func(s *Store) { s.noLock, s.raceDelay = true, raceDelay }
+}
+
 // defaultLockTimeout bounds how long Apply waits for another process to
 // release the lock. Saves take milliseconds; a longer wait means something is
 // stuck, and an error (which the UI turns into a rescue file) beats a frozen UI.

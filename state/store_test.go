@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -691,5 +692,57 @@ func TestWriteRescue(t *testing.T) {
 	p, err = WriteRescue(filepath.Join(blocker, "state.json"), changes)
 	if err != nil || filepath.Dir(p) != tmp {
 		t.Errorf("fallback rescue at %s (%v), want in %s", p, err, tmp)
+	}
+}
+
+func TestWatchReportsSavesFromAnotherStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "state.json")
+	watcher := NewStore(path)
+	ctx, cancel := context.WithCancel(context.Background())
+	changes, err := watcher.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := NewStore(path)
+	for i := 0; i < 5; i++ {
+		c := Change{Kind: Check, Source: "s", Step: fmt.Sprint(i), Steps: []string{"0", "1", "2", "3", "4", "5"}, At: time.Now()}
+		if _, err := other.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-changes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notification after another store saved")
+	}
+	st, err := watcher.Load()
+	if err != nil || st.Source("s").Current == nil {
+		t.Fatalf("reload after notification: %v", err)
+	}
+	// A burst is coalesced: at most one more notification is pending.
+	time.Sleep(3 * watchSettle)
+	pending := 0
+	for done := false; !done; {
+		select {
+		case <-changes:
+			pending++
+		default:
+			done = true
+		}
+	}
+	if pending > 1 {
+		t.Errorf("%d notifications pending after a burst, want at most 1", pending)
+	}
+	// Writes to other files in the directory are not reported.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "unrelated"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+		t.Error("notified for an unrelated file")
+	case <-time.After(4 * watchSettle):
+	}
+	cancel()
+	for range changes {
 	}
 }

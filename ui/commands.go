@@ -12,6 +12,7 @@ import (
 // changes made meanwhile by another rotatetui are kept and become visible here.
 type Store interface {
 	Apply(changes ...state.Change) (*state.State, error)
+	Load() (*state.State, error)
 }
 
 // An event is what a screen's update hands back to the root for it to act on at once
@@ -43,6 +44,40 @@ type saveDoneMsg struct {
 type saveFailedMsg struct {
 	err   error
 	count int
+}
+
+// fileChangedMsg is sent by waitForChange when the state file changed on disk, by
+// another rotatetui or by our own save.
+type fileChangedMsg struct{}
+
+// stateLoadedMsg is sent by loadCmd with the state file as it is now. seq is the save
+// count when the load started: a save that finished meanwhile makes the load stale.
+type stateLoadedMsg struct {
+	state *state.State
+	err   error
+	seq   int
+}
+
+// waitForChange waits for the next notification from the store's watcher. Blocking on
+// the channel costs nothing while idle.
+func waitForChange(changes <-chan struct{}) tea.Cmd {
+	if changes == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if _, ok := <-changes; !ok {
+			return nil
+		}
+		return fileChangedMsg{}
+	}
+}
+
+// loadCmd re-reads the state file.
+func loadCmd(store Store, seq int) tea.Cmd {
+	return func() tea.Msg {
+		st, err := store.Load()
+		return stateLoadedMsg{state: st, err: err, seq: seq}
+	}
 }
 
 // retrySaveMsg is sent by a timer after a failed save, to try again.

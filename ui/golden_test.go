@@ -72,3 +72,39 @@ func TestGoldenChecklistComplete(t *testing.T) {
 	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Query: "awin", Now: func() time.Time { return fixedNow }})
 	runGolden(t, m, "Rotation complete", keyMsg("enter"), keyMsg("enter"), keyMsg("enter"))
 }
+
+// slowStore is a memStore whose saves take a while, like a slow disk.
+type slowStore struct {
+	*memStore
+	delay time.Duration
+}
+
+func (s slowStore) Apply(changes ...state.Change) (*state.State, error) {
+	time.Sleep(s.delay)
+	return s.memStore.Apply(changes...)
+}
+
+// TestSavesRunWhileRendering runs the real program with saves slower than the keys
+// and resizes arriving meanwhile: with -race this shows commands and rendering share
+// nothing unsafely, and at the end every check is saved, in order.
+func TestSavesRunWhileRendering(t *testing.T) {
+	store := slowStore{memStore: newMemStore(), delay: 15 * time.Millisecond}
+	m := New(Options{Catalog: builtin(t), State: state.New(), Store: store, Query: "snowflake", Now: func() time.Time { return fixedNow }})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	for i := 0; i < 8; i++ {
+		tm.Send(keyMsg("enter"))
+		tm.Send(tea.WindowSizeMsg{Width: 80 + i, Height: 24 + i%3})
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("Rotation complete"))
+	}, teatest.WithDuration(10*time.Second))
+	tm.Send(keyMsg("q"))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if len(final.Unsaved()) != 0 {
+		t.Errorf("%d changes unsaved at exit", len(final.Unsaved()))
+	}
+	ss := store.snapshot().Source("snowflake")
+	if ss == nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Completed || len(ss.History[0].Steps) != 8 {
+		t.Errorf("store holds %+v", ss)
+	}
+}

@@ -12,6 +12,7 @@ package ui
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ type Options struct {
 	Now     func() time.Time
 	NoColor bool
 	Notice  string // shown in the status line at start, e.g. a permissions warning
+	// Changes, if set, receives a value whenever the state file may have changed on
+	// disk (see state.Store.Watch), so progress made elsewhere shows up here.
+	Changes <-chan struct{}
 }
 
 // Result is what the program hands back when it ends.
@@ -76,7 +80,9 @@ type Model struct {
 	pending  []state.Change // applied on screen, not yet confirmed on disk
 	inFlight int            // how many of pending the running save carries
 	attempts int            // consecutive failed saves
+	saves    int            // saves completed, to spot reloads overtaken by a save
 	current  *state.State   // saved with pending applied: what the screens show
+	changes  <-chan struct{}
 
 	status    string
 	statusErr bool
@@ -115,6 +121,7 @@ func New(opts Options) Model {
 		current: opts.State,
 		help:    h,
 		status:  opts.Notice,
+		changes: opts.Changes,
 	}
 	m.sources = newSourcesModel(c, opts.State)
 	if opts.Query != "" {
@@ -152,7 +159,7 @@ func (m Model) Unsaved() []state.Change {
 }
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return nil }
+func (m Model) Init() tea.Cmd { return waitForChange(m.changes) }
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -177,8 +184,26 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 
+	case fileChangedMsg:
+		return m, tea.Batch(loadCmd(m.store, m.saves), waitForChange(m.changes))
+
+	case stateLoadedMsg:
+		switch {
+		case msg.err != nil:
+			m.status, m.statusErr = "Cannot re-read progress: "+msg.err.Error(), true
+		case msg.seq != m.saves || m.inFlight > 0:
+			// A save finished or is running since this load began; its result is at
+			// least as new, and its own write brings another notification.
+		case !reflect.DeepEqual(msg.state, m.saved):
+			m.saved = msg.state
+			m.status, m.statusErr = "Progress was changed by another rotatetui; showing it.", false
+			m = m.refresh()
+		}
+		return m, nil
+
 	case saveDoneMsg:
 		m.saved = msg.state
+		m.saves++
 		m.pending = m.pending[msg.count:]
 		m.inFlight, m.attempts = 0, 0
 		if m.statusErr {

@@ -52,6 +52,15 @@ func (s *memStore) Apply(changes ...state.Change) (*state.State, error) {
 	return s.st.Clone(), nil
 }
 
+func (s *memStore) Load() (*state.State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	return s.st.Clone(), nil
+}
+
 func (s *memStore) snapshot() *state.State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -451,6 +460,27 @@ func TestFailedSaveIsShownKeptAndRetried(t *testing.T) {
 	}
 	if !strings.Contains(m.View(), "Saved") {
 		t.Error("recovery not shown")
+	}
+}
+
+// TestChangesFromAnotherInstanceShowUp: when the file changes on disk, the screen
+// re-reads it and shows the other instance's progress, keeping its own pending changes.
+func TestChangesFromAnotherInstanceShowUp(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{})
+	snow, _ := builtin(t).Lookup("snowflake")
+	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	m = deliver(t, m, fileChangedMsg{})
+	if !strings.Contains(m.View(), "in progress 1/8") || !strings.Contains(m.View(), "changed by another rotatetui") {
+		t.Errorf("other instance's check not shown:\n%s", m.View())
+	}
+	// A reload that a save overtook is ignored.
+	stale := stateLoadedMsg{state: state.New(), seq: m.saves - 1}
+	m = deliver(t, m, stale)
+	if !strings.Contains(m.View(), "in progress 1/8") {
+		t.Error("a stale reload replaced newer progress")
 	}
 }
 

@@ -1,0 +1,68 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// watchSettle is how long Watch waits after a change for more to follow, so a burst of
+// saves is reported once.
+const watchSettle = 50 * time.Millisecond
+
+// Watch reports, on the returned channel, that the state file may have changed: saved
+// by another rotatetui (or by this one). It watches the directory rather than the file,
+// because every save replaces the file by renaming a new one over it. Notifications are
+// coalesced and never block the watcher; the receiver re-reads with Load. The channel is
+// closed when ctx ends. Watch creates the directory (0700) if it does not exist yet,
+// since there is nothing to watch otherwise. Waiting on the channel costs no CPU.
+func (s *Store) Watch(ctx context.Context) (<-chan struct{}, error) {
+	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
+		return nil, fmt.Errorf("watch %s: %w", s.dir(), err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w", s.dir(), err)
+	}
+	if err := w.Add(s.dir()); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("watch %s: %w", s.dir(), err)
+	}
+	out := make(chan struct{}, 1)
+	go func() {
+		defer close(out)
+		defer w.Close()
+		var settle <-chan time.Time
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-w.Events:
+				if !ok {
+					return
+				}
+				if filepath.Clean(ev.Name) == filepath.Clean(s.path) && settle == nil {
+					settle = time.After(watchSettle)
+				}
+			case _, ok := <-w.Errors:
+				if !ok {
+					return
+				}
+				// An overflow may have hidden a change: tell the receiver to re-read.
+				if settle == nil {
+					settle = time.After(watchSettle)
+				}
+			case <-settle:
+				settle = nil
+				select {
+				case out <- struct{}{}:
+				default: // one pending notification is enough
+				}
+			}
+		}
+	}()
+	return out, nil
+}
