@@ -22,6 +22,10 @@ const (
 	RecordRotated  ChangeKind = "rotated"     // sets LastRotated = At
 	SetPlaceholder ChangeKind = "placeholder" // Name, Text = value ("" removes it)
 	SetWait        ChangeKind = "wait"        // Step's WaitUntil = Until (nil clears)
+	// Reopen undoes a completion: the completed rotation that started at Started,
+	// if it is the newest in the history and nothing is in progress, becomes the
+	// current rotation again.
+	Reopen ChangeKind = "reopen"
 )
 
 // A Change is one user action. It is plain data (JSON-serialisable) so it can
@@ -37,6 +41,8 @@ type Change struct {
 	Text   string     `json:"text,omitempty"`
 	Name   string     `json:"name,omitempty"`
 	Until  *time.Time `json:"until,omitempty"`
+	// Started identifies a rotation by its start time (Reopen).
+	Started *time.Time `json:"started,omitempty"`
 }
 
 // ErrInvalidChange is wrapped by the errors Change.Apply returns for a change
@@ -67,9 +73,19 @@ func (c Change) validate() error {
 		if c.Name == "" {
 			return c.invalid("empty placeholder name")
 		}
+	case Reopen:
+		if c.Started == nil {
+			return c.invalid("no rotation start time")
+		}
 	case Reset, RecordRotated:
 	default:
 		return c.invalid("unknown kind")
+	}
+	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
+		// The file must never hold a credential, whoever asks.
+		if what, secret := LooksLikeSecret(c.Text); secret {
+			return c.invalid("the text looks like %s; rotatetui never stores secrets", what)
+		}
 	}
 	return nil
 }
@@ -128,6 +144,22 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 			return false, nil
 		}
 		ss.finish(Abandoned, at)
+		return true, nil
+
+	case Reopen:
+		if ss == nil || ss.Current != nil || len(ss.History) == 0 {
+			return false, nil
+		}
+		last := ss.History[len(ss.History)-1]
+		if last.Outcome != Completed || !last.StartedAt.Equal(*c.Started) {
+			return false, nil
+		}
+		ss.History = ss.History[:len(ss.History)-1]
+		if len(ss.History) == 0 {
+			ss.History = nil
+		}
+		last.Outcome, last.FinishedAt, last.UpdatedAt = InProgress, nil, at
+		ss.Current = &last
 		return true, nil
 	}
 

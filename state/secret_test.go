@@ -1,0 +1,102 @@
+package state
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestLooksLikeSecret(t *testing.T) {
+	secrets := []string{
+		"AKIAIOSFODNN7EXAMPLE",
+		"new key ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+		"sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+		"sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+		"xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx",
+		"AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+		"-----BEGIN RSA PRIVATE KEY-----",
+		"password: hunter2hunter2",
+		"api_key=0123456789abcdef",
+		"used 9f8e7d6c5b4a39281706f5e4d3c2b1a0ZZqq",
+		"Qm9vdHN0cmFwU2VjcmV0S2V5MTIzNDU2Nzg5MA==",
+	}
+	for _, s := range secrets {
+		if what, ok := LooksLikeSecret(s); !ok {
+			t.Errorf("%q not recognised as a secret", s)
+		} else if what == "" {
+			t.Errorf("%q: no description", s)
+		}
+	}
+	notes := []string{
+		"ticket OPS-2379",
+		"used the staging account",
+		"asked Maria (platform team) on 2026-03-14, she rotated it",
+		"https://app.example.com/settings/api-keys",
+		"Supermetrics App integration refreshed; secret stored in 1Password vault Ops",
+		"acme-production-eu-west-1",
+		"the key name is reporting-connector-2026",
+		"Internationalization",
+		"",
+	}
+	for _, s := range notes {
+		if what, ok := LooksLikeSecret(s); ok {
+			t.Errorf("%q wrongly taken for %s", s, what)
+		}
+	}
+}
+
+func TestSecretsAreNeverStored(t *testing.T) {
+	st := New()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []Change{
+		{Kind: SetNote, Source: "s", Step: "a", Steps: []string{"a"}, At: at, Text: "new key AKIAIOSFODNN7EXAMPLE"},
+		{Kind: Skip, Source: "s", Step: "a", Steps: []string{"a"}, At: at, Text: "sk_live_4eC39HqLyjWDarjtT1zdp7dc"},
+		{Kind: SetPlaceholder, Source: "s", Name: "subdomain", At: at, Text: "ghp_16C7e42F292c6912E7710c838347Ae178B4a"},
+	} {
+		if _, err := c.Apply(st); !errors.Is(err, ErrInvalidChange) {
+			t.Errorf("%s with a secret: err = %v", c.Kind, err)
+		}
+	}
+	if len(st.Sources) != 0 {
+		t.Errorf("state changed: %+v", st.Sources)
+	}
+}
+
+func TestReopenUndoesACompletion(t *testing.T) {
+	st := New()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	keys := []string{"a", "b"}
+	for _, c := range []Change{
+		{Kind: Check, Source: "s", Step: "a", Steps: keys, At: t0},
+		{Kind: Check, Source: "s", Step: "b", Steps: keys, At: t0.Add(time.Minute)},
+	} {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.Source("s").Current != nil {
+		t.Fatal("not completed")
+	}
+	wrong := t0.Add(time.Hour)
+	if changed, _ := (Change{Kind: Reopen, Source: "s", At: t0, Started: &wrong}).Apply(st); changed {
+		t.Error("reopened a rotation that did not start then")
+	}
+	changed, err := Change{Kind: Reopen, Source: "s", At: t0.Add(2 * time.Minute), Started: &t0}.Apply(st)
+	if err != nil || !changed {
+		t.Fatalf("reopen: %v %v", changed, err)
+	}
+	ss := st.Source("s")
+	if ss.Current == nil || ss.Current.Outcome != InProgress || ss.Current.FinishedAt != nil || len(ss.History) != 0 {
+		t.Fatalf("after reopen: %+v", ss)
+	}
+	if _, err := (Change{Kind: Uncheck, Source: "s", Step: "b", Steps: keys, At: t0.Add(3 * time.Minute)}).Apply(st); err != nil {
+		t.Fatal(err)
+	}
+	if done, _ := ss.Current.Progress(keys); done != 1 {
+		t.Errorf("done = %d after undoing the last check", done)
+	}
+	if err := st.validate(); err != nil {
+		t.Errorf("reopened state does not validate: %v", err)
+	}
+}
