@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
@@ -15,6 +14,10 @@ import (
 // checklistModel is one source's steps with their boxes. It shows the unfinished
 // rotation if there is one; once the last box is checked it shows the finished rotation,
 // read-only, until the user leaves. Opening the source again starts a new rotation.
+//
+// Every action on a step either records a change (handed to the root as an event) or
+// asks for something first in a prompt at the bottom of the screen: a placeholder
+// value, a note, a skip reason, or a y/N confirmation.
 type checklistModel struct {
 	c        *common
 	src      *catalog.Source
@@ -24,22 +27,53 @@ type checklistModel struct {
 	rot      *state.Rotation // the rotation shown; nil before the first check
 	finished bool            // rot was completed while this screen was open
 	changed  string          // says how the catalog's steps changed since rot started
+	values   map[string]string
 
 	cursor int
 	offset int // first visible line of the step list
+
+	prompt    prompt
+	undo      []undoEntry
+	confirmed map[string]bool // revoke steps the user already confirmed on this screen
+	tickGen   int             // the countdown ticker that is current
+	ticking   bool
+	announced map[string]bool // waits whose end was already announced
+}
+
+// undoEntry reverses one action.
+type undoEntry struct {
+	what    string
+	changes []state.Change
 }
 
 func newChecklistModel(c *common, src *catalog.Source, st *state.State) checklistModel {
-	m := checklistModel{c: c, src: src, keys: src.StepKeys()}
+	m := checklistModel{c: c, src: src, keys: src.StepKeys(), confirmed: map[string]bool{}, announced: map[string]bool{}}
 	m = m.setState(st)
 	m.cursor = m.nextOpen(-1)
+	// Waits that already ended before the screen opened need no bell.
+	for i := range m.keys {
+		if until := m.waitBefore(i); until != nil && !m.c.now().Before(*until) {
+			m.announced[m.keys[i]] = true
+		}
+	}
 	return m
+}
+
+// init starts the countdown if a step is waiting.
+func (m checklistModel) init() (checklistModel, tea.Cmd) {
+	return m.ensureTicking()
 }
 
 // setState picks the rotation to show from a new state.
 func (m checklistModel) setState(st *state.State) checklistModel {
 	ss := st.Source(m.src.ID)
 	m.rot, m.finished, m.changed = nil, false, ""
+	m.values = map[string]string{}
+	if ss != nil {
+		for k, v := range ss.Placeholders {
+			m.values[k] = v
+		}
+	}
 	switch {
 	case ss != nil && ss.Current != nil:
 		m.rot = ss.Current
@@ -98,18 +132,31 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
+func (m checklistModel) record(i int) *state.StepRecord {
+	if m.rot == nil || m.rot.Steps == nil {
+		return nil
+	}
+	return m.rot.Steps[m.keys[i]]
+}
+
 func (m checklistModel) handled(i int) bool {
 	return m.rot != nil && m.rot.Handled(m.keys[i])
+}
+
+func (m checklistModel) checked(i int) bool {
+	return m.rot != nil && m.rot.Checked(m.keys[i])
+}
+
+func (m checklistModel) skipped(i int) bool {
+	r := m.record(i)
+	return r != nil && r.SkippedAt != nil
 }
 
 // nextOpen is the first unhandled step after i, wrapping around; i itself if none.
 func (m checklistModel) nextOpen(i int) int {
 	n := len(m.keys)
 	for d := 1; d <= n; d++ {
-		j := (i + d + n) % n
-		if j < 0 {
-			j += n
-		}
+		j := ((i+d)%n + n) % n
 		if !m.handled(j) {
 			return j
 		}
@@ -117,237 +164,460 @@ func (m checklistModel) nextOpen(i int) int {
 	return max(i, 0)
 }
 
-func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
-	m, ev := m.handle(msg)
-	m.offset = m.scroll(m.c.width-2, bodyHeight(m.c.height))
-	return m, nil, ev
+// waitBefore is when step i becomes possible, if the step before it was checked with a
+// wait that has not necessarily passed yet.
+func (m checklistModel) waitBefore(i int) *time.Time {
+	if i == 0 || !m.checked(i-1) {
+		return nil
+	}
+	if r := m.record(i - 1); r != nil && r.WaitUntil != nil {
+		return r.WaitUntil
+	}
+	return nil
 }
 
-func (m checklistModel) handle(msg tea.Msg) (checklistModel, event) {
-	keyMsg, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return m, nil
+// waitingOn reports whether step i must still wait, and until when.
+func (m checklistModel) waitingOn(i int) (time.Time, bool) {
+	if until := m.waitBefore(i); until != nil && m.c.now().Before(*until) {
+		return *until, true
 	}
+	return time.Time{}, false
+}
+
+// revokesFirst reports whether the source revokes the old key before a new one exists
+// (a revoke step before the first create step), and the index of that revoke step.
+func revokesFirst(src *catalog.Source) (int, bool) {
+	for i, st := range src.Steps {
+		switch st.Kind {
+		case catalog.KindCreate:
+			return -1, false
+		case catalog.KindRevoke:
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// needsConfirmation: revoke steps before the first create, the first time each is
+// checked on this screen.
+func (m checklistModel) needsConfirmation(i int) bool {
+	first, risky := revokesFirst(m.src)
+	if !risky || i < first || m.confirmed[m.keys[i]] || m.checked(i) {
+		return false
+	}
+	for j := first; j <= i; j++ {
+		if m.src.Steps[j].Kind == catalog.KindCreate {
+			return false
+		}
+	}
+	return m.src.Steps[i].Kind == catalog.KindRevoke
+}
+
+func (m checklistModel) hasKind(k catalog.Kind) bool {
+	for _, st := range m.src.Steps {
+		if st.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
+	var cmd tea.Cmd
+	var ev event
+	switch msg := msg.(type) {
+	case waitTickMsg:
+		m, cmd = m.tick(msg)
+	case tea.MouseMsg:
+		m, ev = m.mouse(msg)
+	case tea.KeyMsg:
+		if m.prompt.kind != noPrompt {
+			m, cmd, ev = m.updatePrompt(msg)
+		} else {
+			m, cmd, ev = m.handleKey(msg)
+		}
+	default:
+		if m.prompt.kind != noPrompt {
+			m, cmd, ev = m.updatePrompt(msg)
+		}
+	}
+	m.offset = m.scroll(m.c.width-2, bodyHeight(m.c.height))
+	if _, ok := ev.(changeEvent); ok {
+		// A check may have started a wait: make sure the countdown runs.
+		var tickCmd tea.Cmd
+		m, tickCmd = m.ensureTicking()
+		cmd = tea.Batch(cmd, tickCmd)
+	}
+	return m, cmd, ev
+}
+
+func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, event) {
 	k := m.c.keys
 	last := len(m.keys) - 1
 	switch {
-	case key.Matches(keyMsg, k.Back):
-		return m, backEvent{}
-	case key.Matches(keyMsg, k.Up):
+	case key.Matches(msg, k.Back):
+		return m, nil, backEvent{}
+	case key.Matches(msg, k.Up):
 		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(keyMsg, k.Down):
+	case key.Matches(msg, k.Down):
 		m.cursor = min(m.cursor+1, last)
-	case key.Matches(keyMsg, k.PageUp):
+	case key.Matches(msg, k.PageUp):
 		m.cursor = max(m.cursor-5, 0)
-	case key.Matches(keyMsg, k.PageDown):
+	case key.Matches(msg, k.PageDown):
 		m.cursor = min(m.cursor+5, last)
-	case key.Matches(keyMsg, k.Top):
+	case key.Matches(msg, k.Top):
 		m.cursor = 0
-	case key.Matches(keyMsg, k.Bottom):
+	case key.Matches(msg, k.Bottom):
 		m.cursor = last
+	case key.Matches(msg, k.Copy):
+		return m.startAction(actCopy)
+	case key.Matches(msg, k.OpenLink):
+		return m.startAction(actOpen)
+	case key.Matches(msg, k.Undo):
+		return m.undoLast()
+	case key.Matches(msg, k.Reset):
+		if m.finished {
+			// Nothing to abandon: just show a fresh checklist.
+			m.rot, m.finished, m.tracking, m.undo = nil, false, time.Time{}, nil
+			m.cursor = 0
+			return m, nil, statusEvent{text: "New rotation: check the first step when you have done it."}
+		}
+		if m.rot != nil {
+			m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.src.Name), confirmReset, m.cursor)
+		}
 	case m.finished:
 		// A finished rotation is a record: nothing below changes it.
-	case key.Matches(keyMsg, k.Toggle):
-		return m.toggle()
-	case key.Matches(keyMsg, k.ToggleNext):
-		var ev event
-		wasHandled := m.handled(m.cursor)
-		m, ev = m.toggle()
-		if !wasHandled {
-			// The step is being checked: move on to the next one still open. nextOpen
-			// looks at every other step before this one, so it lands here only when
-			// this was the last step.
-			m.cursor = m.nextOpen(m.cursor)
+	case key.Matches(msg, k.EditValues):
+		names := m.valueNames()
+		if len(names) > 0 {
+			m.prompt = m.newValuePrompt(names, actNone, true)
 		}
-		return m, ev
+	case key.Matches(msg, k.Toggle):
+		return m.toggle(false)
+	case key.Matches(msg, k.ToggleNext):
+		return m.toggle(true)
+	case key.Matches(msg, k.Note):
+		m.prompt = m.newNotePrompt()
+	case key.Matches(msg, k.Skip):
+		if m.skipped(m.cursor) {
+			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
+		}
+		m.prompt = newTextPrompt(fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
+	}
+	return m, nil, nil
+}
+
+// change builds a change of step i, stamped now.
+func (m checklistModel) change(kind state.ChangeKind, i int, text string) state.Change {
+	return state.Change{Kind: kind, Source: m.src.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
+}
+
+// emit records changes, remembering how to undo them. The inverse is computed from the
+// rotation as it is before the changes.
+func (m checklistModel) emit(what string, changes ...state.Change) (checklistModel, tea.Cmd, event) {
+	if m.rot == nil && len(changes) > 0 && changes[0].Kind != state.SetPlaceholder {
+		// This change starts the rotation, and the store stamps it with this time.
+		m.tracking = changes[0].At
+	}
+	inverse := m.inverse(changes)
+	if len(inverse) > 0 {
+		m.undo = append(m.undo, undoEntry{what: what, changes: inverse})
+		if len(m.undo) > 50 {
+			m.undo = m.undo[1:]
+		}
+	}
+	return m, nil, changeEvent{changes: changes}
+}
+
+// inverse returns the changes that put step records back as they are now.
+func (m checklistModel) inverse(changes []state.Change) []state.Change {
+	var inv []state.Change
+	completes := false
+	for _, c := range changes {
+		i := indexOfKey(m.keys, c.Step)
+		if i < 0 {
+			continue
+		}
+		now := m.c.now().UTC()
+		prev := m.record(i)
+		base := state.Change{Source: m.src.ID, Step: c.Step, Steps: m.keys, At: now}
+		restore := func() {
+			switch {
+			case prev != nil && prev.CheckedAt != nil:
+				r := base
+				r.Kind, r.At = state.Check, *prev.CheckedAt
+				inv = append(inv, r)
+			case prev != nil && prev.SkippedAt != nil:
+				r := base
+				r.Kind, r.Text = state.Skip, prev.SkipReason
+				inv = append(inv, r)
+			}
+		}
+		switch c.Kind {
+		case state.Check:
+			r := base
+			r.Kind = state.Uncheck
+			inv = append(inv, r)
+			restore()
+			completes = completes || m.wouldComplete(i)
+		case state.Skip:
+			r := base
+			r.Kind = state.Unskip
+			inv = append(inv, r)
+			restore()
+			completes = completes || m.wouldComplete(i)
+		case state.Uncheck, state.Unskip:
+			restore()
+		case state.SetNote:
+			r := base
+			r.Kind = state.SetNote
+			if prev != nil {
+				r.Text = prev.Note
+			}
+			inv = append(inv, r)
+		}
+	}
+	if completes {
+		// Undoing the check that finished the rotation first reopens it.
+		started := m.tracking
+		if m.rot != nil {
+			started = m.rot.StartedAt
+		}
+		reopen := state.Change{Kind: state.Reopen, Source: m.src.ID, At: m.c.now().UTC(), Started: &started}
+		inv = append([]state.Change{reopen}, inv...)
+	}
+	return inv
+}
+
+// wouldComplete: handling step i leaves no step open.
+func (m checklistModel) wouldComplete(i int) bool {
+	for j := range m.keys {
+		if j != i && !m.handled(j) {
+			return false
+		}
+	}
+	return true
+}
+
+func indexOfKey(keys []string, k string) int {
+	for i, x := range keys {
+		if x == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m checklistModel) undoLast() (checklistModel, tea.Cmd, event) {
+	if len(m.undo) == 0 {
+		return m, nil, statusEvent{text: "Nothing to undo on this screen."}
+	}
+	last := m.undo[len(m.undo)-1]
+	m.undo = m.undo[:len(m.undo)-1]
+	if m.finished {
+		// Undoing the completion brings the rotation back to work on.
+		m.finished = false
+	}
+	return m, nil, changeEvent{changes: last.changes, status: "Undid the " + last.what + "."}
+}
+
+func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
+	i := m.cursor
+	if m.checked(i) {
+		return m.emit(fmt.Sprintf("uncheck of step %d", i+1), m.change(state.Uncheck, i, ""))
+	}
+	if until, waiting := m.waitingOn(i); waiting {
+		return m, nil, statusEvent{text: fmt.Sprintf("Step %d is not possible yet: wait until %s (%s left).", i+1, until.Local().Format("15:04"), countdown(until.Sub(m.c.now()))), isErr: true}
+	}
+	if m.needsConfirmation(i) {
+		kind := confirmRevoke
+		if thenNext {
+			kind = confirmRevokeNext
+		}
+		m.prompt = newConfirm(fmt.Sprintf("Step %d revokes the old key, and no new key exists yet: whatever still uses it stops working now. Go ahead?", i+1), kind, i)
+		return m, nil, nil
+	}
+	return m.check(i, thenNext)
+}
+
+// check records step i as done (with its wait, if it has one) and, for enter, moves
+// to the next step still open.
+func (m checklistModel) check(i int, thenNext bool) (checklistModel, tea.Cmd, event) {
+	c := m.change(state.Check, i, "")
+	changes := []state.Change{c}
+	if w := m.src.Steps[i].Wait; w > 0 {
+		until := c.At.Add(time.Duration(w))
+		wait := m.change(state.SetWait, i, "")
+		wait.Until = &until
+		changes = append(changes, wait)
+	}
+	m, cmd, ev := m.emit(fmt.Sprintf("check of step %d", i+1), changes...)
+	if thenNext {
+		// nextOpen looks at every other step before this one, so it lands here only
+		// when this was the last step.
+		m.cursor = m.nextOpen(i)
+	}
+	return m, cmd, ev
+}
+
+// tick advances the countdown: it announces waits that just ended and keeps ticking
+// only while something on screen is still counting down.
+func (m checklistModel) tick(msg waitTickMsg) (checklistModel, tea.Cmd) {
+	if msg.gen != m.tickGen {
+		return m, nil // a ticker from before; the current one carries on
+	}
+	m.ticking = false
+	var cmds []tea.Cmd
+	for i := range m.keys {
+		until := m.waitBefore(i)
+		if until == nil || m.announced[m.keys[i]] || m.c.now().Before(*until) {
+			continue
+		}
+		m.announced[m.keys[i]] = true
+		cmds = append(cmds, bellCmd(m.c.effects), func() tea.Msg {
+			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1)}
+		})
+	}
+	m, next := m.ensureTicking()
+	return m, tea.Batch(append(cmds, next)...)
+}
+
+// ensureTicking schedules the next countdown tick if a wait is running and no ticker is.
+func (m checklistModel) ensureTicking() (checklistModel, tea.Cmd) {
+	if m.ticking {
+		return m, nil
+	}
+	for i := range m.keys {
+		if _, waiting := m.waitingOn(i); waiting {
+			m.ticking = true
+			m.tickGen++
+			return m, tickEvery(m.tickGen)
+		}
 	}
 	return m, nil
 }
 
-func (m checklistModel) toggle() (checklistModel, event) {
-	stepKey := m.keys[m.cursor]
-	kind := state.Check
-	if m.rot != nil && m.rot.Checked(stepKey) {
-		kind = state.Uncheck
+// countdown prints a remaining time as m:ss or h:mm:ss.
+func countdown(d time.Duration) string {
+	d = max(d.Round(time.Second), 0)
+	h, mnt, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, mnt, s)
 	}
-	at := m.c.now().UTC()
-	if m.rot == nil {
-		// This check starts the rotation, and the store stamps it with this time.
-		m.tracking = at
+	return fmt.Sprintf("%d:%02d", mnt, s)
+}
+
+// Copy and open act on the step's command or URL, after asking for any placeholder
+// values they still need.
+type action int
+
+const (
+	actNone action = iota
+	actCopy
+	actOpen
+)
+
+func (m checklistModel) startAction(a action) (checklistModel, tea.Cmd, event) {
+	step := m.src.Steps[m.cursor]
+	var missing []string
+	for _, name := range placeholdersIn(step.URL, step.Command) {
+		if _, ok := m.values[name]; !ok {
+			missing = append(missing, name)
+		}
 	}
-	return m, changeEvent{change: state.Change{
-		Kind:   kind,
-		Source: m.src.ID,
-		Step:   stepKey,
-		Steps:  m.keys,
-		At:     at,
-	}}
+	if a == actOpen && step.URL == "" {
+		missing = nil // opening the docs needs no values
+	}
+	if len(missing) > 0 {
+		m.prompt = m.newValuePrompt(missing, a, false)
+		return m, nil, nil
+	}
+	return m, m.perform(a), nil
+}
+
+func (m checklistModel) perform(a action) tea.Cmd {
+	step := m.src.Steps[m.cursor]
+	command, url := fill(step.Command, m.values), fill(step.URL, m.values)
+	switch a {
+	case actCopy:
+		text := command
+		if text == "" {
+			text = url
+		}
+		if text == "" {
+			text = step.Text
+		}
+		return copyCmd(m.c.effects, text, describeCopy(command, url))
+	case actOpen:
+		if url == "" {
+			url = m.src.Docs
+		}
+		if url == "" {
+			return func() tea.Msg { return statusMsg{text: "This step has no link, and the source no documentation page."} }
+		}
+		return openCmd(m.c.effects, url)
+	}
+	return nil
+}
+
+// valueNames are the placeholders to edit with e: the step's, else the source's.
+func (m checklistModel) valueNames() []string {
+	step := m.src.Steps[m.cursor]
+	if names := placeholdersIn(step.URL, step.Command); len(names) > 0 {
+		return names
+	}
+	var all []string
+	for _, st := range m.src.Steps {
+		all = append(all, st.URL, st.Command)
+	}
+	return placeholdersIn(all...)
 }
 
 func (m checklistModel) helpKeys() checklistHelp {
-	return checklistHelp{k: m.c.keys, finished: m.finished}
+	step := m.src.Steps[m.cursor]
+	return checklistHelp{
+		k:          m.c.keys,
+		finished:   m.finished,
+		prompt:     m.prompt.kind.group(),
+		hasCommand: step.Command != "" || step.URL != "",
+		hasURL:     step.URL != "" || m.src.Docs != "",
+		hasValues:  len(m.valueNames()) > 0,
+		canUndo:    len(m.undo) > 0,
+		started:    m.rot != nil,
+	}
 }
 
-// view renders the checklist into width x height, scrolling to keep the cursor's step
-// in sight.
-func (m checklistModel) view(width, height int) string {
-	head := m.header(width)
-	lines, _ := m.stepLines(width)
-	avail := height - len(head)
-	if avail < 1 {
-		return strings.Join(head[:max(height, 0)], "\n")
+// mouse: the wheel moves the cursor; a click on a step selects it, and a click on its
+// box toggles it.
+func (m checklistModel) mouse(msg tea.MouseMsg) (checklistModel, event) {
+	if m.prompt.kind != noPrompt {
+		return m, nil
 	}
-	offset := m.scrollFrom(m.offset, width, height)
-	end := min(offset+avail, len(lines))
-	return strings.Join(append(head, lines[offset:end]...), "\n")
-}
-
-// scroll is the first visible step line after moving the cursor, given the size the
-// view will have.
-func (m checklistModel) scroll(width, height int) int {
-	return m.scrollFrom(m.offset, width, height)
-}
-
-// scrollFrom moves the window as little as possible so the cursor's whole step shows.
-func (m checklistModel) scrollFrom(offset, width, height int) int {
-	avail := height - len(m.header(width))
-	lines, starts := m.stepLines(width)
-	if avail < 1 || len(starts) == 0 {
-		return 0
-	}
-	first := starts[m.cursor]
-	lastLine := len(lines) - 1
-	if m.cursor+1 < len(starts) {
-		lastLine = starts[m.cursor+1] - 1
-	}
-	if first < offset {
-		offset = first
-	}
-	if lastLine >= offset+avail {
-		offset = min(lastLine-avail+1, first)
-	}
-	return max(min(offset, len(lines)-avail), 0)
-}
-
-// header is everything above the steps: name, progress, state, warnings, note.
-func (m checklistModel) header(width int) []string {
-	st := m.c.styles
-	var head []string
-
-	title := st.Title.Render(m.src.Name)
-	if m.src.Category != "" {
-		title += st.Subtitle.Render(" · " + m.src.Category)
-	}
-	if m.src.Custom() {
-		title += " " + st.Tag.Render("custom")
-	}
-	head = append(head, truncate(title, width))
-
-	done, total := 0, len(m.keys)
-	if m.rot != nil {
-		done, _ = m.rot.Progress(m.keys)
-	}
-	head = append(head, m.progressBar(done, total, width))
-
 	switch {
-	case m.finished:
-		head = append(head, wrapStyled(st.Banner, m.finishedText(), width)...)
-	case m.rot != nil:
-		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+". Every check is saved as you make it.", width)))
-	default:
-		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
-	}
-	if m.changed != "" {
-		head = append(head, wrapStyled(st.Warning, "⚠ "+m.changed, width)...)
-	}
-	if m.src.Note != "" {
-		head = append(head, wrapStyled(st.Note, m.src.Note, width)...)
-	}
-	return append(head, "")
-}
-
-func (m checklistModel) when(t time.Time) string {
-	now := m.c.now()
-	local := t.Local()
-	if ago(now, t) == "today" {
-		return "today at " + local.Format("15:04")
-	}
-	return local.Format("2006-01-02 15:04")
-}
-
-func (m checklistModel) finishedText() string {
-	r := m.rot
-	took := r.FinishedAt.Sub(r.StartedAt).Round(time.Minute)
-	tookText := "under a minute"
-	if took >= time.Minute {
-		tookText = catalog.Duration(took).String()
-	}
-	return fmt.Sprintf("✓ Rotation complete: finished %s, took %s. It is in the history; opening %s again starts a new rotation.",
-		m.when(*r.FinishedAt), tookText, m.src.Name)
-}
-
-func (m checklistModel) progressBar(done, total, width int) string {
-	st := m.c.styles
-	label := fmt.Sprintf(" %d/%d", done, total)
-	barW := min(max(width-len(label), 4), 40)
-	filled := 0
-	if total > 0 {
-		filled = barW * done / total
-	}
-	return st.Progress.Render(strings.Repeat("█", filled)) + st.BoxTodo.Render(strings.Repeat("░", barW-filled)) + st.Subtitle.Render(label)
-}
-
-// stepLines renders every step, wrapped, and returns the lines with the index of the
-// first line of each step.
-func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
-	st := m.c.styles
-	numW := len(fmt.Sprint(len(m.keys)))
-	indent := 2 + numW + 2 + 4 // "› " + number + ". " + "[x] "
-	textW := max(width-indent, 10)
-	pad := strings.Repeat(" ", indent)
-	for i, step := range m.src.Steps {
-		starts = append(starts, len(lines))
-		selected := i == m.cursor
-		marker := "  "
-		if selected {
-			marker = st.Cursor.Render("› ")
+	case msg.Button == tea.MouseButtonWheelUp:
+		m.cursor = max(m.cursor-1, 0)
+	case msg.Button == tea.MouseButtonWheelDown:
+		m.cursor = min(m.cursor+1, len(m.keys)-1)
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
+		width := m.c.width - 2
+		line := msg.Y - len(m.header(width)) + m.offset
+		_, starts := m.stepLines(width)
+		if msg.Y < len(m.header(width)) || line < 0 {
+			return m, nil
 		}
-		num := st.StepNumber.Render(fmt.Sprintf("%*d. ", numW, i+1))
-		box := st.BoxTodo.Render("[ ]")
-		textStyle := st.StepText
-		if m.handled(i) {
-			box = st.BoxDone.Render("[x]")
-			textStyle = st.StepDone
-		}
-		if selected {
-			textStyle = st.StepSelected
-		}
-		for j, l := range strings.Split(ansi.Wrap(step.Text, textW, ""), "\n") {
-			if j == 0 {
-				lines = append(lines, marker+num+box+" "+textStyle.Render(l))
-			} else {
-				lines = append(lines, pad+textStyle.Render(l))
+		i := 0
+		for j, s := range starts {
+			if s <= line {
+				i = j
 			}
 		}
-		if step.Command != "" {
-			for _, l := range strings.Split(ansi.Wrap(step.Command, textW-2, ""), "\n") {
-				lines = append(lines, pad+"  "+st.Command.Render(l))
-			}
-		}
-		if step.URL != "" {
-			for _, l := range strings.Split(ansi.Wrap(step.URL, textW-2, ""), "\n") {
-				lines = append(lines, pad+"  "+st.URL.Render(l))
-			}
+		m.cursor = i
+		boxStart := 1 + 2 + len(fmt.Sprint(len(m.keys))) + 2 // padding, marker, number, ". "
+		if line == starts[i] && msg.X >= boxStart && msg.X < boxStart+3 && !m.finished {
+			var ev event
+			m, _, ev = m.toggle(false)
+			return m, ev
 		}
 	}
-	return lines, starts
-}
-
-// wrapStyled wraps text to width and styles each line.
-func wrapStyled(style interface{ Render(...string) string }, text string, width int) []string {
-	var out []string
-	for _, l := range strings.Split(ansi.Wrap(text, width, ""), "\n") {
-		out = append(out, style.Render(l))
-	}
-	return out
+	return m, nil
 }

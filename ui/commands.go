@@ -26,12 +26,23 @@ type openSourceEvent struct{ index int }
 // backEvent: the checklist was left.
 type backEvent struct{}
 
-// changeEvent: the checklist changed progress.
-type changeEvent struct{ change state.Change }
+// changeEvent: the checklist changed progress (one action may need several changes,
+// e.g. a check and its wait); status, if set, says so in the status line.
+type changeEvent struct {
+	changes []state.Change
+	status  string
+}
+
+// statusEvent: something to tell the user in the status line.
+type statusEvent struct {
+	text  string
+	isErr bool
+}
 
 func (openSourceEvent) isEvent() {}
 func (backEvent) isEvent()       {}
 func (changeEvent) isEvent()     {}
+func (statusEvent) isEvent()     {}
 
 // saveDoneMsg is sent by saveCmd when the first count pending changes are on disk;
 // state is the file as it is after the save.

@@ -70,7 +70,7 @@ func TestGoldenChecklist(t *testing.T) {
 func TestGoldenChecklistComplete(t *testing.T) {
 	store := newMemStore()
 	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Query: "awin", Now: func() time.Time { return fixedNow }})
-	runGolden(t, m, "Rotation complete", keyMsg("enter"), keyMsg("enter"), keyMsg("enter"))
+	runGolden(t, m, "Rotation complete", keyMsg("enter"), keyMsg("enter"), keyMsg("y"), keyMsg("enter"))
 }
 
 // slowStore is a memStore whose saves take a while, like a slow disk.

@@ -27,6 +27,20 @@ type keyMap struct {
 	Toggle     key.Binding
 	ToggleNext key.Binding
 	Back       key.Binding
+	Copy       key.Binding
+	OpenLink   key.Binding
+	EditValues key.Binding
+	Note       key.Binding
+	Skip       key.Binding
+	Undo       key.Binding
+	Reset      key.Binding
+
+	// Prompts on the checklist.
+	Submit  key.Binding
+	Cancel  key.Binding
+	Newline key.Binding
+	Yes     key.Binding
+	No      key.Binding
 }
 
 func newKeyMap() *keyMap {
@@ -50,6 +64,19 @@ func newKeyMap() *keyMap {
 		Toggle:     key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space/x", "check")),
 		ToggleNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check+next")),
 		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Copy:       key.NewBinding(key.WithKeys("c", "y"), key.WithHelp("c", "copy")),
+		OpenLink:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open link")),
+		EditValues: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit values")),
+		Note:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
+		Skip:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
+		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
+		Reset:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start over")),
+
+		Submit:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Newline: key.NewBinding(key.WithKeys("alt+enter", "ctrl+j"), key.WithHelp("alt+enter", "new line")),
+		Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:      key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n/enter", "no")),
 	}
 }
 
@@ -106,26 +133,62 @@ func (h sourcesHelp) FullHelp() [][]key.Binding {
 	}
 }
 
-// checklistHelp is the help.KeyMap of the checklist; a finished rotation is read-only.
+// checklistHelp is the help.KeyMap of the checklist. Each binding is shown only where
+// it does something for the step under the cursor, so the help never lies.
 type checklistHelp struct {
-	k        *keyMap
-	finished bool
+	k          *keyMap
+	finished   bool // a finished rotation is a record: only moving, undo and start over
+	prompt     promptKind
+	hasCommand bool // the step has a command or URL to copy
+	hasURL     bool // there is a URL to open (the step's or the source's docs)
+	hasValues  bool // the step or source has {placeholders} to edit
+	canUndo    bool
+	started    bool // a rotation is in progress
+}
+
+func (h checklistHelp) bindings() (toggle, next, copyB, open, edit, note, skip, undo, reset key.Binding) {
+	toggle, next, copyB, open, edit = h.k.Toggle, h.k.ToggleNext, h.k.Copy, h.k.OpenLink, h.k.EditValues
+	note, skip, undo, reset = h.k.Note, h.k.Skip, h.k.Undo, h.k.Reset
+	for _, b := range []*key.Binding{&toggle, &next, &note, &skip} {
+		b.SetEnabled(!h.finished)
+	}
+	open.SetEnabled(h.hasURL)
+	edit.SetEnabled(h.hasValues)
+	undo.SetEnabled(h.canUndo)
+	reset.SetEnabled(h.started || h.finished)
+	if h.finished {
+		reset.SetHelp("R", "new rotation")
+	}
+	return
 }
 
 func (h checklistHelp) ShortHelp() []key.Binding {
-	if h.finished {
-		return []key.Binding{h.k.Move, h.k.Back, h.k.Help, h.k.Quit}
+	switch h.prompt {
+	case promptText:
+		return []key.Binding{h.k.Submit, h.k.Cancel, h.k.ForceQ}
+	case promptNote:
+		return []key.Binding{h.k.Submit, h.k.Newline, h.k.Cancel, h.k.ForceQ}
+	case promptConfirm:
+		return []key.Binding{h.k.Yes, h.k.No}
 	}
-	return []key.Binding{h.k.Move, h.k.Toggle, h.k.ToggleNext, h.k.Back, h.k.Help, h.k.Quit}
+	toggle, next, copyB, open, _, _, _, undo, reset := h.bindings()
+	// Moving is left to the full help here: the checklist's own keys need the room.
+	if h.finished {
+		return []key.Binding{undo, reset, h.k.Back, h.k.Help, h.k.Quit}
+	}
+	b := []key.Binding{toggle, next}
+	if h.hasCommand {
+		b = append(b, copyB)
+	}
+	return append(b, open, undo, h.k.Help, h.k.Quit)
 }
 
 func (h checklistHelp) FullHelp() [][]key.Binding {
-	toggle, next := h.k.Toggle, h.k.ToggleNext
-	toggle.SetEnabled(!h.finished)
-	next.SetEnabled(!h.finished)
+	toggle, next, copyB, open, edit, note, skip, undo, reset := h.bindings()
 	return [][]key.Binding{
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
-		{toggle, next, h.k.Back},
-		{h.k.Help, h.k.Quit, h.k.ForceQ},
+		{toggle, next, skip, note, undo},
+		{copyB, open, edit, reset},
+		{h.k.Back, h.k.Help, h.k.Quit, h.k.ForceQ},
 	}
 }

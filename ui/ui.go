@@ -45,6 +45,9 @@ type Options struct {
 	// Changes, if set, receives a value whenever the state file may have changed on
 	// disk (see state.Store.Watch), so progress made elsewhere shows up here.
 	Changes <-chan struct{}
+	// Effects reach outside the window (clipboard, browser, bell); zero fields get the
+	// real ones.
+	Effects Effects
 }
 
 // Result is what the program hands back when it ends.
@@ -68,6 +71,7 @@ type common struct {
 	keys          *keyMap
 	now           func() time.Time
 	catalog       *catalog.Catalog
+	effects       Effects
 }
 
 // Model is the root model.
@@ -93,6 +97,7 @@ type Model struct {
 	help      help.Model
 
 	quitting bool
+	initCmd  tea.Cmd // what the screen opened at start needs to run (a countdown)
 }
 
 // New builds the root model. It does no I/O.
@@ -109,6 +114,7 @@ func New(opts Options) Model {
 		keys:    newKeyMap(),
 		now:     opts.Now,
 		catalog: opts.Catalog,
+		effects: opts.Effects.withDefaults(),
 	}
 	h := help.New()
 	h.Styles.ShortKey = c.styles.Prompt
@@ -127,12 +133,12 @@ func New(opts Options) Model {
 	if opts.Query != "" {
 		m.sources = m.sources.setQuery(opts.Query)
 		if m.sources.matchCount() == 1 {
-			m = m.open(m.sources.selected())
+			m, m.initCmd = m.open(m.sources.selected())
 		}
 	}
 	if opts.Resume {
 		if i := m.mostRecentInProgress(); i >= 0 {
-			m = m.open(i)
+			m, m.initCmd = m.open(i)
 		} else {
 			m.status = "Nothing to resume: no rotation is in progress."
 		}
@@ -145,7 +151,7 @@ func Run(opts Options) (Result, error) {
 	if opts.NoColor {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithInput(os.Stdin))
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(os.Stdin))
 	final, err := p.Run()
 	if m, ok := final.(Model); ok {
 		return Result{Unsaved: m.Unsaved()}, err
@@ -159,7 +165,7 @@ func (m Model) Unsaved() []state.Change {
 }
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return waitForChange(m.changes) }
+func (m Model) Init() tea.Cmd { return tea.Batch(waitForChange(m.changes), m.initCmd) }
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -226,6 +232,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, retryAfter(m.attempts)
 
+	case statusMsg:
+		m.status, m.statusErr = msg.text, msg.isErr
+		return m, nil
+
 	case retrySaveMsg:
 		return m, m.startSave()
 
@@ -270,20 +280,29 @@ func (m Model) splitKeys(burst tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m Model) handleEvent(ev event) (tea.Model, tea.Cmd) {
 	switch ev := ev.(type) {
 	case openSourceEvent:
-		return m.open(ev.index), nil
+		return m.open(ev.index)
 	case backEvent:
 		m.screen = sourcesScreen
 		m.sources = m.sources.setState(m.current)
 		return m, nil
 	case changeEvent:
-		return m.record(ev.change)
+		next, cmd := m.record(ev.changes...)
+		if nm := next.(Model); ev.status != "" && !nm.statusErr {
+			nm.status = ev.status
+			return nm, cmd
+		}
+		return next, cmd
+	case statusEvent:
+		m.status, m.statusErr = ev.text, ev.isErr
+		return m, nil
 	}
 	return m, nil
 }
 
-// typing reports whether keystrokes are going into a text input.
+// typing reports whether keystrokes are going into a text input or a question.
 func (m Model) typing() bool {
-	return m.screen == sourcesScreen && m.sources.filtering
+	return m.screen == sourcesScreen && m.sources.filtering ||
+		m.screen == checklistScreen && m.checklist.prompt.kind != noPrompt
 }
 
 // quit ends the program once the save in flight, if any, is done. Pending changes that
@@ -296,19 +315,27 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
-// record applies a change on screen at once and queues it for saving.
-func (m Model) record(c state.Change) (tea.Model, tea.Cmd) {
-	c.By = m.actor
+// record applies changes on screen at once and queues them for saving. They are one
+// action: if any is refused, none is recorded.
+func (m Model) record(changes ...state.Change) (tea.Model, tea.Cmd) {
 	next := m.current.Clone()
-	changed, err := c.Apply(next)
-	if err != nil {
-		m.status, m.statusErr = err.Error(), true
+	var kept []state.Change
+	for _, c := range changes {
+		c.By = m.actor
+		changed, err := c.Apply(next)
+		if err != nil {
+			m.status, m.statusErr = err.Error(), true
+			return m, nil
+		}
+		if changed {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) == 0 {
 		return m, nil
 	}
-	if !changed {
-		return m, nil
-	}
-	m.pending = append(m.pending, c)
+	m.status, m.statusErr = "", false
+	m.pending = append(m.pending, kept...)
 	m.current = next
 	m = m.refresh()
 	return m, m.startSave()
@@ -343,13 +370,14 @@ func (m Model) refresh() Model {
 	return m
 }
 
-func (m Model) open(index int) Model {
+func (m Model) open(index int) (Model, tea.Cmd) {
 	if index < 0 || index >= len(m.c.catalog.Sources) {
-		return m
+		return m, nil
 	}
 	m.screen = checklistScreen
-	m.checklist = newChecklistModel(m.c, &m.c.catalog.Sources[index], m.current)
-	return m
+	var cmd tea.Cmd
+	m.checklist, cmd = newChecklistModel(m.c, &m.c.catalog.Sources[index], m.current).init()
+	return m, cmd
 }
 
 // mostRecentInProgress is the catalog index of the unfinished rotation touched last.

@@ -400,9 +400,12 @@ func TestCompletingARotation(t *testing.T) {
 		t.Fatal("awin did not open")
 	}
 	n := len(m.checklist.keys)
-	for i := 0; i < n; i++ {
-		m = press(t, m, "enter")
+	m = press(t, m, "enter", "enter")
+	// Step 2 revokes the old key before a new one exists: it asks first.
+	if m.checklist.prompt.kind != confirmRevokeNext {
+		t.Fatalf("no confirmation before the revoke step (prompt %v)", m.checklist.prompt.kind)
 	}
+	m = press(t, m, "y", "enter")
 	ss := store.snapshot().Source("awin")
 	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Completed {
 		t.Fatalf("rotation not recorded as completed: %+v", ss)

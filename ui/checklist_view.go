@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/rotatetui/rotatetui/catalog"
+)
+
+// view renders the checklist into width x height, scrolling to keep the cursor's step
+// in sight, with the prompt (if any) at the bottom.
+func (m checklistModel) view(width, height int) string {
+	head := m.header(width)
+	var foot []string
+	if m.prompt.kind != noPrompt {
+		foot = append([]string{""}, m.prompt.view(m, width)...)
+	}
+	lines, _ := m.stepLines(width)
+	avail := height - len(head) - len(foot)
+	if avail < 1 {
+		all := append(head, foot...)
+		return strings.Join(all[max(len(all)-height, 0):], "\n")
+	}
+	offset := m.scrollFrom(m.offset, width, height-len(foot))
+	end := min(offset+avail, len(lines))
+	body := append(head, lines[offset:end]...)
+	for len(body) < height-len(foot) {
+		body = append(body, "")
+	}
+	return strings.Join(append(body, foot...), "\n")
+}
+
+// scroll is the first visible step line after moving the cursor, given the size the
+// view will have.
+func (m checklistModel) scroll(width, height int) int {
+	return m.scrollFrom(m.offset, width, height)
+}
+
+// scrollFrom moves the window as little as possible so the cursor's whole step shows.
+func (m checklistModel) scrollFrom(offset, width, height int) int {
+	avail := height - len(m.header(width))
+	lines, starts := m.stepLines(width)
+	if avail < 1 || len(starts) == 0 {
+		return 0
+	}
+	first := starts[m.cursor]
+	lastLine := len(lines) - 1
+	if m.cursor+1 < len(starts) {
+		lastLine = starts[m.cursor+1] - 1
+	}
+	if first < offset {
+		offset = first
+	}
+	if lastLine >= offset+avail {
+		offset = min(lastLine-avail+1, first)
+	}
+	return max(min(offset, len(lines)-avail), 0)
+}
+
+// header is everything above the steps: name, progress, state, cautions, note.
+func (m checklistModel) header(width int) []string {
+	st := m.c.styles
+	var head []string
+
+	title := st.Title.Render(m.src.Name)
+	if m.src.Category != "" {
+		title += st.Subtitle.Render(" · " + m.src.Category)
+	}
+	if m.src.Custom() {
+		title += " " + st.Tag.Render("custom")
+	}
+	head = append(head, truncate(title, width))
+
+	done, total := 0, len(m.keys)
+	if m.rot != nil {
+		done, _ = m.rot.Progress(m.keys)
+	}
+	head = append(head, m.progressBar(done, total, width))
+
+	switch {
+	case m.finished:
+		head = append(head, wrapStyled(st.Banner, m.finishedText(), width)...)
+		if !m.hasKind(catalog.KindVerify) {
+			head = append(head, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
+		}
+	case m.rot != nil:
+		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+". Every check is saved as you make it.", width)))
+	default:
+		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
+	}
+	if !m.finished {
+		if _, risky := revokesFirst(m.src); risky {
+			head = append(head, wrapStyled(st.Warning, "⚠ The old key stops working before the new one exists: plan a window.", width)...)
+		}
+		if i := m.firstKind(catalog.KindContact); i >= 0 {
+			head = append(head, wrapStyled(st.Warning, fmt.Sprintf("☎ This rotation needs another person (step %d). Press n on that step to note who you asked and when.", i+1), width)...)
+		}
+	}
+	if m.changed != "" {
+		head = append(head, wrapStyled(st.Warning, "⚠ "+m.changed, width)...)
+	}
+	if m.src.Note != "" {
+		head = append(head, wrapStyled(st.Note, m.src.Note, width)...)
+	}
+	return append(head, "")
+}
+
+func (m checklistModel) firstKind(k catalog.Kind) int {
+	for i, st := range m.src.Steps {
+		if st.Kind == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m checklistModel) when(t time.Time) string {
+	local := t.Local()
+	if ago(m.c.now(), t) == "today" {
+		return "today at " + local.Format("15:04")
+	}
+	return local.Format("2006-01-02 15:04")
+}
+
+// finishedText summarises a completed rotation: when, how long, what was done.
+func (m checklistModel) finishedText() string {
+	r := m.rot
+	took := r.FinishedAt.Sub(r.StartedAt).Round(time.Minute)
+	tookText := "under a minute"
+	if took >= time.Minute {
+		tookText = catalog.Duration(took).String()
+	}
+	done, skipped, notes := 0, 0, 0
+	for _, k := range m.keys {
+		rec := r.Steps[k]
+		switch {
+		case rec == nil:
+		case rec.SkippedAt != nil:
+			skipped++
+		case rec.CheckedAt != nil:
+			done++
+		}
+		if rec != nil && rec.Note != "" {
+			notes++
+		}
+	}
+	summary := plural(done, "step done", "steps done")
+	if skipped > 0 {
+		summary += ", " + plural(skipped, "skipped", "skipped")
+	}
+	if notes > 0 {
+		summary += ", " + plural(notes, "note", "notes")
+	}
+	return fmt.Sprintf("✓ Rotation complete: finished %s, took %s; %s. It is in the history; opening %s again starts a new rotation.",
+		m.when(*r.FinishedAt), tookText, summary, m.src.Name)
+}
+
+func (m checklistModel) progressBar(done, total, width int) string {
+	st := m.c.styles
+	label := fmt.Sprintf(" %d/%d", done, total)
+	barW := min(max(width-len(label), 4), 40)
+	filled := 0
+	if total > 0 {
+		filled = barW * done / total
+	}
+	return st.Progress.Render(strings.Repeat("█", filled)) + st.BoxTodo.Render(strings.Repeat("░", barW-filled)) + st.Subtitle.Render(label)
+}
+
+// stepLines renders every step, wrapped, and returns the lines with the index of the
+// first line of each step.
+func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
+	st := m.c.styles
+	numW := len(fmt.Sprint(len(m.keys)))
+	indent := 2 + numW + 2 + 4 // "› " + number + ". " + "[x] "
+	textW := max(width-indent, 10)
+	pad := strings.Repeat(" ", indent)
+	now := m.c.now()
+	for i, step := range m.src.Steps {
+		starts = append(starts, len(lines))
+		selected := i == m.cursor
+		marker := "  "
+		if selected {
+			marker = st.Cursor.Render("› ")
+		}
+		num := st.StepNumber.Render(fmt.Sprintf("%*d. ", numW, i+1))
+		box := st.BoxTodo.Render("[ ]")
+		textStyle := st.StepText
+		rec := m.record(i)
+		switch {
+		case m.skipped(i):
+			box = st.Warning.Render("[-]")
+			textStyle = st.StepDone
+		case m.checked(i):
+			box = st.BoxDone.Render("[x]")
+			textStyle = st.StepDone
+		}
+		if selected {
+			textStyle = st.StepSelected
+		}
+		for j, l := range strings.Split(ansi.Wrap(step.Text, textW, ""), "\n") {
+			if j == 0 {
+				lines = append(lines, marker+num+box+" "+textStyle.Render(l))
+			} else {
+				lines = append(lines, pad+textStyle.Render(l))
+			}
+		}
+		if step.Command != "" {
+			lines = append(lines, m.codeLines(fill(step.Command, m.values), pad+"  ", textW-2, st.Command)...)
+		}
+		if step.URL != "" {
+			lines = append(lines, m.codeLines(fill(step.URL, m.values), pad+"  ", textW-2, st.URL)...)
+		}
+		if until, waiting := m.waitingOn(i); waiting {
+			lines = append(lines, pad+st.InProgress.Render(fmt.Sprintf("⏳ not yet possible: available in %s, at %s", countdown(until.Sub(now)), until.Local().Format("15:04"))))
+		} else if until := m.waitBefore(i); until != nil && !m.handled(i) {
+			lines = append(lines, pad+st.Rotated.Render("✓ the wait is over: this step can be done now"))
+		}
+		if rec != nil && rec.SkippedAt != nil {
+			lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(rec.SkipReason), pad, textW)...)
+		}
+		if rec != nil && rec.Note != "" {
+			lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(rec.Note), pad, textW)...)
+		}
+	}
+	return lines, starts
+}
+
+// codeLines shows a command or URL in code style: wrapped at spaces, and where one
+// token is wider than the screen, broken with a visible ↩ at the end of each piece, so
+// nothing is split silently.
+func (m checklistModel) codeLines(code, pad string, width int, style interface{ Render(...string) string }) []string {
+	var out []string
+	for _, line := range strings.Split(code, "\n") {
+		for _, piece := range wrapCode(line, max(width, 8)) {
+			text := style.Render(piece.text)
+			if piece.broken {
+				text += m.c.styles.Subtitle.Render("↩")
+			}
+			out = append(out, pad+text)
+		}
+	}
+	return out
+}
+
+type codePiece struct {
+	text   string
+	broken bool // the token continues on the next line
+}
+
+// wrapCode wraps one line of code to width cells.
+func wrapCode(line string, width int) []codePiece {
+	var out []codePiece
+	cur := ""
+	for i, word := range strings.Split(line, " ") {
+		candidate := word
+		if i > 0 {
+			candidate = cur + " " + word
+		}
+		if ansi.StringWidth(candidate) <= width {
+			cur = candidate
+			continue
+		}
+		if i > 0 {
+			out = append(out, codePiece{text: cur})
+		}
+		cur = word
+		for ansi.StringWidth(cur) > width {
+			cut := []rune(cur)
+			n := 0
+			for w := 0; n < len(cut) && w+ansi.StringWidth(string(cut[n])) <= width-1; n++ {
+				w += ansi.StringWidth(string(cut[n]))
+			}
+			n = max(n, 1)
+			out = append(out, codePiece{text: string(cut[:n]), broken: true})
+			cur = string(cut[n:])
+		}
+	}
+	return append(out, codePiece{text: cur})
+}
+
+// wrapStyled wraps text to width and styles each line.
+func wrapStyled(style interface{ Render(...string) string }, text string, width int) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(text, width, ""), "\n") {
+		out = append(out, style.Render(l))
+	}
+	return out
+}
+
+// wrapIndented wraps text to width and indents every line by pad.
+func wrapIndented(style interface{ Render(...string) string }, text, pad string, width int) []string {
+	lines := wrapStyled(style, text, width)
+	for i := range lines {
+		lines[i] = pad + lines[i]
+	}
+	return lines
+}

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// promptKind says what the checklist is asking for.
+type promptKind int
+
+const (
+	noPrompt promptKind = iota
+	// Groups, for the help line.
+	promptText
+	promptNote
+	promptConfirm
+	// Text prompts.
+	promptSkip
+	promptValue
+	// Confirmations.
+	confirmRevoke
+	confirmRevokeNext
+	confirmReset
+)
+
+func (k promptKind) group() promptKind {
+	switch k {
+	case promptSkip, promptValue:
+		return promptText
+	case confirmRevoke, confirmRevokeNext, confirmReset:
+		return promptConfirm
+	}
+	return k
+}
+
+// prompt is the question at the bottom of the checklist, with its input.
+type prompt struct {
+	kind    promptKind
+	label   string
+	step    int // the step it concerns
+	input   textinput.Model
+	area    textarea.Model
+	names   []string // placeholder values still to ask for; names[0] is asked now
+	then    action   // what to do once every value is known
+	editing bool     // values prefilled; an empty value removes it
+	problem string   // why the last answer was refused
+}
+
+func newConfirm(label string, kind promptKind, step int) prompt {
+	return prompt{kind: kind, label: label + " [y/N]", step: step}
+}
+
+func newTextPrompt(label string, kind promptKind, step int, value string) prompt {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.CharLimit = 200
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.SetValue(value)
+	in.Focus()
+	return prompt{kind: kind, label: label, step: step, input: in}
+}
+
+func (m checklistModel) newValuePrompt(names []string, then action, editing bool) prompt {
+	p := newTextPrompt("", promptValue, m.cursor, "")
+	p.names, p.then, p.editing = names, then, editing
+	return m.askValue(p)
+}
+
+// askValue points the prompt at the next placeholder name.
+func (m checklistModel) askValue(p prompt) prompt {
+	name := p.names[0]
+	p.label = fmt.Sprintf("Value of {%s} for %s (asked once, remembered; not a secret):", name, m.src.Name)
+	if p.editing {
+		p.label = fmt.Sprintf("Value of {%s} for %s (empty removes it):", name, m.src.Name)
+	}
+	p.input.SetValue(m.values[name])
+	p.input.CursorEnd()
+	p.problem = ""
+	return p
+}
+
+func (m checklistModel) newNotePrompt() prompt {
+	area := textarea.New()
+	area.ShowLineNumbers = false
+	area.Prompt = "┃ "
+	area.CharLimit = 1000
+	area.SetHeight(3)
+	area.SetWidth(max(m.c.width-4, 10))
+	area.Cursor.SetMode(cursor.CursorStatic)
+	// Enter saves; a new line is alt+enter or ctrl+j (handled before the textarea).
+	area.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j"))
+	if r := m.record(m.cursor); r != nil {
+		area.SetValue(r.Note)
+	}
+	area.Focus()
+	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
+	return prompt{kind: promptNote, label: label, step: m.cursor, area: area}
+}
+
+func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, event) {
+	k := m.c.keys
+	keyMsg, isKey := msg.(tea.KeyMsg)
+	p := m.prompt
+	switch p.kind.group() {
+	case promptConfirm:
+		if !isKey {
+			return m, nil, nil
+		}
+		switch {
+		case key.Matches(keyMsg, k.Yes):
+			m.prompt = prompt{}
+			return m.confirm(p)
+		case key.Matches(keyMsg, k.No):
+			m.prompt = prompt{}
+			return m, nil, statusEvent{text: "Nothing changed."}
+		}
+		return m, nil, nil
+
+	case promptNote:
+		if isKey {
+			switch {
+			case key.Matches(keyMsg, k.Cancel):
+				m.prompt = prompt{}
+				return m, nil, statusEvent{text: "Note not changed."}
+			case key.Matches(keyMsg, k.Newline):
+				m.prompt.area.InsertString("\n")
+				return m, nil, nil
+			case key.Matches(keyMsg, k.Submit):
+				note := strings.TrimSpace(p.area.Value())
+				if what, secret := state.LooksLikeSecret(note); secret {
+					m.prompt.problem = "Not saved: this looks like " + what + ". rotatetui never stores secrets; edit it out."
+					return m, nil, nil
+				}
+				m.prompt = prompt{}
+				return m.emitWithStatus(fmt.Sprintf("note on step %d", p.step+1), "Note saved.", m.change(state.SetNote, p.step, note))
+			}
+		}
+		var cmd tea.Cmd
+		m.prompt.area, cmd = m.prompt.area.Update(msg)
+		return m, cmd, nil
+
+	default: // text prompts
+		if isKey {
+			switch {
+			case key.Matches(keyMsg, k.Cancel):
+				m.prompt = prompt{}
+				return m, nil, statusEvent{text: "Cancelled."}
+			case key.Matches(keyMsg, k.Submit):
+				return m.submitText(p)
+			}
+		}
+		var cmd tea.Cmd
+		m.prompt.input, cmd = m.prompt.input.Update(msg)
+		return m, cmd, nil
+	}
+}
+
+func (m checklistModel) submitText(p prompt) (checklistModel, tea.Cmd, event) {
+	value := strings.TrimSpace(p.input.Value())
+	if what, secret := state.LooksLikeSecret(value); secret {
+		m.prompt.problem = "Refused: this looks like " + what + ". rotatetui never stores secrets."
+		return m, nil, nil
+	}
+	switch p.kind {
+	case promptSkip:
+		if value == "" {
+			m.prompt.problem = "Say why, so the record shows it (e.g. \"no access to the admin panel\")."
+			return m, nil, nil
+		}
+		m.prompt = prompt{}
+		return m.emitWithStatus(fmt.Sprintf("skip of step %d", p.step+1), fmt.Sprintf("Step %d skipped.", p.step+1), m.change(state.Skip, p.step, value))
+
+	case promptValue:
+		name := p.names[0]
+		if value == "" && !p.editing {
+			m.prompt.problem = fmt.Sprintf("Type the value of {%s}, or esc to cancel.", name)
+			return m, nil, nil
+		}
+		if value == "" {
+			delete(m.values, name)
+		} else {
+			m.values[name] = value
+		}
+		c := state.Change{Kind: state.SetPlaceholder, Source: m.src.ID, Name: name, Text: value, At: m.c.now().UTC()}
+		ev := changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("{%s} = %s", name, value)}
+		if len(p.names) > 1 {
+			p.names = p.names[1:]
+			m.prompt = m.askValue(p)
+			return m, nil, ev
+		}
+		m.prompt = prompt{}
+		return m, m.perform(p.then), ev
+	}
+	return m, nil, nil
+}
+
+// confirm carries out what a y/N question asked about.
+func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
+	switch p.kind {
+	case confirmRevoke, confirmRevokeNext:
+		m.confirmed[m.keys[p.step]] = true
+		return m.check(p.step, p.kind == confirmRevokeNext)
+	case confirmReset:
+		c := state.Change{Kind: state.Reset, Source: m.src.ID, At: m.c.now().UTC()}
+		m.rot, m.tracking, m.undo, m.cursor = nil, time.Time{}, nil, 0
+		return m, nil, changeEvent{changes: []state.Change{c}, status: "Started over. The abandoned attempt is kept in the history."}
+	}
+	return m, nil, nil
+}
+
+// emitWithStatus records changes like emit and says what happened.
+func (m checklistModel) emitWithStatus(what, status string, changes ...state.Change) (checklistModel, tea.Cmd, event) {
+	m, cmd, ev := m.emit(what, changes...)
+	if ce, ok := ev.(changeEvent); ok {
+		ce.status = status
+		ev = ce
+	}
+	return m, cmd, ev
+}
+
+// view renders the prompt: its question, the input, and why an answer was refused.
+func (p prompt) view(m checklistModel, width int) []string {
+	st := m.c.styles
+	lines := wrapStyled(st.Prompt, p.label, width)
+	switch p.kind.group() {
+	case promptText:
+		p.input.Width = max(width-4, 1)
+		lines = append(lines, p.input.View())
+	case promptNote:
+		lines = append(lines, strings.Split(p.area.View(), "\n")...)
+	}
+	if p.problem != "" {
+		lines = append(lines, wrapStyled(st.StatusErr, p.problem, width)...)
+	}
+	return lines
+}
