@@ -242,12 +242,6 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 		}
 	}
 	m.offset = m.scroll(m.c.width-2, bodyHeight(m.c.height))
-	if _, ok := ev.(changeEvent); ok {
-		// A check may have started a wait: make sure the countdown runs.
-		var tickCmd tea.Cmd
-		m, tickCmd = m.ensureTicking()
-		cmd = tea.Batch(cmd, tickCmd)
-	}
 	return m, cmd, ev
 }
 

@@ -39,6 +39,8 @@ type listRow struct {
 // sourceStatus is what the list says about one source.
 type sourceStatus struct {
 	inProgress  bool
+	waitUntil   *time.Time // the next step cannot be done before this
+	revokeFirst bool       // the old key stops working before a new one exists
 	done, total int
 	updated     time.Time  // last change of the unfinished rotation
 	lastRotated *time.Time // newest completed rotation or recorded date
@@ -69,7 +71,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	m.status = make([]sourceStatus, len(srcs))
 	var active, rest []int
 	for i := range srcs {
-		m.status[i] = statusOf(&srcs[i], st.Source(srcs[i].ID))
+		m.status[i] = statusOf(&srcs[i], st.Source(srcs[i].ID), m.c.now())
 		if m.status[i].inProgress {
 			active = append(active, i)
 		} else {
@@ -88,15 +90,24 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	return m
 }
 
-func statusOf(src *catalog.Source, ss *state.SourceState) sourceStatus {
+func statusOf(src *catalog.Source, ss *state.SourceState, now time.Time) sourceStatus {
 	st := sourceStatus{total: len(src.Steps)}
+	_, st.revokeFirst = revokesFirst(src)
 	if ss == nil {
 		return st
 	}
-	if ss.Current != nil {
+	if cur := ss.Current; cur != nil {
 		st.inProgress = true
-		st.done, _ = ss.Current.Progress(src.StepKeys())
-		st.updated = ss.Current.UpdatedAt
+		keys := src.StepKeys()
+		st.done, _ = cur.Progress(keys)
+		st.updated = cur.UpdatedAt
+		// A checked step with a wait holds up the step after it.
+		for i := 0; i+1 < len(keys); i++ {
+			rec := cur.Steps[keys[i]]
+			if rec != nil && rec.CheckedAt != nil && rec.WaitUntil != nil && now.Before(*rec.WaitUntil) && !cur.Handled(keys[i+1]) {
+				st.waitUntil = rec.WaitUntil
+			}
+		}
 	}
 	if last := ss.LastCompleted(); last != nil && last.FinishedAt != nil {
 		t := *last.FinishedAt
@@ -331,6 +342,10 @@ func (m sourcesModel) counts() string {
 func (m sourcesModel) resumeLine(width int) string {
 	st := m.c.styles
 	sel := m.selected()
+	if sel >= 0 && m.status[sel].revokeFirst && !m.status[sel].inProgress {
+		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)
+		return st.Warning.Render(truncate(text, width))
+	}
 	if sel >= 0 && m.status[sel].inProgress {
 		s := m.status[sel]
 		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.c.catalog.Sources[sel].Name, s.done, s.total)
@@ -371,6 +386,9 @@ func (m sourcesModel) rowView(i, width int) string {
 	name := m.highlight(src.Name, row, -1, nameStyle)
 	if row.match != nil && row.match.alias >= 0 {
 		name += st.Category.Render(" aka ") + m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category)
+	}
+	if status.revokeFirst {
+		name += " " + st.Warning.Render("⚠")
 	}
 	if src.Custom() {
 		name += " " + st.Tag.Render("custom")
@@ -420,12 +438,24 @@ func (m sourcesModel) highlight(text string, row listRow, alias int, base interf
 func (m sourcesModel) statusView(s sourceStatus) string {
 	st := m.c.styles
 	switch {
+	case s.waitUntil != nil:
+		left := s.waitUntil.Sub(m.c.now())
+		return st.InProgress.Render(fmt.Sprintf("%d/%d waiting %s", s.done, s.total, minutesLeft(left)))
 	case s.inProgress:
 		return st.InProgress.Render(fmt.Sprintf("in progress %d/%d", s.done, s.total))
 	case s.lastRotated != nil:
 		return st.Rotated.Render("✓ " + ago(m.c.now(), *s.lastRotated))
 	}
 	return ""
+}
+
+// minutesLeft prints a remaining time rounded up to the minute: "12m", "1h20m".
+func minutesLeft(d time.Duration) string {
+	mins := int((d + time.Minute - 1) / time.Minute)
+	if mins >= 60 {
+		return fmt.Sprintf("%dh%02dm", mins/60, mins%60)
+	}
+	return fmt.Sprintf("%dm", max(mins, 1))
 }
 
 // ago says how long ago t was in whole local days: "today", "yesterday", "12d ago".

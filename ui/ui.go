@@ -169,6 +169,19 @@ func (m Model) Init() tea.Cmd { return tea.Batch(waitForChange(m.changes), m.ini
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	nm := next.(Model)
+	if nm.screen == checklistScreen {
+		// Whatever changed (a check here, a reload from disk), a wait now on screen
+		// needs its countdown running; with none, nothing ticks.
+		var tick tea.Cmd
+		nm.checklist, tick = nm.checklist.ensureTicking()
+		cmd = tea.Batch(cmd, tick)
+	}
+	return nm, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -270,7 +283,7 @@ func (m Model) splitKeys(burst tea.KeyMsg) (tea.Model, tea.Cmd) {
 			k.Type = tea.KeySpace
 		}
 		var cmd tea.Cmd
-		model, cmd = model.Update(k)
+		model, cmd = model.(Model).update(k)
 		cmds = append(cmds, cmd)
 	}
 	return model, tea.Batch(cmds...)

@@ -1,0 +1,486 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// fakeEffects records what the checklist does outside the window.
+type fakeEffects struct {
+	mu        sync.Mutex
+	terminal  bytes.Buffer
+	clipboard []string
+	opened    []string
+	openErr   error
+}
+
+func (f *fakeEffects) effects() Effects {
+	return Effects{
+		Terminal: writerFunc(func(p []byte) (int, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return f.terminal.Write(p)
+		}),
+		SystemClipboard: func(s string) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.clipboard = append(f.clipboard, s)
+			return nil
+		},
+		OpenURL: func(u string) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.opened = append(f.opened, u)
+			return f.openErr
+		},
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
+
+// osc52Seq is the clipboard escape sequence a terminal receives for text.
+func osc52Seq(text string) string {
+	return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
+}
+
+// clock is a test clock that can move forward.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func openSource(t *testing.T, store *memStore, fx *fakeEffects, query string, clk *clock) Model {
+	t.Helper()
+	opts := Options{Query: query, Effects: fx.effects()}
+	m := newTestModel(t, store, opts)
+	if clk != nil {
+		m.c.now = clk.now
+	}
+	if m.screen != checklistScreen {
+		t.Fatalf("%q did not open a checklist", query)
+	}
+	return m
+}
+
+func TestCopyPutsTheCommandOnTheClipboard(t *testing.T) {
+	fx := &fakeEffects{}
+	m := openSource(t, newMemStore(), fx, "snowflake", nil)
+	m = press(t, m, "j", "j", "c")
+	sql := `ALTER SECURITY INTEGRATION "Supermetrics App" REFRESH OAUTH_CLIENT_SECRET_2;`
+	if got := fx.terminal.String(); got != osc52Seq(sql) {
+		t.Errorf("terminal got %q, want the OSC 52 copy of the statement", got)
+	}
+	if len(fx.clipboard) != 1 || fx.clipboard[0] != sql {
+		t.Errorf("system clipboard got %q", fx.clipboard)
+	}
+	if !strings.Contains(m.View(), "Copied 1 SQL statement.") {
+		t.Errorf("status does not say what was copied:\n%s", m.View())
+	}
+	// A step without a command copies its text; y is copy too.
+	m = press(t, m, "g", "y")
+	if last := fx.clipboard[len(fx.clipboard)-1]; last != "Log in to Snowflake and click SYSADMIN." {
+		t.Errorf("copied %q", last)
+	}
+	if !strings.Contains(m.View(), "Copied the step's text.") {
+		t.Error("status for a text copy")
+	}
+}
+
+func TestPlaceholdersAreAskedOnceRememberedAndEditable(t *testing.T) {
+	fx := &fakeEffects{}
+	store := newMemStore()
+	m := openSource(t, store, fx, "smarp", nil)
+	m = press(t, m, "c")
+	if m.checklist.prompt.kind != promptValue || !strings.Contains(m.View(), "Value of {subdomain} for Smarp") {
+		t.Fatalf("no prompt for {subdomain}:\n%s", m.View())
+	}
+	// Typing q in a prompt types a q; it does not quit.
+	m = typeText(t, m, "acmeq")
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyBackspace})
+	if m.quitting {
+		t.Fatal("q quit from a prompt")
+	}
+	m = press(t, m, "enter")
+	want := "https://acme.smarpshare.com/#/profile/settings"
+	if len(fx.clipboard) != 1 || fx.clipboard[0] != want {
+		t.Fatalf("clipboard = %q, want the filled URL", fx.clipboard)
+	}
+	if got := store.snapshot().Source("smarp").Placeholders["subdomain"]; got != "acme" {
+		t.Errorf("stored value %q", got)
+	}
+	if !strings.Contains(m.View(), want) {
+		t.Error("the URL is not shown filled in")
+	}
+	// Asked once: the next copy goes straight through.
+	m = press(t, m, "c")
+	if m.checklist.prompt.kind != noPrompt || len(fx.clipboard) != 2 {
+		t.Error("asked again for a known value")
+	}
+	// e edits it; a value that looks like a credential is refused.
+	m = press(t, m, "e")
+	if m.checklist.prompt.input.Value() != "acme" {
+		t.Errorf("edit prompt prefilled with %q", m.checklist.prompt.input.Value())
+	}
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	m = typeText(t, m, "ghp_16C7e42F292c6912E7710c838347Ae178B4a")
+	m = press(t, m, "enter")
+	if m.checklist.prompt.kind != promptValue || !strings.Contains(m.View(), "looks like a GitHub token") {
+		t.Errorf("credential accepted:\n%s", m.View())
+	}
+	if got := store.snapshot().Source("smarp").Placeholders["subdomain"]; got != "acme" {
+		t.Errorf("value changed to %q", got)
+	}
+	m = press(t, m, "esc")
+	if m.checklist.prompt.kind != noPrompt {
+		t.Error("esc did not close the prompt")
+	}
+}
+
+func TestOpenUsesTheBrowserOrCopiesWithoutOne(t *testing.T) {
+	fx := &fakeEffects{}
+	store := newMemStore()
+	if _, err := store.Apply(state.Change{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "acme", At: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	m := openSource(t, store, fx, "smarp", nil)
+	m = press(t, m, "o")
+	if len(fx.opened) != 1 || fx.opened[0] != "https://acme.smarpshare.com/#/profile/settings" {
+		t.Errorf("opened %q", fx.opened)
+	}
+	fx.openErr = errNoBrowser
+	m = press(t, m, "o")
+	if !strings.Contains(m.View(), "No browser here") || fx.terminal.String() != osc52Seq("https://acme.smarpshare.com/#/profile/settings") {
+		t.Errorf("without a browser the URL should be copied:\n%s", m.View())
+	}
+	// A step with no link, in a source with no docs: o does not apply.
+	m = press(t, m, "j")
+	if m.checklist.helpKeys().hasURL {
+		t.Error("open offered on a step without a link")
+	}
+}
+
+func TestWaitCountsDownAndBlocksTheNextStep(t *testing.T) {
+	fx := &fakeEffects{}
+	clk := &clock{t: fixedNow}
+	store := newMemStore()
+	m := openSource(t, store, fx, "appsflyer", clk)
+	m = press(t, m, "enter", "enter", "enter")
+	m, cmd := pressCmd(t, m, "enter") // step 4 creates the token: wait 30m
+	rec := store.snapshot().Source("appsflyer").Current.Steps["create-token"]
+	if rec == nil || rec.WaitUntil == nil || !rec.WaitUntil.Equal(fixedNow.Add(30*time.Minute)) {
+		t.Fatalf("wait deadline not stored: %+v", rec)
+	}
+	if cmd == nil || !m.checklist.ticking {
+		t.Fatal("no countdown started")
+	}
+	if !strings.Contains(m.View(), "not yet possible: available in 30:00, at 10:00") {
+		t.Errorf("no countdown on step 5:\n%s", m.View())
+	}
+	m = press(t, m, "space")
+	if store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+		t.Error("step 5 was checked during the wait")
+	}
+	if !strings.Contains(m.View(), "not possible yet") {
+		t.Error("no explanation why step 5 cannot be checked")
+	}
+	clk.t = fixedNow.Add(29*time.Minute + 41*time.Second)
+	m = deliver(t, m, waitTickMsg{gen: m.checklist.tickGen})
+	if !strings.Contains(m.View(), "available in 0:19") {
+		t.Errorf("countdown did not move:\n%s", m.View())
+	}
+	clk.t = fixedNow.Add(31 * time.Minute)
+	m = deliver(t, m, waitTickMsg{gen: m.checklist.tickGen})
+	if !strings.Contains(m.View(), "The wait is over: step 5 can be done now.") || fx.terminal.String() != "\a" {
+		t.Errorf("end of wait not announced (terminal %q):\n%s", fx.terminal.String(), m.View())
+	}
+	if m.checklist.ticking {
+		t.Error("still ticking with nothing to count down")
+	}
+	// Only once.
+	m = deliver(t, m, waitTickMsg{gen: m.checklist.tickGen})
+	if fx.terminal.String() != "\a" {
+		t.Error("the bell rang twice")
+	}
+	m = press(t, m, "space")
+	if !store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+		t.Error("step 5 cannot be checked after the wait")
+	}
+	// The list says which sources are waiting.
+	clk.t = fixedNow
+	m = press(t, m, "esc")
+	if !strings.Contains(m.View(), "in progress 5/6") {
+		t.Errorf("list:\n%s", m.View())
+	}
+}
+
+// pressCmd delivers one key and returns the model and the command it produced, for
+// tests that look at the command rather than run it.
+func pressCmd(t *testing.T, m Model, k string) (Model, tea.Cmd) {
+	t.Helper()
+	next, cmd := m.Update(keyMsg(k))
+	m = next.(Model)
+	// Run everything but timers, as deliver does.
+	for _, msg := range run(cmd) {
+		m = deliver(t, m, msg)
+	}
+	return m, cmd
+}
+
+func TestWaitingSourceShowsInTheList(t *testing.T) {
+	store := newMemStore()
+	clk := &clock{t: fixedNow}
+	m := openSource(t, store, &fakeEffects{}, "appsflyer", clk)
+	m = press(t, m, "enter", "enter", "enter", "enter", "esc")
+	if !strings.Contains(m.View(), "4/6 waiting 30m ") {
+		t.Errorf("list does not show the wait:\n%s", m.View())
+	}
+}
+
+func TestNotesAreSavedShownAndSecretsRefused(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "n")
+	if m.checklist.prompt.kind != promptNote {
+		t.Fatal("n did not open the note input")
+	}
+	m = typeText(t, m, "key AKIAIOSFODNN7EXAMPLE")
+	m = press(t, m, "enter")
+	if m.checklist.prompt.kind != promptNote || !strings.Contains(m.View(), "looks like an AWS access key id") {
+		t.Fatalf("secret note accepted:\n%s", m.View())
+	}
+	if ss := store.snapshot().Source("snowflake"); ss != nil {
+		t.Error("something was stored")
+	}
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}) // textarea: delete to line start
+	m = typeText(t, m, "ticket OPS-2379")
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyEnter, Alt: true})
+	m = typeText(t, m, "used the staging account")
+	m = press(t, m, "enter")
+	rec := store.snapshot().Source("snowflake").Current.Steps["login"]
+	if rec == nil || rec.Note != "ticket OPS-2379\nused the staging account" {
+		t.Fatalf("note stored as %+v", rec)
+	}
+	if rec.CheckedAt != nil {
+		t.Error("a note must not check the step")
+	}
+	view := m.View()
+	if !strings.Contains(view, "✎ ticket OPS-2379") || !strings.Contains(view, "used the staging account") {
+		t.Errorf("note not shown under the step:\n%s", view)
+	}
+}
+
+func TestSkipNeedsAReasonAndCountsAsHandled(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "awin", nil)
+	m = press(t, m, "s", "enter")
+	if !strings.Contains(m.View(), "Say why") {
+		t.Error("a skip without a reason was accepted")
+	}
+	m = typeText(t, m, "no access to the admin panel")
+	m = press(t, m, "enter")
+	rot := store.snapshot().Source("awin").Current
+	rec := rot.Steps[m.checklist.keys[0]]
+	if rec == nil || rec.SkippedAt == nil || rec.CheckedAt != nil || rec.SkipReason != "no access to the admin panel" {
+		t.Fatalf("skip stored as %+v", rec)
+	}
+	if !strings.Contains(m.View(), "[-] Click on") || !strings.Contains(m.View(), "skipped: no access to the admin panel") || !strings.Contains(m.View(), "1/3") {
+		t.Errorf("skip not shown as handled-but-skipped:\n%s", m.View())
+	}
+	// s on a skipped step takes the skip back.
+	m = press(t, m, "s")
+	if rec := store.snapshot().Source("awin").Current.Steps[m.checklist.keys[0]]; rec != nil && rec.SkippedAt != nil {
+		t.Error("s did not unskip")
+	}
+}
+
+func TestUndoSeveralLevelsIncludingACompletion(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "enter", "enter", "n")
+	m = typeText(t, m, "ticket OPS-1")
+	m = press(t, m, "enter")
+	cur := func() *state.Rotation { return store.snapshot().Source("snowflake").Current }
+	if !cur().Checked("login") || !cur().Checked("accountadmin-role") || cur().Steps["refresh-secret"].Note == "" {
+		t.Fatal("setup")
+	}
+	m = press(t, m, "u")
+	if rec := cur().Steps["refresh-secret"]; rec != nil && rec.Note != "" {
+		t.Error("undo did not remove the note")
+	}
+	if !strings.Contains(m.View(), "Undid the note on step 3.") {
+		t.Errorf("undo not reported:\n%s", m.View())
+	}
+	m = press(t, m, "u")
+	if cur().Checked("accountadmin-role") || !cur().Checked("login") {
+		t.Error("second undo should uncheck step 2 only")
+	}
+	// Unchecking is undone by checking again, with the original time.
+	m = press(t, m, "g", "space")
+	m = press(t, m, "u")
+	if rec := cur().Steps["login"]; rec == nil || rec.CheckedAt == nil || !rec.CheckedAt.Equal(fixedNow) {
+		t.Errorf("undo of an uncheck should restore the check: %+v", rec)
+	}
+
+	// Undoing the check that completed a rotation reopens it.
+	awin := openSource(t, newMemStore(), &fakeEffects{}, "awin", nil)
+	awinStore := awin.store.(*memStore)
+	awin = press(t, awin, "enter", "enter", "y", "enter")
+	if !awin.checklist.finished {
+		t.Fatal("awin not finished")
+	}
+	awin = press(t, awin, "u")
+	ss := awinStore.snapshot().Source("awin")
+	if ss.Current == nil || len(ss.History) != 0 || ss.Current.Checked(awin.checklist.keys[2]) {
+		t.Fatalf("undo of the completing check: %+v", ss)
+	}
+	if awin.checklist.finished || !strings.Contains(awin.View(), "2/3") {
+		t.Errorf("checklist after undoing completion:\n%s", awin.View())
+	}
+	if m := press(t, awin, "u", "u", "u"); !strings.Contains(m.View(), "Nothing to undo") {
+		t.Error("undo past the first change should say so")
+	}
+}
+
+func TestStartOverAsksAndKeepsTheAttempt(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "enter", "R")
+	if m.checklist.prompt.kind != confirmReset {
+		t.Fatal("R did not ask")
+	}
+	m = press(t, m, "n")
+	if store.snapshot().Source("snowflake").Current == nil {
+		t.Fatal("n abandoned the rotation")
+	}
+	m = press(t, m, "R", "y")
+	ss := store.snapshot().Source("snowflake")
+	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Abandoned {
+		t.Fatalf("after reset: %+v", ss)
+	}
+	if !strings.Contains(m.View(), "0/8") || !strings.Contains(m.View(), "abandoned attempt is kept") {
+		t.Errorf("view after reset:\n%s", m.View())
+	}
+}
+
+func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "activecampaign", nil)
+	if !strings.Contains(m.View(), "old key stops working before the new one exists: plan a window") {
+		t.Errorf("no caution:\n%s", m.View())
+	}
+	m = press(t, m, "enter", "enter", "enter")
+	if m.checklist.prompt.kind != confirmRevokeNext {
+		t.Fatalf("no confirmation before step 3 (Reset API key)")
+	}
+	m = press(t, m, "n")
+	if store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
+		t.Error("n checked the revoke step")
+	}
+	m = press(t, m, "space", "y")
+	if !store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
+		t.Error("y did not check it")
+	}
+	// Asked only the first time on this screen.
+	m = press(t, m, "space", "space")
+	if m.checklist.prompt.kind != noPrompt {
+		t.Error("asked again after confirming")
+	}
+	// Sources that create the new key first do not ask.
+	m = openSource(t, newMemStore(), &fakeEffects{}, "bigcommerce", nil)
+	if strings.Contains(m.View(), "plan a window") {
+		t.Error("caution on a source that creates first")
+	}
+	m = press(t, m, "esc", "esc", "g")
+	view := m.View()
+	if !strings.Contains(view, "ActiveCampaign ⚠") || !strings.Contains(view, "⚠ ActiveCampaign: the old key stops working before the new one exists") {
+		t.Errorf("list has no caution for ActiveCampaign:\n%s", view)
+	}
+	if strings.Contains(view, "BigCommerce ⚠") {
+		t.Error("caution on BigCommerce")
+	}
+}
+
+func TestContactSourcesSaySoUpFront(t *testing.T) {
+	m := openSource(t, newMemStore(), &fakeEffects{}, "affluent", nil)
+	if !strings.Contains(m.View(), "needs another person (step 1). Press n on that step") {
+		t.Errorf("no contact notice:\n%s", m.View())
+	}
+}
+
+func TestMouseWheelMovesAndClickOnABoxToggles(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = deliver(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if m.checklist.cursor != 1 {
+		t.Errorf("wheel: cursor %d", m.checklist.cursor)
+	}
+	// Find the screen row of step 2's box and click it.
+	lines := strings.Split(m.View(), "\n")
+	row, col := -1, -1
+	for y, l := range lines {
+		if i := strings.Index(l, "2. [ ]"); i >= 0 {
+			row, col = y, len([]rune(l[:i]))+3
+		}
+	}
+	if row < 0 {
+		t.Fatal("step 2 not on screen")
+	}
+	m = deliver(t, m, tea.MouseMsg{X: col + 1, Y: row, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if !store.snapshot().Source("snowflake").Current.Checked("accountadmin-role") {
+		t.Error("click on the box did not check step 2")
+	}
+	// A click on the text only moves the cursor.
+	for y, l := range strings.Split(m.View(), "\n") {
+		if strings.Contains(l, "5. [ ]") {
+			m = deliver(t, m, tea.MouseMsg{X: 30, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+		}
+	}
+	if m.checklist.cursor != 4 || store.snapshot().Source("snowflake").Current.Checked("open-output") {
+		t.Errorf("click on text: cursor %d", m.checklist.cursor)
+	}
+}
+
+func TestHelpShowsOnlyWhatApplies(t *testing.T) {
+	m := openSource(t, newMemStore(), &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "?")
+	view := m.View()
+	for _, want := range []string{"copy", "note", "skip", "check+next"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("full help lacks %q", want)
+		}
+	}
+	for _, absent := range []string{"open link", "edit values", "undo", "start over"} {
+		if strings.Contains(view, absent) {
+			t.Errorf("full help offers %q, which does nothing here", absent)
+		}
+	}
+	m = press(t, m, "space")
+	if !strings.Contains(m.View(), "undo") || !strings.Contains(m.View(), "start over") {
+		t.Error("undo and start over not offered once a rotation is under way")
+	}
+}
+
+func TestCodeWrapsWithAVisibleMarker(t *testing.T) {
+	pieces := wrapCode("SELECT a_very_long_identifier_that_does_not_fit FROM t;", 20)
+	var texts []string
+	for _, p := range pieces {
+		if len([]rune(p.text)) > 20 {
+			t.Errorf("piece %q is wider than 20", p.text)
+		}
+		texts = append(texts, p.text)
+	}
+	if !pieces[1].broken || pieces[0].broken {
+		t.Errorf("pieces %+v: the long token must be marked where it breaks", pieces)
+	}
+	if joined := strings.Join(texts, ""); strings.ReplaceAll(joined, " ", "") != strings.ReplaceAll("SELECTa_very_long_identifier_that_does_not_fitFROMt;", " ", "") {
+		t.Errorf("text lost: %q", joined)
+	}
+}
