@@ -484,3 +484,23 @@ func TestCodeWrapsWithAVisibleMarker(t *testing.T) {
 		t.Errorf("text lost: %q", joined)
 	}
 }
+
+func TestMouseOnTheList(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	m = deliver(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	m = deliver(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if m.sources.cursor != 2 {
+		t.Errorf("wheel: cursor on row %d", m.sources.cursor)
+	}
+	for y, l := range strings.Split(m.View(), "\n") {
+		if strings.Contains(l, "Awin") {
+			m = deliver(t, m, tea.MouseMsg{X: 5, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+		}
+	}
+	if got := m.c.catalog.Sources[m.sources.selected()].Name; got != "Awin" {
+		t.Errorf("click selected %s", got)
+	}
+	if !strings.Contains(m.View(), "› Awin") {
+		t.Error("cursor not drawn on the clicked row")
+	}
+}

@@ -193,6 +193,9 @@ func scrollWindow(offset, cursor, n, h int) int {
 }
 
 func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
+	if mouse, ok := msg.(tea.MouseMsg); ok {
+		return m.mouse(mouse), nil, nil
+	}
 	keyMsg, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil, nil
@@ -247,6 +250,25 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 		m = m.refilter()
 	}
 	return m, cmd, nil
+}
+
+// listTop is the screen row of the first listed source: below the header, the info
+// line, the filter and a blank line.
+const listTop = 4
+
+// mouse: the wheel moves the cursor, a click selects the source under it.
+func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp:
+		m.cursor = max(m.cursor-1, 0)
+	case msg.Button == tea.MouseButtonWheelDown:
+		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
+		if row := m.offset + msg.Y - listTop; msg.Y >= listTop && row < len(m.rows) && msg.Y-listTop < listHeight(m.c.height) {
+			m.cursor = row
+		}
+	}
+	return m
 }
 
 func (m sourcesModel) blur() sourcesModel {
