@@ -108,3 +108,32 @@ func TestSavesRunWhileRendering(t *testing.T) {
 		t.Errorf("store holds %+v", ss)
 	}
 }
+
+// keys turns a mix of key names and text into key messages for runGolden.
+func keys(parts ...string) []tea.Msg {
+	var msgs []tea.Msg
+	for _, p := range parts {
+		switch p {
+		case "enter", "esc", "up", "down", "space", "tab":
+			msgs = append(msgs, keyMsg(p))
+		default:
+			for _, r := range p {
+				msgs = append(msgs, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			}
+		}
+	}
+	return msgs
+}
+
+func TestGoldenChecklistSkipNoteAndWait(t *testing.T) {
+	store := newMemStore()
+	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Query: "appsflyer", Now: func() time.Time { return fixedNow }, Effects: (&fakeEffects{}).effects()})
+	runGolden(t, m, "available in 30:00",
+		keys("enter", "s", "no admin access", "enter", "j", "n", "ticket OPS-2379", "enter", "enter", "enter")...)
+}
+
+func TestGoldenChecklistPlaceholderPrompt(t *testing.T) {
+	store := newMemStore()
+	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Query: "smarp", Now: func() time.Time { return fixedNow }, Effects: (&fakeEffects{}).effects()})
+	runGolden(t, m, "Value of {subdomain}", keys("c", "acme")...)
+}
