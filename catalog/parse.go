@@ -94,7 +94,7 @@ type position struct{ line, col int }
 func (p *parser) problemAt(path, format string, args ...any) {
 	at := position{1, 1}
 	for key := path; key != ""; key = parentPath(key) {
-		if pos, ok := p.pos[key]; ok {
+		if pos, ok := p.positions()[key]; ok {
 			at = pos
 			break
 		}
@@ -157,8 +157,6 @@ func (p *parser) parse() *Catalog {
 		}
 		return nil
 	}
-	p.pos = scanPositions(p.data)
-
 	c := &Catalog{Version: FormatVersion}
 	t := table{p: p, path: "", m: raw}
 	if v, ok := t.int("version"); ok {
@@ -187,9 +185,9 @@ func (p *parser) parse() *Catalog {
 		src := p.source(st)
 		if src.ID != "" {
 			if first, dup := seen[src.ID]; dup {
-				p.problemAt(st.path+".id", "duplicate source id %q (first used at %s)", src.ID, first)
+				p.problemAt(st.path+".id", "duplicate source id %q (first used at %s)", src.ID, p.where(first))
 			} else {
-				seen[src.ID] = p.where(st.path + ".id")
+				seen[src.ID] = st.path + ".id"
 			}
 		}
 		_ = i
@@ -198,8 +196,17 @@ func (p *parser) parse() *Catalog {
 	return c
 }
 
+// positions maps key paths to where they are written. It is computed on the first
+// problem only: a valid catalog, the common case, never pays for it.
+func (p *parser) positions() map[string]position {
+	if p.pos == nil {
+		p.pos = scanPositions(p.data)
+	}
+	return p.pos
+}
+
 func (p *parser) where(path string) string {
-	if pos, ok := p.pos[path]; ok {
+	if pos, ok := p.positions()[path]; ok {
 		return fmt.Sprintf("line %d", pos.line)
 	}
 	return "an earlier source"
