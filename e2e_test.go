@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -369,7 +370,12 @@ func TestEndToEndCompletingARotation(t *testing.T) {
 	s := newSandbox(t)
 	term := s.start("awin")
 	term.waitFor("Awin", "0/3")
-	term.keys("Enter", "Enter", "Enter")
+	term.keys("Enter")
+	term.waitFor("1/3")
+	// Step 2 revokes the old key before a new one exists: the checklist asks first.
+	term.keys("Enter")
+	term.waitFor("Step 2 revokes the old key")
+	term.keys("y", "Enter")
 	term.waitFor("Rotation complete", "3/3")
 	term.keys("Escape")
 	term.waitFor("✓ today")
@@ -492,5 +498,106 @@ func TestEndToEndCorruptStateShowsAnErrorScreen(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(s.statePath()); string(data) != string(corrupt) {
 		t.Error("the corrupt file was changed")
+	}
+}
+
+// TestEndToEndRotateThenStatusAndExport: half a rotation from the command line, the
+// rest in the terminal, then the schedule and the audit export show it: rotated now,
+// next due one interval later, every step done by the recorded actor.
+func TestEndToEndRotateThenStatusAndExport(t *testing.T) {
+	s := newSandbox(t)
+	cat := filepath.Join(s.home, "config", "rotatetui", "catalog.toml")
+	if err := os.MkdirAll(filepath.Dir(cat), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cat, []byte(`[[sources]]
+id = "short"
+name = "Short Service"
+category = "Internal"
+rotate_every = "30d"
+
+  [[sources.steps]]
+  id = "create"
+  text = "Create a new key."
+  kind = "create"
+
+  [[sources.steps]]
+  id = "update"
+  text = "Update the connection with the new key."
+
+  [[sources.steps]]
+  id = "verify"
+  text = "Check that data still arrives."
+  kind = "verify"
+
+  [[sources.steps]]
+  id = "revoke"
+  text = "Delete the old key."
+  kind = "revoke"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now()
+
+	out, stderr, code := s.run("check", "short", "1", "2")
+	if code != 0 || !strings.Contains(out, "Short Service: 2/4 steps done") {
+		t.Fatalf("check: exit %d\n%s%s", code, out, stderr)
+	}
+	term := s.start("short")
+	term.waitFor("Short Service", "2/4", "› 3. [ ] Check that data")
+	term.keys("Enter")
+	term.waitFor("3. [x] Check that data", "3/4")
+	term.keys("Enter")
+	term.waitFor("Rotation complete", "4/4")
+	term.keys("q")
+	if code := term.exited(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	after := time.Now()
+
+	out, stderr, code = s.run("status", "--json")
+	if code != 0 {
+		t.Fatalf("status: exit %d: %s", code, stderr)
+	}
+	var rows []sourceStatusJSON
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	var row *sourceStatusJSON
+	for i := range rows {
+		if rows[i].ID == "short" {
+			row = &rows[i]
+		}
+	}
+	if row == nil {
+		t.Fatalf("no row for short:\n%s", out)
+	}
+	if row.LastRotated == nil || row.LastRotated.Before(before.Truncate(time.Second)) || row.LastRotated.After(after) {
+		t.Fatalf("last_rotated %v, want between %v and %v", row.LastRotated, before, after)
+	}
+	if today := row.LastRotated.Local().Format("2006-01-02"); today != before.Format("2006-01-02") && today != after.Format("2006-01-02") {
+		t.Errorf("last rotated on %s, not today", today)
+	}
+	if row.State != "ok" || row.Overdue || row.Interval != "30d" || row.DaysUntilDue == nil || *row.DaysUntilDue != 30 ||
+		row.NextDue == nil || !row.NextDue.Equal(row.LastRotated.Add(30*24*time.Hour)) {
+		t.Errorf("status row %+v (days %v), want ok, next due 30 days after %v", row, row.DaysUntilDue, row.LastRotated)
+	}
+
+	out, stderr, code = s.run("export", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("export is not CSV: %v\n%s", err, out)
+	}
+	if len(records) != 1+4 {
+		t.Fatalf("%d rows, want a header and one per step:\n%s", len(records), out)
+	}
+	for i, r := range records[1:] {
+		// source_id, ..., outcome, step_number, step_id, step_text, result, time, actor
+		if r[0] != "short" || r[4] != "completed" || r[5] != fmt.Sprint(i+1) || r[8] != "done" || r[9] == "" || r[10] != "e2e@test" {
+			t.Errorf("row %d: %q", i+1, r)
+		}
 	}
 }

@@ -7,17 +7,25 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
+	"slices"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -44,7 +52,14 @@ Usage:
   rotatetui -r | --resume            open the most recently touched unfinished rotation
   rotatetui check SOURCE STEP...     check steps (STEP: number from 1, or step id)
   rotatetui uncheck SOURCE STEP...   uncheck steps
-  rotatetui status [--json]          progress of every source
+  rotatetui status [--json] [--check]
+                                     every source: state, progress, last rotated, next due
+  rotatetui history SOURCE [--json]  the rotations of one source, newest first
+  rotatetui export [--format F] [--since DATE] [--source SOURCE] [-o FILE]
+                                     every rotation and its steps, as audit evidence
+  rotatetui reset SOURCE             abandon the rotation in progress (kept in the history)
+  rotatetui rotated SOURCE --on DATE
+                                     record a rotation done outside rotatetui on DATE
   rotatetui validate [FILE...]       check catalog files (default: the ones in use)
   rotatetui catalog --json           print the catalog in use as JSON
 
@@ -54,18 +69,39 @@ Flags (anywhere on the line):
   --state FILE       progress file (default: $ROTATETUI_STATE, else
                      $XDG_STATE_HOME/rotatetui/state.json, else
                      ~/.local/state/rotatetui/state.json)
+  --actor NAME       who is recorded with each change (default: $ROTATETUI_ACTOR,
+                     else $USER@hostname)
   -r, --resume       open the most recent unfinished rotation
-      --json         machine-readable output (status, catalog)
+      --json         machine-readable output (status, history, export, reset,
+                     rotated, catalog)
   -h, --help         show this help
       --version      print the version
+
+Command flags (also anywhere on the line):
+  status --check     exit 1 if a source is overdue or a rotation has been in
+                     progress for more than 7 days (which, on stderr); else 0
+  export --format F  markdown (default), csv or json
+  export --since DATE
+                     only rotations finished (or, if unfinished, last changed) on or
+                     after DATE
+  export --source SOURCE
+                     only this source
+  export -o, --output FILE
+                     write to FILE (mode 0600, replaced atomically), not stdout
+  rotated --on DATE  the day the source was rotated (not in the future)
+
+Dates are YYYY-MM-DD in local time (or RFC 3339, e.g. 2026-01-02T15:04:05Z);
+durations are like 90d, 12h or 30m. Times are stored in UTC and shown in local time.
 
 Files:
   $XDG_CONFIG_HOME/rotatetui/catalog.toml   your catalog, layered over the built-in one
                                             (default ~/.config/rotatetui/catalog.toml)
+  $XDG_CONFIG_HOME/rotatetui/config.toml    settings; for now only the default
+                                            interval: rotate_every = "90d"
 
 Environment:
   ROTATETUI_STATE    progress file, as --state
-  ROTATETUI_ACTOR    who is recorded with each change (default $USER@hostname)
+  ROTATETUI_ACTOR    who is recorded with each change, as --actor
   NO_COLOR           monochrome screen
 `
 
@@ -80,9 +116,30 @@ type options struct {
 	json      bool
 	help      bool
 	version   bool
+	actor     string // --actor; "" when not given
+
+	// Command flags: each belongs to one command (commandFlags).
+	check  bool   // status --check
+	on     string // rotated --on DATE
+	format string // export --format
+	since  string // export --since DATE
+	source string // export --source SOURCE
+	output string // export -o FILE
+	// commandFlags lists the command flags given, to refuse them on other commands.
+	commandFlags []string
 }
 
-var subcommands = map[string]bool{"check": true, "uncheck": true, "status": true, "validate": true, "catalog": true}
+var subcommands = map[string]bool{"check": true, "uncheck": true, "status": true, "validate": true, "catalog": true,
+	"history": true, "export": true, "reset": true, "rotated": true}
+
+// commandFlagOwner says which command each command flag belongs to.
+var commandFlagOwner = map[string]string{
+	"--check": "status", "--on": "rotated",
+	"--format": "export", "--since": "export", "--source": "export", "-o": "export", "--output": "export",
+}
+
+// jsonCommands are the commands that take --json.
+var jsonCommands = map[string]bool{"status": true, "catalog": true, "history": true, "export": true, "reset": true, "rotated": true}
 
 // parseArgs reads flags wherever they appear, before or after the subcommand and its
 // arguments, as git and gh users expect. "--" ends the flags.
@@ -125,6 +182,22 @@ func parseArgs(args []string) (options, error) {
 			o.resume = true
 		case "--json":
 			o.json = true
+		case "--actor":
+			if o.actor, err = takeValue(); err == nil && strings.TrimSpace(o.actor) == "" {
+				err = errors.New("--actor needs a name, e.g. --actor alice@laptop")
+			}
+		case "--check":
+			o.check = true
+		case "--on":
+			o.on, err = takeValue()
+		case "--format":
+			o.format, err = takeValue()
+		case "--since":
+			o.since, err = takeValue()
+		case "--source":
+			o.source, err = takeValue()
+		case "-o", "--output":
+			o.output, err = takeValue()
 		case "-h", "--help", "-help":
 			o.help = true
 		case "--version", "-version":
@@ -135,16 +208,24 @@ func parseArgs(args []string) (options, error) {
 		if err != nil {
 			return o, err
 		}
-		if hasValue && (name == "--no-builtin" || name == "-r" || name == "--resume" || name == "--json") {
+		if hasValue && (name == "--no-builtin" || name == "-r" || name == "--resume" || name == "--json" || name == "--check") {
 			return o, fmt.Errorf("%s takes no value", name)
+		}
+		if commandFlagOwner[name] != "" {
+			o.commandFlags = append(o.commandFlags, name)
 		}
 	}
 	if len(positional) > 0 && subcommands[positional[0]] {
 		o.command, positional = positional[0], positional[1:]
 	}
 	o.args = positional
-	if o.json && o.command != "status" && o.command != "catalog" {
-		return o, errors.New("--json works with status and catalog")
+	if o.json && !jsonCommands[o.command] {
+		return o, errors.New("--json works with status, history, export, reset, rotated and catalog")
+	}
+	for _, f := range o.commandFlags {
+		if owner := commandFlagOwner[f]; owner != o.command {
+			return o, fmt.Errorf("%s works only with '%s' (rotatetui %s %s ...)", f, owner, owner, f)
+		}
 	}
 	if o.resume && o.command != "" {
 		return o, errors.New("--resume opens the checklist; it does not go with a subcommand")
@@ -173,11 +254,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(o, stdout, stderr)
 	}
 
-	cat, err := loadCatalogs(o)
+	cat, builtinEvery, err := loadCatalogs(o)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
 		return exitUsage
 	}
+	cfg, err := loadConfig()
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitUsage
+	}
+	sched := schedule{cat: cat, fallback: defaultInterval(cfg, builtinEvery)}
 	if o.command == "catalog" {
 		return runCatalog(o, cat, stdout, stderr)
 	}
@@ -205,7 +292,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "check", "uncheck":
 		return runCheck(o, cat, store, stdout, stderr)
 	case "status":
-		return runStatus(o, cat, st, stdout)
+		return runStatus(o, sched, st, stdout, stderr)
+	case "history":
+		return runHistory(o, sched, st, stdout, stderr)
+	case "export":
+		return runExport(o, cat, store, st, stdout, stderr)
+	case "reset":
+		return runReset(o, sched, store, stdout, stderr)
+	case "rotated":
+		return runRotated(o, sched, store, stdout, stderr)
 	}
 	return runUI(o, cat, store, st, stderr)
 }
@@ -220,8 +315,9 @@ func buildVersion() string {
 	return "(devel)"
 }
 
-// userCatalogPath is the catalog a user keeps beside their config, if they made one.
-func userCatalogPath() string {
+// configDir is $XDG_CONFIG_HOME/rotatetui (default ~/.config/rotatetui), or "" without
+// a home directory.
+func configDir() string {
 	dir := os.Getenv("XDG_CONFIG_HOME")
 	if dir == "" || !filepath.IsAbs(dir) {
 		home, err := os.UserHomeDir()
@@ -230,7 +326,15 @@ func userCatalogPath() string {
 		}
 		dir = filepath.Join(home, ".config")
 	}
-	return filepath.Join(dir, "rotatetui", "catalog.toml")
+	return filepath.Join(dir, "rotatetui")
+}
+
+// userCatalogPath is the catalog a user keeps beside their config, if they made one.
+func userCatalogPath() string {
+	if dir := configDir(); dir != "" {
+		return filepath.Join(dir, "catalog.toml")
+	}
+	return ""
 }
 
 // catalogFiles lists the user catalog files in layering order.
@@ -246,13 +350,18 @@ func catalogFiles(o options) []string {
 
 // loadCatalogs layers the built-in catalog, the user's catalog and every --catalog file.
 // Every problem of every file is reported, not just the first file's.
-func loadCatalogs(o options) (*catalog.Catalog, error) {
+//
+// The merged catalog's RotateEvery is the last one set by a user catalog: the built-in
+// catalog's interval is returned apart, as builtinEvery, because it is only a default
+// that config.toml overrides (see defaultInterval).
+func loadCatalogs(o options) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
 	var layers []*catalog.Catalog
 	if !o.noBuiltin {
 		b, err := catalog.Builtin()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		builtinEvery, b.RotateEvery = b.RotateEvery, 0
 		layers = append(layers, b)
 	}
 	var problems []string
@@ -265,13 +374,13 @@ func loadCatalogs(o options) (*catalog.Catalog, error) {
 		layers = append(layers, c)
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("catalog refused:\n%s", strings.Join(problems, "\n"))
+		return nil, 0, fmt.Errorf("catalog refused:\n%s", strings.Join(problems, "\n"))
 	}
 	merged := catalog.Merge(layers...)
 	if len(merged.Sources) == 0 {
-		return nil, errors.New("the catalog has no sources (with --no-builtin, add one with --catalog FILE)")
+		return nil, 0, errors.New("the catalog has no sources (with --no-builtin, add one with --catalog FILE)")
 	}
-	return merged, nil
+	return merged, builtinEvery, nil
 }
 
 func describeCatalogError(file string, err error) string {
@@ -284,6 +393,170 @@ func describeCatalogError(file string, err error) string {
 		return fmt.Sprintf("%s: cannot read: %v", file, perr.Err)
 	}
 	return fmt.Sprintf("%s: %v", file, err)
+}
+
+// config is config.toml: settings that belong to neither a catalog nor the progress.
+type config struct {
+	RotateEvery catalog.Duration // the default rotation interval; zero when unset
+}
+
+// userConfigPath is $XDG_CONFIG_HOME/rotatetui/config.toml, or "" without a home.
+func userConfigPath() string {
+	if dir := configDir(); dir != "" {
+		return filepath.Join(dir, "config.toml")
+	}
+	return ""
+}
+
+// loadConfig reads config.toml; a missing file is the empty config. A file with
+// problems is refused, each problem as file:line:col: message, like a catalog.
+func loadConfig() (config, error) {
+	p := userConfigPath()
+	if p == "" {
+		return config{}, nil
+	}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return config{}, nil
+	}
+	if err == nil {
+		var cfg config
+		if cfg, err = parseConfig(p, data); err == nil {
+			return cfg, nil
+		}
+	}
+	return config{}, fmt.Errorf("config refused:\n%s", describeCatalogError(p, err))
+}
+
+// parseConfig decodes config.toml. Its only key, for now, is rotate_every; any other
+// key is an error, so a typo is never silently ignored. Errors are *catalog.Error.
+func parseConfig(name string, data []byte) (config, error) {
+	var cfg config
+	var problems []catalog.Problem
+	add := func(line, col int, format string, args ...any) {
+		problems = append(problems, catalog.Problem{File: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	}
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			msg := perr.Message
+			if perr.Usage != "" {
+				msg += " (" + strings.TrimSpace(strings.SplitN(perr.Usage, "\n", 2)[0]) + ")"
+			}
+			line, col := lineCol(data, perr.Position.Start)
+			if perr.Position.Start <= 0 && perr.Position.Line > 0 {
+				line, col = perr.Position.Line, max(perr.Position.Col, 1)
+			}
+			add(line, col, "TOML syntax: %s", msg)
+		} else {
+			add(1, 1, "%v", err)
+		}
+		return cfg, &catalog.Error{File: name, Problems: problems}
+	}
+	pos := configPositions(data)
+	at := func(key string) (int, int) {
+		if p, ok := pos[key]; ok {
+			return p[0], p[1]
+		}
+		return 1, 1
+	}
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		line, col := at(k)
+		switch v := raw[k]; k {
+		case "rotate_every":
+			s, ok := v.(string)
+			if !ok {
+				add(line, col, "rotate_every must be a string such as \"90d\", not %s", tomlKind(v))
+				continue
+			}
+			d, err := catalog.ParseDuration(s)
+			if err != nil {
+				add(line, col, "rotate_every: %v", err)
+				continue
+			}
+			cfg.RotateEvery = d
+		default:
+			add(line, col, "unknown key %q (known keys: rotate_every)", catalog.PrintableLine(k))
+		}
+	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool {
+			a, b := problems[i], problems[j]
+			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+		})
+		return config{}, &catalog.Error{File: name, Problems: problems}
+	}
+	return cfg, nil
+}
+
+var (
+	configKeyLine   = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*[=.]`)
+	configTableLine = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')`)
+)
+
+// configPositions finds where each top-level key of config.toml is written (line and
+// column, 1-based): "key =" lines before the first table, and table headers. The TOML
+// decoder keeps positions to itself.
+func configPositions(data []byte) map[string][2]int {
+	pos := map[string][2]int{}
+	record := func(key string, line, col int) {
+		key = strings.Trim(key, `"'`)
+		if _, seen := pos[key]; !seen {
+			pos[key] = [2]int{line, col}
+		}
+	}
+	inTable, inMultiline := false, ""
+	for n, line := range strings.Split(string(data), "\n") {
+		if inMultiline != "" {
+			if strings.Count(line, inMultiline)%2 == 1 {
+				inMultiline = ""
+			}
+			continue
+		}
+		if m := configTableLine.FindStringSubmatchIndex(line); m != nil {
+			inTable = true
+			record(line[m[2]:m[3]], n+1, m[2]+1)
+			continue
+		}
+		if m := configKeyLine.FindStringSubmatchIndex(line); m != nil {
+			if !inTable {
+				record(line[m[2]:m[3]], n+1, m[2]+1)
+			}
+			for _, q := range []string{`"""`, `'''`} {
+				if strings.Count(line[m[1]:], q)%2 == 1 {
+					inMultiline = q
+				}
+			}
+		}
+	}
+	return pos
+}
+
+// lineCol turns a byte offset into a 1-based line and column.
+func lineCol(data []byte, offset int) (line, col int) {
+	offset = min(max(offset, 0), len(data))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+func tomlKind(v any) string {
+	switch v.(type) {
+	case int64:
+		return "an integer"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "a table"
+	case []any, []map[string]any:
+		return "an array"
+	default:
+		return "a date or time"
+	}
 }
 
 // resolveStatePath picks the progress file: --state, $ROTATETUI_STATE, then the XDG
@@ -306,8 +579,12 @@ func resolveStatePath(flag string) (string, error) {
 	return filepath.Join(dir, "rotatetui", "state.json"), nil
 }
 
-// actor is who gets recorded with each change.
-func actor() string {
+// actor is who gets recorded with each change: --actor, else $ROTATETUI_ACTOR, else
+// $USER@hostname.
+func actor(o options) string {
+	if o.actor != "" {
+		return catalog.PrintableLine(o.actor)
+	}
 	if a := os.Getenv("ROTATETUI_ACTOR"); a != "" {
 		return catalog.PrintableLine(a)
 	}
@@ -338,7 +615,8 @@ func runUI(o options, cat *catalog.Catalog, store *state.Store, st *state.State,
 		Store:   store,
 		Query:   strings.Join(o.args, " "),
 		Resume:  o.resume,
-		Actor:   actor(),
+		Actor:   actor(o),
+		Now:     now,
 		NoColor: noColor,
 		Notice:  notice,
 		Changes: changes,
@@ -384,6 +662,9 @@ func isTerminal(f *os.File) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
+
+// now is the clock of everything main does; tests replace it.
+var now = time.Now
 
 // storeOptions configures every store.
 var storeOptions []state.Option
@@ -436,8 +717,8 @@ func runCheck(o options, cat *catalog.Catalog, store *state.Store, stdout, stder
 		kind = state.Uncheck
 	}
 	keys := src.StepKeys()
-	now := time.Now().UTC()
-	by := actor()
+	at := now().UTC()
+	by := actor(o)
 	var changes []state.Change
 	var indexes []int
 	for _, ref := range o.args[1:] {
@@ -457,7 +738,7 @@ func runCheck(o options, cat *catalog.Catalog, store *state.Store, stdout, stder
 			return exitUsage
 		}
 		indexes = append(indexes, i)
-		changes = append(changes, state.Change{Kind: kind, Source: src.ID, Step: keys[i], Steps: keys, At: now, By: by})
+		changes = append(changes, state.Change{Kind: kind, Source: src.ID, Step: keys[i], Steps: keys, At: at, By: by})
 	}
 	before, err := store.Load()
 	if err != nil {
@@ -517,32 +798,117 @@ func oneLine(s string) string {
 	return s
 }
 
-// sourceStatusJSON is one element of `status --json`.
-type sourceStatusJSON struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	State       string     `json:"state"` // "in_progress", "rotated" or "unknown"
-	Done        int        `json:"done"`
-	Total       int        `json:"total"`
-	StartedAt   *time.Time `json:"started_at"`
-	UpdatedAt   *time.Time `json:"updated_at"`
-	LastRotated *time.Time `json:"last_rotated"`
+// Schedules.
+
+// defaultRotateEvery is the interval of sources for which nothing sets one.
+const defaultRotateEvery = catalog.Duration(90 * 24 * time.Hour)
+
+// staleAfter is how long a rotation may stay in progress before status --check
+// reports it.
+const staleAfter = 7 * 24 * time.Hour
+
+// schedule knows each source's rotation interval.
+type schedule struct {
+	cat      *catalog.Catalog
+	fallback catalog.Duration // for sources whose catalogs set no interval
 }
 
-func statusOf(src *catalog.Source, ss *state.SourceState) sourceStatusJSON {
-	s := sourceStatusJSON{ID: src.ID, Name: src.Name, State: "unknown", Total: len(src.Steps)}
-	if ss == nil {
-		return s
+func (s schedule) interval(src *catalog.Source) catalog.Duration {
+	return s.cat.Interval(src, s.fallback)
+}
+
+// defaultInterval is the interval of sources that neither they nor a user catalog give
+// one: rotate_every in config.toml, else the built-in catalog's, else 90 days. The
+// built-in catalog's interval ranks below config.toml because it is a default for
+// everyone, not a choice the user made.
+func defaultInterval(cfg config, builtinEvery catalog.Duration) catalog.Duration {
+	switch {
+	case cfg.RotateEvery > 0:
+		return cfg.RotateEvery
+	case builtinEvery > 0:
+		return builtinEvery
 	}
-	if last := ss.LastCompleted(); last != nil && last.FinishedAt != nil {
-		t := last.FinishedAt.UTC()
-		s.LastRotated, s.State = &t, "rotated"
+	return defaultRotateEvery
+}
+
+// Dates and times: read as ISO dates (local midnight) or RFC 3339, stored in UTC,
+// shown in the local time of the clock.
+
+const (
+	dateLayout     = "2006-01-02"
+	dateTimeLayout = "2006-01-02 15:04"
+)
+
+// local is t in the location of the clock (the local time zone, except in tests).
+func local(t time.Time) time.Time { return t.In(now().Location()) }
+
+// showTime prints a time as a date when it is local midnight (as dates given with
+// --on are), else as date and time.
+func showTime(t time.Time) string {
+	t = local(t)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(dateLayout)
 	}
-	if ss.LastRotated != nil && (s.LastRotated == nil || ss.LastRotated.After(*s.LastRotated)) {
-		t := ss.LastRotated.UTC()
-		s.LastRotated, s.State = &t, "rotated"
+	return t.Format(dateTimeLayout)
+}
+
+// parseDate reads an ISO date (YYYY-MM-DD, midnight in loc) or an RFC 3339 time.
+func parseDate(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.ParseInLocation(dateLayout, s, loc); err == nil {
+		return t, nil
 	}
-	if r := ss.Current; r != nil {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date: use YYYY-MM-DD (e.g. 2026-01-02) or an RFC 3339 time (e.g. 2026-01-02T15:04:05Z)", catalog.PrintableLine(s))
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// sourceStatusJSON is one element of `status --json`. Times are RFC 3339 in UTC, or
+// null.
+type sourceStatusJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// State is "in_progress" while a rotation is, else the schedule state (Due).
+	State       string     `json:"state"`
+	Done        int        `json:"done"`
+	Total       int        `json:"total"`
+	StartedAt   *time.Time `json:"started_at"` // of the rotation in progress
+	UpdatedAt   *time.Time `json:"updated_at"` // of the rotation in progress
+	LastRotated *time.Time `json:"last_rotated"`
+	NextDue     *time.Time `json:"next_due"`
+	Overdue     bool       `json:"overdue"`
+	// Due is the schedule state even while a rotation is in progress: overdue,
+	// due_today, due_soon, ok or unknown (never rotated).
+	Due string `json:"due"`
+	// DaysUntilDue counts local calendar days to next_due: negative when overdue,
+	// 0 on the day; null when never rotated.
+	DaysUntilDue *int   `json:"days_until_due"`
+	Interval     string `json:"interval"` // e.g. "90d"
+}
+
+func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
+	due := state.ComputeDue(ss, time.Duration(interval), at)
+	s := sourceStatusJSON{ID: src.ID, Name: src.Name, State: string(due.State), Total: len(src.Steps),
+		LastRotated: utcPtr(due.LastRotated), NextDue: utcPtr(due.NextDue), Overdue: due.State == state.DueOverdue,
+		Due: string(due.State), Interval: interval.String()}
+	if due.NextDue != nil {
+		days := due.Days
+		if due.State == state.DueOverdue {
+			days = -days
+		}
+		s.DaysUntilDue = &days
+	}
+	if ss != nil && ss.Current != nil {
+		r := ss.Current
 		s.State = "in_progress"
 		s.Done, _ = r.Progress(src.StepKeys())
 		started, updated := r.StartedAt.UTC(), r.UpdatedAt.UTC()
@@ -551,30 +917,423 @@ func statusOf(src *catalog.Source, ss *state.SourceState) sourceStatusJSON {
 	return s
 }
 
-func runStatus(o options, cat *catalog.Catalog, st *state.State, stdout io.Writer) int {
+// plainState is how the STATE column of `status` words each state.
+var plainState = map[string]string{
+	"in_progress": "in progress", "overdue": "overdue", "due_today": "due today",
+	"due_soon": "due soon", "ok": "rotated", "unknown": "unknown",
+}
+
+func nextDueText(r sourceStatusJSON) string {
+	if r.NextDue == nil || r.DaysUntilDue == nil {
+		return "-"
+	}
+	date := local(*r.NextDue).Format(dateLayout)
+	switch days := *r.DaysUntilDue; {
+	case days < 0:
+		return fmt.Sprintf("%s (%s overdue)", date, plural(-days, "day", "days"))
+	case days == 0:
+		return date + " (today)"
+	default:
+		return fmt.Sprintf("%s (in %s)", date, plural(days, "day", "days"))
+	}
+}
+
+func runStatus(o options, sched schedule, st *state.State, stdout, stderr io.Writer) int {
+	at := now()
+	cat := sched.cat
 	rows := make([]sourceStatusJSON, 0, len(cat.Sources))
 	for i := range cat.Sources {
-		rows = append(rows, statusOf(&cat.Sources[i], st.Source(cat.Sources[i].ID)))
+		src := &cat.Sources[i]
+		rows = append(rows, statusOf(src, st.Source(src.ID), sched.interval(src), at))
 	}
-	if o.json {
+	switch {
+	case o.json:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(rows)
+	case !o.check:
+		// With --check, a quiet run means all is well (cron mails only output).
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SOURCE\tSTATE\tPROGRESS\tLAST ROTATED\tNEXT DUE")
+		for _, r := range rows {
+			progress, last := "", "-"
+			if r.State == "in_progress" {
+				progress = fmt.Sprintf("%d/%d", r.Done, r.Total)
+			}
+			if r.LastRotated != nil {
+				last = local(*r.LastRotated).Format(dateLayout)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", catalog.PrintableLine(r.Name), plainState[r.State], progress, last, nextDueText(r))
+		}
+		_ = tw.Flush()
+	}
+	if !o.check {
+		return exitOK
+	}
+	problems := 0
+	for _, r := range rows {
+		name := fmt.Sprintf("%s (%s)", catalog.PrintableLine(r.Name), r.ID)
+		if r.Overdue {
+			problems++
+			fmt.Fprintf(stderr, "rotatetui: %s is overdue by %s: last rotated %s, due %s\n", name,
+				plural(-*r.DaysUntilDue, "day", "days"), local(*r.LastRotated).Format(dateLayout), local(*r.NextDue).Format(dateLayout))
+		}
+		if r.StartedAt != nil && at.Sub(*r.StartedAt) > staleAfter {
+			problems++
+			fmt.Fprintf(stderr, "rotatetui: %s has had a rotation in progress for %s (since %s, %d/%d steps done): finish it, or abandon it with 'rotatetui reset %s'\n",
+				name, state.FormatDuration(at.Sub(*r.StartedAt).Truncate(time.Hour)), local(*r.StartedAt).Format(dateTimeLayout), r.Done, r.Total, r.ID)
+		}
+	}
+	if problems > 0 {
+		fmt.Fprintf(stderr, "rotatetui: status --check: %s\n", plural(problems, "problem", "problems"))
+		return exitFailed
+	}
+	return exitOK
+}
+
+// Sources for history and export, which must still show what was recorded for a
+// source that has since left the catalog.
+
+// exportSource describes a catalog source for state.NewExportRotation, every text made
+// printable.
+func exportSource(src *catalog.Source) state.ExportSource {
+	es := state.ExportSource{ID: src.ID, Name: catalog.PrintableLine(src.Name), InCatalog: true}
+	for _, st := range src.Steps {
+		es.Steps = append(es.Steps, state.ExportStepInfo{Key: st.Key, Text: catalog.Printable(st.Text)})
+	}
+	return es
+}
+
+// goneSource describes a source the state file has and the catalog does not.
+func goneSource(id string) state.ExportSource {
+	return state.ExportSource{ID: catalog.PrintableLine(id), Name: catalog.PrintableLine(id)}
+}
+
+// resolveRecorded finds SOURCE as findSource does and, failing that, accepts the exact
+// id of a source the state file has that the catalog no longer has. It returns the
+// source and its id in the state file.
+func resolveRecorded(cat *catalog.Catalog, st *state.State, query string) (state.ExportSource, string, error) {
+	src, err := findSource(cat, query)
+	if err == nil {
+		return exportSource(src), src.ID, nil
+	}
+	if id := strings.TrimSpace(query); st.Source(id) != nil {
+		return goneSource(id), id, nil
+	}
+	return state.ExportSource{}, "", err
+}
+
+// rotationsOf lists a source's rotations oldest first: its history, then the one in
+// progress.
+func rotationsOf(es state.ExportSource, ss *state.SourceState) []state.ExportRotation {
+	if ss == nil {
+		return nil
+	}
+	var out []state.ExportRotation
+	for i := range ss.History {
+		out = append(out, state.NewExportRotation(es, &ss.History[i], catalog.Printable))
+	}
+	if ss.Current != nil {
+		out = append(out, state.NewExportRotation(es, ss.Current, catalog.Printable))
+	}
+	return out
+}
+
+// historyJSON is the output of `history --json`.
+type historyJSON struct {
+	ID                string               `json:"id"`
+	Name              string               `json:"name"`
+	LastRotatedByHand *time.Time           `json:"last_rotated_by_hand"` // set with `rotatetui rotated`
+	Rotations         []state.JSONRotation `json:"rotations"`            // newest first, as in the JSON export
+}
+
+func runHistory(o options, sched schedule, st *state.State, stdout, stderr io.Writer) int {
+	if len(o.args) != 1 {
+		fmt.Fprintln(stderr, "rotatetui: usage: rotatetui history SOURCE")
+		return exitUsage
+	}
+	es, id, err := resolveRecorded(sched.cat, st, o.args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitUsage
+	}
+	ss := st.Source(id)
+	rots := rotationsOf(es, ss)
+	slices.Reverse(rots)
+	var byHand *time.Time
+	if ss != nil {
+		byHand = utcPtr(ss.LastRotated)
+	}
+	if o.json {
+		out := historyJSON{ID: es.ID, Name: es.Name, LastRotatedByHand: byHand, Rotations: []state.JSONRotation{}}
+		for _, r := range rots {
+			out.Rotations = append(out.Rotations, r.JSON())
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
+		return exitOK
+	}
+	summary := fmt.Sprintf("%s (%s): %s", es.Name, es.ID, plural(len(rots), "rotation", "rotations"))
+	if byHand != nil {
+		summary += "; recorded by hand as rotated on " + showTime(*byHand)
+	}
+	fmt.Fprintln(stdout, summary)
+	if len(rots) == 0 {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tSTATE\tPROGRESS\tLAST ROTATED")
-	for _, r := range rows {
-		progress, last := "", "-"
-		if r.State == "in_progress" {
-			progress = fmt.Sprintf("%d/%d", r.Done, r.Total)
+	fmt.Fprintln(tw, "OUTCOME\tSTARTED\tFINISHED\tDURATION\tDONE\tSKIPPED\tTOTAL\tSTARTED BY")
+	for _, r := range rots {
+		finished, took := "-", "-"
+		if r.FinishedAt != nil {
+			finished = local(*r.FinishedAt).Format(dateTimeLayout)
 		}
-		if r.LastRotated != nil {
-			last = r.LastRotated.Local().Format("2006-01-02")
+		if d, ok := r.Duration(); ok {
+			took = state.FormatDuration(d)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", catalog.PrintableLine(r.Name), strings.ReplaceAll(r.State, "_", " "), progress, last)
+		done, skipped, _ := r.Counts()
+		by := catalog.PrintableLine(r.StartedBy)
+		if by == "" {
+			by = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", strings.ReplaceAll(string(r.Outcome), "_", " "),
+			local(r.StartedAt).Format(dateTimeLayout), finished, took, done, skipped, len(r.Steps), by)
 	}
 	_ = tw.Flush()
+	return exitOK
+}
+
+// exportFormats are the formats of `export --format`.
+var exportFormats = map[string]func(io.Writer, *state.Export) error{
+	"markdown": state.WriteMarkdown, "csv": state.WriteCSV, "json": state.WriteJSON,
+}
+
+func runExport(o options, cat *catalog.Catalog, store *state.Store, st *state.State, stdout, stderr io.Writer) int {
+	usageErr := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "rotatetui: "+format+"\n", args...)
+		return exitUsage
+	}
+	if len(o.args) > 0 {
+		return usageErr("export takes no arguments; to export one source, use --source SOURCE")
+	}
+	format := strings.ToLower(o.format)
+	if format == "md" {
+		format = "markdown"
+	}
+	if o.json {
+		if format != "" && format != "json" {
+			return usageErr("--json and --format %s contradict each other", catalog.PrintableLine(o.format))
+		}
+		format = "json"
+	}
+	if format == "" {
+		format = "markdown"
+	}
+	write, ok := exportFormats[format]
+	if !ok {
+		return usageErr("unknown export format %q (use markdown, csv or json)", catalog.PrintableLine(o.format))
+	}
+	at := now()
+	e := &state.Export{Title: catalog.PrintableLine(cat.Title), GeneratedAt: at, Location: at.Location()}
+	if o.since != "" {
+		since, err := parseDate(o.since, at.Location())
+		if err != nil {
+			return usageErr("--since: %v", err)
+		}
+		e.Since = &since
+	}
+	onlyID := ""
+	if o.source != "" {
+		es, id, err := resolveRecorded(cat, st, o.source)
+		if err != nil {
+			return usageErr("--source: %v", err)
+		}
+		e.SourceID, e.SourceName, onlyID = es.ID, es.Name, id
+	}
+	var outPath string
+	if o.output != "" && o.output != "-" {
+		var err error
+		if outPath, err = filepath.Abs(o.output); err != nil {
+			fmt.Fprintf(stderr, "rotatetui: -o %s: %v\n", o.output, err)
+			return exitFailed
+		}
+		if outPath == store.Path() || outPath == store.Path()+".lock" {
+			return usageErr("-o %s would overwrite the progress file; pick another file", o.output)
+		}
+	}
+	e.Rotations, e.RecordedByHand = collectExport(cat, st, e.Since, onlyID)
+
+	var buf bytes.Buffer
+	if err := write(&buf, e); err != nil {
+		fmt.Fprintf(stderr, "rotatetui: export: %v\n", err)
+		return exitFailed
+	}
+	if outPath == "" {
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			fmt.Fprintf(stderr, "rotatetui: export: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	if err := state.WriteFileAtomic(outPath, buf.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "rotatetui: export: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "Wrote %s (%s) to %s\n", plural(len(e.Rotations), "rotation", "rotations"), format, o.output)
+	return exitOK
+}
+
+// collectExport gathers every rotation (completed, abandoned and in progress) and every
+// date recorded by hand, of every source or only onlyID, that ended (or, in progress,
+// last changed) at or after since. Rotations are in order of their start; sources the
+// catalog no longer has are included.
+func collectExport(cat *catalog.Catalog, st *state.State, since *time.Time, onlyID string) ([]state.ExportRotation, []state.ExportManual) {
+	type recorded struct {
+		id string
+		es state.ExportSource
+	}
+	var sources []recorded
+	known := map[string]bool{}
+	for i := range cat.Sources {
+		known[cat.Sources[i].ID] = true
+		sources = append(sources, recorded{cat.Sources[i].ID, exportSource(&cat.Sources[i])})
+	}
+	if st != nil {
+		for _, id := range slices.Sorted(maps.Keys(st.Sources)) {
+			if !known[id] {
+				sources = append(sources, recorded{id, goneSource(id)})
+			}
+		}
+	}
+	var rots []state.ExportRotation
+	var manual []state.ExportManual
+	for _, s := range sources {
+		if onlyID != "" && s.id != onlyID {
+			continue
+		}
+		ss := st.Source(s.id)
+		for _, r := range rotationsOf(s.es, ss) {
+			end := r.UpdatedAt
+			if r.FinishedAt != nil {
+				end = *r.FinishedAt
+			}
+			if since == nil || !end.Before(*since) {
+				rots = append(rots, r)
+			}
+		}
+		if ss != nil && ss.LastRotated != nil && (since == nil || !ss.LastRotated.Before(*since)) {
+			manual = append(manual, state.ExportManual{SourceID: s.es.ID, SourceName: s.es.Name, LastRotated: *ss.LastRotated})
+		}
+	}
+	sort.SliceStable(rots, func(i, j int) bool { return rots[i].StartedAt.Before(rots[j].StartedAt) })
+	return rots, manual
+}
+
+// resetJSON is the output of `reset --json`.
+type resetJSON struct {
+	ID        string              `json:"id"`
+	Name      string              `json:"name"`
+	Abandoned bool                `json:"abandoned"` // false: there was nothing to reset
+	Rotation  *state.JSONRotation `json:"rotation"`  // the rotation abandoned, or null
+}
+
+func runReset(o options, sched schedule, store *state.Store, stdout, stderr io.Writer) int {
+	if len(o.args) != 1 {
+		fmt.Fprintln(stderr, "rotatetui: usage: rotatetui reset SOURCE")
+		return exitUsage
+	}
+	src, err := findSource(sched.cat, o.args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitUsage
+	}
+	before, err := store.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitFailed
+	}
+	after, err := store.Apply(state.Change{Kind: state.Reset, Source: src.ID, At: now().UTC(), By: actor(o)})
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitFailed
+	}
+	var abandoned *state.Rotation
+	if ss := after.Source(src.ID); ss != nil && len(ss.History) > len(historyOf(before.Source(src.ID))) {
+		if last := &ss.History[len(ss.History)-1]; last.Outcome == state.Abandoned {
+			abandoned = last
+		}
+	}
+	if o.json {
+		out := resetJSON{ID: src.ID, Name: src.Name, Abandoned: abandoned != nil}
+		if abandoned != nil {
+			rj := state.NewExportRotation(exportSource(src), abandoned, catalog.Printable).JSON()
+			out.Rotation = &rj
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
+		return exitOK
+	}
+	name := catalog.PrintableLine(src.Name)
+	if abandoned == nil {
+		fmt.Fprintf(stdout, "%s: nothing to reset: no rotation in progress\n", name)
+		return exitOK
+	}
+	done, total := abandoned.Progress(src.StepKeys())
+	fmt.Fprintf(stdout, "%s: abandoned the rotation started %s (%d/%d steps done); it stays in the history as abandoned\n",
+		name, local(abandoned.StartedAt).Format(dateTimeLayout), done, total)
+	return exitOK
+}
+
+func historyOf(ss *state.SourceState) []state.Rotation {
+	if ss == nil {
+		return nil
+	}
+	return ss.History
+}
+
+func runRotated(o options, sched schedule, store *state.Store, stdout, stderr io.Writer) int {
+	if len(o.args) != 1 {
+		fmt.Fprintln(stderr, "rotatetui: usage: rotatetui rotated SOURCE --on DATE")
+		return exitUsage
+	}
+	src, err := findSource(sched.cat, o.args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitUsage
+	}
+	if o.on == "" {
+		fmt.Fprintln(stderr, "rotatetui: rotated needs --on DATE, the day the key was rotated (e.g. --on 2026-01-02)")
+		return exitUsage
+	}
+	at := now()
+	on, err := parseDate(o.on, at.Location())
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: --on: %v\n", err)
+		return exitUsage
+	}
+	if on.After(at) {
+		fmt.Fprintf(stderr, "rotatetui: --on %s is in the future: record a rotation once it is done\n", catalog.PrintableLine(o.on))
+		return exitUsage
+	}
+	after, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: src.ID, At: on.UTC(), By: actor(o)})
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return exitFailed
+	}
+	row := statusOf(src, after.Source(src.ID), sched.interval(src), at)
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(row)
+		return exitOK
+	}
+	msg := fmt.Sprintf("%s: recorded as rotated on %s", catalog.PrintableLine(src.Name), showTime(on))
+	if row.LastRotated != nil && row.LastRotated.After(on) {
+		msg += fmt.Sprintf("; the rotation completed on %s is newer and still counts", showTime(*row.LastRotated))
+	}
+	fmt.Fprintf(stdout, "%s; next due %s\n", msg, nextDueText(row))
 	return exitOK
 }
 

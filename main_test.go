@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -74,7 +76,8 @@ func TestParseArgsTakesFlagsAnywhere(t *testing.T) {
 func TestHelpAndVersion(t *testing.T) {
 	c := newCLI(t)
 	out, _, code := c.run("--help")
-	for _, flag := range []string{"--catalog", "--no-builtin", "--state", "--resume", "--json", "--help", "--version"} {
+	for _, flag := range []string{"--catalog", "--no-builtin", "--state", "--resume", "--json", "--help", "--version",
+		"--actor", "--check", "--format", "--since", "--source", "--output", "--on", "history SOURCE", "export", "reset SOURCE", "rotated SOURCE", "config.toml"} {
 		if !strings.Contains(out, flag) {
 			t.Errorf("--help does not mention %s", flag)
 		}
@@ -327,5 +330,577 @@ func TestUnsavedChangesAreRescued(t *testing.T) {
 	}
 	if !saveUnsaved(store, nil, &stderr) {
 		t.Error("nothing unsaved must be a success")
+	}
+}
+
+// The tests below run at fixed times, five hours west of UTC, so local days and UTC
+// days differ and nothing depends on the real date or the machine's time zone.
+var (
+	testZone  = time.FixedZone("UTC-5", -5*60*60)
+	testClock = time.Date(2026, 3, 10, 15, 0, 0, 0, testZone)
+)
+
+const day = 24 * time.Hour
+
+// at sets main's clock to t until the test ends (or the next call).
+func (c *cli) at(t time.Time) *cli {
+	c.t.Helper()
+	old := now
+	now = func() time.Time { return t }
+	c.t.Cleanup(func() { now = old })
+	return c
+}
+
+// daysAgo is testClock minus n days.
+func daysAgo(n int) time.Time { return testClock.Add(-time.Duration(n) * day) }
+
+func (c *cli) mustRun(args ...string) string {
+	c.t.Helper()
+	out, errOut, code := c.run(args...)
+	if code != 0 {
+		c.t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+	}
+	return out
+}
+
+// apply writes changes straight to the state file.
+func (c *cli) apply(changes ...state.Change) {
+	c.t.Helper()
+	if _, err := state.NewStore(c.statePath()).Apply(changes...); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *cli) load() *state.State {
+	c.t.Helper()
+	st, err := state.NewStore(c.statePath()).Load()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return st
+}
+
+// statusRows runs status --json and indexes the rows by id, keeping each raw object too.
+func (c *cli) statusRows(args ...string) (map[string]sourceStatusJSON, map[string]map[string]any) {
+	c.t.Helper()
+	out := c.mustRun(append([]string{"status", "--json"}, args...)...)
+	var rows []sourceStatusJSON
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		c.t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	_ = json.Unmarshal([]byte(out), &raw)
+	byID, rawByID := map[string]sourceStatusJSON{}, map[string]map[string]any{}
+	for i, r := range rows {
+		byID[r.ID], rawByID[r.ID] = r, raw[i]
+	}
+	return byID, rawByID
+}
+
+func sameTime(got *time.Time, want time.Time) bool { return got != nil && got.Equal(want) }
+
+func TestParseArgsCommandFlags(t *testing.T) {
+	o, err := parseArgs([]string{"rotated", "snowflake", "--on", "2026-01-02", "--actor=bob"})
+	if err != nil || o.command != "rotated" || o.on != "2026-01-02" || o.actor != "bob" || !reflect.DeepEqual(o.args, []string{"snowflake"}) {
+		t.Errorf("rotated: %+v %v", o, err)
+	}
+	o, err = parseArgs([]string{"-o", "r.csv", "export", "--format=csv", "--since", "2026-01-01", "--source", "awin", "--actor", "x"})
+	if err != nil || o.output != "r.csv" || o.format != "csv" || o.since != "2026-01-01" || o.source != "awin" || len(o.args) != 0 {
+		t.Errorf("export: %+v %v", o, err)
+	}
+	if o, err := parseArgs([]string{"status", "--check", "--json"}); err != nil || !o.check || !o.json {
+		t.Errorf("status --check --json: %+v %v", o, err)
+	}
+	for _, ok := range [][]string{{"history", "x", "--json"}, {"export", "--json"}, {"reset", "x", "--json"}, {"rotated", "x", "--on", "2026-01-01", "--json"}, {"--actor", "a", "check", "x", "1"}} {
+		if _, err := parseArgs(ok); err != nil {
+			t.Errorf("%v refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"check", "snowflake", "1", "--on", "2026-01-02"}, "--on works only with 'rotated'"},
+		{[]string{"status", "--format", "csv"}, "--format works only with 'export'"},
+		{[]string{"history", "x", "--since", "2026-01-01"}, "--since works only with 'export'"},
+		{[]string{"rotated", "x", "--source", "y"}, "--source works only with 'export'"},
+		{[]string{"-o", "f"}, "-o works only with 'export'"},
+		{[]string{"status", "--output=f"}, "--output works only with 'export'"},
+		{[]string{"export", "--check"}, "--check works only with 'status'"},
+		{[]string{"status", "--check=yes"}, "--check takes no value"},
+		{[]string{"check", "x", "1", "--json"}, "--json works with status"},
+		{[]string{"status", "--actor"}, "--actor needs a value"},
+		{[]string{"status", "--actor", " "}, "--actor needs a name"},
+		{[]string{"rotated", "x", "--on"}, "--on needs a value"},
+	} {
+		if _, err := parseArgs(bad.args); err == nil || !strings.Contains(err.Error(), bad.msg) {
+			t.Errorf("%v: error %v, want %q", bad.args, err, bad.msg)
+		}
+	}
+	// Through run: a usage error, exit 2.
+	c := newCLI(t)
+	if _, errOut, code := c.run("status", "--on", "2026-01-02"); code != exitUsage || !strings.Contains(errOut, "--on works only with 'rotated'") {
+		t.Errorf("status --on: %d %q", code, errOut)
+	}
+}
+
+// TestCheckUsesTheInjectedClock: recorded times come from main's clock, in UTC.
+func TestCheckUsesTheInjectedClock(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	c.mustRun("check", "snowflake", "1")
+	cur := c.load().Source("snowflake").Current
+	if cur == nil || !cur.StartedAt.Equal(testClock) || cur.StartedAt.Location() != time.UTC {
+		t.Errorf("started at %v, want %v in UTC", cur, testClock)
+	}
+}
+
+func TestStatusSchedule(t *testing.T) {
+	c := newCLI(t)
+	c.at(daysAgo(100)).mustRun("check", "awin", "1", "2", "3") // 90d interval: 10 days overdue
+	c.at(daysAgo(2)).mustRun("check", "snowflake", "1")        // in progress, never rotated
+	c.at(testClock)
+	c.mustRun("rotated", "adjust", "--on", daysAgo(80).Format("2006-01-02"))    // due in 10 days
+	c.mustRun("rotated", "appsflyer", "--on", daysAgo(90).Format("2006-01-02")) // due today
+	c.mustRun("rotated", "axon", "--on", daysAgo(1).Format("2006-01-02"))       // ok
+
+	rows, raw := c.statusRows()
+	for _, k := range []string{"id", "name", "state", "done", "total", "started_at", "updated_at", "last_rotated", "next_due", "overdue", "due", "days_until_due", "interval"} {
+		if _, ok := raw["awin"][k]; !ok {
+			t.Errorf("status --json lacks %q", k)
+		}
+	}
+	if raw["awin"]["started_at"] != nil || raw["activecampaign"]["next_due"] != nil || raw["activecampaign"]["last_rotated"] != nil {
+		t.Error("absent times must be null")
+	}
+	midnight := func(n int) time.Time { y, m, d := daysAgo(n).Date(); return time.Date(y, m, d, 0, 0, 0, 0, testZone) }
+	for _, w := range []struct {
+		id, state string
+		overdue   bool
+		last      time.Time
+		days      int
+	}{
+		{"awin", "overdue", true, daysAgo(100), -10},
+		{"adjust", "due_soon", false, midnight(80), 10},
+		{"appsflyer", "due_today", false, midnight(90), 0},
+		{"axon", "ok", false, midnight(1), 89},
+	} {
+		r := rows[w.id]
+		if r.State != w.state || r.Due != w.state || r.Overdue != w.overdue || !sameTime(r.LastRotated, w.last) ||
+			!sameTime(r.NextDue, w.last.Add(90*day)) || r.DaysUntilDue == nil || *r.DaysUntilDue != w.days || r.Interval != "90d" {
+			t.Errorf("%s: %+v (days %v), want %s, last %v, %d days", w.id, r, r.DaysUntilDue, w.state, w.last, w.days)
+		}
+		if r.NextDue.Location() != time.UTC || r.LastRotated.Location() != time.UTC {
+			t.Errorf("%s: times not in UTC: %v %v", w.id, r.LastRotated, r.NextDue)
+		}
+	}
+	if r := rows["snowflake"]; r.State != "in_progress" || r.Due != "unknown" || r.Overdue || r.Done != 1 || !sameTime(r.StartedAt, daysAgo(2)) || r.NextDue != nil {
+		t.Errorf("snowflake: %+v", r)
+	}
+	if r := rows["activecampaign"]; r.State != "unknown" || r.Overdue || r.DaysUntilDue != nil {
+		t.Errorf("never rotated: %+v", r)
+	}
+
+	out := c.mustRun("status")
+	for _, want := range []string{"NEXT DUE", "2026-02-28 (10 days overdue)", "due today", "(in 10 days)", "(today)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plain status lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "Awin ") && !strings.Contains(line, "overdue") || strings.HasPrefix(line, "Axon") && !strings.Contains(line, "rotated") {
+			t.Errorf("row %q", line)
+		}
+	}
+}
+
+func TestStatusCheck(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	out, errOut, code := c.run("status", "--check")
+	if code != 0 || out != "" || errOut != "" {
+		t.Errorf("nothing recorded: exit %d, %q %q", code, out, errOut)
+	}
+	c.mustRun("rotated", "awin", "--on", daysAgo(89).Format("2006-01-02"))
+	c.at(daysAgo(7)).mustRun("check", "snowflake", "1") // exactly 7 days ago: not yet stale
+	if out, errOut, code := c.at(testClock).run("status", "--check"); code != 0 || out != "" || errOut != "" {
+		t.Errorf("nothing due: exit %d, %q %q", code, out, errOut)
+	}
+
+	// A minute later the rotation has been in progress for over 7 days.
+	c.at(testClock.Add(time.Minute))
+	_, errOut, code = c.run("status", "--check")
+	if code != exitFailed || !strings.Contains(errOut, "Snowflake (snowflake) has had a rotation in progress for 7d") || !strings.Contains(errOut, "rotatetui reset snowflake") {
+		t.Errorf("stale rotation: exit %d, %q", code, errOut)
+	}
+	if strings.Contains(errOut, "Awin") {
+		t.Errorf("awin is not overdue yet: %q", errOut)
+	}
+
+	// Two days later awin is overdue too; --json still prints the rows.
+	c.mustRun("reset", "snowflake")
+	c.at(testClock.Add(2 * day))
+	out, errOut, code = c.run("status", "--check", "--json")
+	if code != exitFailed || !strings.Contains(errOut, "Awin (awin) is overdue by 1 day") || strings.Contains(errOut, "Snowflake") {
+		t.Errorf("overdue: exit %d, %q", code, errOut)
+	}
+	if !strings.HasPrefix(out, "[") {
+		t.Errorf("--check --json printed no JSON: %q", out)
+	}
+}
+
+func TestHistoryNewestFirst(t *testing.T) {
+	c := newCLI(t)
+	c.at(daysAgo(20)).mustRun("--actor", "bob@desk", "check", "awin", "1")
+	c.at(daysAgo(19)).mustRun("reset", "awin")
+	c.at(daysAgo(10)).mustRun("check", "awin", "1", "2", "--actor", "alice@laptop")
+	c.at(daysAgo(10).Add(28*time.Minute)).mustRun("check", "awin", "3")
+	c.at(daysAgo(1)).mustRun("check", "awin", "2")
+	c.at(testClock)
+
+	out := c.mustRun("history", "Awin")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 || !strings.Contains(lines[0], "Awin (awin): 3 rotations") {
+		t.Fatalf("history:\n%s", out)
+	}
+	for i, want := range []string{"OUTCOME", "in progress  2026-03-09 15:00  -", "completed    2026-02-28 15:00  2026-02-28 15:28  28m       3     0        3      alice@laptop", "abandoned    2026-02-18 15:00  2026-02-19 15:00  1d"} {
+		if !strings.HasPrefix(lines[i+1], want) {
+			t.Errorf("line %d = %q, want prefix %q", i+1, lines[i+1], want)
+		}
+	}
+	if !strings.Contains(lines[4], "bob@desk") {
+		t.Errorf("abandoned row: %q", lines[4])
+	}
+
+	out = c.mustRun("history", "awin", "--json")
+	var h historyJSON
+	if err := json.Unmarshal([]byte(out), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.ID != "awin" || len(h.Rotations) != 3 || h.Rotations[0].Outcome != state.InProgress || h.Rotations[1].Outcome != state.Completed ||
+		h.Rotations[2].Outcome != state.Abandoned || h.Rotations[1].Duration != "28m" || h.Rotations[1].Steps[2].Actor != "cli@test" {
+		t.Errorf("history --json: %+v", h)
+	}
+
+	if out := c.mustRun("history", "axon"); !strings.Contains(out, "Axon (AppLovin) (axon): 0 rotations") {
+		t.Errorf("no history: %q", out)
+	}
+	if _, errOut, code := c.run("history", "snow"); code != exitUsage || !strings.Contains(errOut, `no source "snow"; did you mean: Snowflake (snowflake)`) {
+		t.Errorf("unknown source: %d %q", code, errOut)
+	}
+	if _, errOut, code := c.run("history"); code != exitUsage || !strings.Contains(errOut, "usage: rotatetui history SOURCE") {
+		t.Errorf("no source: %d %q", code, errOut)
+	}
+}
+
+func TestReset(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	if out := c.mustRun("reset", "snowflake"); out != "Snowflake: nothing to reset: no rotation in progress\n" {
+		t.Errorf("nothing to reset: %q", out)
+	}
+	if _, err := os.Stat(c.statePath()); err == nil {
+		t.Error("a reset that changes nothing must not create the state file")
+	}
+	c.at(daysAgo(1)).mustRun("check", "snowflake", "1", "2")
+	out := c.at(testClock).mustRun("reset", "SNOWFLAKE")
+	if out != "Snowflake: abandoned the rotation started 2026-03-09 15:00 (2/8 steps done); it stays in the history as abandoned\n" {
+		t.Errorf("reset: %q", out)
+	}
+	ss := c.load().Source("snowflake")
+	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Abandoned || !ss.History[0].FinishedAt.Equal(testClock) {
+		t.Errorf("after reset: %+v", ss)
+	}
+	if rows, _ := c.statusRows(); rows["snowflake"].State != "unknown" {
+		t.Errorf("status after reset: %+v", rows["snowflake"])
+	}
+	c.mustRun("check", "snowflake", "3")
+	out = c.mustRun("reset", "snowflake", "--json")
+	var r resetJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil || !r.Abandoned || r.Rotation == nil || r.Rotation.Done != 1 {
+		t.Errorf("reset --json: %v %s", err, out)
+	}
+	if _, errOut, code := c.run("reset", "snow"); code != exitUsage || !strings.Contains(errOut, "did you mean: Snowflake (snowflake)") {
+		t.Errorf("unknown source: %d %q", code, errOut)
+	}
+}
+
+func TestRotatedOn(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	out := c.mustRun("rotated", "snowflake", "--on", "2026-01-02")
+	if out != "Snowflake: recorded as rotated on 2026-01-02; next due 2026-04-02 (in 23 days)\n" {
+		t.Errorf("rotated: %q", out)
+	}
+	// Local midnight, stored in UTC.
+	want := time.Date(2026, 1, 2, 5, 0, 0, 0, time.UTC)
+	if got := c.load().Source("snowflake").LastRotated; got == nil || !got.Equal(want) || got.Location() != time.UTC {
+		t.Errorf("stored %v, want %v", got, want)
+	}
+	// RFC 3339 works too, and today is not the future.
+	c.mustRun("--on", "2026-01-03T10:00:00+01:00", "rotated", "snowflake")
+	if got := c.load().Source("snowflake").LastRotated; !got.Equal(time.Date(2026, 1, 3, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("RFC 3339: stored %v", got)
+	}
+	c.mustRun("rotated", "awin", "--on", "2026-03-10")
+
+	before := fileHash(t, c.statePath())
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"rotated", "snowflake", "--on", "2026-03-11"}, "--on 2026-03-11 is in the future"},
+		{[]string{"rotated", "snowflake", "--on", "2026-03-10T15:01:00-05:00"}, "is in the future"},
+		{[]string{"rotated", "snowflake", "--on", "03/01/2026"}, `--on: "03/01/2026" is not a date: use YYYY-MM-DD (e.g. 2026-01-02) or an RFC 3339 time`},
+		{[]string{"rotated", "snowflake", "--on", "2026-02-30"}, `"2026-02-30" is not a date`},
+		{[]string{"rotated", "snowflake"}, "rotated needs --on DATE"},
+		{[]string{"rotated", "snowflake", "2026-01-02"}, "usage: rotatetui rotated SOURCE --on DATE"},
+		{[]string{"rotated", "snow", "--on", "2026-01-02"}, `no source "snow"; did you mean: Snowflake (snowflake)`},
+	} {
+		if _, errOut, code := c.run(bad.args...); code != exitUsage || !strings.Contains(errOut, bad.msg) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", bad.args, code, errOut, bad.msg)
+		}
+	}
+	if fileHash(t, c.statePath()) != before {
+		t.Error("a refused rotated changed the state file")
+	}
+
+	// A completed rotation newer than the date given still counts.
+	c.at(daysAgo(1)).mustRun("check", "awin", "1", "2", "3")
+	out = c.at(testClock).mustRun("rotated", "awin", "--on", "2026-02-01")
+	if !strings.Contains(out, "the rotation completed on 2026-03-09 15:00 is newer and still counts") {
+		t.Errorf("older date: %q", out)
+	}
+	var row sourceStatusJSON
+	if err := json.Unmarshal([]byte(c.mustRun("rotated", "axon", "--on", "2026-03-01", "--json")), &row); err != nil || row.ID != "axon" || row.State != "ok" {
+		t.Errorf("rotated --json: %+v %v", row, err)
+	}
+}
+
+func TestActorPrecedence(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	t.Setenv("USER", "unix-user")
+	host, _ := os.Hostname()
+	c.mustRun("check", "snowflake", "1", "--actor", "flag@wins") // flag over ROTATETUI_ACTOR
+	c.mustRun("check", "snowflake", "2")                         // ROTATETUI_ACTOR
+	t.Setenv("ROTATETUI_ACTOR", "")
+	c.mustRun("check", "snowflake", "3")                                         // $USER@hostname
+	c.mustRun("--actor", "first@position", "check", "snowflake", "show-secrets") // anywhere on the line
+	steps := c.load().Source("snowflake").Current.Steps
+	for key, want := range map[string]string{"login": "flag@wins", "accountadmin-role": "cli@test", "refresh-secret": "unix-user@" + host, "show-secrets": "first@position"} {
+		if steps[key] == nil || steps[key].By != want {
+			t.Errorf("%s recorded by %+v, want %q", key, steps[key], want)
+		}
+	}
+	if c.load().Source("snowflake").Current.StartedBy != "flag@wins" {
+		t.Error("started_by is not the first actor")
+	}
+	// The export shows who did each step.
+	out := c.mustRun("export", "--format", "csv", "--source", "snowflake")
+	for _, want := range []string{",login,Log in to Snowflake and click SYSADMIN.,done,2026-03-10T15:00:00-05:00,flag@wins,", ",cli@test,", ",unix-user@" + host + ",", ",first@position,"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestConfigInterval(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	c.mustRun("rotated", "awin", "--on", daysAgo(40).Format("2006-01-02"))
+	if rows, _ := c.statusRows(); rows["awin"].State != "ok" || rows["awin"].Interval != "90d" {
+		t.Errorf("default: %+v", rows["awin"])
+	}
+	// config.toml's interval beats the built-in catalog's default.
+	c.write("config/rotatetui/config.toml", "# team policy\nrotate_every = \"30d\"\n")
+	if rows, _ := c.statusRows(); rows["awin"].State != "overdue" || rows["awin"].Interval != "30d" || *rows["awin"].DaysUntilDue != -10 {
+		t.Errorf("config 30d: %+v", rows["awin"])
+	}
+	// A user catalog's interval beats config.toml, and a source's own beats both.
+	extra := c.write("extra.toml", `rotate_every = "60d"
+[[sources]]
+id = "internal"
+name = "Internal"
+rotate_every = "1w"
+[[sources.steps]]
+text = "Make a key."
+`)
+	c.mustRun("rotated", "internal", "--on", daysAgo(8).Format("2006-01-02"), "--catalog", extra)
+	rows, _ := c.statusRows("--catalog", extra)
+	if rows["awin"].Interval != "60d" || rows["awin"].State != "ok" || rows["internal"].Interval != "7d" || rows["internal"].State != "overdue" {
+		t.Errorf("layered: awin %+v, internal %+v", rows["awin"], rows["internal"])
+	}
+	// Without the built-in catalog and without a config, the default is 90 days.
+	_ = os.Remove(filepath.Join(c.home, "config/rotatetui/config.toml"))
+	if rows, _ := c.statusRows("--no-builtin", "--catalog", c.write("plain.toml", "[[sources]]\nid = \"p\"\nname = \"P\"\n[[sources.steps]]\ntext = \"t\"\n")); rows["p"].Interval != "90d" {
+		t.Errorf("no builtin: %+v", rows["p"])
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tt := range []struct {
+		content string
+		want    []string
+	}{
+		{"rotate_every = \"90d\"\n\nrotate_evry = \"30d\"\n", []string{`:3:1: unknown key "rotate_evry" (known keys: rotate_every)`}},
+		{"# comment\n  rotate_every = \"3 months\"\n", []string{`:2:3: rotate_every: bad duration "3 months"`}},
+		{"rotate_every = 90\n", []string{`:1:1: rotate_every must be a string such as "90d", not an integer`}},
+		{"rotate_every = \"0d\"\n", []string{`:1:1: rotate_every: duration "0d" must be longer than zero`}},
+		{"rotate_every = \"90d\"\n[schedule]\nx = 1\n", []string{`:2:2: unknown key "schedule"`}},
+		{"a = 1\nrotate_every = \"x\"\n", []string{`:1:1: unknown key "a"`, `:2:1: rotate_every: bad duration "x"`}},
+		{"rotate_every = \"90d\n", []string{`:1:`, "TOML syntax"}},
+	} {
+		c := newCLI(t)
+		p := c.write("config/rotatetui/config.toml", tt.content)
+		for _, args := range [][]string{{"status"}, {"check", "awin", "1"}} {
+			_, errOut, code := c.run(args...)
+			if code != exitUsage || !strings.Contains(errOut, "rotatetui: config refused:\n"+p+":") {
+				t.Errorf("%q %v: exit %d, %q", tt.content, args, code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errOut, p+w) && !strings.Contains(errOut, w) {
+					t.Errorf("%q: stderr lacks %q:\n%s", tt.content, w, errOut)
+				}
+			}
+		}
+		if _, err := os.Stat(c.statePath()); err == nil {
+			t.Errorf("%q: a refused config must change nothing", tt.content)
+		}
+	}
+}
+
+// exportFixture records two rotations and one of a source the catalog no longer has.
+func exportFixture(t *testing.T) *cli {
+	c := newCLI(t)
+	c.at(daysAgo(30)).mustRun("check", "awin", "1", "2", "3", "--actor", "alice@laptop")
+	c.at(daysAgo(2)).mustRun("check", "snowflake", "1")
+	c.apply(
+		state.Change{Kind: state.SetNote, Source: "snowflake", Step: "login", At: daysAgo(2), By: "bob", Text: "see \x1b[31mOPS-1\x1b[0m"},
+		state.Change{Kind: state.Skip, Source: "snowflake", Step: "show-secrets", At: daysAgo(2), By: "bob", Text: "=HYPERLINK(\"x\")"},
+		state.Change{Kind: state.Check, Source: "legacy", Step: "gone", Steps: []string{"gone", "other"}, At: daysAgo(400), By: "carol"},
+	)
+	c.at(testClock)
+	return c
+}
+
+func TestExport(t *testing.T) {
+	c := exportFixture(t)
+
+	md := c.mustRun("export")
+	for _, want := range []string{
+		"# Key rotation report: Data source API key rotation", "Generated by rotatetui on 2026-03-10 15:00 -05:00.",
+		"3 rotations: 1 completed, 2 in progress, 0 abandoned.",
+		"| 1 | legacy | 2025-02-03 15:00 -05:00 |", "| 2 | Awin | 2026-02-08 15:00 -05:00 | 2026-02-08 15:00 -05:00 | 0s | completed | alice@laptop | 3 | 0 | 0 |",
+		"## 3. Snowflake, started 2026-03-08 15:00 -05:00", "see ^[[31mOPS-1^[[0m", "(step no longer in the catalog) `gone`",
+		"| 4 | Second command: | skipped | 2026-03-08 15:00 -05:00 | bob |  | =HYPERLINK(\"x\") |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "\x1b") {
+		t.Error("markdown holds a raw escape character")
+	}
+
+	out := c.mustRun("export", "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason" {
+		t.Errorf("header %q", rows[0])
+	}
+	if len(rows) != 1+1+3+8 {
+		t.Errorf("%d rows, want a header and 12 steps:\n%s", len(rows), out)
+	}
+	var sawSkip bool
+	for _, r := range rows[1:] {
+		if r[0] == "snowflake" && r[6] == "show-secrets" {
+			sawSkip = r[8] == "skipped" && r[12] == `'=HYPERLINK("x")` && r[10] == "bob"
+		}
+		if r[0] == "snowflake" && r[6] == "login" && r[11] != "see ^[[31mOPS-1^[[0m" {
+			t.Errorf("note not made printable: %q", r[11])
+		}
+	}
+	if !sawSkip {
+		t.Errorf("skipped step with a formula-looking reason not exported safely:\n%s", out)
+	}
+
+	// --since keeps rotations that ended (or last changed) on or after the date.
+	out = c.mustRun("export", "--format", "csv", "--since", "2026-03-01")
+	if strings.Contains(out, "awin,") || strings.Contains(out, "legacy,") || !strings.Contains(out, "snowflake,") {
+		t.Errorf("--since:\n%s", out)
+	}
+	// --source picks one, by name or id, even one the catalog no longer has.
+	out = c.mustRun("--source", "AWIN", "export", "--format=csv")
+	if strings.Count(out, "\n") != 4 || strings.Contains(out, "snowflake,") {
+		t.Errorf("--source awin:\n%s", out)
+	}
+	if out := c.mustRun("export", "--source", "legacy", "--format", "csv"); !strings.Contains(out, "legacy,legacy,") || !strings.Contains(out, "(step no longer in the catalog)") {
+		t.Errorf("--source legacy:\n%s", out)
+	}
+	if _, errOut, code := c.run("export", "--source", "snow"); code != exitUsage || !strings.Contains(errOut, "did you mean: Snowflake (snowflake)") {
+		t.Errorf("--source snow: %d %q", code, errOut)
+	}
+
+	var rep state.JSONReport
+	if err := json.Unmarshal([]byte(c.mustRun("export", "--json")), &rep); err != nil || rep.SchemaVersion != 1 || len(rep.Rotations) != 3 {
+		t.Errorf("--json: %v %+v", err, rep)
+	}
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"export", "--format", "xlsx"}, `unknown export format "xlsx" (use markdown, csv or json)`},
+		{[]string{"export", "--json", "--format", "csv"}, "--json and --format csv contradict each other"},
+		{[]string{"export", "--since", "yesterday"}, `--since: "yesterday" is not a date`},
+		{[]string{"export", "awin"}, "export takes no arguments; to export one source, use --source SOURCE"},
+		{[]string{"export", "-o", c.statePath()}, "would overwrite the progress file"},
+	} {
+		if _, errOut, code := c.run(bad.args...); code != exitUsage || !strings.Contains(errOut, bad.msg) {
+			t.Errorf("%v: exit %d %q, want %q", bad.args, code, errOut, bad.msg)
+		}
+	}
+}
+
+func TestExportToFile(t *testing.T) {
+	c := exportFixture(t)
+	dir := filepath.Join(c.home, "reports")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "rotation-report.md")
+	if err := os.WriteFile(path, []byte("an older report, readable by all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := c.mustRun("export", "-o", path)
+	if out != "Wrote 3 rotations (markdown) to "+path+"\n" {
+		t.Errorf("stdout %q", out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := c.mustRun("export"); string(data) != want {
+		t.Errorf("file differs from stdout export:\n%s", data)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %o, want 600", fi.Mode().Perm())
+	}
+	c.mustRun("export", "--output="+filepath.Join(dir, "r.csv"), "--format", "csv")
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !reflect.DeepEqual(names, []string{"r.csv", "rotation-report.md"}) {
+		t.Errorf("directory holds %q: temp files left behind?", names)
+	}
+	if _, errOut, code := c.run("export", "-o", filepath.Join(dir, "missing", "x.md")); code != exitFailed || !strings.Contains(errOut, "missing") {
+		t.Errorf("missing directory: %d %q", code, errOut)
+	}
+}
+
+// TestDurationFormatsAgree: the export writes durations exactly as catalogs do.
+func TestDurationFormatsAgree(t *testing.T) {
+	for _, d := range []time.Duration{time.Second, 90 * time.Second, 28 * time.Minute, 26*time.Hour + 5*time.Minute + time.Second, 90 * day} {
+		if got, want := state.FormatDuration(d), catalog.Duration(d).String(); got != want {
+			t.Errorf("%v: export writes %q, catalogs %q", d, got, want)
+		}
 	}
 }

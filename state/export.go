@@ -1,0 +1,536 @@
+package state
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file renders the history as audit evidence: a Markdown report, a CSV sheet with
+// one row per step, and JSON. The renderers are pure: everything they print comes from
+// an [Export] the caller fills, so they can be tested against golden files. The caller
+// makes every text printable first (catalog.Printable): the renderers add only what
+// their format needs (Markdown escaping, CSV quoting and formula neutralising).
+
+// ExportSchemaVersion is the "schema_version" of the JSON export. It changes only when
+// a field is removed or changes meaning; new fields may be added without a change.
+const ExportSchemaVersion = 1
+
+// StepNoLongerInCatalog is the text exported for a step the rotation recorded that
+// the catalog no longer has.
+const StepNoLongerInCatalog = "(step no longer in the catalog)"
+
+// StepResult is what became of one step of a rotation.
+type StepResult string
+
+// The step results.
+const (
+	StepDone    StepResult = "done" // checked
+	StepSkipped StepResult = "skipped"
+	StepPending StepResult = "pending" // neither (yet)
+)
+
+// Export is the content of a report.
+type Export struct {
+	Title       string         // the catalog's title
+	GeneratedAt time.Time      // when the report was made
+	Location    *time.Location // where times are shown in Markdown and CSV; nil is UTC (JSON is always UTC)
+	// Filters that were applied, for the report's header: Since is nil and
+	// SourceID "" when not filtered.
+	Since                *time.Time
+	SourceID, SourceName string
+	Rotations            []ExportRotation // in the order they are printed
+	RecordedByHand       []ExportManual   // rotation dates recorded by hand (rotatetui rotated)
+}
+
+// ExportRotation is one rotation of one source, with its steps.
+type ExportRotation struct {
+	SourceID, SourceName string
+	SourceInCatalog      bool // false: the source is no longer in the catalog; SourceName is then its id
+	StartedAt, UpdatedAt time.Time
+	FinishedAt           *time.Time // nil while in progress
+	Outcome              Outcome
+	StartedBy            string
+	Steps                []ExportStep
+}
+
+// ExportStep is one step of a rotation and what became of it.
+type ExportStep struct {
+	Number     int    // 1-based position in the catalog; 0 when no longer in the catalog
+	Key        string // the step key progress is recorded under (its id, when it has one)
+	Text       string // the catalog's text now, or StepNoLongerInCatalog
+	Result     StepResult
+	At         *time.Time // when it was checked or skipped; nil when pending
+	By         string     // who made the latest change to the step
+	Note       string
+	NotedAt    *time.Time
+	SkipReason string
+}
+
+// ExportManual is a rotation date recorded by hand for a rotation done outside
+// rotatetui.
+type ExportManual struct {
+	SourceID, SourceName string
+	LastRotated          time.Time
+}
+
+// ExportSource describes a source as the catalog has it now, to build an
+// [ExportRotation]. For a source no longer in the catalog, Name is its id, InCatalog
+// false and Steps empty.
+type ExportSource struct {
+	ID, Name  string
+	InCatalog bool
+	Steps     []ExportStepInfo // in catalog order
+}
+
+// ExportStepInfo is one catalog step: its key and (printable) text.
+type ExportStepInfo struct {
+	Key, Text string
+}
+
+// NewExportRotation lists what happened to each step of r: first the source's steps in
+// catalog order, then the steps r has a record of that the catalog no longer has (in
+// the order the rotation started with, then by key), labelled StepNoLongerInCatalog.
+// clean is applied to every text that comes from the state file (notes, skip reasons,
+// actors): pass catalog.Printable.
+func NewExportRotation(src ExportSource, r *Rotation, clean func(string) string) ExportRotation {
+	out := ExportRotation{
+		SourceID: src.ID, SourceName: src.Name, SourceInCatalog: src.InCatalog,
+		StartedAt: r.StartedAt, UpdatedAt: r.UpdatedAt, FinishedAt: cloneTime(r.FinishedAt),
+		Outcome: r.Outcome, StartedBy: clean(r.StartedBy),
+	}
+	inCatalog := map[string]bool{}
+	for i, st := range src.Steps {
+		inCatalog[st.Key] = true
+		out.Steps = append(out.Steps, exportStep(i+1, st.Key, st.Text, r.Steps[st.Key], clean))
+	}
+	var gone []string
+	for _, k := range r.StepKeys {
+		if r.Steps[k] != nil && !inCatalog[k] && !slices.Contains(gone, k) {
+			gone = append(gone, k)
+		}
+	}
+	var rest []string
+	for k := range r.Steps {
+		if !inCatalog[k] && !slices.Contains(gone, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range append(gone, rest...) {
+		out.Steps = append(out.Steps, exportStep(0, clean(k), StepNoLongerInCatalog, r.Steps[k], clean))
+	}
+	return out
+}
+
+func exportStep(n int, key, text string, rec *StepRecord, clean func(string) string) ExportStep {
+	s := ExportStep{Number: n, Key: key, Text: text, Result: StepPending}
+	if rec == nil {
+		return s
+	}
+	switch {
+	case rec.CheckedAt != nil:
+		s.Result, s.At = StepDone, cloneTime(rec.CheckedAt)
+	case rec.SkippedAt != nil:
+		s.Result, s.At = StepSkipped, cloneTime(rec.SkippedAt)
+	}
+	s.By, s.Note, s.SkipReason = clean(rec.By), clean(rec.Note), clean(rec.SkipReason)
+	s.NotedAt = cloneTime(rec.NotedAt)
+	return s
+}
+
+// Counts returns how many of the rotation's steps are done, skipped and pending.
+func (r ExportRotation) Counts() (done, skipped, pending int) {
+	for _, s := range r.Steps {
+		switch s.Result {
+		case StepDone:
+			done++
+		case StepSkipped:
+			skipped++
+		default:
+			pending++
+		}
+	}
+	return done, skipped, pending
+}
+
+// Duration is how long the rotation took, from start to finish; false while it is in
+// progress.
+func (r ExportRotation) Duration() (time.Duration, bool) {
+	if r.FinishedAt == nil {
+		return 0, false
+	}
+	return r.FinishedAt.Sub(r.StartedAt), true
+}
+
+// FormatDuration writes d the way rotatetui writes every duration (the form of
+// catalog.Duration.String): days of 24 hours, hours, minutes and seconds, largest
+// first, zero units left out, e.g. "1d2h", "28m30s". Sub-second parts are dropped;
+// anything under a second is "0s".
+func FormatDuration(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	if d <= 0 {
+		return "0s"
+	}
+	var b strings.Builder
+	for _, u := range []struct {
+		suffix byte
+		size   time.Duration
+	}{{'d', 24 * time.Hour}, {'h', time.Hour}, {'m', time.Minute}, {'s', time.Second}} {
+		if n := d / u.size; n > 0 {
+			b.WriteString(strconv.FormatInt(int64(n), 10))
+			b.WriteByte(u.suffix)
+			d -= n * u.size
+		}
+	}
+	return b.String()
+}
+
+func (e *Export) loc() *time.Location {
+	if e.Location == nil {
+		return time.UTC
+	}
+	return e.Location
+}
+
+// Time layouts of the reports: Markdown is for people, CSV for spreadsheets (RFC 3339,
+// which they parse, in local time with its offset); JSON is RFC 3339 in UTC.
+const (
+	markdownTime = "2006-01-02 15:04 -07:00"
+	dateOnly     = "2006-01-02"
+)
+
+func (e *Export) mdTime(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.In(e.loc()).Format(markdownTime)
+}
+
+// WriteMarkdown writes a readable report: a header, a summary table with one row per
+// rotation, a section per rotation with its steps, and the dates recorded by hand.
+func WriteMarkdown(w io.Writer, e *Export) error {
+	var b bytes.Buffer
+	title := "Key rotation report"
+	if e.Title != "" {
+		title += ": " + mdText(e.Title)
+	}
+	fmt.Fprintf(&b, "# %s\n\n", title)
+	fmt.Fprintf(&b, "Generated by rotatetui on %s.", e.mdTime(&e.GeneratedAt))
+	if e.SourceID != "" {
+		fmt.Fprintf(&b, " Source: %s (`%s`).", mdText(e.SourceName), mdCode(e.SourceID))
+	}
+	if e.Since != nil {
+		fmt.Fprintf(&b, " Rotations active since %s.", e.Since.In(e.loc()).Format(dateOnly))
+	}
+	b.WriteString("\n\n")
+	var completed, inProgress, abandoned int
+	for _, r := range e.Rotations {
+		switch r.Outcome {
+		case Completed:
+			completed++
+		case InProgress:
+			inProgress++
+		default:
+			abandoned++
+		}
+	}
+	fmt.Fprintf(&b, "%s: %d completed, %d in progress, %d abandoned. ", plural(len(e.Rotations), "rotation", "rotations"), completed, inProgress, abandoned)
+	b.WriteString("Times are local, with their offset from UTC; durations are written like 1d2h30m (days of 24 hours).\n")
+
+	b.WriteString("\n## Summary\n\n")
+	if len(e.Rotations) == 0 {
+		b.WriteString("No rotations recorded.\n")
+	} else {
+		b.WriteString("| # | Source | Started | Finished | Duration | Outcome | Started by | Done | Skipped | Pending |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+		for i, r := range e.Rotations {
+			done, skipped, pending := r.Counts()
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %d | %d | %d |\n", i+1,
+				mdCell(r.SourceName), e.mdTime(&r.StartedAt), e.mdTime(r.FinishedAt), mdDuration(r),
+				outcomeText(r.Outcome), mdCell(r.StartedBy), done, skipped, pending)
+		}
+	}
+
+	for i, r := range e.Rotations {
+		fmt.Fprintf(&b, "\n## %d. %s, started %s\n\n", i+1, mdText(r.SourceName), e.mdTime(&r.StartedAt))
+		where := ""
+		if !r.SourceInCatalog {
+			where = " (source no longer in the catalog)"
+		}
+		fmt.Fprintf(&b, "- Source: %s (`%s`)%s\n", mdText(r.SourceName), mdCode(r.SourceID), where)
+		fmt.Fprintf(&b, "- Outcome: %s\n", outcomeText(r.Outcome))
+		fmt.Fprintf(&b, "- Started: %s by %s\n", e.mdTime(&r.StartedAt), orDash(mdText(r.StartedBy)))
+		if r.FinishedAt != nil {
+			fmt.Fprintf(&b, "- Finished: %s\n", e.mdTime(r.FinishedAt))
+		} else {
+			fmt.Fprintf(&b, "- Last change: %s\n", e.mdTime(&r.UpdatedAt))
+		}
+		fmt.Fprintf(&b, "- Duration: %s\n", mdDuration(r))
+		done, skipped, pending := r.Counts()
+		fmt.Fprintf(&b, "- Steps: %d done, %d skipped, %d pending, of %d\n\n", done, skipped, pending, len(r.Steps))
+		if len(r.Steps) == 0 {
+			b.WriteString("No steps recorded.\n")
+			continue
+		}
+		b.WriteString("| # | Step | Result | Time | By | Note | Skip reason |\n")
+		b.WriteString("|---|---|---|---|---|---|---|\n")
+		for _, s := range r.Steps {
+			num, text := "-", mdCell(s.Text)
+			if s.Number > 0 {
+				num = strconv.Itoa(s.Number)
+			} else {
+				text += " `" + mdCode(s.Key) + "`"
+			}
+			at := ""
+			if s.At != nil {
+				at = e.mdTime(s.At)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", num, text, s.Result, at,
+				mdCell(s.By), mdCell(s.Note), mdCell(s.SkipReason))
+		}
+	}
+
+	if len(e.RecordedByHand) > 0 {
+		b.WriteString("\n## Rotations recorded by hand\n\n")
+		b.WriteString("Dates entered with `rotatetui rotated`, for rotations done outside rotatetui.\n\n")
+		b.WriteString("| Source | Last rotated |\n|---|---|\n")
+		for _, m := range e.RecordedByHand {
+			fmt.Fprintf(&b, "| %s | %s |\n", mdCell(m.SourceName), e.mdTime(&m.LastRotated))
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func mdDuration(r ExportRotation) string {
+	if d, ok := r.Duration(); ok {
+		return FormatDuration(d)
+	}
+	return "-"
+}
+
+func outcomeText(o Outcome) string { return strings.ReplaceAll(string(o), "_", " ") }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// mdText escapes text for Markdown prose: HTML is shown, not interpreted, a backslash
+// stays a backslash and the text stays on one line.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`,
+	"\r\n", " ", "\n", " ", "\t", " ",
+)
+
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCell is mdText for a table cell, where line breaks become <br>.
+var mdCellEscaper = strings.NewReplacer(
+	`\`, `\\`, "&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`,
+	"\r\n", "<br>", "\n", "<br>", "\t", " ",
+)
+
+func mdCell(s string) string { return mdCellEscaper.Replace(s) }
+
+// mdCode is for text inside `backticks`: ids are slugs, but a hand-edited state file
+// could hold anything.
+func mdCode(s string) string { return strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// CSVHeader is the header row of the CSV export.
+var CSVHeader = []string{"source_id", "source_name", "rotation_started", "rotation_finished", "outcome",
+	"step_number", "step_id", "step_text", "result", "time", "actor", "note", "skip_reason"}
+
+// WriteCSV writes one row per step of every rotation (a rotation with no steps to show
+// gets one row with the step columns empty), after a header row. Times are RFC 3339 in
+// the export's location. Cells that a spreadsheet would run as a formula are made
+// plain text (see csvCell).
+func WriteCSV(w io.Writer, e *Export) error {
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	_ = cw.Write(CSVHeader)
+	tm := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(e.loc()).Format(time.RFC3339)
+	}
+	for _, r := range e.Rotations {
+		rot := []string{r.SourceID, r.SourceName, tm(&r.StartedAt), tm(r.FinishedAt), string(r.Outcome)}
+		if len(r.Steps) == 0 {
+			_ = cw.Write(csvRow(append(rot, "", "", "", "", "", "", "", "")))
+		}
+		for _, s := range r.Steps {
+			num := ""
+			if s.Number > 0 {
+				num = strconv.Itoa(s.Number)
+			}
+			_ = cw.Write(csvRow(append(slices.Clip(rot), num, s.Key, s.Text, string(s.Result), tm(s.At), s.By, s.Note, s.SkipReason)))
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func csvRow(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = csvCell(c)
+	}
+	return cells
+}
+
+// csvCell neutralises spreadsheet formula injection: a cell starting with =, +, -, @,
+// a tab or a carriage return would be run as a formula by Excel, LibreOffice or Google
+// Sheets, so it gets a leading apostrophe and is shown as the text it is.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// JSONReport is the JSON export (schema_version 1). Every field is always present;
+// absent times are null and absent texts "". Times are RFC 3339 in UTC.
+type JSONReport struct {
+	SchemaVersion  int            `json:"schema_version"`
+	GeneratedAt    time.Time      `json:"generated_at"`
+	Title          string         `json:"title"`
+	Since          *time.Time     `json:"since"`
+	Source         *string        `json:"source"`
+	Rotations      []JSONRotation `json:"rotations"`
+	RecordedByHand []JSONManual   `json:"recorded_by_hand"`
+}
+
+// JSONRotation is one rotation in the JSON export.
+type JSONRotation struct {
+	SourceID        string     `json:"source_id"`
+	SourceName      string     `json:"source_name"`
+	SourceInCatalog bool       `json:"source_in_catalog"`
+	Outcome         Outcome    `json:"outcome"`
+	StartedAt       time.Time  `json:"started_at"`
+	FinishedAt      *time.Time `json:"finished_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	Duration        string     `json:"duration"`
+	DurationSeconds *int64     `json:"duration_seconds"`
+	StartedBy       string     `json:"started_by"`
+	Done            int        `json:"done"`
+	Skipped         int        `json:"skipped"`
+	Pending         int        `json:"pending"`
+	Total           int        `json:"total"`
+	Steps           []JSONStep `json:"steps"`
+}
+
+// JSONStep is one step of a rotation in the JSON export.
+type JSONStep struct {
+	Number     *int       `json:"number"`
+	ID         string     `json:"id"`
+	Text       string     `json:"text"`
+	InCatalog  bool       `json:"in_catalog"`
+	Result     StepResult `json:"result"`
+	Time       *time.Time `json:"time"`
+	Actor      string     `json:"actor"`
+	Note       string     `json:"note"`
+	NotedAt    *time.Time `json:"noted_at"`
+	SkipReason string     `json:"skip_reason"`
+}
+
+// JSONManual is a rotation date recorded by hand, in the JSON export.
+type JSONManual struct {
+	SourceID    string    `json:"source_id"`
+	SourceName  string    `json:"source_name"`
+	LastRotated time.Time `json:"last_rotated"`
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// JSON returns the rotation as it appears in the "rotations" array of the JSON export,
+// for other commands that print rotations.
+func (r ExportRotation) JSON() JSONRotation {
+	done, skipped, pending := r.Counts()
+	rj := JSONRotation{
+		SourceID: r.SourceID, SourceName: r.SourceName, SourceInCatalog: r.SourceInCatalog,
+		Outcome: r.Outcome, StartedAt: r.StartedAt.UTC(), FinishedAt: utc(r.FinishedAt), UpdatedAt: r.UpdatedAt.UTC(),
+		StartedBy: r.StartedBy, Done: done, Skipped: skipped, Pending: pending, Total: len(r.Steps),
+		Steps: []JSONStep{},
+	}
+	if d, ok := r.Duration(); ok {
+		secs := int64(d / time.Second)
+		rj.Duration, rj.DurationSeconds = FormatDuration(d), &secs
+	}
+	for _, s := range r.Steps {
+		sj := JSONStep{ID: s.Key, Text: s.Text, InCatalog: s.Number > 0, Result: s.Result, Time: utc(s.At),
+			Actor: s.By, Note: s.Note, NotedAt: utc(s.NotedAt), SkipReason: s.SkipReason}
+		if s.Number > 0 {
+			n := s.Number
+			sj.Number = &n
+		}
+		rj.Steps = append(rj.Steps, sj)
+	}
+	return rj
+}
+
+// WriteJSON writes the export as one indented JSON object; docs/export.md documents its
+// schema.
+func WriteJSON(w io.Writer, e *Export) error {
+	out := JSONReport{
+		SchemaVersion: ExportSchemaVersion, GeneratedAt: e.GeneratedAt.UTC(), Title: e.Title, Since: utc(e.Since),
+		Rotations: []JSONRotation{}, RecordedByHand: []JSONManual{},
+	}
+	if e.SourceID != "" {
+		id := e.SourceID
+		out.Source = &id
+	}
+	for _, r := range e.Rotations {
+		out.Rotations = append(out.Rotations, r.JSON())
+	}
+	for _, m := range e.RecordedByHand {
+		out.RecordedByHand = append(out.RecordedByHand, JSONManual{SourceID: m.SourceID, SourceName: m.SourceName, LastRotated: m.LastRotated.UTC()})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteFileAtomic replaces the file at path with data the way the store replaces the
+// state file: a temp file created 0600 with O_EXCL in the same directory, written and
+// fsynced, renamed over path, then the directory fsynced. A crash leaves either the
+// old file or the new one, never a part, and the result has mode 0600. The directory
+// must exist.
+func WriteFileAtomic(path string, data []byte) error {
+	s := NewStore(path)
+	_, err := s.replace(path, data)
+	return err
+}
