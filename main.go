@@ -17,15 +17,12 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -428,135 +425,11 @@ func loadConfig() (config, error) {
 	return config{}, fmt.Errorf("config refused:\n%s", describeCatalogError(p, err))
 }
 
-// parseConfig decodes config.toml. Its only key, for now, is rotate_every; any other
-// key is an error, so a typo is never silently ignored. Errors are *catalog.Error.
+// parseConfig decodes config.toml with the catalog's strict decoder. Errors are
+// *catalog.Error.
 func parseConfig(name string, data []byte) (config, error) {
-	var cfg config
-	var problems []catalog.Problem
-	add := func(line, col int, format string, args ...any) {
-		problems = append(problems, catalog.Problem{File: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
-	}
-	var raw map[string]any
-	if _, err := toml.Decode(string(data), &raw); err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			msg := perr.Message
-			if perr.Usage != "" {
-				msg += " (" + strings.TrimSpace(strings.SplitN(perr.Usage, "\n", 2)[0]) + ")"
-			}
-			line, col := lineCol(data, perr.Position.Start)
-			if perr.Position.Start <= 0 && perr.Position.Line > 0 {
-				line, col = perr.Position.Line, max(perr.Position.Col, 1)
-			}
-			add(line, col, "TOML syntax: %s", msg)
-		} else {
-			add(1, 1, "%v", err)
-		}
-		return cfg, &catalog.Error{File: name, Problems: problems}
-	}
-	pos := configPositions(data)
-	at := func(key string) (int, int) {
-		if p, ok := pos[key]; ok {
-			return p[0], p[1]
-		}
-		return 1, 1
-	}
-	for _, k := range slices.Sorted(maps.Keys(raw)) {
-		line, col := at(k)
-		switch v := raw[k]; k {
-		case "rotate_every":
-			s, ok := v.(string)
-			if !ok {
-				add(line, col, "rotate_every must be a string such as \"90d\", not %s", tomlKind(v))
-				continue
-			}
-			d, err := catalog.ParseDuration(s)
-			if err != nil {
-				add(line, col, "rotate_every: %v", err)
-				continue
-			}
-			cfg.RotateEvery = d
-		default:
-			add(line, col, "unknown key %q (known keys: rotate_every)", catalog.PrintableLine(k))
-		}
-	}
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool {
-			a, b := problems[i], problems[j]
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
-		return config{}, &catalog.Error{File: name, Problems: problems}
-	}
-	return cfg, nil
-}
-
-var (
-	configKeyLine   = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*[=.]`)
-	configTableLine = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')`)
-)
-
-// configPositions finds where each top-level key of config.toml is written (line and
-// column, 1-based): "key =" lines before the first table, and table headers. The TOML
-// decoder keeps positions to itself.
-func configPositions(data []byte) map[string][2]int {
-	pos := map[string][2]int{}
-	record := func(key string, line, col int) {
-		key = strings.Trim(key, `"'`)
-		if _, seen := pos[key]; !seen {
-			pos[key] = [2]int{line, col}
-		}
-	}
-	inTable, inMultiline := false, ""
-	for n, line := range strings.Split(string(data), "\n") {
-		if inMultiline != "" {
-			if strings.Count(line, inMultiline)%2 == 1 {
-				inMultiline = ""
-			}
-			continue
-		}
-		if m := configTableLine.FindStringSubmatchIndex(line); m != nil {
-			inTable = true
-			record(line[m[2]:m[3]], n+1, m[2]+1)
-			continue
-		}
-		if m := configKeyLine.FindStringSubmatchIndex(line); m != nil {
-			if !inTable {
-				record(line[m[2]:m[3]], n+1, m[2]+1)
-			}
-			for _, q := range []string{`"""`, `'''`} {
-				if strings.Count(line[m[1]:], q)%2 == 1 {
-					inMultiline = q
-				}
-			}
-		}
-	}
-	return pos
-}
-
-// lineCol turns a byte offset into a 1-based line and column.
-func lineCol(data []byte, offset int) (line, col int) {
-	offset = min(max(offset, 0), len(data))
-	before := data[:offset]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
-}
-
-func tomlKind(v any) string {
-	switch v.(type) {
-	case int64:
-		return "an integer"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case map[string]any:
-		return "a table"
-	case []any, []map[string]any:
-		return "an array"
-	default:
-		return "a date or time"
-	}
+	settings, err := catalog.ParseSettings(name, data)
+	return config{RotateEvery: settings.RotateEvery}, err
 }
 
 // resolveStatePath picks the progress file: --state, $ROTATETUI_STATE, then the XDG

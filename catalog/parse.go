@@ -70,12 +70,8 @@ func LoadFile(path string) (*Catalog, error) {
 func Parse(name string, data []byte) (*Catalog, error) {
 	p := &parser{file: name, data: data}
 	c := p.parse()
-	if len(p.problems) > 0 {
-		sort.SliceStable(p.problems, func(i, j int) bool {
-			a, b := p.problems[i], p.problems[j]
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
-		return nil, &Error{File: name, Problems: p.problems}
+	if err := p.err(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -121,7 +117,9 @@ func parentPath(path string) string {
 	return path[:i]
 }
 
-func (p *parser) parse() *Catalog {
+// decode checks the encoding and the TOML syntax and returns the raw tables, or nil
+// after recording the problem.
+func (p *parser) decode() map[string]any {
 	if !utf8.Valid(p.data) {
 		line, col := 1, 1
 		for i := 0; i < len(p.data); {
@@ -136,7 +134,7 @@ func (p *parser) parse() *Catalog {
 			}
 			i += size
 		}
-		p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: "invalid UTF-8 (catalogs must be UTF-8 text)"})
+		p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: "invalid UTF-8 (the file must be UTF-8 text)"})
 		return nil
 	}
 	var raw map[string]any
@@ -155,6 +153,29 @@ func (p *parser) parse() *Catalog {
 		} else {
 			p.problems = append(p.problems, Problem{File: p.file, Line: 1, Col: 1, Msg: err.Error()})
 		}
+		return nil
+	}
+	if raw == nil {
+		raw = map[string]any{}
+	}
+	return raw
+}
+
+// err returns every problem found, in file order, or nil.
+func (p *parser) err() error {
+	if len(p.problems) == 0 {
+		return nil
+	}
+	sort.SliceStable(p.problems, func(i, j int) bool {
+		a, b := p.problems[i], p.problems[j]
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+	return &Error{File: p.file, Problems: p.problems}
+}
+
+func (p *parser) parse() *Catalog {
+	raw := p.decode()
+	if raw == nil {
 		return nil
 	}
 	c := &Catalog{Version: FormatVersion}
@@ -439,8 +460,13 @@ func (t table) strs(k string) []string {
 }
 
 func (t table) duration(k string) Duration {
-	s, ok := t.str(k)
+	v, ok := t.m[k]
 	if !ok {
+		return 0
+	}
+	s, ok := v.(string)
+	if !ok {
+		t.p.problemAt(t.key(k), "%s must be a string such as \"90d\", not %s", k, tomlTypeName(v))
 		return 0
 	}
 	d, err := ParseDuration(s)
