@@ -113,7 +113,8 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		if ss != nil && ss.LastRotated != nil && ss.LastRotated.Equal(at) {
 			return false, nil
 		}
-		s.source(c.Source).LastRotated = &at
+		ss = s.source(c.Source)
+		ss.LastRotated, ss.LastRotatedBy = &at, c.By
 		return true, nil
 
 	case SetPlaceholder:
@@ -143,7 +144,7 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		if ss == nil || ss.Current == nil {
 			return false, nil
 		}
-		ss.finish(Abandoned, at)
+		ss.finish(Abandoned, at, c.By)
 		return true, nil
 
 	case Reopen:
@@ -158,7 +159,7 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		if len(ss.History) == 0 {
 			ss.History = nil
 		}
-		last.Outcome, last.FinishedAt, last.UpdatedAt = InProgress, nil, at
+		last.Outcome, last.FinishedAt, last.FinishedBy, last.UpdatedAt = InProgress, nil, "", at
 		ss.Current = &last
 		return true, nil
 	}
@@ -249,7 +250,7 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 			keys = cur.StepKeys
 		}
 		if done, total := cur.Progress(keys); total > 0 && done == total {
-			ss.finish(Completed, at)
+			ss.finish(Completed, at, c.By)
 		}
 	}
 	return true, nil
@@ -269,9 +270,9 @@ func (s *State) source(id string) *SourceState {
 }
 
 // finish moves Current to History with the given outcome.
-func (ss *SourceState) finish(o Outcome, at time.Time) {
+func (ss *SourceState) finish(o Outcome, at time.Time, by string) {
 	r := ss.Current
-	r.Outcome = o
+	r.Outcome, r.FinishedBy = o, by
 	r.UpdatedAt = at
 	r.FinishedAt = &at
 	ss.History = append(ss.History, *r)

@@ -58,6 +58,7 @@ type ExportRotation struct {
 	FinishedAt           *time.Time // nil while in progress
 	Outcome              Outcome
 	StartedBy            string
+	FinishedBy           string // who completed or abandoned it
 	Steps                []ExportStep
 }
 
@@ -79,6 +80,7 @@ type ExportStep struct {
 type ExportManual struct {
 	SourceID, SourceName string
 	LastRotated          time.Time
+	By                   string // who recorded the date
 }
 
 // ExportSource describes a source as the catalog has it now, to build an
@@ -104,7 +106,7 @@ func NewExportRotation(src ExportSource, r *Rotation, clean func(string) string)
 	out := ExportRotation{
 		SourceID: src.ID, SourceName: src.Name, SourceInCatalog: src.InCatalog,
 		StartedAt: r.StartedAt, UpdatedAt: r.UpdatedAt, FinishedAt: cloneTime(r.FinishedAt),
-		Outcome: r.Outcome, StartedBy: clean(r.StartedBy),
+		Outcome: r.Outcome, StartedBy: clean(r.StartedBy), FinishedBy: clean(r.FinishedBy),
 	}
 	inCatalog := map[string]bool{}
 	for i, st := range src.Steps {
@@ -269,7 +271,7 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 		fmt.Fprintf(&b, "- Outcome: %s\n", outcomeText(r.Outcome))
 		fmt.Fprintf(&b, "- Started: %s by %s\n", e.mdTime(&r.StartedAt), orDash(mdText(r.StartedBy)))
 		if r.FinishedAt != nil {
-			fmt.Fprintf(&b, "- Finished: %s\n", e.mdTime(r.FinishedAt))
+			fmt.Fprintf(&b, "- Finished: %s by %s\n", e.mdTime(r.FinishedAt), orDash(mdText(r.FinishedBy)))
 		} else {
 			fmt.Fprintf(&b, "- Last change: %s\n", e.mdTime(&r.UpdatedAt))
 		}
@@ -301,9 +303,9 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 	if len(e.RecordedByHand) > 0 {
 		b.WriteString("\n## Rotations recorded by hand\n\n")
 		b.WriteString("Dates entered with `rotatetui rotated`, for rotations done outside rotatetui.\n\n")
-		b.WriteString("| Source | Last rotated |\n|---|---|\n")
+		b.WriteString("| Source | Last rotated | Recorded by |\n|---|---|---|\n")
 		for _, m := range e.RecordedByHand {
-			fmt.Fprintf(&b, "| %s | %s |\n", mdCell(m.SourceName), e.mdTime(&m.LastRotated))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCell(m.SourceName), e.mdTime(&m.LastRotated), mdCell(m.By))
 		}
 	}
 	_, err := w.Write(b.Bytes())
@@ -434,6 +436,7 @@ type JSONRotation struct {
 	Duration        string     `json:"duration"`
 	DurationSeconds *int64     `json:"duration_seconds"`
 	StartedBy       string     `json:"started_by"`
+	FinishedBy      string     `json:"finished_by"`
 	Done            int        `json:"done"`
 	Skipped         int        `json:"skipped"`
 	Pending         int        `json:"pending"`
@@ -460,6 +463,7 @@ type JSONManual struct {
 	SourceID    string    `json:"source_id"`
 	SourceName  string    `json:"source_name"`
 	LastRotated time.Time `json:"last_rotated"`
+	RecordedBy  string    `json:"recorded_by"`
 }
 
 func utc(t *time.Time) *time.Time {
@@ -477,7 +481,7 @@ func (r ExportRotation) JSON() JSONRotation {
 	rj := JSONRotation{
 		SourceID: r.SourceID, SourceName: r.SourceName, SourceInCatalog: r.SourceInCatalog,
 		Outcome: r.Outcome, StartedAt: r.StartedAt.UTC(), FinishedAt: utc(r.FinishedAt), UpdatedAt: r.UpdatedAt.UTC(),
-		StartedBy: r.StartedBy, Done: done, Skipped: skipped, Pending: pending, Total: len(r.Steps),
+		StartedBy: r.StartedBy, FinishedBy: r.FinishedBy, Done: done, Skipped: skipped, Pending: pending, Total: len(r.Steps),
 		Steps: []JSONStep{},
 	}
 	if d, ok := r.Duration(); ok {
@@ -511,7 +515,7 @@ func WriteJSON(w io.Writer, e *Export) error {
 		out.Rotations = append(out.Rotations, r.JSON())
 	}
 	for _, m := range e.RecordedByHand {
-		out.RecordedByHand = append(out.RecordedByHand, JSONManual{SourceID: m.SourceID, SourceName: m.SourceName, LastRotated: m.LastRotated.UTC()})
+		out.RecordedByHand = append(out.RecordedByHand, JSONManual{SourceID: m.SourceID, SourceName: m.SourceName, LastRotated: m.LastRotated.UTC(), RecordedBy: m.By})
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -100,3 +100,38 @@ func TestReopenUndoesACompletion(t *testing.T) {
 		t.Errorf("reopened state does not validate: %v", err)
 	}
 }
+
+// TestEveryEventRecordsWhoDidIt: completing, abandoning and recording a date by hand
+// each keep the actor, for the audit export.
+func TestEveryEventRecordsWhoDidIt(t *testing.T) {
+	st := New()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	keys := []string{"a"}
+	for _, c := range []Change{
+		{Kind: Check, Source: "done", Step: "a", Steps: keys, At: t0, By: "alice@laptop"},
+		{Kind: Check, Source: "dropped", Step: "a", Steps: []string{"a", "b"}, At: t0, By: "alice@laptop"},
+		{Kind: Reset, Source: "dropped", At: t0, By: "bob@desk"},
+		{Kind: RecordRotated, Source: "manual", At: t0, By: "carol@ops"},
+	} {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if by := st.Source("done").History[0].FinishedBy; by != "alice@laptop" {
+		t.Errorf("completed by %q", by)
+	}
+	if by := st.Source("dropped").History[0].FinishedBy; by != "bob@desk" {
+		t.Errorf("abandoned by %q", by)
+	}
+	if by := st.Source("manual").LastRotatedBy; by != "carol@ops" {
+		t.Errorf("date recorded by %q", by)
+	}
+	data, err := encode(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := decode(data)
+	if err != nil || back.Source("manual").LastRotatedBy != "carol@ops" || back.Source("dropped").History[0].FinishedBy != "bob@desk" {
+		t.Errorf("actors lost in the file: %v", err)
+	}
+}

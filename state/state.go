@@ -66,10 +66,12 @@ type State struct {
 
 // SourceState is everything recorded about one credential source.
 type SourceState struct {
-	Current      *Rotation         `json:"current,omitempty"`      // the unfinished rotation, nil when none
-	History      []Rotation        `json:"history,omitempty"`      // finished rotations (completed or abandoned), oldest first; never dropped
-	LastRotated  *time.Time        `json:"last_rotated,omitempty"` // recorded by hand for rotations done outside rotatetui
-	Placeholders map[string]string `json:"placeholders,omitempty"` // values for {name} placeholders in URLs/commands (not secrets)
+	Current     *Rotation  `json:"current,omitempty"`      // the unfinished rotation, nil when none
+	History     []Rotation `json:"history,omitempty"`      // finished rotations (completed or abandoned), oldest first; never dropped
+	LastRotated *time.Time `json:"last_rotated,omitempty"` // recorded by hand for rotations done outside rotatetui
+	// LastRotatedBy is who recorded LastRotated.
+	LastRotatedBy string            `json:"last_rotated_by,omitempty"`
+	Placeholders  map[string]string `json:"placeholders,omitempty"` // values for {name} placeholders in URLs/commands (not secrets)
 }
 
 // Outcome says where a rotation stands. It is a string so the file stays
@@ -91,8 +93,9 @@ type Rotation struct {
 	FinishedAt *time.Time             `json:"finished_at,omitempty"`
 	Outcome    Outcome                `json:"outcome"`
 	StartedBy  string                 `json:"started_by,omitempty"`
-	StepKeys   []string               `json:"step_keys"`       // the source's step keys, in order, when the rotation started
-	Steps      map[string]*StepRecord `json:"steps,omitempty"` // by step key
+	FinishedBy string                 `json:"finished_by,omitempty"` // who completed or abandoned it
+	StepKeys   []string               `json:"step_keys"`             // the source's step keys, in order, when the rotation started
+	Steps      map[string]*StepRecord `json:"steps,omitempty"`       // by step key
 }
 
 // StepRecord is what happened to one step of a rotation.
@@ -201,8 +204,9 @@ func (ss *SourceState) clone() *SourceState {
 		return nil
 	}
 	c := &SourceState{
-		LastRotated:  cloneTime(ss.LastRotated),
-		Placeholders: maps.Clone(ss.Placeholders),
+		LastRotated:   cloneTime(ss.LastRotated),
+		LastRotatedBy: ss.LastRotatedBy,
+		Placeholders:  maps.Clone(ss.Placeholders),
 	}
 	if ss.Current != nil {
 		cur := ss.Current.clone()
