@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -123,18 +124,13 @@ func statusOf(src *catalog.Source, ss *state.SourceState, now time.Time) sourceS
 func (m sourcesModel) query() string { return strings.TrimSpace(m.input.Value()) }
 
 func (m sourcesModel) refilter() sourcesModel {
-	// A fresh slice: earlier copies of the model may still hold the old one.
-	m.rows = make([]listRow, 0, len(m.order))
+	// The rows are the index's reused buffers, not a copy: only the newest model reads
+	// them, on the UI goroutine (see filterIndex). No keystroke allocates a list as long
+	// as the catalog.
 	if q := m.query(); q != "" {
-		for _, match := range m.index.match(q) {
-			mm := match
-			m.rows = append(m.rows, listRow{source: mm.source, match: &mm})
-		}
+		m.rows = m.index.rows(q)
 	} else {
-		m.index.match("")
-		for _, i := range m.order {
-			m.rows = append(m.rows, listRow{source: i})
-		}
+		m.rows = m.index.unfiltered(m.order)
 	}
 	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
 	return m
@@ -425,7 +421,7 @@ func (m sourcesModel) rowView(i, width int) string {
 
 // highlight renders text, marking the characters the filter matched when this row
 // matched through this text (alias -1 is the name).
-func (m sourcesModel) highlight(text string, row listRow, alias int, base interface{ Render(...string) string }) string {
+func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
 	if row.match == nil || row.match.alias != alias {
 		return base.Render(text)
 	}
@@ -433,27 +429,29 @@ func (m sourcesModel) highlight(text string, row listRow, alias int, base interf
 	if len(pos) == 0 {
 		return base.Render(text)
 	}
-	hit := make(map[int]bool, len(pos))
-	for _, p := range pos {
-		hit[p] = true
+	if !utf8.ValidString(text) {
+		// Invalid bytes turn into U+FFFD as runes; keep that exact rendering.
+		text = string([]rune(text))
 	}
+	// pos is ascending: walk the runes once, rendering the unmatched runs whole and each
+	// matched rune on its own.
 	var b strings.Builder
-	var run []rune
-	flush := func() {
-		if len(run) > 0 {
-			b.WriteString(base.Render(string(run)))
-			run = run[:0]
+	run, ri := 0, 0
+	for i, r := range text {
+		if len(pos) > 0 && pos[0] == ri {
+			pos = pos[1:]
+			if run < i {
+				b.WriteString(base.Render(text[run:i]))
+			}
+			size := utf8.RuneLen(r)
+			b.WriteString(m.c.styles.Match.Render(text[i : i+size]))
+			run = i + size
 		}
+		ri++
 	}
-	for ri, r := range []rune(text) {
-		if hit[ri] {
-			flush()
-			b.WriteString(m.c.styles.Match.Render(string(r)))
-		} else {
-			run = append(run, r)
-		}
+	if run < len(text) {
+		b.WriteString(base.Render(text[run:]))
 	}
-	flush()
 	return b.String()
 }
 

@@ -1,0 +1,371 @@
+package ui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// Benchmarks for the source list at 50, 10,000 and 100,000 sources. The catalogs are
+// synthetic and deterministic, built only when a benchmark asks for them, so plain
+// `go test ./ui/` stays fast. Results and the commands that produce them are in
+// BENCHMARKS.md at the repository root.
+
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"50", 50}, {"10k", 10_000}, {"100k", 100_000}}
+
+// Realistic vendor names (a few with non-ASCII letters), environment suffixes and former
+// names used as aliases.
+var (
+	benchVendors = []string{
+		"Snowflake", "Stripe", "Slack", "Salesforce", "Shopify", "Segment", "SendGrid", "Sentry",
+		"Square", "Squarespace Commerce", "Sprout Sociál", "Snapchat Ads", "Spotify Ads", "Sprinklr",
+		"Datadog", "Twilio", "Mailchimp", "HubSpot", "Zendesk", "Intercom", "Amplitude", "Mixpanel",
+		"Braze", "Klaviyo", "Algolia", "Auth0", "Okta", "GitHub", "GitLab", "Bitbucket", "Atlassian",
+		"Asana", "Notion", "Airtable", "Contentful", "Cloudflare", "Fastly", "Akamai", "Heroku",
+		"Netlify", "Vercel", "DigitalOcean", "Linode", "PagerDuty", "Opsgenie", "New Relic",
+		"Dynatrace", "Grafana Cloud", "Elastic Cloud", "MongoDB Atlas", "Redis Cloud", "Supabase",
+		"Firebase", "PlanetScale", "Confluent", "Databricks", "BigQuery", "Fivetran", "Airbyte",
+		"dbt Cloud", "Looker", "Tableau", "Power BI", "Metabase", "Census", "Hightouch",
+		"RudderStack", "Snowplow", "Heap", "FullStory", "Hotjar", "LaunchDarkly", "Optimizely",
+		"Statsig", "Postmark", "Mailgun", "SparkPost", "Brevo", "Customer.io", "Iterable",
+		"OneSignal", "Pusher", "Mapbox", "Plaid", "Adyen", "Braintree", "PayPal", "Klarna",
+		"Chargebee", "Recurly", "Paddle", "QuickBooks", "Xero", "NetSuite", "Workday", "BambooHR",
+		"Gusto", "Rippling", "DocuSign", "Dropbox", "Zoom", "Calendly", "Typeform", "SurveyMonkey",
+		"Qualtrics", "Trustpilot", "Yotpo", "Gorgias", "Freshdesk", "ServiceNow", "Monday.com",
+		"ClickUp", "Linear", "Figma", "Miro", "Canva", "Adobe Analytics", "Google Ads", "Meta Ads",
+		"LinkedIn Ads", "TikTok Ads", "Pinterest Ads", "Reddit Ads", "Criteo", "Taboola",
+		"Outbrain", "The Trade Desk", "AppsFlyer", "Adjust", "Branch", "Kochava", "Singular",
+		"ActiveCampaign", "Awin", "Impact", "Partnerize", "Rakuten Advertising", "CJ Affiliate",
+		"Matomo", "Piwik PRO", "Plausible", "PrestaShop", "Shopware", "WooCommerce", "BigCommerce",
+		"Zürich Insights", "Škoda Connect", "Société Analytics", "Ωmega Metrics",
+	}
+	benchSuffixes = []string{
+		"", "", "", "EU", "US", "APAC", "Staging", "Production", "Sandbox", "Marketing", "Data",
+		"Finance", "Partner", "Legacy", "Analytics", "Payments", "Ops", "Growth", "Support",
+	}
+	benchAliases = []string{
+		"Sendinblue", "Piwik", "LinkShare", "Commission Junction", "AT Internet", "Magento",
+		"Performance Horizon", "Haiilo", "PriceSpy", "AppLovin", "Stitch Data", "Keen IO",
+		"Mandrill", "Parse", "Segment Sources", "Heroku Connect", "Zapier Legacy", "Señal",
+	}
+	benchCategories = []string{"Analytics", "Advertising", "E-commerce", "Payments", "Email", "Infrastructure"}
+)
+
+// syntheticCatalog returns n sources with realistic names: a vendor, often an environment
+// or team suffix and, beyond the first few hundred, an account number that keeps names
+// distinct. About one source in four has an alias.
+func syntheticCatalog(n int) *catalog.Catalog {
+	r := rand.New(rand.NewPCG(2026, uint64(n)))
+	srcs := make([]catalog.Source, n)
+	for i := range srcs {
+		name := benchVendors[r.IntN(len(benchVendors))]
+		if s := benchSuffixes[r.IntN(len(benchSuffixes))]; s != "" {
+			name += " " + s
+		}
+		if n > 500 {
+			name += fmt.Sprintf(" %d", 1000+r.IntN(9000))
+		}
+		src := catalog.Source{
+			ID:       fmt.Sprintf("src-%d", i),
+			Name:     name,
+			Category: benchCategories[r.IntN(len(benchCategories))],
+			Origin:   catalog.BuiltinOrigin,
+			Steps:    []catalog.Step{{Key: "login", Text: "Log in"}},
+		}
+		if r.IntN(4) == 0 {
+			src.Aliases = []string{benchAliases[r.IntN(len(benchAliases))]}
+		}
+		srcs[i] = src
+	}
+	return &catalog.Catalog{Version: 1, Title: "Synthetic", Sources: srcs}
+}
+
+var benchCatalogs struct {
+	sync.Mutex
+	byN map[int]*catalog.Catalog
+}
+
+// benchCatalog builds each size once per process, on first use.
+func benchCatalog(n int) *catalog.Catalog {
+	benchCatalogs.Lock()
+	defer benchCatalogs.Unlock()
+	if benchCatalogs.byN == nil {
+		benchCatalogs.byN = map[int]*catalog.Catalog{}
+	}
+	c, ok := benchCatalogs.byN[n]
+	if !ok {
+		c = syntheticCatalog(n)
+		benchCatalogs.byN[n] = c
+	}
+	return c
+}
+
+// withColor renders in true colour for the benchmark (the package's tests render in plain
+// ASCII, which would skip the styling work a real terminal pays for).
+func withColor(b *testing.B) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	b.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+}
+
+var (
+	runeKey   = func(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
+	backspace = tea.KeyMsg{Type: tea.KeyBackspace}
+	benchSink string
+)
+
+// benchModel is the root model at 80x24 on the source list with the filter focused.
+func benchModel(b *testing.B, n int) Model {
+	b.Helper()
+	m := New(Options{Catalog: benchCatalog(n), State: state.New(), Now: func() time.Time { return fixedNow }})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	next, _ = next.(Model).Update(keyMsg("/"))
+	m = next.(Model)
+	if !m.sources.filtering || len(m.sources.rows) != n {
+		b.Fatalf("setup: filtering=%v rows=%d", m.sources.filtering, len(m.sources.rows))
+	}
+	return m
+}
+
+// step is one key press through the root model followed by a render: what the user waits
+// for between pressing a key and seeing the result.
+func step(m Model, k tea.KeyMsg) Model {
+	next, _ := m.Update(k)
+	m = next.(Model)
+	benchSink = m.View()
+	return m
+}
+
+// BenchmarkFirstKeystroke: "s" typed into an empty, focused filter. Between iterations
+// (untimed) a backspace empties the query again, so every timed key press searches the
+// whole catalog.
+func BenchmarkFirstKeystroke(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			withColor(b)
+			m := benchModel(b, size.n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				next := step(m, runeKey('s'))
+				b.StopTimer()
+				if len(next.sources.rows) == 0 || next.sources.query() != "s" {
+					b.Fatalf("'s' left %d rows", len(next.sources.rows))
+				}
+				m = step(next, backspace)
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkExtendQuery: with "s" typed, "n" extends the query. Between iterations
+// (untimed) a backspace returns to "s", so every timed key press is a real extension
+// that searches the matches of "s".
+func BenchmarkExtendQuery(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			withColor(b)
+			m := step(benchModel(b, size.n), runeKey('s'))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				next := step(m, runeKey('n'))
+				b.StopTimer()
+				if next.sources.query() != "sn" {
+					b.Fatalf("query %q", next.sources.query())
+				}
+				m = step(next, backspace)
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkKeystrokeSequence types "snow", deletes two letters, types "ap" and clears
+// the filter, timing every key press (Update and View) on its own. ns/op is the whole
+// sequence; p50-ns, p99-ns and max-ns are per key press.
+func BenchmarkKeystrokeSequence(b *testing.B) {
+	keys := []tea.KeyMsg{
+		runeKey('s'), runeKey('n'), runeKey('o'), runeKey('w'),
+		backspace, backspace, runeKey('a'), runeKey('p'),
+		{Type: tea.KeyEsc},
+	}
+	for _, size := range benchSizes[1:2] {
+		b.Run(size.name, func(b *testing.B) {
+			withColor(b)
+			m := benchModel(b, size.n)
+			lat := make([]time.Duration, 0, b.N*len(keys))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				for _, k := range keys {
+					t0 := time.Now()
+					m = step(m, k)
+					lat = append(lat, time.Since(t0))
+				}
+				b.StopTimer()
+				if m.sources.query() != "" || len(m.sources.rows) != size.n {
+					b.Fatalf("after clearing: query %q, %d rows", m.sources.query(), len(m.sources.rows))
+				}
+				m = step(m, keyMsg("/"))
+				b.StartTimer()
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) }
+			b.ReportMetric(pct(0.50), "p50-ns")
+			b.ReportMetric(pct(0.99), "p99-ns")
+			b.ReportMetric(float64(lat[len(lat)-1]), "max-ns")
+		})
+	}
+}
+
+// BenchmarkView renders the list without and with a filter ("s", which matches most of
+// the catalog): the work must not grow with the catalog.
+func BenchmarkView(b *testing.B) {
+	for _, size := range benchSizes {
+		for _, q := range []string{"", "s"} {
+			name := size.name + "/plain"
+			if q != "" {
+				name = size.name + "/filtered"
+			}
+			b.Run(name, func(b *testing.B) {
+				withColor(b)
+				m := benchModel(b, size.n)
+				for _, r := range q {
+					m = step(m, runeKey(r))
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					benchSink = m.View()
+				}
+			})
+		}
+	}
+}
+
+// stockItem is the simplest item the stock bubbles list can show and filter.
+type stockItem struct{ name, category string }
+
+func (i stockItem) Title() string       { return i.name }
+func (i stockItem) Description() string { return i.category }
+func (i stockItem) FilterValue() string { return i.name }
+
+// BenchmarkStockList is the baseline: the stock bubbles list with its default filter on
+// the same names, at the same size, receiving the same first key press. Its filter runs
+// in a command; the benchmark runs it synchronously and feeds the result back, so the
+// filtering is measured, then renders.
+func BenchmarkStockList(b *testing.B) {
+	for _, size := range benchSizes[1:] {
+		b.Run(size.name, func(b *testing.B) {
+			withColor(b)
+			cat := benchCatalog(size.n)
+			items := make([]list.Item, len(cat.Sources))
+			for i, s := range cat.Sources {
+				items[i] = stockItem{name: s.Name, category: s.Category}
+			}
+			l := list.New(items, list.NewDefaultDelegate(), 80, 24)
+			l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // as ours: no blink timer
+			l, _ = l.Update(keyMsg("/"))
+			if l.FilterState() != list.Filtering {
+				b.Fatal("the stock list is not filtering")
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				next, cmd := l.Update(runeKey('s'))
+				for _, msg := range runSync(cmd) {
+					next, _ = next.Update(msg)
+				}
+				benchSink = next.View()
+				b.StopTimer()
+				if len(next.VisibleItems()) == 0 || next.FilterValue() != "s" {
+					b.Fatalf("stock list: %d visible for %q", len(next.VisibleItems()), next.FilterValue())
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// runSync runs a command and the batches it returns on this goroutine, returning the
+// filter results. (With a static cursor the stock list returns no timers.)
+func runSync(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, runSync(c)...)
+		}
+		return out
+	case list.FilterMatchesMsg:
+		return []tea.Msg{msg}
+	}
+	return nil
+}
+
+// BenchmarkBuildIndex times what start-up spends on the filter: lower-casing and laying
+// out every name and alias once.
+func BenchmarkBuildIndex(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			names, aliases := catalogText(benchCatalog(size.n))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				newFilterIndex(names, aliases)
+			}
+		})
+	}
+}
+
+func catalogText(cat *catalog.Catalog) (names []string, aliases [][]string) {
+	names = make([]string, len(cat.Sources))
+	aliases = make([][]string, len(cat.Sources))
+	for i, s := range cat.Sources {
+		names[i], aliases[i] = s.Name, s.Aliases
+	}
+	return names, aliases
+}
+
+// BenchmarkFilter times the index alone (no Update, no View): the first key press ("s")
+// and an extension ("s" → "sn"). Each op also resets the query, which costs next to
+// nothing (an empty query, or a backspace to the cached "s"), so no timer is stopped. It
+// reports how many sources matched.
+func BenchmarkFilter(b *testing.B) {
+	for _, size := range benchSizes {
+		newIndex := func() *filterIndex { return newFilterIndex(catalogText(benchCatalog(size.n))) }
+		for _, tc := range []struct{ name, from, to string }{{"first", "", "s"}, {"extend", "s", "sn"}} {
+			b.Run(size.name+"/"+tc.name, func(b *testing.B) {
+				idx := newIndex()
+				idx.rows(tc.from)
+				b.ReportAllocs()
+				b.ResetTimer()
+				var n int
+				for range b.N {
+					n = len(idx.rows(tc.to))
+					idx.rows(tc.from)
+				}
+				b.ReportMetric(float64(n), "matches")
+			})
+		}
+	}
+}
