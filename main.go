@@ -299,7 +299,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "rotated":
 		return runRotated(o, sched, store, stdout, stderr)
 	}
-	return runUI(o, cat, store, st, stderr)
+	return runUI(o, sched, store, st, stderr)
 }
 
 func buildVersion() string {
@@ -472,7 +472,7 @@ func actor(o options) string {
 	return catalog.PrintableLine(user + "@" + host)
 }
 
-func runUI(o options, cat *catalog.Catalog, store *state.Store, st *state.State, stderr io.Writer) int {
+func runUI(o options, sched schedule, store *state.Store, st *state.State, stderr io.Writer) int {
 	notice := store.PermissionWarning()
 	_, noColor := os.LookupEnv("NO_COLOR")
 	ctx, stopWatching := context.WithCancel(context.Background())
@@ -483,16 +483,17 @@ func runUI(o options, cat *catalog.Catalog, store *state.Store, st *state.State,
 		changes = nil
 	}
 	res, err := ui.Run(ui.Options{
-		Catalog: cat,
-		State:   st,
-		Store:   store,
-		Query:   strings.Join(o.args, " "),
-		Resume:  o.resume,
-		Actor:   actor(o),
-		Now:     now,
-		NoColor: noColor,
-		Notice:  notice,
-		Changes: changes,
+		Catalog:         sched.cat,
+		DefaultInterval: sched.fallback,
+		State:           st,
+		Store:           store,
+		Query:           strings.Join(o.args, " "),
+		Resume:          o.resume,
+		Actor:           actor(o),
+		Now:             now,
+		NoColor:         noColor,
+		Notice:          notice,
+		Changes:         changes,
 	})
 	code := exitOK
 	if err != nil {

@@ -22,6 +22,9 @@ type keyMap struct {
 	Filter      key.Binding
 	ClearFilter key.Binding
 	AcceptQuery key.Binding
+	NextView    key.Binding
+	PrevView    key.Binding
+	Record      key.Binding
 
 	// Checklist.
 	Toggle     key.Binding
@@ -60,6 +63,9 @@ func newKeyMap() *keyMap {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		AcceptQuery: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "browse matches")),
+		NextView:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
+		PrevView:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
+		Record:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "record a past rotation")),
 
 		Toggle:     key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space/x", "check")),
 		ToggleNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check+next")),
@@ -89,6 +95,9 @@ func (k *keyMap) forFiltering(on bool) {
 	k.Top.SetEnabled(!on)
 	k.Bottom.SetEnabled(!on)
 	k.AcceptQuery.SetEnabled(on)
+	k.NextView.SetEnabled(!on)
+	k.PrevView.SetEnabled(!on)
+	k.Record.SetEnabled(!on)
 	// j and k type letters while filtering; only the arrows move.
 	if on {
 		k.Move.SetHelp("↑↓", "move")
@@ -110,13 +119,17 @@ type sourcesHelp struct {
 	k         *keyMap
 	filtering bool
 	filtered  bool
+	recording bool
 }
 
 func (h sourcesHelp) ShortHelp() []key.Binding {
+	if h.recording {
+		return []key.Binding{h.k.Submit, h.k.Cancel, h.k.ForceQ}
+	}
 	if h.filtering {
 		return []key.Binding{h.k.Move, h.k.Open, h.k.AcceptQuery, h.k.ClearFilter, h.k.ForceQ}
 	}
-	b := []key.Binding{h.k.Move, h.k.Open, h.k.Filter}
+	b := []key.Binding{h.k.Move, h.k.Open, h.k.Filter, h.k.NextView}
 	if h.filtered {
 		b = append(b, h.k.ClearFilter)
 	}
@@ -129,6 +142,7 @@ func (h sourcesHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
 		{h.k.Open, h.k.Filter, clear, h.k.AcceptQuery},
+		{h.k.NextView, h.k.PrevView, h.k.Record},
 		{h.k.Help, h.k.Quit, h.k.ForceQ},
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,11 +23,19 @@ type sourcesModel struct {
 	filtering bool // the filter input has focus
 	index     *filterIndex
 
-	status []sourceStatus // per catalog source
-	order  []int          // catalog indexes without a filter: in progress first
-	rows   []listRow      // what is listed now
-	cursor int
-	offset int // first visible row
+	status   []sourceStatus // per catalog source
+	order    []int          // catalog indexes without a filter: in progress first
+	tab      listView       // the view shown
+	orders   [viewCount][]int
+	viewSize [viewCount]int // how many sources each view lists
+
+	// Recording a rotation done outside rotatetui: a date prompt for one source.
+	recording   int // catalog index, or -1
+	recordInput textinput.Model
+	recordErr   string
+	rows        []listRow // what is listed now
+	cursor      int
+	offset      int // first visible row
 }
 
 // listRow is one listed source; match is set while a filter is active.
@@ -42,6 +49,7 @@ type sourceStatus struct {
 	inProgress  bool
 	waitUntil   *time.Time // the next step cannot be done before this
 	revokeFirst bool       // the old key stops working before a new one exists
+	due         state.Due
 	done, total int
 	updated     time.Time  // last change of the unfinished rotation
 	lastRotated *time.Time // newest completed rotation or recorded date
@@ -61,7 +69,7 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 	for i, s := range c.catalog.Sources {
 		names[i], aliases[i] = s.Name, s.Aliases
 	}
-	m := sourcesModel{c: c, input: in, index: newFilterIndex(names, aliases)}
+	m := sourcesModel{c: c, input: in, recording: -1, index: newFilterIndex(names, aliases)}
 	return m.setState(st)
 }
 
@@ -70,19 +78,28 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	keep := m.selected()
 	srcs := m.c.catalog.Sources
 	m.status = make([]sourceStatus, len(srcs))
-	var active, rest []int
+	order := make([]int, len(srcs))
+	names := make([]string, len(srcs))
+	now := m.c.now()
 	for i := range srcs {
-		m.status[i] = statusOf(&srcs[i], st.Source(srcs[i].ID), m.c.now())
-		if m.status[i].inProgress {
-			active = append(active, i)
-		} else {
-			rest = append(rest, i)
-		}
+		m.status[i] = statusOf(&srcs[i], st.Source(srcs[i].ID), now)
+		interval := m.c.catalog.Interval(&srcs[i], m.c.interval)
+		m.status[i].due = state.ComputeDue(st.Source(srcs[i].ID), time.Duration(interval), now)
+		order[i], names[i] = i, srcs[i].Name
 	}
-	sort.SliceStable(active, func(a, b int) bool {
-		return m.status[active[a]].updated.After(m.status[active[b]].updated)
-	})
-	m.order = append(active, rest...)
+	orderSources(order, m.status, names)
+	m.order = order
+	// Each view's list and count, once per state change rather than per frame.
+	for v := listView(0); v < viewCount; v++ {
+		var in []int
+		for _, i := range order {
+			if v.includes(m.status[i]) {
+				in = append(in, i)
+			}
+		}
+		m.orders[v], m.viewSize[v] = in, len(in)
+	}
+	m.orders[viewAll] = order
 	m = m.refilter()
 	if keep >= 0 && len(m.rows) > 0 {
 		m = m.selectSource(keep)
@@ -129,8 +146,18 @@ func (m sourcesModel) refilter() sourcesModel {
 	// as the catalog.
 	if q := m.query(); q != "" {
 		m.rows = m.index.rows(q)
+		if m.tab != viewAll {
+			// Matches outside the tab are dropped (a new slice: the index owns its own).
+			var kept []listRow
+			for _, r := range m.rows {
+				if m.tab.includes(m.status[r.source]) {
+					kept = append(kept, r)
+				}
+			}
+			m.rows = kept
+		}
 	} else {
-		m.rows = m.index.unfiltered(m.order)
+		m.rows = m.index.unfiltered(m.orders[m.tab])
 	}
 	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
 	return m
@@ -171,7 +198,7 @@ func (m sourcesModel) update(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 
 // listHeight is how many rows the list shows in a window of the given height: the body
 // less the header, resume and filter lines and a blank one.
-func listHeight(height int) int { return bodyHeight(height) - 4 }
+func listHeight(height int) int { return bodyHeight(height) - listTop }
 
 // scrollWindow moves a window of size h over n rows as little as possible so that the
 // cursor row is inside it, and returns its first row.
@@ -195,6 +222,9 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	keyMsg, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil, nil
+	}
+	if m.recording >= 0 {
+		return m.updateRecord(keyMsg)
 	}
 	k := m.c.keys
 	k.forFiltering(m.filtering)
@@ -229,6 +259,25 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 		return m, nil, nil
 	case key.Matches(keyMsg, k.AcceptQuery):
 		return m.blur(), nil, nil
+	case key.Matches(keyMsg, k.NextView), key.Matches(keyMsg, k.PrevView):
+		step := listView(1)
+		if key.Matches(keyMsg, k.PrevView) {
+			step = viewCount - 1
+		}
+		m.tab = (m.tab + step) % viewCount
+		m.cursor, m.offset = 0, 0
+		return m.refilter(), nil, nil
+	case key.Matches(keyMsg, k.Record):
+		if i := m.selected(); i >= 0 {
+			m.recording, m.recordErr = i, ""
+			m.recordInput = textinput.New()
+			m.recordInput.Prompt = "› "
+			m.recordInput.Placeholder = m.c.now().Local().Format("2006-01-02")
+			m.recordInput.CharLimit = 10
+			m.recordInput.Cursor.SetMode(cursor.CursorStatic)
+			return m, m.recordInput.Focus(), nil
+		}
+		return m, nil, nil
 	case key.Matches(keyMsg, k.Filter):
 		m.filtering = true
 		k.forFiltering(true)
@@ -248,9 +297,42 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	return m, cmd, nil
 }
 
+// updateRecord handles the date prompt for a rotation done outside rotatetui.
+func (m sourcesModel) updateRecord(msg tea.KeyMsg) (sourcesModel, tea.Cmd, event) {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		m.recording = -1
+		return m, nil, statusEvent{text: "Nothing recorded."}
+	case key.Matches(msg, k.Submit):
+		now := m.c.now()
+		at := now
+		if text := strings.TrimSpace(m.recordInput.Value()); text != "" {
+			day, err := time.ParseInLocation("2006-01-02", text, now.Location())
+			switch {
+			case err != nil:
+				m.recordErr = "write the date as YYYY-MM-DD"
+				return m, nil, nil
+			case day.After(now):
+				m.recordErr = "that date is in the future"
+				return m, nil, nil
+			}
+			at = day
+		}
+		src := m.c.catalog.Sources[m.recording]
+		m.recording = -1
+		c := state.Change{Kind: state.RecordRotated, Source: src.ID, At: at.UTC()}
+		return m, nil, changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("Recorded: %s was last rotated on %s.", src.Name, at.Format("2006-01-02"))}
+	}
+	var cmd tea.Cmd
+	m.recordInput, cmd = m.recordInput.Update(msg)
+	m.recordErr = ""
+	return m, cmd, nil
+}
+
 // listTop is the screen row of the first listed source: below the header, the info
 // line, the filter and a blank line.
-const listTop = 4
+const listTop = 5
 
 // mouse: the wheel moves the cursor, a click selects the source under it.
 func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
@@ -276,7 +358,7 @@ func (m sourcesModel) blur() sourcesModel {
 
 func (m sourcesModel) helpKeys() sourcesHelp {
 	m.c.keys.forFiltering(m.filtering)
-	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != ""}
+	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0}
 }
 
 // pageSize is how many rows a page holds at the current height (an estimate that only
@@ -294,30 +376,44 @@ func (m sourcesModel) view(width, height int) string {
 	st := m.c.styles
 	var b strings.Builder
 
-	// Header: title left, counts right.
+	// Header: title left, counts right; the views below it.
 	title := st.Title.Render("rotatetui") + st.Subtitle.Render(" · "+m.c.catalog.Title)
 	counts := st.Counts.Render(m.counts())
 	b.WriteString(spread(title, counts, width))
 	b.WriteByte('\n')
-
-	// A line telling how to pick up unfinished work.
-	resume := m.resumeLine(width)
-	b.WriteString(resume)
+	b.WriteString(m.tabs(width))
 	b.WriteByte('\n')
 
-	m.input.Width = max(width-4, 1)
-	b.WriteString(m.input.View())
+	// A line telling how to pick up unfinished work, or what the date prompt is for.
+	if m.recording >= 0 {
+		b.WriteString(st.Prompt.Render(truncate(fmt.Sprintf("When was %s's key last rotated outside rotatetui? (YYYY-MM-DD, empty = today)", m.c.catalog.Sources[m.recording].Name), width)))
+		b.WriteByte('\n')
+		m.recordInput.Width = 12 // a date; the reason for a refusal goes beside it
+		line := m.recordInput.View()
+		if m.recordErr != "" {
+			line += "  " + st.StatusErr.Render(m.recordErr)
+		}
+		b.WriteString(truncate(line, width))
+	} else {
+		b.WriteString(m.resumeLine(width))
+		b.WriteByte('\n')
+		m.input.Width = max(width-4, 1)
+		b.WriteString(m.input.View())
+	}
 	b.WriteByte('\n')
 	b.WriteByte('\n')
 
-	listH := height - 4
+	listH := height - listTop
 	if listH < 1 {
 		return b.String()
 	}
 	if len(m.rows) == 0 {
 		msg := "No sources."
-		if q := m.query(); q != "" {
+		switch q := m.query(); {
+		case q != "":
 			msg = fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
+		case m.tab != viewAll:
+			msg = fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
 		}
 		b.WriteString(st.Empty.Render(msg))
 		return b.String()
@@ -335,26 +431,26 @@ func (m sourcesModel) view(width, height int) string {
 }
 
 func (m sourcesModel) counts() string {
-	inProgress, rotated := 0, 0
-	for _, s := range m.status {
-		if s.inProgress {
-			inProgress++
-		}
-		if s.lastRotated != nil {
-			rotated++
-		}
-	}
-	parts := []string{plural(len(m.status), "source", "sources")}
 	if q := m.query(); q != "" {
-		parts = []string{fmt.Sprintf("%d of %d", len(m.rows), len(m.status))}
+		return fmt.Sprintf("%d of %d", len(m.rows), len(m.status))
 	}
-	if inProgress > 0 {
-		parts = append(parts, fmt.Sprintf("%d in progress", inProgress))
+	return plural(len(m.status), "source", "sources")
+}
+
+// tabs is the line of views with their counts; the current one is bracketed, so it
+// reads without colour too.
+func (m sourcesModel) tabs(width int) string {
+	st := m.c.styles
+	var parts []string
+	for v := listView(0); v < viewCount; v++ {
+		label := fmt.Sprintf("%s %d", v.title(), m.viewSize[v])
+		if v == m.tab {
+			parts = append(parts, st.Title.Render("["+label+"]"))
+		} else {
+			parts = append(parts, st.Subtitle.Render(" "+label+" "))
+		}
 	}
-	if rotated > 0 {
-		parts = append(parts, fmt.Sprintf("%d rotated", rotated))
-	}
-	return strings.Join(parts, " · ")
+	return truncate(strings.Join(parts, " "), width)
 }
 
 func (m sourcesModel) resumeLine(width int) string {
@@ -369,13 +465,7 @@ func (m sourcesModel) resumeLine(width int) string {
 		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.c.catalog.Sources[sel].Name, s.done, s.total)
 		return st.Resume.Render(truncate(text, width))
 	}
-	n := 0
-	for _, s := range m.status {
-		if s.inProgress {
-			n++
-		}
-	}
-	if n > 0 && m.query() == "" {
+	if n := m.viewSize[viewInProgress]; n > 0 && m.query() == "" {
 		return st.Resume.Render(truncate(fmt.Sprintf("▶ %s in progress, pinned at the top.", plural(n, "rotation", "rotations")), width))
 	}
 	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
@@ -463,10 +553,17 @@ func (m sourcesModel) statusView(s sourceStatus) string {
 		return st.InProgress.Render(fmt.Sprintf("%d/%d waiting %s", s.done, s.total, minutesLeft(left)))
 	case s.inProgress:
 		return st.InProgress.Render(fmt.Sprintf("in progress %d/%d", s.done, s.total))
-	case s.lastRotated != nil:
-		return st.Rotated.Render("✓ " + ago(m.c.now(), *s.lastRotated))
 	}
-	return ""
+	text := dueText(s.due, "")
+	switch s.due.State {
+	case state.DueOverdue:
+		return st.StatusErr.Render(text)
+	case state.DueToday, state.DueSoon:
+		return st.Warning.Render(text)
+	case state.DueOK:
+		return st.Rotated.Render("✓ " + ago(m.c.now(), *s.due.LastRotated))
+	}
+	return st.Category.Render(text)
 }
 
 // minutesLeft prints a remaining time rounded up to the minute: "12m", "1h20m".

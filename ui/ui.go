@@ -34,14 +34,17 @@ const (
 // Options is everything the UI starts from.
 type Options struct {
 	Catalog *catalog.Catalog
-	State   *state.State // as loaded from disk
-	Store   Store
-	Query   string // pre-fills the filter; opens the source directly when exactly one matches
-	Resume  bool   // open the most recently touched unfinished rotation
-	Actor   string // recorded with every change, e.g. "alice@laptop"
-	Now     func() time.Time
-	NoColor bool
-	Notice  string // shown in the status line at start, e.g. a permissions warning
+	// DefaultInterval is how often a source is due when neither it nor its catalog
+	// says (config.toml, else the built-in default).
+	DefaultInterval catalog.Duration
+	State           *state.State // as loaded from disk
+	Store           Store
+	Query           string // pre-fills the filter; opens the source directly when exactly one matches
+	Resume          bool   // open the most recently touched unfinished rotation
+	Actor           string // recorded with every change, e.g. "alice@laptop"
+	Now             func() time.Time
+	NoColor         bool
+	Notice          string // shown in the status line at start, e.g. a permissions warning
 	// Changes, if set, receives a value whenever the state file may have changed on
 	// disk (see state.Store.Watch), so progress made elsewhere shows up here.
 	Changes <-chan struct{}
@@ -72,6 +75,7 @@ type common struct {
 	now           func() time.Time
 	catalog       *catalog.Catalog
 	effects       Effects
+	interval      catalog.Duration // the default rotation interval
 }
 
 // Model is the root model.
@@ -115,6 +119,11 @@ func New(opts Options) Model {
 		now:     opts.Now,
 		catalog: opts.Catalog,
 		effects: opts.Effects.withDefaults(),
+		// The same default as the command line's, should a caller not set one.
+		interval: opts.DefaultInterval,
+	}
+	if c.interval == 0 {
+		c.interval = catalog.Duration(90 * 24 * time.Hour)
 	}
 	h := help.New()
 	h.Styles.ShortKey = c.styles.Prompt
@@ -314,7 +323,7 @@ func (m Model) handleEvent(ev event) (tea.Model, tea.Cmd) {
 
 // typing reports whether keystrokes are going into a text input or a question.
 func (m Model) typing() bool {
-	return m.screen == sourcesScreen && m.sources.filtering ||
+	return m.screen == sourcesScreen && (m.sources.filtering || m.sources.recording >= 0) ||
 		m.screen == checklistScreen && m.checklist.prompt.kind != noPrompt
 }
 

@@ -122,6 +122,9 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
+func keyShiftTab() tea.KeyMsg  { return tea.KeyMsg{Type: tea.KeyShiftTab} }
+func keyBackspace() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyBackspace} }
+
 func typeText(t testing.TB, m Model, text string) Model {
 	t.Helper()
 	for _, r := range text {

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// scheduleStore holds one source in each schedule state (90-day interval, fixedNow):
+// Snowflake in progress, Awin overdue by 10 days, Adjust overdue by 5 (recorded by
+// hand), BigCommerce due in 10 days, Mixpanel rotated 10 days ago, the rest unknown.
+func scheduleStore(t *testing.T) *memStore {
+	t.Helper()
+	store := newMemStore()
+	cat := builtin(t)
+	day := 24 * time.Hour
+	completeAt := func(id string, at time.Time) {
+		src, _ := cat.Lookup(id)
+		for _, k := range src.StepKeys() {
+			if _, err := store.Apply(state.Change{Kind: state.Check, Source: id, Step: k, Steps: src.StepKeys(), At: at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	completeAt("awin", fixedNow.Add(-100*day))
+	completeAt("bigcommerce", fixedNow.Add(-80*day))
+	completeAt("mixpanel", fixedNow.Add(-10*day))
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "adjust", At: fixedNow.Add(-95 * day)}); err != nil {
+		t.Fatal(err)
+	}
+	snow, _ := cat.Lookup("snowflake")
+	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+func TestListOrderPutsUrgentWorkFirst(t *testing.T) {
+	m := newTestModel(t, scheduleStore(t), Options{})
+	got := rowNames(m)
+	want := []string{"Snowflake", "Awin", "Adjust", "BigCommerce", "ActiveCampaign", "Adobe Commerce (Magento 2)", "Adtraction"}
+	for i, w := range want {
+		if got[i] != w {
+			t.Fatalf("order %v..., want %v...", got[:len(want)], want)
+		}
+	}
+	view := m.View()
+	for _, w := range []string{"in progress 1/8", "overdue 10d", "overdue 5d", "due in 10d", "✓ 10d ago", "unknown"} {
+		if !strings.Contains(view+m.sources.rowView(indexOfRow(m, "Mixpanel"), 76), w) {
+			t.Errorf("list lacks %q:\n%s", w, view)
+		}
+	}
+	if !strings.Contains(view, "[All 51]  In progress 1   Due soon 1   Overdue 2") {
+		t.Errorf("header counts:\n%s", view)
+	}
+	// The rest is by name, whatever the catalog's order.
+	rest := got[4:]
+	for i := 1; i < len(rest); i++ {
+		if strings.ToLower(rest[i-1]) > strings.ToLower(rest[i]) && rest[i] != "Mixpanel" && rest[i-1] != "Mixpanel" {
+			t.Errorf("not by name: %q before %q", rest[i-1], rest[i])
+		}
+	}
+}
+
+func indexOfRow(m Model, name string) int {
+	for i, n := range rowNames(m) {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestTabCyclesViews(t *testing.T) {
+	m := newTestModel(t, scheduleStore(t), Options{})
+	steps := []struct {
+		key  string
+		want []string
+		tab  string
+	}{
+		{"tab", []string{"Snowflake"}, "[In progress 1]"},
+		{"tab", []string{"BigCommerce"}, "[Due soon 1]"},
+		{"tab", []string{"Awin", "Adjust"}, "[Overdue 2]"},
+		{"tab", nil, "[All 51]"},
+	}
+	for _, s := range steps {
+		m = press(t, m, s.key)
+		got := rowNames(m)
+		if s.want != nil && strings.Join(got, ",") != strings.Join(s.want, ",") {
+			t.Errorf("after %s: %v, want %v", s.tab, got, s.want)
+		}
+		if !strings.Contains(m.View(), s.tab) {
+			t.Errorf("header does not mark %s:\n%s", s.tab, m.View())
+		}
+	}
+	if len(rowNames(m)) != 51 {
+		t.Error("back to all")
+	}
+	m = deliver(t, m, keyShiftTab())
+	if got := rowNames(m); strings.Join(got, ",") != "Awin,Adjust" {
+		t.Errorf("shift+tab: %v", got)
+	}
+	// Filtering stays inside the view; while filtering, tab leaves the input instead.
+	m = press(t, m, "/")
+	m = typeText(t, m, "aw")
+	if got := rowNames(m); strings.Join(got, ",") != "Awin" {
+		t.Errorf("filter in the overdue view: %v", got)
+	}
+	m = press(t, m, "tab")
+	if m.sources.filtering || m.sources.tab != viewOverdue {
+		t.Error("tab while filtering should keep the view and leave the input")
+	}
+	m = press(t, m, "esc", "tab", "tab")
+	if m.sources.tab != viewInProgress || strings.Contains(m.View(), "No source is") {
+		t.Errorf("tab: %v", m.sources.tab)
+	}
+}
+
+func TestEmptyViewSaysSo(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	m = press(t, m, "tab", "tab", "tab")
+	if !strings.Contains(m.View(), "No source is overdue. tab shows the next view.") {
+		t.Errorf("empty view:\n%s", m.View())
+	}
+}
+
+func TestRecordARotationDoneElsewhere(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{Query: "clo"})
+	m = press(t, m, "r")
+	if m.sources.recording < 0 || !strings.Contains(m.View(), "last rotated outside rotatetui") {
+		t.Fatalf("r did not ask for a date:\n%s", m.View())
+	}
+	name := m.c.catalog.Sources[m.sources.recording].Name
+	id := m.c.catalog.Sources[m.sources.recording].ID
+	// q types into the prompt; bad and future dates are refused.
+	m = typeText(t, m, "q")
+	if m.quitting {
+		t.Fatal("q quit from the date prompt")
+	}
+	m = press(t, m, "enter")
+	if !strings.Contains(m.View(), "write the date as YYYY-MM-DD") {
+		t.Errorf("bad date accepted:\n%s", m.View())
+	}
+	m = deliver(t, m, keyBackspace())
+	m = typeText(t, m, "2027-01-01")
+	m = press(t, m, "enter")
+	if !strings.Contains(m.View(), "that date is in the future") {
+		t.Error("future date accepted")
+	}
+	for range 10 {
+		m = deliver(t, m, keyBackspace())
+	}
+	m = typeText(t, m, "2026-03-04")
+	m = press(t, m, "enter")
+	ss := store.snapshot().Source(id)
+	if ss == nil || ss.LastRotated == nil || ss.LastRotated.Format("2006-01-02") != "2026-03-04" || ss.LastRotatedBy != "tester@host" {
+		t.Fatalf("recorded %+v", ss)
+	}
+	if !strings.Contains(m.View(), "Recorded: "+name+" was last rotated on 2026-03-04.") || !strings.Contains(m.View(), "✓ 10d ago") {
+		t.Errorf("after recording:\n%s", m.View())
+	}
+	// Empty means today; esc cancels.
+	m = press(t, m, "r", "esc")
+	if m.sources.recording >= 0 || !strings.Contains(m.View(), "Nothing recorded.") {
+		t.Error("esc did not cancel")
+	}
+}
