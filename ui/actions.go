@@ -13,6 +13,7 @@ import (
 	"github.com/atotto/clipboard"
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/catalog"
 )
 
 // Effects are the things the checklist does to the world outside the terminal window.
@@ -153,14 +154,16 @@ func placeholdersIn(s ...string) []string {
 	return names
 }
 
-// fill replaces every {name} that has a value.
+// fill replaces every {name} that has a value. Values come from the progress file,
+// which a person may have edited, so they are made terminal-safe like catalog text
+// before they reach the screen or the clipboard.
 func fill(s string, values map[string]string) string {
 	if len(values) == 0 || !strings.Contains(s, "{") {
 		return s
 	}
 	return placeholderRef.ReplaceAllStringFunc(s, func(ref string) string {
 		if v, ok := values[ref[1:len(ref)-1]]; ok {
-			return v
+			return catalog.PrintableLine(v)
 		}
 		return ref
 	})

@@ -504,3 +504,27 @@ func TestMouseOnTheList(t *testing.T) {
 		t.Error("cursor not drawn on the clicked row")
 	}
 }
+
+// TestHostileProgressFileTextIsInert: notes, skip reasons and placeholder values come
+// from a file a person can edit; none may drive the terminal.
+func TestHostileProgressFileTextIsInert(t *testing.T) {
+	st := state.New()
+	snow, _ := builtin(t).Lookup("smarp")
+	for _, c := range []state.Change{
+		{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "x\x1b]0;pwned\x07", At: fixedNow},
+		{Kind: state.SetNote, Source: "smarp", Step: "domain-settings", Steps: snow.StepKeys(), Text: "n\x1b[2J\u202e", At: fixedNow},
+		{Kind: state.Skip, Source: "smarp", Step: "access-token-tab", Steps: snow.StepKeys(), Text: "r\x9b31m", At: fixedNow},
+	} {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fx := &fakeEffects{}
+	store := &memStore{st: st}
+	m := openSource(t, store, fx, "smarp", nil)
+	assertNoControl(t, "checklist", m.View())
+	m = press(t, m, "c")
+	if got := fx.clipboard[0]; strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0x07) {
+		t.Errorf("control characters reached the clipboard: %q", got)
+	}
+}
