@@ -251,7 +251,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(o, stdout, stderr)
 	}
 
+	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, "rotatetui: loading "+describeCatalogSize(o)+"…")
 	cat, builtinEvery, err := loadCatalogs(o)
+	stopNotice()
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
 		return exitUsage
@@ -324,6 +326,39 @@ func configDir() string {
 		dir = filepath.Join(home, ".config")
 	}
 	return filepath.Join(dir, "rotatetui")
+}
+
+// loadingNoticeAfter is how long loading may take before the person is told what is
+// going on: a large generated catalog takes seconds to parse, and a terminal that
+// stays blank that long looks hung.
+const loadingNoticeAfter = 250 * time.Millisecond
+
+// noticeIfSlow prints msg to w (only if it is a terminal) when the work it guards is
+// still running after delay. The returned func ends the wait; it is safe to call once.
+func noticeIfSlow(w io.Writer, delay time.Duration, msg string) (stop func()) {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(f) {
+		return func() {}
+	}
+	timer := time.AfterFunc(delay, func() { fmt.Fprintln(w, msg) })
+	return func() { timer.Stop() }
+}
+
+// describeCatalogSize says how much catalog text is about to be read, e.g. "3
+// catalogs (25.6 MB)".
+func describeCatalogSize(o options) string {
+	files := catalogFiles(o)
+	var size int64
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil {
+			size += info.Size()
+		}
+	}
+	n := len(files)
+	if !o.noBuiltin {
+		n++
+	}
+	return fmt.Sprintf("%s (%.1f MB)", plural(n, "catalog", "catalogs"), float64(size)/1e6)
 }
 
 // userCatalogPath is the catalog a user keeps beside their config, if they made one.
