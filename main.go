@@ -286,6 +286,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	// Temp files are only left behind by a save that was killed halfway.
 	_ = store.CleanTemp()
+	if warning := store.PermissionWarning(); warning != "" && o.command != "" {
+		// The UI shows it in its status line; scripts get it on stderr.
+		fmt.Fprintf(stderr, "rotatetui: warning: %s\n", warning)
+	}
 
 	switch o.command {
 	case "check", "uncheck":

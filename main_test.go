@@ -904,3 +904,20 @@ func TestDurationFormatsAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestLoosePermissionsAreWarnedAbout(t *testing.T) {
+	c := newCLI(t)
+	if _, _, code := c.run("check", "awin", "1"); code != 0 {
+		t.Fatal(code)
+	}
+	if _, errOut, _ := c.run("status"); strings.Contains(errOut, "warning") {
+		t.Errorf("warned about a private file: %q", errOut)
+	}
+	if err := os.Chmod(c.statePath(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := c.run("status")
+	if code != 0 || !strings.Contains(errOut, "warning: state file "+c.statePath()+" has mode 0644") {
+		t.Errorf("no warning for a 0644 state file: %q", errOut)
+	}
+}
