@@ -4,28 +4,35 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
-// knownSecretPatterns are shapes of real credentials that a hurried person might paste
-// into a note. Each is specific enough not to fire on ordinary prose.
-var knownSecretPatterns = []struct {
+// secretPattern is one shape of credential.
+type secretPattern struct {
 	what string
 	re   *regexp.Regexp
-}{
-	{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
-	{"an AWS access key id", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b`)},
-	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
-	{"a Stripe key", regexp.MustCompile(`\b[rsp]k_(live|test)_[A-Za-z0-9]{16,}\b`)},
-	{"an OpenAI-style key", regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}\b`)},
-	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-	{"a Google OAuth token", regexp.MustCompile(`\bya29\.[0-9A-Za-z_-]{20,}`)},
-	{"a SendGrid key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`)},
-	{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
-	{"a password or secret assignment", regexp.MustCompile(`(?i)\b(password|passwd|secret|api[_-]?key|token|client[_-]?secret)\s*[:=]\s*\S{6,}`)},
 }
+
+// knownSecretPatterns are shapes of real credentials that a hurried person might paste
+// into a note. Each is specific enough not to fire on ordinary prose. They are compiled
+// on first use: most runs (status, --version) never need them.
+var knownSecretPatterns = sync.OnceValue(func() []secretPattern {
+	return []secretPattern{
+		{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+		{"an AWS access key id", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b`)},
+		{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
+		{"a Stripe key", regexp.MustCompile(`\b[rsp]k_(live|test)_[A-Za-z0-9]{16,}\b`)},
+		{"an OpenAI-style key", regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}\b`)},
+		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"a Google OAuth token", regexp.MustCompile(`\bya29\.[0-9A-Za-z_-]{20,}`)},
+		{"a SendGrid key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`)},
+		{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+		{"a password or secret assignment", regexp.MustCompile(`(?i)\b(password|passwd|secret|api[_-]?key|token|client[_-]?secret)\s*[:=]\s*\S{6,}`)},
+	}
+})
 
 // LooksLikeSecret reports whether text appears to contain an API key, token or other
 // credential, and what it looks like. rotatetui must never store one, so the store
@@ -34,7 +41,7 @@ var knownSecretPatterns = []struct {
 // random-looking tokens: a note is prose, and a ticket id or account name stays well
 // below the thresholds.
 func LooksLikeSecret(text string) (what string, secret bool) {
-	for _, p := range knownSecretPatterns {
+	for _, p := range knownSecretPatterns() {
 		if p.re.MatchString(text) {
 			return p.what, true
 		}
