@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestEndToEndStepActions drives the checklist's legwork in a real terminal: copying a
@@ -26,10 +27,14 @@ func TestEndToEndStepActions(t *testing.T) {
 	term.keys("n")
 	term.waitFor("Note on step 3")
 	term.keys("ticket OPS-2379", "Enter")
-	term.waitFor("Note saved.", "✎ ticket OPS-2379")
-	st := s.readState()
-	if st.Sources["snowflake"].Current == nil {
-		t.Fatal("the note did not reach the state file")
+	term.waitFor("Note added.", "✎ ticket OPS-2379")
+	// The screen shows the note at once; the save lands a moment later.
+	deadline := time.Now().Add(5 * time.Second)
+	for !fileExists(s.statePath()) || s.readState().Sources["snowflake"].Current == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the note did not reach the state file")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	term.keys("u")
 	term.waitFor("Undid the note on step 3.")

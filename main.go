@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -231,7 +232,15 @@ func parseArgs(args []string) (options, error) {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	// Commands print many short pieces (tabwriter writes cell by cell); buffering keeps
+	// that to a few system calls. The UI writes to the terminal itself, unbuffered here.
+	stdout := bufio.NewWriterSize(os.Stdout, 64<<10)
+	code := run(os.Args[1:], stdout, os.Stderr)
+	if err := stdout.Flush(); err != nil && code == exitOK {
+		fmt.Fprintf(os.Stderr, "rotatetui: writing output: %v\n", err)
+		code = exitFailed
+	}
+	os.Exit(code)
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -332,6 +341,30 @@ func configDir() string {
 	return filepath.Join(dir, "rotatetui")
 }
 
+// catalogCache keeps validated catalogs in $XDG_CACHE_HOME/rotatetui (default
+// ~/.cache/rotatetui), so large catalogs are parsed once, not at every start. Entries
+// belong to this exact executable; without one to identify, there is no cache.
+func catalogCache() catalog.Cache {
+	dir := os.Getenv("XDG_CACHE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return catalog.Cache{}
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return catalog.Cache{}
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return catalog.Cache{}
+	}
+	identity := fmt.Sprintf("%s %d %d %s", exe, info.Size(), info.ModTime().UnixNano(), buildVersion())
+	return catalog.Cache{Dir: filepath.Join(dir, "rotatetui"), Identity: identity}
+}
+
 // loadingNoticeAfter is how long loading may take before the person is told what is
 // going on: a large generated catalog takes seconds to parse, and a terminal that
 // stays blank that long looks hung.
@@ -391,9 +424,10 @@ func catalogFiles(o options) []string {
 // catalog's interval is returned apart, as builtinEvery, because it is only a default
 // that config.toml overrides (see defaultInterval).
 func loadCatalogs(o options) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
+	cache := catalogCache()
 	var layers []*catalog.Catalog
 	if !o.noBuiltin {
-		b, err := catalog.Builtin()
+		b, err := cache.Builtin()
 		if err != nil {
 			return nil, 0, err
 		}
@@ -402,7 +436,7 @@ func loadCatalogs(o options) (cat *catalog.Catalog, builtinEvery catalog.Duratio
 	}
 	var problems []string
 	for _, f := range catalogFiles(o) {
-		c, err := catalog.LoadFile(f)
+		c, err := cache.LoadFile(f)
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
 			continue

@@ -140,7 +140,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 					return m, nil, nil
 				}
 				m.prompt = prompt{}
-				return m.emitWithStatus(fmt.Sprintf("note on step %d", p.step+1), "Note saved.", m.change(state.SetNote, p.step, note))
+				return m.emitWithStatus(fmt.Sprintf("note on step %d", p.step+1), "Note added.", m.change(state.SetNote, p.step, note))
 			}
 		}
 		var cmd tea.Cmd
