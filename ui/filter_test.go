@@ -8,7 +8,6 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/bubbles/textinput"
-	"github.com/charmbracelet/lipgloss"
 )
 
 func sourceNames(rows []listRow, all []string) []string {
@@ -109,7 +108,7 @@ func (plainStyle) Render(s ...string) string { return strings.Join(s, "") }
 func TestHighlightMarksExactlyTheMatchedRunes(t *testing.T) {
 	all := []string{"Sprout Sociál", "Squarespace Commerce"}
 	c := &common{styles: newStyles()}
-	c.styles.Match = lipgloss.NewStyle().Transform(func(s string) string { return "[" + s + "]" })
+	c.styles.Paint.Match = paint{pre: "[", post: "]"}
 	m := sourcesModel{c: c, input: textinput.New(), index: newFilterIndex(all, [][]string{{"Señal Sociál"}, nil})}
 	for _, tc := range []struct{ query, text, want string }{
 		{"ál", "Sprout Sociál", "Sprout Soci[á][l]"},

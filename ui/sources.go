@@ -472,7 +472,7 @@ func (m sourcesModel) resumeLine(width int) string {
 }
 
 func (m sourcesModel) rowView(i, width int) string {
-	st := m.c.styles
+	st := &m.c.styles.Paint
 	row := m.rows[i]
 	src := &m.c.catalog.Sources[row.source]
 	status := m.status[row.source]
@@ -534,7 +534,7 @@ func (m sourcesModel) highlight(text string, row listRow, alias int32, base inte
 				b.WriteString(base.Render(text[run:i]))
 			}
 			size := utf8.RuneLen(r)
-			b.WriteString(m.c.styles.Match.Render(text[i : i+size]))
+			b.WriteString(m.c.styles.Paint.Match.Render(text[i : i+size]))
 			run = i + size
 		}
 		ri++
@@ -546,7 +546,7 @@ func (m sourcesModel) highlight(text string, row listRow, alias int32, base inte
 }
 
 func (m sourcesModel) statusView(s sourceStatus) string {
-	st := m.c.styles
+	st := &m.c.styles.Paint
 	switch {
 	case s.waitUntil != nil:
 		left := s.waitUntil.Sub(m.c.now())

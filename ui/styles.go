@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
 
 // palette holds every colour the program uses. Each adapts to light and dark terminals;
 // under NO_COLOR the renderer drops them and the layout still reads in monochrome,
@@ -51,6 +55,33 @@ type Styles struct {
 	Note         lipgloss.Style
 	Banner       lipgloss.Style
 	Progress     lipgloss.Style
+
+	// Paints of the styles the list draws on every row (see paint).
+	Paint struct {
+		Cursor, Row, RowSelected, Match, Category, Tag, Warning, InProgress, Rotated, StatusErr paint
+	}
+}
+
+// paint is a style reduced to the escape codes around its text. For one line of text
+// and a style of only colours and attributes (no width, padding or borders), lipgloss
+// renders exactly prefix + text + suffix; working that out once per style, instead of
+// on every row of every frame, is most of what keeps the list's View cheap.
+type paint struct{ pre, post string }
+
+func newPaint(s lipgloss.Style) paint {
+	// SGR escape codes hold digits, ';', '[' and 'm' only, so "x" marks the text.
+	r := s.Render("x")
+	i := strings.Index(r, "x")
+	return paint{pre: r[:i], post: r[i+1:]}
+}
+
+// Render paints one line of text the way the style's Render would.
+func (p paint) Render(text ...string) string {
+	s := strings.Join(text, " ")
+	if s == "" {
+		return ""
+	}
+	return p.pre + s + p.post
 }
 
 func newStyles() Styles {
@@ -86,5 +117,10 @@ func newStyles() Styles {
 	s.Note = lipgloss.NewStyle().Foreground(palette.subtle).Italic(true)
 	s.Banner = lipgloss.NewStyle().Foreground(palette.ok).Bold(true)
 	s.Progress = lipgloss.NewStyle().Foreground(palette.ok)
+
+	p := &s.Paint
+	p.Cursor, p.Row, p.RowSelected, p.Match = newPaint(s.Cursor), newPaint(s.Row), newPaint(s.RowSelected), newPaint(s.Match)
+	p.Category, p.Tag, p.Warning = newPaint(s.Category), newPaint(s.Tag), newPaint(s.Warning)
+	p.InProgress, p.Rotated, p.StatusErr = newPaint(s.InProgress), newPaint(s.Rotated), newPaint(s.StatusErr)
 	return s
 }

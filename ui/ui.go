@@ -447,7 +447,10 @@ func (m Model) View() string {
 		body = m.checklist.view(innerW, bodyH)
 	}
 	body = fitHeight(body, bodyH)
-	return st.App.Render(body + "\n" + footer)
+	// The margin is added by hand: rendering the whole screen through a padded lipgloss
+	// style measured every line of every frame, and the terminal renderer clears the
+	// rest of each line anyway.
+	return indentLines(body+"\n"+footer, strings.Repeat(" ", st.App.GetPaddingLeft()))
 }
 
 func (m Model) statusLine(width int) string {
@@ -466,6 +469,14 @@ func (m Model) statusLine(width int) string {
 // bodyHeight is the height left for a screen's body in a window of the given height,
 // with the short help: the status line and the help line sit below it.
 func bodyHeight(height int) int { return height - 2 }
+
+// indentLines puts pad in front of every line of s.
+func indentLines(s, pad string) string {
+	if pad == "" {
+		return s
+	}
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
 
 // fitWidth cuts every line of s to width cells.
 func fitWidth(s string, width int) string {
