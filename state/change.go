@@ -18,7 +18,7 @@ const (
 	Skip           ChangeKind = "skip" // Text = reason
 	Unskip         ChangeKind = "unskip"
 	SetNote        ChangeKind = "note"        // Text = note ("" clears)
-	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned)
+	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned); with Started, only that rotation
 	RecordRotated  ChangeKind = "rotated"     // sets LastRotated = At
 	SetPlaceholder ChangeKind = "placeholder" // Name, Text = value ("" removes it)
 	SetWait        ChangeKind = "wait"        // Step's WaitUntil = Until (nil clears)
@@ -41,7 +41,9 @@ type Change struct {
 	Text   string     `json:"text,omitempty"`
 	Name   string     `json:"name,omitempty"`
 	Until  *time.Time `json:"until,omitempty"`
-	// Started identifies a rotation by its start time (Reopen).
+	// Started identifies a rotation by its start time: the one to reopen (Reopen), or
+	// the only one a Reset may abandon, so a reset made on an old view of the file can
+	// never abandon a newer rotation started meanwhile by another instance.
 	Started *time.Time `json:"started,omitempty"`
 }
 
@@ -142,6 +144,9 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 
 	case Reset:
 		if ss == nil || ss.Current == nil {
+			return false, nil
+		}
+		if c.Started != nil && !ss.Current.StartedAt.Equal(*c.Started) {
 			return false, nil
 		}
 		ss.finish(Abandoned, at, c.By)

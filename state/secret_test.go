@@ -135,3 +135,32 @@ func TestEveryEventRecordsWhoDidIt(t *testing.T) {
 		t.Errorf("actors lost in the file: %v", err)
 	}
 }
+
+// TestResetOnlyAbandonsTheRotationItNames: a reset made while looking at an older
+// rotation must not abandon a newer one started meanwhile (by another instance).
+func TestResetOnlyAbandonsTheRotationItNames(t *testing.T) {
+	st := New()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	t1 := t0.Add(time.Hour)
+	keys := []string{"a", "b"}
+	for _, c := range []Change{
+		{Kind: Check, Source: "s", Step: "a", Steps: keys, At: t0},
+		{Kind: Reset, Source: "s", At: t0.Add(time.Minute)},        // another instance resets...
+		{Kind: Check, Source: "s", Step: "a", Steps: keys, At: t1}, // ...and starts again
+	} {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale := Change{Kind: Reset, Source: "s", At: t1.Add(time.Minute), Started: &t0}
+	if changed, err := stale.Apply(st); err != nil || changed {
+		t.Fatalf("a reset of the old rotation changed the new one: %v %v", changed, err)
+	}
+	if cur := st.Source("s").Current; cur == nil || !cur.StartedAt.Equal(t1) {
+		t.Fatal("the newer rotation was abandoned")
+	}
+	current := Change{Kind: Reset, Source: "s", At: t1.Add(time.Minute), Started: &t1}
+	if changed, err := current.Apply(st); err != nil || !changed || st.Source("s").Current != nil {
+		t.Fatalf("a reset naming the current rotation did nothing: %v %v", changed, err)
+	}
+}

@@ -529,3 +529,27 @@ func TestHostileProgressFileTextIsInert(t *testing.T) {
 		t.Errorf("control characters reached the clipboard: %q", got)
 	}
 }
+
+// TestStartOverNeverAbandonsAnotherInstancesRotation: R on a screen that still shows an
+// old rotation, after another instance reset it and began a new one, leaves the new one.
+func TestStartOverNeverAbandonsAnotherInstancesRotation(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "space")
+	snow, _ := builtin(t).Lookup("snowflake")
+	later := fixedNow.Add(time.Hour)
+	for _, c := range []state.Change{
+		{Kind: state.Reset, Source: "snowflake", At: later},
+		{Kind: state.Check, Source: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: later},
+	} {
+		if _, err := store.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// This screen has not seen the other instance's changes yet.
+	m = press(t, m, "R", "y")
+	ss := store.snapshot().Source("snowflake")
+	if ss.Current == nil || !ss.Current.StartedAt.Equal(later) {
+		t.Fatalf("the other instance's rotation was abandoned: %+v", ss)
+	}
+}

@@ -210,6 +210,11 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 		return m.check(p.step, p.kind == confirmRevokeNext)
 	case confirmReset:
 		c := state.Change{Kind: state.Reset, Source: m.src.ID, At: m.c.now().UTC()}
+		if m.rot != nil {
+			// Only the rotation on this screen: not one another instance started since.
+			started := m.rot.StartedAt
+			c.Started = &started
+		}
 		m.rot, m.tracking, m.undo, m.cursor = nil, time.Time{}, nil, 0
 		return m, nil, changeEvent{changes: []state.Change{c}, status: "Started over. The abandoned attempt is kept in the history."}
 	}
