@@ -369,3 +369,31 @@ func BenchmarkFilter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecordCheck is one check recorded through the root Update (applying the
+// change, recomputing what the list shows, queueing the save): it must not grow with
+// the catalog, because it runs on every box the user ticks.
+func BenchmarkRecordCheck(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			cat := benchCatalog(size.n)
+			src := &cat.Sources[size.n/2]
+			m := New(Options{Catalog: cat, State: state.New(), Now: func() time.Time { return fixedNow }})
+			next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+			m = next.(Model)
+			keys := src.StepKeys()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				kind := state.Check
+				if i%2 == 1 {
+					kind = state.Uncheck
+				}
+				ev := changeEvent{changes: []state.Change{{Kind: kind, Source: src.ID, Step: keys[0], Steps: keys, At: fixedNow}}}
+				next, _ := m.handleEvent(ev)
+				m = next.(Model)
+				m.pending = nil // no store: keep the queue from growing
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,11 +24,12 @@ type sourcesModel struct {
 	filtering bool // the filter input has focus
 	index     *filterIndex
 
-	status   []sourceStatus // per catalog source
-	order    []int          // catalog indexes without a filter: in progress first
-	tab      listView       // the view shown
-	orders   [viewCount][]int
-	viewSize [viewCount]int // how many sources each view lists
+	catalogView                      // what never changes for a catalog: names, ids, static statuses
+	touched     map[int]sourceStatus // statuses of the sources the state file mentions
+	order       []int                // catalog indexes without a filter: urgent work first
+	tab         listView             // the view shown
+	orders      [viewCount][]int
+	viewSize    [viewCount]int // how many sources each view lists
 
 	// Recording a rotation done outside rotatetui: a date prompt for one source.
 	recording   int // catalog index, or -1
@@ -69,37 +71,84 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 	for i, s := range c.catalog.Sources {
 		names[i], aliases[i] = s.Name, s.Aliases
 	}
-	m := sourcesModel{c: c, input: in, recording: -1, index: newFilterIndex(names, aliases)}
+	m := sourcesModel{c: c, input: in, recording: -1, index: newFilterIndex(names, aliases), catalogView: newCatalogView(c.catalog)}
 	return m.setState(st)
+}
+
+// catalogView is what the list derives from the catalog alone, computed once: a state
+// change then only has to look at the sources the state file mentions, which is what
+// keeps recording a check cheap on a catalog of 100,000 sources.
+type catalogView struct {
+	base    []sourceStatus // per source, as if never touched: unknown, not in progress
+	byName  []int          // catalog indexes by lower-cased name
+	indexOf map[string]int // source id -> catalog index
+	lower   []string       // lower-cased names, for ordering ties
+}
+
+func newCatalogView(cat *catalog.Catalog) catalogView {
+	n := len(cat.Sources)
+	v := catalogView{base: make([]sourceStatus, n), byName: make([]int, n), indexOf: make(map[string]int, n), lower: make([]string, n)}
+	for i := range cat.Sources {
+		src := &cat.Sources[i]
+		v.base[i] = statusOf(src, nil, time.Time{})
+		v.base[i].due = state.Due{State: state.DueUnknown}
+		v.byName[i], v.indexOf[src.ID], v.lower[i] = i, i, strings.ToLower(src.Name)
+	}
+	sort.SliceStable(v.byName, func(a, b int) bool { return v.lower[v.byName[a]] < v.lower[v.byName[b]] })
+	return v
+}
+
+// statusAt is what the list says about the source at catalog index i.
+func (m sourcesModel) statusAt(i int) sourceStatus {
+	if s, ok := m.touched[i]; ok {
+		return s
+	}
+	return m.base[i]
 }
 
 // setState recomputes statuses and order, keeping the cursor on the same source.
 func (m sourcesModel) setState(st *state.State) sourcesModel {
 	keep := m.selected()
 	srcs := m.c.catalog.Sources
-	m.status = make([]sourceStatus, len(srcs))
-	order := make([]int, len(srcs))
-	names := make([]string, len(srcs))
 	now := m.c.now()
-	for i := range srcs {
-		m.status[i] = statusOf(&srcs[i], st.Source(srcs[i].ID), now)
-		interval := m.c.catalog.Interval(&srcs[i], m.c.interval)
-		m.status[i].due = state.ComputeDue(st.Source(srcs[i].ID), time.Duration(interval), now)
-		order[i], names[i] = i, srcs[i].Name
+	// Only sources the state mentions can be in progress, waiting, due or rotated.
+	m.touched = make(map[int]sourceStatus, len(st.Sources))
+	var urgent []int
+	isUrgent := make([]bool, len(srcs))
+	for id, ss := range st.Sources {
+		i, ok := m.indexOf[id]
+		if !ok {
+			continue // progress of a source no longer in the catalog
+		}
+		s := statusOf(&srcs[i], ss, now)
+		s.due = state.ComputeDue(ss, time.Duration(m.c.catalog.Interval(&srcs[i], m.c.interval)), now)
+		m.touched[i] = s
+		if urgency(s) < 3 {
+			urgent, isUrgent[i] = append(urgent, i), true
+		}
 	}
-	orderSources(order, m.status, names)
+	orderSources(urgent, m.statusAt, m.lower)
+	// Urgent work first, then everything else in the name order computed once.
+	order := make([]int, 0, len(srcs))
+	order = append(order, urgent...)
+	for _, i := range m.byName {
+		if !isUrgent[i] {
+			order = append(order, i)
+		}
+	}
 	m.order = order
-	// Each view's list and count, once per state change rather than per frame.
-	for v := listView(0); v < viewCount; v++ {
+	// Each view's list and count, once per state change rather than per frame. Every
+	// view but All lists urgent sources only.
+	for v := listView(1); v < viewCount; v++ {
 		var in []int
-		for _, i := range order {
-			if v.includes(m.status[i]) {
+		for _, i := range urgent {
+			if v.includes(m.statusAt(i)) {
 				in = append(in, i)
 			}
 		}
 		m.orders[v], m.viewSize[v] = in, len(in)
 	}
-	m.orders[viewAll] = order
+	m.orders[viewAll], m.viewSize[viewAll] = order, len(order)
 	m = m.refilter()
 	if keep >= 0 && len(m.rows) > 0 {
 		m = m.selectSource(keep)
@@ -150,7 +199,7 @@ func (m sourcesModel) refilter() sourcesModel {
 			// Matches outside the tab are dropped (a new slice: the index owns its own).
 			var kept []listRow
 			for _, r := range m.rows {
-				if m.tab.includes(m.status[r.source]) {
+				if m.tab.includes(m.statusAt(r.source)) {
 					kept = append(kept, r)
 				}
 			}
@@ -432,9 +481,9 @@ func (m sourcesModel) view(width, height int) string {
 
 func (m sourcesModel) counts() string {
 	if q := m.query(); q != "" {
-		return fmt.Sprintf("%d of %d", len(m.rows), len(m.status))
+		return fmt.Sprintf("%d of %d", len(m.rows), len(m.base))
 	}
-	return plural(len(m.status), "source", "sources")
+	return plural(len(m.base), "source", "sources")
 }
 
 // tabs is the line of views with their counts; the current one is bracketed, so it
@@ -456,12 +505,11 @@ func (m sourcesModel) tabs(width int) string {
 func (m sourcesModel) resumeLine(width int) string {
 	st := m.c.styles
 	sel := m.selected()
-	if sel >= 0 && m.status[sel].revokeFirst && !m.status[sel].inProgress {
+	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.revokeFirst && !s.inProgress {
 		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)
 		return st.Warning.Render(truncate(text, width))
 	}
-	if sel >= 0 && m.status[sel].inProgress {
-		s := m.status[sel]
+	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress {
 		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.c.catalog.Sources[sel].Name, s.done, s.total)
 		return st.Resume.Render(truncate(text, width))
 	}
@@ -475,7 +523,7 @@ func (m sourcesModel) rowView(i, width int) string {
 	st := &m.c.styles.Paint
 	row := m.rows[i]
 	src := &m.c.catalog.Sources[row.source]
-	status := m.status[row.source]
+	status := m.statusAt(row.source)
 	selected := i == m.cursor
 
 	marker := "  "

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/rotatetui/rotatetui/state"
 )
@@ -53,14 +52,11 @@ func urgency(s sourceStatus) int {
 
 // orderSources sorts catalog indexes the way the list shows them without a filter:
 // unfinished rotations first (most recently touched first), then overdue sources (most
-// overdue first), then those due soon (soonest first), then the rest by name.
-func orderSources(idx []int, status []sourceStatus, names []string) {
-	lower := make(map[int]string, len(idx))
-	for _, i := range idx {
-		lower[i] = strings.ToLower(names[i])
-	}
+// overdue first), then those due soon (soonest first), then the rest by name. lower
+// holds every source's lower-cased name.
+func orderSources(idx []int, status func(int) sourceStatus, lower []string) {
 	sort.SliceStable(idx, func(a, b int) bool {
-		sa, sb := status[idx[a]], status[idx[b]]
+		sa, sb := status(idx[a]), status(idx[b])
 		ua, ub := urgency(sa), urgency(sb)
 		if ua != ub {
 			return ua < ub
