@@ -626,6 +626,22 @@ func init() {
 	}
 }
 
+// sourceArg checks a command's arguments (argsOK) and resolves its SOURCE, the first of
+// them. When either fails it says why on stderr and returns a nil source and the exit
+// status, so every command that takes a source behaves the same way.
+func sourceArg(o options, cat *catalog.Catalog, argsOK bool, usage string, stderr io.Writer) (*catalog.Source, int) {
+	if !argsOK {
+		fmt.Fprintf(stderr, "rotatetui: usage: rotatetui %s %s\n", o.command, usage)
+		return nil, exitUsage
+	}
+	src, err := findSource(cat, o.args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
+		return nil, exitUsage
+	}
+	return src, exitOK
+}
+
 // findSource resolves a SOURCE argument or explains what the user might have meant.
 func findSource(cat *catalog.Catalog, query string) (*catalog.Source, error) {
 	src, near := cat.Lookup(query)
@@ -650,14 +666,9 @@ func findSource(cat *catalog.Catalog, query string) (*catalog.Source, error) {
 }
 
 func runCheck(o options, cat *catalog.Catalog, store *state.Store, stdout, stderr io.Writer) int {
-	if len(o.args) < 2 {
-		fmt.Fprintf(stderr, "rotatetui: usage: rotatetui %s SOURCE STEP...\n", o.command)
-		return exitUsage
-	}
-	src, err := findSource(cat, o.args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
-		return exitUsage
+	src, code := sourceArg(o, cat, len(o.args) >= 2, "SOURCE STEP...", stderr)
+	if src == nil {
+		return code
 	}
 	kind := state.Check
 	if o.command == "uncheck" {
@@ -1186,14 +1197,9 @@ type resetJSON struct {
 }
 
 func runReset(o options, sched schedule, store *state.Store, stdout, stderr io.Writer) int {
-	if len(o.args) != 1 {
-		fmt.Fprintln(stderr, "rotatetui: usage: rotatetui reset SOURCE")
-		return exitUsage
-	}
-	src, err := findSource(sched.cat, o.args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
-		return exitUsage
+	src, code := sourceArg(o, sched.cat, len(o.args) == 1, "SOURCE", stderr)
+	if src == nil {
+		return code
 	}
 	before, err := store.Load()
 	if err != nil {
@@ -1241,14 +1247,9 @@ func historyOf(ss *state.SourceState) []state.Rotation {
 }
 
 func runRotated(o options, sched schedule, store *state.Store, stdout, stderr io.Writer) int {
-	if len(o.args) != 1 {
-		fmt.Fprintln(stderr, "rotatetui: usage: rotatetui rotated SOURCE --on DATE")
-		return exitUsage
-	}
-	src, err := findSource(sched.cat, o.args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
-		return exitUsage
+	src, code := sourceArg(o, sched.cat, len(o.args) == 1, "SOURCE --on DATE", stderr)
+	if src == nil {
+		return code
 	}
 	if o.on == "" {
 		fmt.Fprintln(stderr, "rotatetui: rotated needs --on DATE, the day the key was rotated (e.g. --on 2026-01-02)")
