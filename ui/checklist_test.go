@@ -553,3 +553,29 @@ func TestStartOverNeverAbandonsAnotherInstancesRotation(t *testing.T) {
 		t.Fatalf("the other instance's rotation was abandoned: %+v", ss)
 	}
 }
+
+// TestInputsNeverShowBidiControls: bubbles' inputs drop C0/C1 controls but keep
+// bidirectional overrides; text prefilled from the state file or pasted into any input
+// must not reorder what the terminal shows either.
+func TestInputsNeverShowBidiControls(t *testing.T) {
+	st := state.New()
+	smarp, _ := builtin(t).Lookup("smarp")
+	for _, c := range []state.Change{
+		{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "acme\u202eevil", At: fixedNow},
+		{Kind: state.SetNote, Source: "smarp", Step: "domain-settings", Steps: smarp.StepKeys(), Text: "note\u2066x", At: fixedNow},
+	} {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := openSource(t, &memStore{st: st}, &fakeEffects{}, "smarp", nil)
+	m = press(t, m, "e") // prefilled with the stored value
+	assertNoControl(t, "value prompt", m.View())
+	m = press(t, m, "esc", "n") // prefilled with the stored note
+	assertNoControl(t, "note prompt", m.View())
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("pasted\u202ehere"), Paste: true})
+	assertNoControl(t, "note after a paste", m.View())
+	m = press(t, m, "esc", "esc", "/")
+	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("sn\u202eow"), Paste: true})
+	assertNoControl(t, "filter after a paste", m.View())
+}

@@ -64,6 +64,7 @@ func newTextPrompt(label string, kind promptKind, step int, value string) prompt
 	in.CharLimit = 200
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.SetValue(value)
+	in = safeInput(in)
 	in.Focus()
 	return prompt{kind: kind, label: label, step: step, input: in}
 }
@@ -82,6 +83,7 @@ func (m checklistModel) askValue(p prompt) prompt {
 		p.label = fmt.Sprintf("Value of {%s} for %s (empty removes it):", name, m.src.Name)
 	}
 	p.input.SetValue(m.values[name])
+	p.input = safeInput(p.input)
 	p.input.CursorEnd()
 	p.problem = ""
 	return p
@@ -99,6 +101,7 @@ func (m checklistModel) newNotePrompt() prompt {
 	area.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j"))
 	if r := m.record(m.cursor); r != nil {
 		area.SetValue(r.Note)
+		area = safeArea(area)
 	}
 	area.Focus()
 	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
@@ -145,6 +148,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 		}
 		var cmd tea.Cmd
 		m.prompt.area, cmd = m.prompt.area.Update(msg)
+		m.prompt.area = safeArea(m.prompt.area)
 		return m, cmd, nil
 
 	default: // text prompts
@@ -159,6 +163,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 		}
 		var cmd tea.Cmd
 		m.prompt.input, cmd = m.prompt.input.Update(msg)
+		m.prompt.input = safeInput(m.prompt.input)
 		return m, cmd, nil
 	}
 }

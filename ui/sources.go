@@ -215,6 +215,7 @@ func (m sourcesModel) refilter() sourcesModel {
 // setQuery fills the filter without focusing it (for `rotatetui snow`).
 func (m sourcesModel) setQuery(q string) sourcesModel {
 	m.input.SetValue(q)
+	m.input = safeInput(m.input)
 	m.cursor, m.offset = 0, 0
 	return m.refilter()
 }
@@ -338,6 +339,7 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
+	m.input = safeInput(m.input)
 	if m.input.Value() != before {
 		// Best match first: a new query starts at the top.
 		m.cursor, m.offset = 0, 0
@@ -375,6 +377,7 @@ func (m sourcesModel) updateRecord(msg tea.KeyMsg) (sourcesModel, tea.Cmd, event
 	}
 	var cmd tea.Cmd
 	m.recordInput, cmd = m.recordInput.Update(msg)
+	m.recordInput = safeInput(m.recordInput)
 	m.recordErr = ""
 	return m, cmd, nil
 }
