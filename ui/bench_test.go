@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -134,8 +135,8 @@ func benchModel(b *testing.B, n int) Model {
 	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	next, _ = next.(Model).Update(keyMsg("/"))
 	m = next.(Model)
-	if !m.sources.filtering || len(m.sources.rows) != n {
-		b.Fatalf("setup: filtering=%v rows=%d", m.sources.filtering, len(m.sources.rows))
+	if !m.sources.filtering || m.sources.rows.Len() != n {
+		b.Fatalf("setup: filtering=%v rows=%d", m.sources.filtering, m.sources.rows.Len())
 	}
 	return m
 }
@@ -162,8 +163,8 @@ func BenchmarkFirstKeystroke(b *testing.B) {
 			for range b.N {
 				next := step(m, runeKey('s'))
 				b.StopTimer()
-				if len(next.sources.rows) == 0 || next.sources.query() != "s" {
-					b.Fatalf("'s' left %d rows", len(next.sources.rows))
+				if next.sources.rows.Len() == 0 || next.sources.query() != "s" {
+					b.Fatalf("'s' left %d rows", next.sources.rows.Len())
 				}
 				m = step(next, backspace)
 				b.StartTimer()
@@ -218,8 +219,8 @@ func BenchmarkKeystrokeSequence(b *testing.B) {
 					lat = append(lat, time.Since(t0))
 				}
 				b.StopTimer()
-				if m.sources.query() != "" || len(m.sources.rows) != size.n {
-					b.Fatalf("after clearing: query %q, %d rows", m.sources.query(), len(m.sources.rows))
+				if m.sources.query() != "" || m.sources.rows.Len() != size.n {
+					b.Fatalf("after clearing: query %q, %d rows", m.sources.query(), m.sources.rows.Len())
 				}
 				m = step(m, keyMsg("/"))
 				b.StartTimer()
@@ -361,7 +362,7 @@ func BenchmarkFilter(b *testing.B) {
 				b.ResetTimer()
 				var n int
 				for range b.N {
-					n = len(idx.rows(tc.to))
+					n = idx.rows(tc.to).Len()
 					idx.rows(tc.from)
 				}
 				b.ReportMetric(float64(n), "matches")
@@ -394,6 +395,34 @@ func BenchmarkRecordCheck(b *testing.B) {
 				m = next.(Model)
 				m.pending = nil // no store: keep the queue from growing
 			}
+		})
+	}
+}
+
+// BenchmarkModelMemory reports what the list keeps for a catalog, beyond the catalog
+// itself: the root model with the filter open and two letters typed (so the index and
+// two levels of its prefix cache are built), measured as the live heap after a
+// collection. The figure to read is retained-MB; ns/op is the time to build it.
+func BenchmarkModelMemory(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			cat := benchCatalog(size.n)
+			var retained int64
+			for range b.N {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				m := New(Options{Catalog: cat, State: state.New(), Now: func() time.Time { return fixedNow }})
+				var next tea.Model = m
+				for _, k := range []string{"/", "s", "n"} {
+					next, _ = next.(Model).Update(keyMsg(k))
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				retained = max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0)
+				runtime.KeepAlive(next)
+			}
+			b.ReportMetric(float64(retained)/1e6, "retained-MB")
 		})
 	}
 }

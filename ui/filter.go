@@ -2,9 +2,12 @@ package ui
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,15 +28,22 @@ import (
 // on the stack returns that result as it is. Buffers are kept and reused, so a keystroke
 // allocates nothing in proportion to the catalog.
 //
-// Ranking. Every haystack that matches is scored (see align; ASCII haystacks of up to 64
-// bytes, nearly all, take the bit-parallel alignBits); each source keeps its best
-// haystack, and a counting sort on the score orders them, stable, so ties stay in
-// catalog order. Match positions, for highlighting, are computed only for the rows on
-// screen.
+// Matching. A search first finds every source that matches, and where (which says how
+// many match), splitting the work over the cores when there is a lot of it; matching a
+// haystack also bounds what it can score (see bounds), without scoring it.
+//
+// Ranking. Scores (see align; ASCII haystacks of up to 64 bytes, nearly all, take the
+// bit-parallel scoreBits) decide the order; each source keeps its best haystack, and
+// ties stay in catalog order. Only the head of the ranking is on screen, so a search
+// scores candidates in the order of their bounds and stops once it has more than a
+// screenful that nothing unscored could beat (rankTop): typing "s" into 100,000 sources
+// scores about 130 of them. The rest is ranked only if the list is read past that head.
+// Match positions, for highlighting, are computed only for the rows on screen.
 //
 // Ownership. The index is a pointer shared by every copy of the model and is used only
-// on the UI goroutine. The rows it returns live in its reused buffers: they stay valid
-// until the index is asked for a different query, which is only ever done for the newest
+// on the UI goroutine (a search's helpers finish before it returns). The rows it returns
+// live in its reused buffers and may be ranked further when read: they stay valid until
+// the index is asked for a different query, which is only ever done for the newest
 // model. Older copies of the model are discarded by Bubble Tea, never read again.
 type filterIndex struct {
 	arena []byte // lower-cased ASCII haystacks, back to back, then wordPad zero bytes
@@ -45,12 +55,17 @@ type filterIndex struct {
 	spare  *filterLevel // a free level, for queries deeper than maxLevels
 
 	// Scratch, reused by every search.
-	qb       []byte // the query, lower-cased
-	qr       []rune // the same as runes
-	cand     []int32
-	unsorted []filterMatch
-	pos      []uint64
-	counts   []int32
+	qb         []byte // the query, lower-cased
+	qr         []rune // the same as runes
+	cand       []int32
+	order      []int32
+	ties       []int32
+	boundTable []int32
+	unsorted   []filterMatch
+	pos        []uint64
+	counts     []int32
+	helpers    []scan // the other workers' scans, when a search is split over cores
+	parts      [][]int32
 
 	// The unfiltered rows, for the order slice they were built from.
 	orderRows []listRow
@@ -67,14 +82,31 @@ type hayRef struct {
 	alias  int32 // -1 for the name
 }
 
-// filterLevel is the result for one query.
+// filterLevel is the result for one query. Every matching source is known at once
+// (how many match is on screen), but they are ranked lazily: matches[:ranked] are the
+// best, final and in order, usually a screenful or a little more; the rest are ranked
+// when a row past them is asked for (see rowList).
 type filterLevel struct {
-	query   string        // lower-cased and trimmed
+	query   string
 	hays    []int32       // matching haystacks, in catalog order
 	ends    []int32       // where the earliest match in each ends
-	matches []filterMatch // the best haystack of each matching source, best first
-	rows    []listRow     // matches as list rows
+	cands   []candidate   // matching sources, in catalog order
+	best    []int32       // per candidate, once scored: its best haystack, the first of equals
+	matches []filterMatch // matches[:ranked]: the best sources, best first
+	rows    []listRow     // rows[:ranked]: the same as list rows
+	ranked  int
 }
+
+// candidate is a source that matched, before and after it is scored.
+type candidate struct {
+	source int32
+	first  int32 // its matching haystacks start at hays[first], up to the next candidate's
+	bound  int32 // no haystack of it can score more than this
+	score  int32 // unscored until it is scored; then its best haystack's
+}
+
+// unscored marks a candidate whose score is not computed yet.
+const unscored = math.MinInt32
 
 // filterMatch is one source that matched, with the haystack that matched best.
 type filterMatch struct {
@@ -83,6 +115,12 @@ type filterMatch struct {
 	alias  int32 // -1 when the name matched
 	score  int32
 }
+
+// A search is split over up to maxWorkers cores when each gets at least
+// parallelMinCandidates candidates. (A variable so tests can split small catalogs.)
+var parallelMinCandidates = 8192
+
+const maxWorkers = 4
 
 // maxLevels bounds the prefix cache: a longer query is searched from the deepest level.
 const maxLevels = 16
@@ -184,43 +222,73 @@ func isASCII(s string) bool {
 func normalizeQuery(query string) string { return strings.ToLower(strings.TrimSpace(query)) }
 
 // rows returns the sources matching query as list rows, best first, ties in catalog
-// order. The slice is the index's own: valid until the index is asked another query.
-func (idx *filterIndex) rows(query string) []listRow {
+// order. The rows are the index's own: valid until the index is asked another query.
+func (idx *filterIndex) rows(query string) rowList {
 	q := normalizeQuery(query)
 	if q == "" {
 		idx.depth = 0
-		return nil
+		return rowList{}
 	}
-	return idx.level(q).rows
+	return rowList{idx: idx, lv: idx.level(q)}
 }
 
-// match is rows without the list: every matching source with its best haystack.
+// match is rows without the list: every matching source with its best haystack, all
+// of them ranked.
 func (idx *filterIndex) match(query string) []filterMatch {
 	q := normalizeQuery(query)
 	if q == "" {
 		idx.depth = 0
 		return nil
 	}
-	return idx.level(q).matches
+	lv := idx.level(q)
+	idx.rankAll(lv)
+	return lv.matches
+}
+
+// rowList is what the source list shows: a plain list of rows, or a filter result that
+// is ranked only as far as it is read. A model copy may hold one, but only the newest
+// model reads it (see filterIndex).
+type rowList struct {
+	plain []listRow
+	idx   *filterIndex
+	lv    *filterLevel
+}
+
+func (r rowList) Len() int {
+	if r.lv != nil {
+		return len(r.lv.cands)
+	}
+	return len(r.plain)
+}
+
+// At is row i. Reading past the ranked rows ranks them all (once per query).
+func (r rowList) At(i int) listRow {
+	if r.lv == nil {
+		return r.plain[i]
+	}
+	if i >= r.lv.ranked {
+		r.idx.rankAll(r.lv)
+	}
+	return r.lv.rows[i]
 }
 
 // unfiltered lists order as rows, for an empty query. order is never changed in place
 // (setState builds a new slice), so the rows are rebuilt only for a different slice.
-func (idx *filterIndex) unfiltered(order []int) []listRow {
+func (idx *filterIndex) unfiltered(order []int) rowList {
 	idx.depth = 0
 	var first *int
 	if len(order) > 0 {
 		first = &order[0]
 	}
 	if idx.orderRows != nil && first == idx.orderOf && len(order) == len(idx.orderRows) {
-		return idx.orderRows
+		return rowList{plain: idx.orderRows}
 	}
 	rows := make([]listRow, len(order))
 	for i, s := range order {
 		rows[i] = listRow{source: s}
 	}
 	idx.orderRows, idx.orderOf = rows, first
-	return rows
+	return rowList{plain: rows}
 }
 
 // level returns the result for q (normalized, not empty): from the prefix stack when it
@@ -264,7 +332,7 @@ func (idx *filterIndex) level(q string) *filterLevel {
 }
 
 // search fills lv with the matches of q among parent's matches (among all haystacks
-// when parent is nil), scored and sorted.
+// when parent is nil) and ranks the best of them.
 func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 	lv.query = q
 	idx.qb = append(idx.qb[:0], q...)
@@ -287,12 +355,8 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 	// Every buffer is as long as the candidates, grown once and then reused.
 	lv.hays = grow(lv.hays, n)
 	lv.ends = grow(lv.ends, n)
+	lv.cands = grow(lv.cands, n)
 	idx.cand = grow(idx.cand, n)[:n]
-	idx.unsorted = grow(idx.unsorted, n)
-	if cap(idx.pos) < len(q) {
-		idx.pos = make([]uint64, len(q))
-	}
-	s := scan{idx: idx, from: from, hays: lv.hays, ends: lv.ends, out: idx.unsorted, pos: idx.pos[:len(q)]}
 
 	// First the masks, without branches (whether a haystack passes is a coin toss the
 	// processor would often guess wrong): cand gets the candidates that hold every
@@ -303,28 +367,195 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 			cand[k] = int32(h)
 			k += passes(idx.hays[h].mask, qmask)
 		}
-		for _, h := range cand[:k] {
-			s.try(h, -1)
-		}
 	} else {
 		for i, h := range parent.hays {
 			cand[k] = int32(i)
 			k += passes(idx.hays[h].mask, qmask)
 		}
-		for _, i := range cand[:k] {
-			s.try(parent.hays[i], parent.ends[i])
+	}
+	cand = cand[:k]
+
+	s := scan{idx: idx, parent: parent, from: from, bounds: newBounds(idx.qb, idx.qr),
+		hays: lv.hays, ends: lv.ends, cands: lv.cands}
+	idx.boundTable = s.bounds.tabulate(idx.boundTable)
+	parts := idx.split(cand, parent)
+	if len(parts) == 1 {
+		s.run(cand)
+	} else {
+		// Each worker matches a run of whole sources into buffers of its own; the first
+		// writes straight into the level, the others' results are appended after it, so
+		// the order is the same as one scan's.
+		var wg sync.WaitGroup
+		idx.helpers = grow(idx.helpers, len(parts)-1)[:len(parts)-1]
+		for w := 1; w < len(parts); w++ {
+			h := &idx.helpers[w-1]
+			size := len(parts[w])
+			*h = scan{idx: idx, parent: parent, from: from, bounds: s.bounds,
+				hays: grow(h.hays, size), ends: grow(h.ends, size), cands: grow(h.cands, size)}
+			wg.Go(func() { h.run(parts[w]) })
+		}
+		s.run(parts[0])
+		wg.Wait()
+		for _, h := range idx.helpers {
+			shift := int32(len(s.hays))
+			for _, c := range h.cands {
+				c.first += shift
+				s.cands = append(s.cands, c)
+			}
+			s.hays = append(s.hays, h.hays...)
+			s.ends = append(s.ends, h.ends...)
 		}
 	}
-	lv.hays, lv.ends, idx.unsorted = s.hays, s.ends, s.out
+	lv.hays, lv.ends, lv.cands = s.hays, s.ends, s.cands
+	lv.best = growTo(lv.best, len(lv.cands)) // written only for the candidates scored
+	idx.rankTop(lv)
+}
 
-	if cap(lv.matches) < len(s.out) {
-		lv.matches = make([]filterMatch, len(s.out))
-		lv.rows = make([]listRow, len(s.out))
+// topRows is how many rows a search ranks before anything reads further: more than a
+// screenful, so that typing never ranks the whole result. (A variable for tests.)
+var topRows = 128
+
+// rankTop ranks the best topRows candidates, or a few more, without scoring every
+// candidate: it scores them in the order of their bounds, highest first and in catalog
+// order within a bound, and stops as soon as topRows scored ones are sure to rank above
+// every unscored one.
+func (idx *filterIndex) rankTop(lv *filterLevel) {
+	n := len(lv.cands)
+	lv.matches, lv.rows, lv.ranked = growTo(lv.matches, n), growTo(lv.rows, n), 0
+	if n <= topRows {
+		idx.rankAll(lv)
+		return
 	}
-	lv.matches, lv.rows = lv.matches[:len(s.out)], lv.rows[:len(s.out)]
-	idx.sortByScore(lv.matches, s.out)
-	for i := range lv.matches {
-		lv.rows[i] = listRow{source: int(lv.matches[i].source), match: &lv.matches[i]}
+	cands := lv.cands
+	order := idx.byBound(cands)
+	for i := 0; i < n; {
+		// Scoring the candidates whose bound is b. Sure to rank above every unscored
+		// candidate are those that score more than b, and those that score b and come
+		// before the next one to score in catalog order (which wins ties): the rest of
+		// this bound comes after it, and lower bounds cannot reach b.
+		b := cands[order[i]].bound
+		above, ties := 0, idx.ties[:0] // among the candidates scored for higher bounds
+		for _, c := range order[:i] {
+			if sc := cands[c].score; sc > b {
+				above++
+			} else if sc == b {
+				ties = append(ties, c)
+			}
+		}
+		slices.Sort(ties)
+		idx.ties = ties
+		earlier, reached := 0, 0 // ties before the next candidate; this bound's that reach it
+		for ; i < n && cands[order[i]].bound == b; i++ {
+			c := order[i]
+			for earlier < len(ties) && ties[earlier] < c {
+				earlier++
+			}
+			if above+earlier+reached >= topRows {
+				idx.unsorted = idx.unsorted[:0]
+				for k, cd := range cands {
+					if cd.score > b || cd.score == b && int32(k) < c {
+						idx.unsorted = append(idx.unsorted, idx.matchOf(lv, k))
+					}
+				}
+				idx.emit(lv, idx.unsorted)
+				return
+			}
+			idx.score(lv, c)
+			if cands[c].score == b {
+				reached++
+			}
+		}
+	}
+	idx.rankAll(lv) // everything is scored: rank it all
+}
+
+// rankAll scores every candidate of lv and ranks them all.
+func (idx *filterIndex) rankAll(lv *filterLevel) {
+	n := len(lv.cands)
+	if lv.ranked == n {
+		return
+	}
+	// The index's query may be another level's by now.
+	idx.qb, idx.qr = append(idx.qb[:0], lv.query...), idx.qr[:0]
+	for _, r := range lv.query {
+		idx.qr = append(idx.qr, r)
+	}
+	lv.matches, lv.rows = growTo(lv.matches, n), growTo(lv.rows, n)
+	idx.unsorted = grow(idx.unsorted, n)
+	for c := range lv.cands {
+		if lv.cands[c].score == unscored {
+			idx.score(lv, int32(c))
+		}
+		idx.unsorted = append(idx.unsorted, idx.matchOf(lv, c))
+	}
+	idx.emit(lv, idx.unsorted)
+}
+
+// emit makes in (in catalog order) the ranked head of lv.
+func (idx *filterIndex) emit(lv *filterLevel, in []filterMatch) {
+	out := lv.matches[:len(in)]
+	idx.sortByScore(out, in)
+	for i := range out {
+		lv.rows[i] = listRow{source: int(out[i].source), match: &out[i]}
+	}
+	lv.ranked = len(in)
+}
+
+// matchOf is scored candidate c of lv as a match.
+func (idx *filterIndex) matchOf(lv *filterLevel, c int) filterMatch {
+	h := lv.best[c]
+	return filterMatch{source: lv.cands[c].source, hay: h, alias: idx.hays[h].alias, score: lv.cands[c].score}
+}
+
+// byBound returns the candidates' indexes by descending bound, ties in catalog order.
+func (idx *filterIndex) byBound(cands []candidate) []int32 {
+	lo, hi := cands[0].bound, cands[0].bound
+	for _, c := range cands {
+		lo, hi = min(lo, c.bound), max(hi, c.bound)
+	}
+	counts := growTo(idx.counts, int(hi-lo)+2)
+	idx.counts = counts
+	clear(counts)
+	for _, c := range cands {
+		counts[hi-c.bound+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	order := growTo(idx.order, len(cands))
+	idx.order = order
+	for i, c := range cands {
+		k := hi - c.bound
+		order[counts[k]] = int32(i)
+		counts[k]++
+	}
+	return order
+}
+
+// score scores candidate c of lv (whose query is idx.qb and idx.qr): each of its
+// matching haystacks, keeping the best, the first of equals.
+func (idx *filterIndex) score(lv *filterLevel, c int32) {
+	cd := &lv.cands[c]
+	end := len(lv.hays)
+	if int(c)+1 < len(lv.cands) {
+		end = int(lv.cands[c+1].first)
+	}
+	cd.score = unscored
+	for i := int(cd.first); i < end; i++ {
+		h := lv.hays[i]
+		ref := &idx.hays[h]
+		var sc int
+		switch {
+		case ref.mask&wideBit != 0:
+			sc, _ = align(idx.wide[ref.off:ref.end], idx.qr, int(lv.ends[i]))
+		case ref.end-ref.off <= 64:
+			sc = idx.scoreBits(ref, int(lv.ends[i]))
+		default:
+			sc, _ = align(idx.arena[ref.off:ref.end], idx.qb, int(lv.ends[i]))
+		}
+		if int32(sc) > cd.score {
+			cd.score, lv.best[c] = int32(sc), h
+		}
 	}
 }
 
@@ -334,6 +565,35 @@ func grow[T any](s []T, n int) []T {
 		return make([]T, 0, n)
 	}
 	return s[:0]
+}
+
+// growTo returns s with length n, its contents undefined.
+func growTo[T any](s []T, n int) []T { return grow(s, n)[:n] }
+
+// split divides the candidates of a search into runs of whole sources, one per core,
+// when there are enough of them to be worth the hand-over (a few microseconds).
+func (idx *filterIndex) split(cand []int32, parent *filterLevel) [][]int32 {
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers, len(cand)/parallelMinCandidates)
+	parts := idx.parts[:0]
+	for w := workers; w > 1; w-- {
+		cut := len(cand) / w
+		for cut < len(cand) && idx.sourceOf(cand[cut], parent) == idx.sourceOf(cand[cut-1], parent) {
+			cut++ // a source's haystacks stay together: the scan keeps each source's best
+		}
+		parts = append(parts, cand[:cut])
+		cand = cand[cut:]
+	}
+	idx.parts = append(parts, cand)
+	return idx.parts
+}
+
+// sourceOf is the source of a search candidate: a haystack, or an index into the
+// parent's matches.
+func (idx *filterIndex) sourceOf(c int32, parent *filterLevel) int32 {
+	if parent != nil {
+		c = parent.hays[c]
+	}
+	return idx.hays[c].source
 }
 
 // passes is 1 when a haystack with this mask may hold a query with qmask, else 0.
@@ -349,50 +609,144 @@ func passes(mask, qmask uint64) int {
 // and in runes (for wide ones).
 type queryPos struct{ bytes, runes int }
 
-// scan is one search in progress.
+// scan is one search in progress: the matching, which says whether each candidate
+// matches and where, and bounds its score, without scoring it.
 type scan struct {
-	idx  *filterIndex
-	from queryPos
-	hays []int32
-	ends []int32
-	out  []filterMatch
-	pos  []uint64 // alignBits' scratch: per query byte, where it is in the haystack
+	idx    *filterIndex
+	parent *filterLevel // nil when searching every haystack
+	from   queryPos
+	bounds bounds
+	hays   []int32
+	ends   []int32
+	cands  []candidate
+}
+
+// run tries the candidates: haystacks, or indexes into the parent's matches.
+func (s *scan) run(cand []int32) {
+	if s.parent == nil {
+		for _, h := range cand {
+			s.try(h, -1)
+		}
+		return
+	}
+	for _, i := range cand {
+		s.try(s.parent.hays[i], s.parent.ends[i])
+	}
 }
 
 // try matches haystack h, in which the query up to s.from matched ending at prev, and
 // records it when it matches.
 func (s *scan) try(h, prev int32) {
 	ref := &s.idx.hays[h]
-	var end, score int
+	var end int
+	var bound int32
 	switch {
 	case ref.mask&wideBit != 0:
-		hay := s.idx.wide[ref.off:ref.end]
-		if end = greedyEnd(hay, s.idx.qr, s.from.runes, int(prev)); end < 0 {
-			return
-		}
-		score, _ = align(hay, s.idx.qr, end)
+		end = greedyEnd(s.idx.wide[ref.off:ref.end], s.idx.qr, s.from.runes, int(prev))
+		bound = s.bounds.wide
 	case ref.end-ref.off <= 64:
-		if end, score = s.alignBits(s.idx.arena[ref.off:], int(ref.end-ref.off), ref.starts, int(prev)); end < 0 {
-			return
-		}
+		end = s.endBits(ref, int(prev))
+		bound = s.bounds.of(ref, s.idx.arena[ref.off] == s.idx.qb[0])
 	default:
-		hay := s.idx.arena[ref.off:ref.end]
-		if end = greedyEnd(hay, s.idx.qb, s.from.bytes, int(prev)); end < 0 {
-			return
-		}
-		score, _ = align(hay, s.idx.qb, end)
+		end = greedyEnd(s.idx.arena[ref.off:ref.end], s.idx.qb, s.from.bytes, int(prev))
+		bound = s.bounds.long
+	}
+	if end < 0 {
+		return
 	}
 	s.hays = append(s.hays, h)
 	s.ends = append(s.ends, int32(end))
-	// Haystacks are grouped by source: keep each source's best (the first of equals).
-	m := filterMatch{source: ref.source, hay: h, alias: ref.alias, score: int32(score)}
-	if k := len(s.out) - 1; k >= 0 && s.out[k].source == ref.source {
-		if m.score > s.out[k].score {
-			s.out[k] = m
-		}
+	// Haystacks are grouped by source: one candidate per source.
+	if k := len(s.cands) - 1; k >= 0 && s.cands[k].source == ref.source {
+		s.cands[k].bound = max(s.cands[k].bound, bound)
 		return
 	}
-	s.out = append(s.out, m)
+	s.cands = append(s.cands, candidate{source: ref.source, first: int32(len(s.hays) - 1), bound: bound, score: unscored})
+}
+
+// bounds caps what a haystack can score for the query (see windowScore and scoreBits).
+// Each letter scores scoreMatch, the first one a bonus if it starts the name or a word.
+// Each later letter either follows the previous one (bonusConsecutive), or starts a
+// word (bonusWordStart) after a gap (at least penaltyGap): it can do both only when the
+// previous query letter is not a letter or digit, since a word starts after one of
+// those. And a haystack has only so many word starts. Cheap, and tight enough that
+// most candidates are never scored.
+type bounds struct {
+	m          int   // query bytes
+	q0alnum    bool  // the query's first byte is a letter or digit
+	alnum      int   // later letters that follow a letter or digit
+	other      int   // later letters that follow anything else
+	wide, long int32 // haystacks without a word-start mask
+	table      []int32
+}
+
+// Per later letter: after a letter or digit it either follows (10) or starts a word
+// after a gap (12 - 1); after anything else it can do both.
+const (
+	followOrStart  = bonusWordStart - penaltyGap
+	followAndStart = bonusConsecutive + bonusWordStart
+)
+
+func newBounds(qb []byte, qr []rune) bounds {
+	b := bounds{m: len(qb), q0alnum: len(qb) > 0 && alnumByte[qb[0]]}
+	for j := 1; j < len(qb); j++ {
+		if alnumByte[qb[j-1]] {
+			b.alnum++
+		} else {
+			b.other++
+		}
+	}
+	b.long = int32(len(qb)*scoreMatch + bonusPrefix + b.alnum*followOrStart + b.other*followAndStart)
+	b.wide = int32(len(qr)*scoreMatch + bonusPrefix)
+	for j := 1; j < len(qr); j++ {
+		if isAlnum(qr[j-1]) {
+			b.wide += followOrStart
+		} else {
+			b.wide += followAndStart
+		}
+	}
+	return b
+}
+
+// of bounds an ASCII haystack of up to 64 bytes; prefix says whether it starts with
+// the query's first byte. It is a lookup in the table made by tabulate.
+func (b *bounds) of(ref *hayRef, prefix bool) int32 {
+	k := min(bits.OnesCount64(ref.starts), b.alnum+1) << 2
+	if prefix {
+		k |= 2 | int(ref.starts>>2&1)
+	}
+	return b.table[k]
+}
+
+// tabulate fills b.table, into buf, with the bound for every case of: how many word
+// starts (more than alnum+1 do not raise it), whether the haystack starts with the
+// query's first byte, and whether a word starts at position 2.
+func (b *bounds) tabulate(buf []int32) []int32 {
+	buf = growTo(buf, (b.alnum+2)<<2)
+	for k := range buf {
+		words, prefix, startsAt2 := k>>2, k&2 != 0, k&1 != 0
+		// Later letters after a letter or digit: those that can start a word score one
+		// more than those that follow.
+		later := func(n int) int { w := min(n, words); return w*followOrStart + (n-w)*bonusConsecutive }
+		score := b.m*scoreMatch + b.other*followAndStart
+		bound := score + later(b.alnum) // a match that does not start the name
+		if words > 0 {
+			bound += bonusWordStart
+		}
+		if prefix {
+			// A match that starts the name: its second letter follows the first, or
+			// starts a word after a gap, which scores 11 only at position 2 (a gap of
+			// one) and less further on.
+			atZero := score + bonusPrefix + later(b.alnum)
+			if b.m > 1 && b.q0alnum && !startsAt2 {
+				atZero = score + bonusPrefix + bonusConsecutive + later(b.alnum-1)
+			}
+			bound = max(bound, atZero)
+		}
+		buf[k] = int32(bound)
+	}
+	b.table = buf
+	return buf
 }
 
 // sortByScore copies in to out ordered by descending score, stable. Scores span a small
@@ -553,36 +907,46 @@ func isAlnum(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// alignBits is greedyEnd and align at once, for an ASCII haystack of n ≤ 64 bytes at a
-// whose word starts are starts, with the same results (and end -1 when q does not
-// match). Each query byte becomes the mask of its positions; matching, scanning back
-// and finding contiguous occurrences are then a few bit operations each, with few
-// branches to mispredict.
-func (s *scan) alignBits(a []byte, n int, starts uint64, prev int) (end, score int) {
-	q, pos := s.idx.qb, s.pos
-	m := len(q)
-	// Resume the earliest match where the parent query's ended.
-	end = prev
-	for j := s.from.bytes; j < m; j++ {
-		pos[j] = posMask(a, n, q[j])
-		next := pos[j] & after(end)
+// endBits is greedyEnd for an ASCII haystack of up to 64 bytes: where the earliest
+// match of the query ends, resuming after prev where the parent query's ended, or -1.
+// Each new query byte becomes the mask of its positions in the haystack.
+func (s *scan) endBits(ref *hayRef, prev int) int {
+	a, n := s.idx.arena[ref.off:], int(ref.end-ref.off)
+	end := prev
+	for _, c := range s.idx.qb[s.from.bytes:] {
+		next := posMask(a, n, c) & after(end)
 		if next == 0 {
-			return -1, 0
+			return -1
 		}
 		end = bits.TrailingZeros64(next)
 	}
-	for j := range s.from.bytes {
+	return end
+}
+
+// scoreBits is align for an ASCII haystack of up to 64 bytes that the query matches,
+// ending at end, with the same result. Each query byte becomes the mask of its
+// positions; scanning back, scoring and finding contiguous occurrences are then a few
+// bit operations each, with few branches to mispredict.
+func (idx *filterIndex) scoreBits(ref *hayRef, end int) int {
+	q, starts := idx.qb, ref.starts
+	a, n := idx.arena[ref.off:], int(ref.end-ref.off)
+	m := len(q)
+	if cap(idx.pos) < m {
+		idx.pos = make([]uint64, m)
+	}
+	pos := idx.pos[:m]
+	for j := range m {
 		pos[j] = posMask(a, n, q[j])
 	}
 	if m == 1 {
 		// Every occurrence is a contiguous one: the best bonus wins.
 		switch p := pos[0]; {
 		case p&1 != 0:
-			return end, scoreMatch + bonusPrefix
+			return scoreMatch + bonusPrefix
 		case p&starts != 0:
-			return end, scoreMatch + bonusWordStart
+			return scoreMatch + bonusWordStart
 		}
-		return end, scoreMatch
+		return scoreMatch
 	}
 	// The tightest window ending at end: scan back for each earlier query byte.
 	start := end
@@ -591,7 +955,7 @@ func (s *scan) alignBits(a []byte, n int, starts uint64, prev int) (end, score i
 	}
 	// Score the greedy match from there.
 	p := start
-	score = scoreMatch + bonusAt(p, starts)
+	score := scoreMatch + bonusAt(p, starts)
 	for j := 1; j < m; j++ {
 		next := bits.TrailingZeros64(pos[j] & after(p))
 		score += scoreMatch + bonusAt(next, starts)
@@ -617,7 +981,7 @@ func (s *scan) alignBits(a []byte, n int, starts uint64, prev int) (end, score i
 			}
 		}
 	}
-	return end, score
+	return score
 }
 
 // after is the mask of the positions after p (p may be -1).
@@ -631,10 +995,12 @@ func bonusAt(p int, starts uint64) int {
 	return bonusWordStart * int(starts>>p&1)
 }
 
-// posMask reads haystacks eight bytes at a time: the arena ends with wordPad zero bytes,
-// so a word can be loaded at any offset inside a haystack.
+// posMask reads haystacks eight bytes at a time, and those of up to 32 bytes (nearly
+// all) 32 at a time, without a loop whose length the processor would have to guess:
+// the arena ends with wordPad zero bytes, so 32 bytes can be loaded at any offset
+// inside a haystack.
 const (
-	wordPad    = 8
+	wordPad    = 32
 	lsbs       = 0x0101010101010101
 	low7s      = 0x7f7f7f7f7f7f7f7f
 	gatherBits = 0x0102040810204080 // multiplies bits 0, 8, ..., 56 into bits 56 to 63
@@ -643,13 +1009,23 @@ const (
 // posMask returns the mask of the positions of c in the n ≤ 64 bytes at a.
 func posMask(a []byte, n int, c byte) uint64 {
 	pat := uint64(c) * lsbs
+	if n <= 32 {
+		a = a[:32]
+		m := wordMask(a[0:8], pat) | wordMask(a[8:16], pat)<<8 | wordMask(a[16:24], pat)<<16 | wordMask(a[24:32], pat)<<24
+		return m & (1<<n - 1)
+	}
 	var m uint64
 	for i := 0; i < n; i += 8 {
-		x := binary.LittleEndian.Uint64(a[i:]) ^ pat
-		// The high bit of each byte of z is set exactly where x has a zero byte.
-		z := ^((x&low7s + low7s) | x | low7s)
-		// Gather those eight bits into one byte, byte k to bit k.
-		m |= (z >> 7 * gatherBits) >> 56 << i
+		m |= wordMask(a[i:], pat) << i
 	}
 	return m & (1<<n - 1)
+}
+
+// wordMask has bit k set when byte k of the 8 bytes at a is the byte repeated in pat.
+func wordMask(a []byte, pat uint64) uint64 {
+	x := binary.LittleEndian.Uint64(a) ^ pat
+	// The high bit of each byte of z is set exactly where x has a zero byte.
+	z := ^((x&low7s + low7s) | x | low7s)
+	// Gather those eight bits into one byte, byte k to bit k.
+	return (z >> 7 * gatherBits) >> 56
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -10,10 +11,10 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 )
 
-func sourceNames(rows []listRow, all []string) []string {
+func sourceNames(rows rowList, all []string) []string {
 	var out []string
-	for _, r := range rows {
-		out = append(out, all[r.source])
+	for i := range rows.Len() {
+		out = append(out, all[rows.At(i).source])
 	}
 	return out
 }
@@ -118,10 +119,10 @@ func TestHighlightMarksExactlyTheMatchedRunes(t *testing.T) {
 	} {
 		m.input.SetValue(tc.query)
 		rows := m.index.rows(tc.query)
-		if len(rows) == 0 {
+		if rows.Len() == 0 {
 			t.Fatalf("%q: no match", tc.query)
 		}
-		if got := m.highlight(tc.text, rows[0], rows[0].match.alias, plainStyle{}); got != tc.want {
+		if got := m.highlight(tc.text, rows.At(0), rows.At(0).match.alias, plainStyle{}); got != tc.want {
 			t.Errorf("%q in %q: %q, want %q", tc.query, tc.text, got, tc.want)
 		}
 	}
@@ -213,7 +214,25 @@ func refWindow(hay, q []rune, start int) (int, []int) {
 // alphabets, so that much matches; mixed case and non-ASCII letters) in sequences of
 // typed letters, backspaces, pastes and clears, the way the prefix cache is used, and
 // checks every result against the naive matcher and the reference scoring.
-func TestFilterAgreesWithTheReference(t *testing.T) {
+func TestFilterAgreesWithTheReference(t *testing.T) { agreeWithReference(t) }
+
+// TestSplitFilterAgreesWithTheReference runs the same searches split over four
+// workers, however small: each worker's run must end on a source boundary and the
+// results must come back in the order of one scan.
+func TestSplitFilterAgreesWithTheReference(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	defer func(n int) { parallelMinCandidates = n }(parallelMinCandidates)
+	parallelMinCandidates = 3
+	idx := newFilterIndex([]string{"ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab"}, nil)
+	cand := []int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	if parts := idx.split(cand, nil); len(parts) != 4 || len(parts[0]) != 3 || len(parts[3]) != 3 {
+		t.Fatalf("12 candidates split into %v, want 4 parts of 3", parts)
+	}
+	agreeWithReference(t)
+}
+
+func agreeWithReference(t *testing.T) {
+	defer func(n int) { topRows = n }(topRows)
 	rng := rand.New(rand.NewPCG(7, 11))
 	alphabet := []rune("abcnsSNAé É-áx")
 	word := func(maxLen int) string {
@@ -245,6 +264,8 @@ func TestFilterAgreesWithTheReference(t *testing.T) {
 			}
 		}
 		idx := newFilterIndex(all, aliases)
+		// Rank few rows up front, so that most searches leave some unranked.
+		topRows = []int{1, 2, 3, 5, 8, 128}[rng.IntN(6)]
 		query := ""
 		for step := range 120 {
 			switch op := rng.IntN(20); {
@@ -266,15 +287,29 @@ func TestFilterAgreesWithTheReference(t *testing.T) {
 			checkAgainstReference(t, idx, all, aliases, query, round, step)
 		}
 	}
-	t.Logf("%d queries checked", checks)
+	t.Logf("%d queries checked, %d of them ranked lazily", checks, lazyChecks)
 }
+
+var lazyChecks int
 
 func checkAgainstReference(t *testing.T, idx *filterIndex, all []string, aliases [][]string, query string, round, step int) {
 	t.Helper()
 	rows := idx.rows(query)
-	ms := idx.match(query) // same query: the cached level
-	if len(rows) != len(ms) {
-		t.Fatalf("round %d step %d %q: %d rows, %d matches", round, step, query, len(rows), len(ms))
+	// What the search ranked without scoring everything must be the head of the full
+	// ranking.
+	var head []filterMatch
+	if rows.lv != nil {
+		head = slices.Clone(rows.lv.matches[:rows.lv.ranked])
+	}
+	ms := idx.match(query) // same query: the cached level, now ranked in full
+	if rows.Len() != len(ms) {
+		t.Fatalf("round %d step %d %q: %d rows, %d matches", round, step, query, rows.Len(), len(ms))
+	}
+	if len(head) < len(ms) {
+		lazyChecks++
+	}
+	if !slices.Equal(head, ms[:len(head)]) {
+		t.Fatalf("round %d step %d %q: ranked head %+v, full ranking starts %+v", round, step, query, head, ms[:len(head)])
 	}
 	q := []rune(normalizeQuery(query))
 	var want []int
@@ -283,8 +318,9 @@ func checkAgainstReference(t *testing.T, idx *filterIndex, all []string, aliases
 			want = append(want, i)
 		}
 	}
-	got := make([]int, len(rows))
-	for i, r := range rows {
+	got := make([]int, rows.Len())
+	for i := range got {
+		r := rows.At(i)
 		got[i] = r.source
 		if r.match != &ms[i] || int(r.match.source) != r.source {
 			t.Fatalf("round %d step %d %q: row %d does not point at its match", round, step, query, i)
@@ -353,5 +389,49 @@ func TestFilterSortsWideScoreSpans(t *testing.T) {
 	}
 	if want := []int32{3, 1, 4, 2, 0, 5}; !slices.Equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+// TestFilterBoundsHoldAndAreTight: ranking stops scoring when the best scores beat every
+// unscored candidate's bound, so a bound below a real score would misorder the list.
+// Random short words with many word starts check that no score exceeds its bound, and
+// that some reach it (a bound that is never reached could be lower).
+func TestFilterBoundsHoldAndAreTight(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	alphabet := []rune("ab -.xé")
+	word := func(maxLen int) string {
+		r := make([]rune, 1+rng.IntN(maxLen))
+		for i := range r {
+			r[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(r)
+	}
+	reached := 0
+	for range 300 {
+		all := make([]string, 50)
+		for i := range all {
+			all[i] = word(12)
+			if rng.IntN(20) == 0 {
+				all[i] += strings.Repeat(" a", 40) // past 64 bytes
+			}
+		}
+		idx := newFilterIndex(all, nil)
+		q := word(4)
+		if normalizeQuery(q) == "" {
+			continue
+		}
+		idx.match(q)
+		lv := idx.levels[idx.depth-1]
+		for _, c := range lv.cands {
+			if c.score > c.bound {
+				t.Fatalf("%q in %q: score %d above its bound %d", q, all[c.source], c.score, c.bound)
+			}
+			if c.score == c.bound {
+				reached++
+			}
+		}
+	}
+	if reached == 0 {
+		t.Error("no score ever reached its bound")
 	}
 }

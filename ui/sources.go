@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,7 +35,7 @@ type sourcesModel struct {
 	recording   int // catalog index, or -1
 	recordInput textinput.Model
 	recordErr   string
-	rows        []listRow // what is listed now
+	rows        rowList // what is listed now
 	cursor      int
 	offset      int // first visible row
 }
@@ -78,24 +78,38 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 // catalogView is what the list derives from the catalog alone, computed once: a state
 // change then only has to look at the sources the state file mentions, which is what
 // keeps recording a check cheap on a catalog of 100,000 sources.
+//
+// It is kept small, because it is as long as the catalog: an untouched source's status
+// is derived from the catalog when it is shown, not stored.
 type catalogView struct {
-	base    []sourceStatus // per source, as if never touched: unknown, not in progress
-	byName  []int          // catalog indexes by lower-cased name
-	indexOf map[string]int // source id -> catalog index
-	lower   []string       // lower-cased names, for ordering ties
+	sources []catalog.Source
+	byName  []int32 // catalog indexes by lower-cased name, ties in catalog order
+	rank    []int32 // each source's place in byName
+	byID    []int32 // catalog indexes sorted by id, for finding the sources a state mentions
 }
 
 func newCatalogView(cat *catalog.Catalog) catalogView {
 	n := len(cat.Sources)
-	v := catalogView{base: make([]sourceStatus, n), byName: make([]int, n), indexOf: make(map[string]int, n), lower: make([]string, n)}
+	v := catalogView{sources: cat.Sources, byName: make([]int32, n), rank: make([]int32, n), byID: make([]int32, n)}
+	lower := make([]string, n) // only while sorting
 	for i := range cat.Sources {
-		src := &cat.Sources[i]
-		v.base[i] = statusOf(src, nil, time.Time{})
-		v.base[i].due = state.Due{State: state.DueUnknown}
-		v.byName[i], v.indexOf[src.ID], v.lower[i] = i, i, strings.ToLower(src.Name)
+		v.byName[i], v.byID[i], lower[i] = int32(i), int32(i), strings.ToLower(cat.Sources[i].Name)
 	}
-	sort.SliceStable(v.byName, func(a, b int) bool { return v.lower[v.byName[a]] < v.lower[v.byName[b]] })
+	slices.SortStableFunc(v.byName, func(a, b int32) int { return strings.Compare(lower[a], lower[b]) })
+	for r, i := range v.byName {
+		v.rank[i] = int32(r)
+	}
+	slices.SortFunc(v.byID, func(a, b int32) int { return strings.Compare(cat.Sources[a].ID, cat.Sources[b].ID) })
 	return v
+}
+
+// indexOf finds the catalog index of the source with this id.
+func (v catalogView) indexOf(id string) (int, bool) {
+	k, ok := slices.BinarySearchFunc(v.byID, id, func(i int32, id string) int { return strings.Compare(v.sources[i].ID, id) })
+	if !ok {
+		return -1, false
+	}
+	return int(v.byID[k]), true
 }
 
 // statusAt is what the list says about the source at catalog index i.
@@ -103,7 +117,10 @@ func (m sourcesModel) statusAt(i int) sourceStatus {
 	if s, ok := m.touched[i]; ok {
 		return s
 	}
-	return m.base[i]
+	// As if never touched: unknown, not in progress.
+	s := statusOf(&m.sources[i], nil, time.Time{})
+	s.due = state.Due{State: state.DueUnknown}
+	return s
 }
 
 // setState recomputes statuses and order, keeping the cursor on the same source.
@@ -116,7 +133,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	var urgent []int
 	isUrgent := make([]bool, len(srcs))
 	for id, ss := range st.Sources {
-		i, ok := m.indexOf[id]
+		i, ok := m.indexOf(id)
 		if !ok {
 			continue // progress of a source no longer in the catalog
 		}
@@ -127,13 +144,13 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 			urgent, isUrgent[i] = append(urgent, i), true
 		}
 	}
-	orderSources(urgent, m.statusAt, m.lower)
+	orderSources(urgent, m.statusAt, m.rank)
 	// Urgent work first, then everything else in the name order computed once.
 	order := make([]int, 0, len(srcs))
 	order = append(order, urgent...)
 	for _, i := range m.byName {
 		if !isUrgent[i] {
-			order = append(order, i)
+			order = append(order, int(i))
 		}
 	}
 	m.order = order
@@ -150,10 +167,10 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	}
 	m.orders[viewAll], m.viewSize[viewAll] = order, len(order)
 	m = m.refilter()
-	if keep >= 0 && len(m.rows) > 0 {
+	if keep >= 0 && m.rows.Len() > 0 {
 		m = m.selectSource(keep)
 	}
-	m.offset = scrollWindow(m.offset, m.cursor, len(m.rows), listHeight(m.c.height))
+	m.offset = scrollWindow(m.offset, m.cursor, m.rows.Len(), listHeight(m.c.height))
 	return m
 }
 
@@ -198,17 +215,17 @@ func (m sourcesModel) refilter() sourcesModel {
 		if m.tab != viewAll {
 			// Matches outside the tab are dropped (a new slice: the index owns its own).
 			var kept []listRow
-			for _, r := range m.rows {
-				if m.tab.includes(m.statusAt(r.source)) {
+			for i := range m.rows.Len() {
+				if r := m.rows.At(i); m.tab.includes(m.statusAt(r.source)) {
 					kept = append(kept, r)
 				}
 			}
-			m.rows = kept
+			m.rows = rowList{plain: kept}
 		}
 	} else {
 		m.rows = m.index.unfiltered(m.orders[m.tab])
 	}
-	m.cursor = min(m.cursor, max(len(m.rows)-1, 0))
+	m.cursor = min(m.cursor, max(m.rows.Len()-1, 0))
 	return m
 }
 
@@ -220,19 +237,19 @@ func (m sourcesModel) setQuery(q string) sourcesModel {
 	return m.refilter()
 }
 
-func (m sourcesModel) matchCount() int { return len(m.rows) }
+func (m sourcesModel) matchCount() int { return m.rows.Len() }
 
 // selected is the catalog index under the cursor, or -1 for an empty list.
 func (m sourcesModel) selected() int {
-	if m.cursor < 0 || m.cursor >= len(m.rows) {
+	if m.cursor < 0 || m.cursor >= m.rows.Len() {
 		return -1
 	}
-	return m.rows[m.cursor].source
+	return m.rows.At(m.cursor).source
 }
 
 func (m sourcesModel) selectSource(source int) sourcesModel {
-	for i, r := range m.rows {
-		if r.source == source {
+	for i := range m.rows.Len() {
+		if m.rows.At(i).source == source {
 			m.cursor = i
 			break
 		}
@@ -242,7 +259,7 @@ func (m sourcesModel) selectSource(source int) sourcesModel {
 
 func (m sourcesModel) update(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	m, cmd, ev := m.handle(msg)
-	m.offset = scrollWindow(m.offset, m.cursor, len(m.rows), listHeight(m.c.height))
+	m.offset = scrollWindow(m.offset, m.cursor, m.rows.Len(), listHeight(m.c.height))
 	return m, cmd, ev
 }
 
@@ -283,19 +300,19 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 		m.cursor = max(m.cursor-1, 0)
 		return m, nil, nil
 	case key.Matches(keyMsg, k.Down):
-		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
+		m.cursor = min(m.cursor+1, max(m.rows.Len()-1, 0))
 		return m, nil, nil
 	case key.Matches(keyMsg, k.PageUp):
 		m.cursor = max(m.cursor-m.pageSize(), 0)
 		return m, nil, nil
 	case key.Matches(keyMsg, k.PageDown):
-		m.cursor = min(m.cursor+m.pageSize(), max(len(m.rows)-1, 0))
+		m.cursor = min(m.cursor+m.pageSize(), max(m.rows.Len()-1, 0))
 		return m, nil, nil
 	case key.Matches(keyMsg, k.Top):
 		m.cursor = 0
 		return m, nil, nil
 	case key.Matches(keyMsg, k.Bottom):
-		m.cursor = max(len(m.rows)-1, 0)
+		m.cursor = max(m.rows.Len()-1, 0)
 		return m, nil, nil
 	case key.Matches(keyMsg, k.Open):
 		if i := m.selected(); i >= 0 {
@@ -392,9 +409,9 @@ func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 	case msg.Button == tea.MouseButtonWheelUp:
 		m.cursor = max(m.cursor-1, 0)
 	case msg.Button == tea.MouseButtonWheelDown:
-		m.cursor = min(m.cursor+1, max(len(m.rows)-1, 0))
+		m.cursor = min(m.cursor+1, max(m.rows.Len()-1, 0))
 	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
-		if row := m.offset + msg.Y - listTop; msg.Y >= listTop && row < len(m.rows) && msg.Y-listTop < listHeight(m.c.height) {
+		if row := m.offset + msg.Y - listTop; msg.Y >= listTop && row < m.rows.Len() && msg.Y-listTop < listHeight(m.c.height) {
 			m.cursor = row
 		}
 	}
@@ -459,7 +476,7 @@ func (m sourcesModel) view(width, height int) string {
 	if listH < 1 {
 		return b.String()
 	}
-	if len(m.rows) == 0 {
+	if m.rows.Len() == 0 {
 		msg := "No sources."
 		switch q := m.query(); {
 		case q != "":
@@ -471,8 +488,8 @@ func (m sourcesModel) view(width, height int) string {
 		return b.String()
 	}
 	// The full help can make the list shorter than update planned for.
-	offset := scrollWindow(m.offset, m.cursor, len(m.rows), listH)
-	end := min(offset+listH, len(m.rows))
+	offset := scrollWindow(m.offset, m.cursor, m.rows.Len(), listH)
+	end := min(offset+listH, m.rows.Len())
 	for i := offset; i < end; i++ {
 		b.WriteString(m.rowView(i, width))
 		if i < end-1 {
@@ -484,9 +501,9 @@ func (m sourcesModel) view(width, height int) string {
 
 func (m sourcesModel) counts() string {
 	if q := m.query(); q != "" {
-		return fmt.Sprintf("%d of %d", len(m.rows), len(m.base))
+		return fmt.Sprintf("%d of %d", m.rows.Len(), len(m.sources))
 	}
-	return plural(len(m.base), "source", "sources")
+	return plural(len(m.sources), "source", "sources")
 }
 
 // tabs is the line of views with their counts; the current one is bracketed, so it
@@ -524,7 +541,7 @@ func (m sourcesModel) resumeLine(width int) string {
 
 func (m sourcesModel) rowView(i, width int) string {
 	st := &m.c.styles.Paint
-	row := m.rows[i]
+	row := m.rows.At(i)
 	src := &m.c.catalog.Sources[row.source]
 	status := m.statusAt(row.source)
 	selected := i == m.cursor

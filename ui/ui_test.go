@@ -174,15 +174,15 @@ func run(cmd tea.Cmd) []tea.Msg {
 
 func rowNames(m Model) []string {
 	var names []string
-	for _, r := range m.sources.rows {
-		names = append(names, m.c.catalog.Sources[r.source].Name)
+	for i := range m.sources.rows.Len() {
+		names = append(names, m.c.catalog.Sources[m.sources.rows.At(i).source].Name)
 	}
 	return names
 }
 
 func TestFilterNarrowsAsYouType(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
-	if got := len(m.sources.rows); got != 51 {
+	if got := m.sources.rows.Len(); got != 51 {
 		t.Fatalf("list shows %d sources, want 51", got)
 	}
 	m = press(t, m, "/")
@@ -190,7 +190,7 @@ func TestFilterNarrowsAsYouType(t *testing.T) {
 		t.Fatal("/ did not focus the filter")
 	}
 	m = typeText(t, m, "sno")
-	if n := len(m.sources.rows); n == 0 || n > 3 {
+	if n := m.sources.rows.Len(); n == 0 || n > 3 {
 		t.Errorf("'sno' left %d rows: %v", n, rowNames(m))
 	}
 	m = typeText(t, m, "w")
@@ -206,8 +206,8 @@ func TestFilterNarrowsAsYouType(t *testing.T) {
 		t.Errorf("q in the filter: quitting=%v query=%q", m.quitting, m.sources.query())
 	}
 	m = press(t, m, "esc")
-	if m.sources.query() != "" || m.sources.filtering || len(m.sources.rows) != 51 {
-		t.Errorf("esc should clear the filter: query=%q filtering=%v rows=%d", m.sources.query(), m.sources.filtering, len(m.sources.rows))
+	if m.sources.query() != "" || m.sources.filtering || m.sources.rows.Len() != 51 {
+		t.Errorf("esc should clear the filter: query=%q filtering=%v rows=%d", m.sources.query(), m.sources.filtering, m.sources.rows.Len())
 	}
 }
 
@@ -257,7 +257,7 @@ func TestFilterHighlightsMatchedCharacters(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
 	m = press(t, m, "/")
 	m = typeText(t, m, "scom")
-	row := m.sources.rows[0]
+	row := m.sources.rows.At(0)
 	pos := m.sources.index.positions(*row.match, "scom")
 	name := []rune("Squarespace Commerce")
 	var picked string
@@ -378,8 +378,8 @@ func TestResumeReopensWhereItStopped(t *testing.T) {
 		t.Error("a query with one match should open the checklist")
 	}
 	m = newTestModel(t, newMemStore(), Options{Query: "co"})
-	if m.screen != sourcesScreen || len(m.sources.rows) < 2 || m.sources.query() != "co" {
-		t.Errorf("a query with several matches should filter the list: %d rows", len(m.sources.rows))
+	if m.screen != sourcesScreen || m.sources.rows.Len() < 2 || m.sources.query() != "co" {
+		t.Errorf("a query with several matches should filter the list: %d rows", m.sources.rows.Len())
 	}
 	m = newTestModel(t, newMemStore(), Options{Resume: true})
 	if m.screen != sourcesScreen || !strings.Contains(m.View(), "Nothing to resume") {

@@ -52,9 +52,9 @@ func urgency(s sourceStatus) int {
 
 // orderSources sorts catalog indexes the way the list shows them without a filter:
 // unfinished rotations first (most recently touched first), then overdue sources (most
-// overdue first), then those due soon (soonest first), then the rest by name. lower
-// holds every source's lower-cased name.
-func orderSources(idx []int, status func(int) sourceStatus, lower []string) {
+// overdue first), then those due soon (soonest first), then the rest by name: nameRank
+// holds every source's place in the order of lower-cased names.
+func orderSources(idx []int, status func(int) sourceStatus, nameRank []int32) {
 	sort.SliceStable(idx, func(a, b int) bool {
 		sa, sb := status(idx[a]), status(idx[b])
 		ua, ub := urgency(sa), urgency(sb)
@@ -75,7 +75,7 @@ func orderSources(idx []int, status func(int) sourceStatus, lower []string) {
 				return sa.due.Days < sb.due.Days
 			}
 		}
-		return lower[idx[a]] < lower[idx[b]]
+		return nameRank[idx[a]] < nameRank[idx[b]]
 	})
 }
 
