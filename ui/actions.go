@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/atotto/clipboard"
@@ -137,14 +138,23 @@ func openInBrowser(url string) error {
 	return nil
 }
 
-var placeholderRef = regexp.MustCompile(`\{([A-Za-z][A-Za-z0-9_-]*)\}`)
+// placeholderRef matches a {name} in a step's command or URL. It is compiled when a
+// checklist first needs it, not at start-up, which the non-interactive commands (that
+// never show a checklist) would pay for too.
+var placeholderRef = lazyRegexp(`\{([A-Za-z][A-Za-z0-9_-]*)\}`)
+
+// lazyRegexp returns a function that compiles expr the first time it is called and
+// returns the same *regexp.Regexp from then on.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // placeholdersIn lists the {names} in s, in order, each once.
 func placeholdersIn(s ...string) []string {
 	var names []string
 	seen := map[string]bool{}
 	for _, text := range s {
-		for _, m := range placeholderRef.FindAllStringSubmatch(text, -1) {
+		for _, m := range placeholderRef().FindAllStringSubmatch(text, -1) {
 			if !seen[m[1]] {
 				seen[m[1]] = true
 				names = append(names, m[1])
@@ -161,7 +171,7 @@ func fill(s string, values map[string]string) string {
 	if len(values) == 0 || !strings.Contains(s, "{") {
 		return s
 	}
-	return placeholderRef.ReplaceAllStringFunc(s, func(ref string) string {
+	return placeholderRef().ReplaceAllStringFunc(s, func(ref string) string {
 		if v, ok := values[ref[1:len(ref)-1]]; ok {
 			return catalog.PrintableLine(v)
 		}
@@ -187,6 +197,7 @@ func describeCopy(command, url string) string {
 	return "the step's text"
 }
 
-var sqlStart = regexp.MustCompile(`(?i)^\s*(select|alter|create|drop|grant|revoke|insert|update|delete|show|use|describe)\b`)
+// sqlStart recognises a command that is SQL; compiled on first use, like placeholderRef.
+var sqlStart = lazyRegexp(`(?i)^\s*(select|alter|create|drop|grant|revoke|insert|update|delete|show|use|describe)\b`)
 
-func looksLikeSQL(s string) bool { return sqlStart.MatchString(s) }
+func looksLikeSQL(s string) bool { return sqlStart().MatchString(s) }
