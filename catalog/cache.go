@@ -2,9 +2,10 @@ package catalog
 
 import (
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,19 +13,29 @@ import (
 )
 
 // cacheFormat changes whenever what is cached changes shape or meaning, so a build
-// never reads another's entries. (Identity also differs between builds.)
-const cacheFormat = "rotatetui catalog cache 1"
+// never reads another's entries. (Identity also differs between builds.) Every entry
+// starts with it too (see cachecodec.go).
+const cacheFormat = "rotatetui catalog cache 2"
+
+// cacheExt ends the name of every entry. Entries of format 1 (encoding/gob) end in
+// legacyCacheExt: this build cannot read them, and one for a large catalog is tens of
+// megabytes, so prune removes them (an older build still in use just parses again).
+const (
+	cacheExt       = ".bin"
+	legacyCacheExt = ".gob"
+)
 
 // cacheKeep is how many cached catalogs are kept; older ones are removed.
 const cacheKeep = 16
 
 // Cache keeps catalogs that passed validation, so a large catalog is parsed once rather
-// than at every start: decoding the validated form is about 20 times faster than
-// parsing TOML. An entry is found by a hash of the file's exact bytes, the format
-// version and the identity of the program, so any change to the file or to rotatetui
-// misses the cache. Only valid catalogs are cached: a file with problems is reported
-// as always and leaves nothing behind. The cache is a convenience: any trouble reading
-// or writing it falls back to parsing, silently.
+// than at every start: decoding the validated form is far faster than parsing TOML,
+// and its text takes one allocation (see cachecodec.go). An entry is found by a hash
+// of the file's exact bytes, the format version and the identity of the program, so
+// any change to the file or to rotatetui misses the cache. Only valid catalogs are
+// cached: a file with problems is reported as always and leaves nothing behind. The
+// cache is a convenience: any trouble reading or writing it falls back to parsing,
+// silently.
 type Cache struct {
 	Dir      string // e.g. $XDG_CACHE_HOME/rotatetui; "" disables the cache
 	Identity string // identifies this build of rotatetui, e.g. its executable's path, size and time
@@ -32,36 +43,35 @@ type Cache struct {
 
 // LoadFile is the cached form of the package's LoadFile.
 func (c Cache) LoadFile(path string) (*Catalog, error) {
+	// A hit only needs the file's hash, which is taken streaming: holding a large
+	// catalog's text in memory just to hash it would cost as much as the catalog.
+	if key, ok := c.fileKey(path); ok {
+		if cat, ok := c.read(key); ok {
+			setOrigin(cat, path)
+			return cat, nil
+		}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return c.load(path, path, data)
-}
-
-// Builtin is the cached form of the package's Builtin.
-func (c Cache) Builtin() (*Catalog, error) {
-	cat, err := c.load(builtinName, BuiltinOrigin, builtinTOML)
-	if err != nil {
-		return nil, fmt.Errorf("the built-in catalog is invalid (a bug in this build): %w", err)
-	}
-	return cat, nil
-}
-
-func (c Cache) load(name, origin string, data []byte) (*Catalog, error) {
-	key := c.key(data)
-	if cat, ok := c.read(key); ok {
-		setOrigin(cat, origin)
-		return cat, nil
-	}
-	cat, err := Parse(name, data)
+	cat, err := Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
-	setOrigin(cat, origin)
-	c.write(key, cat)
+	setOrigin(cat, path)
+	if c.enabled() {
+		// Keyed by the bytes parsed, not those hashed above: the file may have
+		// changed in between.
+		c.write(c.key(data), cat)
+	}
 	return cat, nil
 }
+
+// Builtin is the package's Builtin. The built-in catalog is compiled into the binary
+// already parsed, which is faster than any cache entry, so it never touches the cache;
+// the method stays so that callers can load every layer through one Cache.
+func (c Cache) Builtin() (*Catalog, error) { return Builtin() }
 
 func setOrigin(cat *Catalog, origin string) {
 	for i := range cat.Sources {
@@ -69,17 +79,42 @@ func setOrigin(cat *Catalog, origin string) {
 	}
 }
 
-func (c Cache) key(data []byte) string {
+func (c Cache) enabled() bool { return c.Dir != "" && c.Identity != "" }
+
+// keyHash starts the hash that names an entry; the catalog's bytes follow.
+func (c Cache) keyHash() hash.Hash {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%d\n%s\n", cacheFormat, FormatVersion, c.Identity)
+	return h
+}
+
+func (c Cache) key(data []byte) string {
+	h := c.keyHash()
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (c Cache) entry(key string) string { return filepath.Join(c.Dir, "catalog-"+key+".gob") }
+// fileKey is the key of the file's contents, read through the hash a piece at a time.
+func (c Cache) fileKey(path string) (string, bool) {
+	if !c.enabled() {
+		return "", false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	h := c.keyHash()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", false
+	}
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+func (c Cache) entry(key string) string { return filepath.Join(c.Dir, "catalog-"+key+cacheExt) }
 
 func (c Cache) read(key string) (*Catalog, bool) {
-	if c.Dir == "" || c.Identity == "" {
+	if !c.enabled() {
 		return nil, false
 	}
 	f, err := os.Open(c.entry(key))
@@ -87,8 +122,12 @@ func (c Cache) read(key string) (*Catalog, bool) {
 		return nil, false
 	}
 	defer f.Close()
-	var cat Catalog
-	if err := gob.NewDecoder(f).Decode(&cat); err != nil {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, false
+	}
+	cat, ok := readCatalog(f, info.Size())
+	if !ok {
 		return nil, false
 	}
 	// The cache lives in the user's own 0700 directory, but the screen's safety must
@@ -97,13 +136,13 @@ func (c Cache) read(key string) (*Catalog, bool) {
 	for i := range cat.Sources {
 		cat.Sources[i] = cat.Sources[i].sanitized()
 	}
-	return &cat, true
+	return cat, true
 }
 
 // write stores a validated catalog, atomically, and prunes old entries. Failures are
 // ignored: the next start just parses again.
 func (c Cache) write(key string, cat *Catalog) {
-	if c.Dir == "" || c.Identity == "" {
+	if !c.enabled() {
 		return
 	}
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
@@ -113,7 +152,7 @@ func (c Cache) write(key string, cat *Catalog) {
 	if err != nil {
 		return
 	}
-	err = gob.NewEncoder(tmp).Encode(cat)
+	_, err = tmp.Write(encodeCatalog(cat))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -127,7 +166,7 @@ func (c Cache) write(key string, cat *Catalog) {
 	c.prune()
 }
 
-// prune keeps the newest cacheKeep entries.
+// prune keeps the newest cacheKeep entries, and removes those of the old format.
 func (c Cache) prune() {
 	entries, err := os.ReadDir(c.Dir)
 	if err != nil {
@@ -139,7 +178,14 @@ func (c Cache) prune() {
 	}
 	var all []aged
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "catalog-") || !strings.HasSuffix(e.Name(), ".gob") {
+		if !strings.HasPrefix(e.Name(), "catalog-") {
+			continue
+		}
+		if strings.HasSuffix(e.Name(), legacyCacheExt) {
+			_ = os.Remove(filepath.Join(c.Dir, e.Name()))
+			continue
+		}
+		if !strings.HasSuffix(e.Name(), cacheExt) {
 			continue
 		}
 		if info, err := e.Info(); err == nil {

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/gob"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,7 +10,7 @@ import (
 
 func cacheEntries(t *testing.T, dir string) []string {
 	t.Helper()
-	matches, err := filepath.Glob(filepath.Join(dir, "catalog-*.gob"))
+	matches, err := filepath.Glob(filepath.Join(dir, "catalog-*"+cacheExt))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,12 +71,8 @@ func TestCacheHitsAndMisses(t *testing.T) {
 	}
 	entry := cacheEntries(t, cache.Dir)[0]
 	doctor := func(title string) {
-		f, err := os.Create(entry)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := gob.NewEncoder(f).Encode(&Catalog{Title: title, Sources: []Source{{ID: "x", Name: "X\x1b[2J"}}}); err != nil {
+		data := encodeCatalog(&Catalog{Title: title, Sources: []Source{{ID: "x", Name: "X\x1b[2J"}}})
+		if err := os.WriteFile(entry, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,7 +100,7 @@ func TestCacheHitsAndMisses(t *testing.T) {
 	if err := os.WriteFile(file, []byte(goodCatalog), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(entry, []byte("not gob"), 0o600); err != nil {
+	if err := os.WriteFile(entry, []byte("not a cache entry"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := cache.LoadFile(file); err != nil || got.Title != "Test catalog" {
@@ -137,10 +132,22 @@ func TestCacheWorksWithoutAUsableDirectoryAndPrunes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A cache directory that cannot exist: loading still works.
-	if _, err := (Cache{Dir: filepath.Join(blocker, "cache"), Identity: "b"}).Builtin(); err != nil {
+	good := filepath.Join(dir, "good.toml")
+	if err := os.WriteFile(good, []byte(goodCatalog), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (Cache{Dir: filepath.Join(blocker, "cache"), Identity: "b"}).LoadFile(good); err != nil {
 		t.Fatal(err)
 	}
 	cache := Cache{Dir: filepath.Join(dir, "cache"), Identity: "b"}
+	// An entry of the gob format, which no build since can read.
+	legacy := filepath.Join(cache.Dir, "catalog-0123abcd"+legacyCacheExt)
+	if err := os.MkdirAll(cache.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(legacy, []byte("gob"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < cacheKeep+5; i++ {
 		file := filepath.Join(dir, "c.toml")
 		content := goodCatalog + "\n# " + string(rune('a'+i)) + "\n"
@@ -156,5 +163,21 @@ func TestCacheWorksWithoutAUsableDirectoryAndPrunes(t *testing.T) {
 	}
 	if tmp, _ := filepath.Glob(filepath.Join(cache.Dir, ".catalog-*")); len(tmp) != 0 {
 		t.Errorf("temp files left: %v", tmp)
+	}
+	if _, err := os.Stat(legacy); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an entry of the old format was kept: %v", err)
+	}
+}
+
+// TestCacheLeavesTheBuiltinCatalogAlone: the built-in catalog is compiled in, already
+// parsed, so caching it would only cost a file.
+func TestCacheLeavesTheBuiltinCatalogAlone(t *testing.T) {
+	cache := Cache{Dir: filepath.Join(t.TempDir(), "cache"), Identity: "b"}
+	b, err := cache.Builtin()
+	if err != nil || !reflect.DeepEqual(b, parsedBuiltin(t)) {
+		t.Fatalf("cache.Builtin differs from builtin.toml: %v", err)
+	}
+	if _, err := os.Stat(cache.Dir); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the built-in catalog went through the cache")
 	}
 }

@@ -2,7 +2,8 @@
 // for each, the steps that rotate its API key.
 //
 // Catalogs are TOML files (format version 1, documented in docs/catalog.md). The built-in
-// catalog is embedded in the binary; user catalogs are layered over it with Merge, a
+// catalog, builtin.toml, is compiled into the binary as Go data (builtin_gen.go, made by
+// go generate), so a start never parses it; user catalogs are layered over it with Merge, a
 // source with a known id replacing the earlier one whole. Every catalog is untrusted
 // input: Parse reports every problem of a file at once with its line and column, and all
 // text that survives validation has its control characters made inert, so nothing read
@@ -10,22 +11,17 @@
 package catalog
 
 import (
-	_ "embed"
 	"fmt"
 	"strings"
 )
 
+//go:generate go run -tags genbuiltin ./internal/genbuiltin
+
 // FormatVersion is the newest catalog format this build understands.
 const FormatVersion = 1
 
-// BuiltinOrigin is the Origin of sources that come from the embedded catalog.
+// BuiltinOrigin is the Origin of sources that come from the built-in catalog.
 const BuiltinOrigin = "builtin"
-
-// builtinName is how problems in the embedded catalog are reported.
-const builtinName = "builtin.toml"
-
-//go:embed builtin.toml
-var builtinTOML []byte
 
 // Catalog is a set of sources in display order.
 type Catalog struct {
@@ -87,16 +83,38 @@ func validKind(k Kind) bool {
 	return false
 }
 
-// Builtin returns a fresh copy of the embedded catalog.
+// Builtin returns a fresh copy of the built-in catalog, which callers may change: the
+// catalog, its sources, their steps and aliases are theirs (the strings are shared, as
+// strings cannot change). The error is always nil now that builtin.toml is validated
+// when builtin_gen.go is generated (TestBuiltinGenIsFresh keeps the two in step); it
+// stays so that callers need not change.
 func Builtin() (*Catalog, error) {
-	c, err := Parse(builtinName, builtinTOML)
-	if err != nil {
-		return nil, fmt.Errorf("the built-in catalog is invalid (a bug in this build): %w", err)
+	c := builtinCatalog
+	var nSteps, nAliases int
+	for _, s := range builtinCatalog.Sources {
+		nSteps += len(s.Steps)
+		nAliases += len(s.Aliases)
 	}
-	for i := range c.Sources {
-		c.Sources[i].Origin = BuiltinOrigin
+	// One array for all steps and one for all aliases. Each source gets a full slice
+	// expression, so an append to one source's steps reallocates instead of
+	// overwriting the next source's.
+	steps := make([]Step, 0, nSteps)
+	aliases := make([]string, 0, nAliases)
+	c.Sources = make([]Source, len(builtinCatalog.Sources))
+	for i, s := range builtinCatalog.Sources {
+		if s.Steps != nil {
+			from := len(steps)
+			steps = append(steps, s.Steps...)
+			s.Steps = steps[from:len(steps):len(steps)]
+		}
+		if s.Aliases != nil {
+			from := len(aliases)
+			aliases = append(aliases, s.Aliases...)
+			s.Aliases = aliases[from:len(aliases):len(aliases)]
+		}
+		c.Sources[i] = s
 	}
-	return c, nil
+	return &c, nil
 }
 
 // StepKeys returns the keys of the source's steps in order.
@@ -116,7 +134,16 @@ func (s *Source) Custom() bool { return s.Origin != BuiltinOrigin }
 // removes the earlier one. The last non-empty title and interval win.
 func Merge(layers ...*Catalog) *Catalog {
 	out := &Catalog{Version: FormatVersion, Title: "rotatetui"}
-	index := map[string]int{}
+	// Sized up front: grown one append at a time, a 100,000-source catalog would copy
+	// its sources over and over, several times its own size in garbage.
+	total := 0
+	for _, layer := range layers {
+		if layer != nil {
+			total += len(layer.Sources)
+		}
+	}
+	out.Sources = make([]Source, 0, total)
+	index := make(map[string]int, total)
 	for _, layer := range layers {
 		if layer == nil {
 			continue

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -42,12 +43,21 @@ func (e *Error) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// The patterns are compiled on first use, not at start-up: the built-in catalog is
+// compiled into the binary and user catalogs usually come from the cache, so most runs
+// never parse anything.
 var (
-	slugPattern        = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	placeholderPattern = regexp.MustCompile(`\{([^{}]*)\}`)
-	placeholderName    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
-	derivedKeyPattern  = regexp.MustCompile(`^t-[0-9a-f]+(-[0-9]+)?$`)
+	slugPattern        = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	placeholderPattern = lazyRegexp(`\{([^{}]*)\}`)
+	placeholderName    = lazyRegexp(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	derivedKeyPattern  = lazyRegexp(`^t-[0-9a-f]+(-[0-9]+)?$`)
 )
+
+// lazyRegexp returns a function that compiles expr the first time it is called and
+// returns the same *regexp.Regexp from then on.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // LoadFile reads and parses one catalog file.
 func LoadFile(path string) (*Catalog, error) {
@@ -243,7 +253,7 @@ func (p *parser) source(t table) Source {
 		} else {
 			p.problemAt(t.path+".id", "empty source id")
 		}
-	case !slugPattern.MatchString(s.ID):
+	case !slugPattern().MatchString(s.ID):
 		p.problemAt(t.path+".id", "source id %q is not a lower-case slug (letters, digits and single hyphens, e.g. \"close-crm\")", Printable(s.ID))
 	}
 	s.Disabled, _ = t.boolean("disabled")
@@ -276,7 +286,7 @@ func (p *parser) source(t table) Source {
 			if stepIDs[st.ID] {
 				p.problemAt(stt.path+".id", "duplicate step id %q in source %q", st.ID, s.ID)
 			}
-			if derivedKeyPattern.MatchString(st.ID) {
+			if derivedKeyPattern().MatchString(st.ID) {
 				// Such an id could equal the key of a step without one, and two steps
 				// would then share their progress.
 				p.problemAt(stt.path+".id", "step id %q looks like a generated key (t-<hex>); pick another id", st.ID)
@@ -299,7 +309,7 @@ func (p *parser) source(t table) Source {
 func (p *parser) step(t table) Step {
 	var st Step
 	st.ID, _ = t.str("id")
-	if _, present := t.m["id"]; present && !slugPattern.MatchString(st.ID) {
+	if _, present := t.m["id"]; present && !slugPattern().MatchString(st.ID) {
 		p.problemAt(t.path+".id", "step id %q is not a lower-case slug", Printable(st.ID))
 	}
 	text, ok := t.str("text")
@@ -335,10 +345,10 @@ func (p *parser) step(t table) Step {
 }
 
 func (p *parser) checkPlaceholders(path, s string) {
-	for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
+	for _, m := range placeholderPattern().FindAllStringSubmatch(s, -1) {
 		if strings.TrimSpace(m[1]) == "" {
 			p.problemAt(path, "placeholder with no name: write {name}, e.g. {subdomain}")
-		} else if !placeholderName.MatchString(m[1]) {
+		} else if !placeholderName().MatchString(m[1]) {
 			p.problemAt(path, "bad placeholder name {%s}: use letters, digits, - and _", Printable(m[1]))
 		}
 	}
@@ -348,7 +358,7 @@ func (p *parser) checkURL(path, raw string, placeholders bool) {
 	probe := raw
 	if placeholders {
 		p.checkPlaceholders(path, raw)
-		probe = placeholderPattern.ReplaceAllString(raw, "x")
+		probe = placeholderPattern().ReplaceAllString(raw, "x")
 	}
 	u, err := url.Parse(probe)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -612,7 +622,7 @@ func scanPositions(data []byte) map[string]position {
 			pos[current] = position{lineNo, indent + 1}
 			continue
 		}
-		if m := keyLine.FindStringSubmatchIndex(line); m != nil {
+		if m := keyLine().FindStringSubmatchIndex(line); m != nil {
 			key := strings.Trim(line[m[2]:m[3]], `"'`)
 			path := key
 			if current != "" {
@@ -630,4 +640,5 @@ func scanPositions(data []byte) map[string]position {
 	return pos
 }
 
-var keyLine = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=`)
+// keyLine finds a "key =" line. Only a catalog with problems needs it (see positions).
+var keyLine = lazyRegexp(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=`)
