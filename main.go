@@ -260,7 +260,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(o, stdout, stderr)
 	}
 
-	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, "rotatetui: loading "+describeCatalogSize(o)+"…")
+	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o) + "…" })
 	cat, builtinEvery, err := loadCatalogs(o)
 	stopNotice()
 	if err != nil {
@@ -372,12 +372,13 @@ const loadingNoticeAfter = 250 * time.Millisecond
 
 // noticeIfSlow prints msg to w (only if it is a terminal) when the work it guards is
 // still running after delay. The returned func ends the wait; it is safe to call once.
-func noticeIfSlow(w io.Writer, delay time.Duration, msg string) (stop func()) {
+func noticeIfSlow(w io.Writer, delay time.Duration, msg func() string) (stop func()) {
 	f, ok := w.(*os.File)
 	if !ok || !isTerminal(f) {
 		return func() {}
 	}
-	timer := time.AfterFunc(delay, func() { fmt.Fprintln(w, msg) })
+	// The message is only worked out (stat calls) if it is shown.
+	timer := time.AfterFunc(delay, func() { fmt.Fprintln(w, msg()) })
 	return func() { timer.Stop() }
 }
 
@@ -424,10 +425,14 @@ func catalogFiles(o options) []string {
 // catalog's interval is returned apart, as builtinEvery, because it is only a default
 // that config.toml overrides (see defaultInterval).
 func loadCatalogs(o options) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
-	cache := catalogCache()
+	files := catalogFiles(o)
+	var cache catalog.Cache
+	if len(files) > 0 {
+		cache = catalogCache() // the built-in catalog needs none: it is compiled in
+	}
 	var layers []*catalog.Catalog
 	if !o.noBuiltin {
-		b, err := cache.Builtin()
+		b, err := catalog.Builtin()
 		if err != nil {
 			return nil, 0, err
 		}
@@ -435,7 +440,7 @@ func loadCatalogs(o options) (cat *catalog.Catalog, builtinEvery catalog.Duratio
 		layers = append(layers, b)
 	}
 	var problems []string
-	for _, f := range catalogFiles(o) {
+	for _, f := range files {
 		c, err := cache.LoadFile(f)
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
