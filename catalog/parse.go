@@ -184,10 +184,45 @@ func (p *parser) err() error {
 }
 
 func (p *parser) parse() *Catalog {
+	if len(p.data) >= chunkedMinSize {
+		if c, ok := parseChunked(p.file, p.data); ok {
+			return c
+		}
+	}
 	raw := p.decode()
 	if raw == nil {
 		return nil
 	}
+	c := p.top(raw)
+	if c == nil {
+		return nil
+	}
+	t := table{p: p, path: "", m: raw}
+	sources, ok := t.tables("sources")
+	_, present := raw["sources"]
+	if !present || ok && len(sources) == 0 {
+		// A wrongly typed "sources" was reported by tables already.
+		p.problemAt("sources", "no sources: add at least one [[sources]] table")
+	}
+
+	seen := map[string]string{}
+	for _, st := range sources {
+		src := p.source(st)
+		if src.ID != "" {
+			if first, dup := seen[src.ID]; dup {
+				p.problemAt(st.path+".id", "duplicate source id %q (first used at %s)", src.ID, p.where(first))
+			} else {
+				seen[src.ID] = st.path + ".id"
+			}
+		}
+		c.Sources = append(c.Sources, src)
+	}
+	return c
+}
+
+// top reads the catalog's top-level keys (all but its sources), or returns nil for a
+// format version too new to read at all.
+func (p *parser) top(raw map[string]any) *Catalog {
 	c := &Catalog{Version: FormatVersion}
 	t := table{p: p, path: "", m: raw}
 	if v, ok := t.int("version"); ok {
@@ -203,27 +238,7 @@ func (p *parser) parse() *Catalog {
 	title, _ := t.str("title")
 	c.Title = PrintableLine(title)
 	c.RotateEvery = t.duration("rotate_every")
-	sources, ok := t.tables("sources")
-	_, present := raw["sources"]
-	if !present || ok && len(sources) == 0 {
-		// A wrongly typed "sources" was reported by tables already.
-		p.problemAt("sources", "no sources: add at least one [[sources]] table")
-	}
 	t.rejectUnknown("version", "title", "rotate_every", "sources")
-
-	seen := map[string]string{}
-	for i, st := range sources {
-		src := p.source(st)
-		if src.ID != "" {
-			if first, dup := seen[src.ID]; dup {
-				p.problemAt(st.path+".id", "duplicate source id %q (first used at %s)", src.ID, p.where(first))
-			} else {
-				seen[src.ID] = st.path + ".id"
-			}
-		}
-		_ = i
-		c.Sources = append(c.Sources, src)
-	}
 	return c
 }
 
