@@ -131,12 +131,35 @@ func (c Cache) read(key string) (*Catalog, bool) {
 		return nil, false
 	}
 	// The cache lives in the user's own 0700 directory, but the screen's safety must
-	// not rest on that: the text is neutralised again (cheap when already clean).
+	// not rest on that: the text is neutralised again (cheap when already clean), and
+	// ids, keys and kinds, which validation allows only as plain lower-case tokens and
+	// which are printed as they are, must still be such tokens.
+	for i := range cat.Sources {
+		if !plainToken(cat.Sources[i].ID) {
+			return nil, false
+		}
+		for _, st := range cat.Sources[i].Steps {
+			if !plainToken(st.ID) || !plainToken(st.Key) || !plainToken(string(st.Kind)) {
+				return nil, false
+			}
+		}
+	}
 	cat.Title = PrintableLine(cat.Title)
 	for i := range cat.Sources {
 		cat.Sources[i] = cat.Sources[i].sanitized()
 	}
 	return cat, true
+}
+
+// plainToken reports whether s holds only what a valid id, step key or kind can:
+// lower-case ASCII letters, digits and hyphens.
+func plainToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // write stores a validated catalog, atomically, and prunes old entries. Failures are

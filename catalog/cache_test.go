@@ -84,6 +84,20 @@ func TestCacheHitsAndMisses(t *testing.T) {
 	if got.Sources[0].Name != "X^[[2J" || got.Sources[0].Origin != file {
 		t.Errorf("cached text must be neutralised and origin set: %+v", got.Sources[0])
 	}
+	// Ids and keys are printed as they are: an entry whose id or step key is not a
+	// plain token is not trusted at all.
+	for _, bad := range []Source{
+		{ID: "x\x1b[2J", Name: "X"},
+		{ID: "x", Name: "X", Steps: []Step{{Key: "k\x1b]0;pwned\a", Text: "t"}}},
+	} {
+		if err := os.WriteFile(entry, encodeCatalog(&Catalog{Title: "from the cache", Sources: []Source{bad}}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := cache.LoadFile(file); err != nil || got.Title != "Test catalog" {
+			t.Errorf("an entry with id %q / steps %+v was served from the cache", bad.ID, bad.Steps)
+		}
+	}
+	doctor("from the cache")
 	// Another build misses.
 	other := Cache{Dir: cache.Dir, Identity: "build-2"}
 	if got, _ := other.LoadFile(file); got.Title != "Test catalog" {
