@@ -261,6 +261,14 @@ func (r rowList) Len() int {
 	return len(r.plain)
 }
 
+// rankTo makes sure rows [0, n) are ranked, so that reading them costs nothing: the
+// list calls it from Update for the rows it is about to show, so View never ranks.
+func (r rowList) rankTo(n int) {
+	if r.lv != nil && n > r.lv.ranked {
+		r.idx.rankAll(r.lv)
+	}
+}
+
 // At is row i. Reading past the ranked rows ranks them all (once per query).
 func (r rowList) At(i int) listRow {
 	if r.lv == nil {

@@ -435,3 +435,25 @@ func TestFilterBoundsHoldAndAreTight(t *testing.T) {
 		t.Error("no score ever reached its bound")
 	}
 }
+
+// TestListRanksInUpdateNotView: moving down past the ranked head of a filter result
+// ranks it in Update, so drawing the rows never does the work.
+func TestListRanksInUpdateNotView(t *testing.T) {
+	defer func(n int) { topRows = n }(topRows)
+	topRows = 2
+	m := newTestModel(t, &memStore{}, Options{})
+	m = press(t, m, "/")
+	m = typeText(t, m, "a")
+	lv := m.sources.rows.lv
+	if lv == nil || lv.query != "a" {
+		t.Fatal("setup: no filter result")
+	}
+	for i := range 26 {
+		if i > 0 {
+			m = press(t, m, "down")
+		}
+		if end := m.sources.offset + listHeight(m.c.height); lv.ranked < min(end, m.sources.rows.Len()) {
+			t.Fatalf("cursor %d: rows up to %d on screen but only %d ranked before View", m.sources.cursor, end, lv.ranked)
+		}
+	}
+}

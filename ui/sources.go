@@ -171,6 +171,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 		m = m.selectSource(keep)
 	}
 	m.offset = scrollWindow(m.offset, m.cursor, m.rows.Len(), listHeight(m.c.height))
+	m.rows.rankTo(m.offset + listHeight(m.c.height))
 	return m
 }
 
@@ -259,7 +260,11 @@ func (m sourcesModel) selectSource(source int) sourcesModel {
 
 func (m sourcesModel) update(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	m, cmd, ev := m.handle(msg)
-	m.offset = scrollWindow(m.offset, m.cursor, m.rows.Len(), listHeight(m.c.height))
+	h := listHeight(m.c.height)
+	m.offset = scrollWindow(m.offset, m.cursor, m.rows.Len(), h)
+	// Ranking the rest of a large filter result (milliseconds at 100k) happens here,
+	// when the window moves past the ranked head, not while drawing.
+	m.rows.rankTo(max(m.offset+h, m.cursor+1))
 	return m, cmd, ev
 }
 
