@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -29,8 +29,12 @@ import (
 // allocates nothing in proportion to the catalog.
 //
 // Matching. A search first finds every source that matches, and where (which says how
-// many match), splitting the work over the cores when there is a lot of it; matching a
-// haystack also bounds what it can score (see bounds), without scoring it.
+// many match), sharing the work with idle cores when there is a lot of it; matching a
+// haystack also bounds what it can score (see bounds), without scoring it. When one
+// letter extends the query, as when typing, where that letter is in each haystack comes
+// from a table built the first time the letter is typed (see positionsOf), and what the
+// bounds need of a haystack sits in small arrays beside the records: the search reads
+// a few bytes per haystack and does not branch on whether it matches.
 //
 // Ranking. Scores (see align; ASCII haystacks of up to 64 bytes, nearly all, take the
 // bit-parallel scoreBits) decide the order; each source keeps its best haystack, and
@@ -49,6 +53,11 @@ type filterIndex struct {
 	arena []byte // lower-cased ASCII haystacks, back to back, then wordPad zero bytes
 	wide  []rune // lower-cased haystacks with non-ASCII characters, back to back
 	hays  []hayRef
+	// Beside hays, what a search reads of every haystack it matches: its source, and
+	// its shape (see shapeOf).
+	haySource []int32
+	hayShape  []uint8
+	hayStarts []uint32 // starts, for haystacks of fewer than 32 letters
 
 	levels []*filterLevel // levels[:depth] hold the results of nested prefixes
 	depth  int
@@ -64,8 +73,14 @@ type filterIndex struct {
 	unsorted   []filterMatch
 	pos        []uint64
 	counts     []int32
-	helpers    []scan // the other workers' scans, when a search is split over cores
-	parts      [][]int32
+	bound      []int32 // per candidate, for scan
+	source     []int32
+	scan       scan
+
+	// byteAt[c], once built, has the positions of byte c in each haystack (see
+	// positionsOf); built lazily, for the bytes typed, at most maxPositionTables.
+	byteAt         [utf8.RuneSelf][]uint32
+	positionTables int
 
 	// The unfiltered rows, for the order slice they were built from.
 	orderRows []listRow
@@ -75,7 +90,7 @@ type filterIndex struct {
 // hayRef is one haystack: the name (alias -1) or one alias of a source.
 type hayRef struct {
 	mask   uint64 // the charBit of every byte it holds; all ones for wide haystacks
-	starts uint64 // ASCII haystacks: bit i (0 < i < 64) set when a word starts at i
+	starts uint64 // bit i (0 < i < 64) set when a word starts at letter i
 	off    uint32 // its text: arena[off:end], or wide[off:end] when mask&wideBit != 0
 	end    uint32
 	source int32
@@ -116,10 +131,7 @@ type filterMatch struct {
 	score  int32
 }
 
-// A search is split over up to maxWorkers cores when each gets at least
-// parallelMinCandidates candidates. (A variable so tests can split small catalogs.)
-var parallelMinCandidates = 8192
-
+// A search uses up to maxWorkers cores (see scan.matchAll).
 const maxWorkers = 4
 
 // maxLevels bounds the prefix cache: a longer query is searched from the deepest level.
@@ -166,7 +178,8 @@ func newFilterIndex(names []string, aliases [][]string) *filterIndex {
 			}
 		}
 	}
-	idx := &filterIndex{hays: make([]hayRef, 0, n), arena: make([]byte, 0, size)}
+	idx := &filterIndex{hays: make([]hayRef, 0, n), arena: make([]byte, 0, size),
+		haySource: make([]int32, 0, n), hayShape: make([]uint8, 0, n), hayStarts: make([]uint32, 0, n)}
 	for i, name := range names {
 		idx.add(i, -1, name)
 		if i < len(aliases) {
@@ -201,13 +214,21 @@ func (idx *filterIndex) add(source, alias int, s string) {
 		h.end = uint32(len(idx.arena))
 	} else {
 		h.off = uint32(len(idx.wide))
-		for _, r := range low {
+		prev := 'a'
+		for i, r := range []rune(low) {
 			idx.wide = append(idx.wide, r)
+			if i > 0 && i < 64 && !isAlnum(prev) {
+				h.starts |= 1 << i
+			}
+			prev = r
 		}
 		h.end = uint32(len(idx.wide))
 		h.mask = ^uint64(0)
 	}
 	idx.hays = append(idx.hays, h)
+	idx.haySource = append(idx.haySource, h.source)
+	idx.hayShape = append(idx.hayShape, shapeOf(h.starts))
+	idx.hayStarts = append(idx.hayStarts, uint32(h.starts))
 }
 
 func isASCII(s string) bool {
@@ -383,38 +404,18 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 	}
 	cand = cand[:k]
 
-	s := scan{idx: idx, parent: parent, from: from, bounds: newBounds(idx.qb, idx.qr),
-		hays: lv.hays, ends: lv.ends, cands: lv.cands}
-	idx.boundTable = s.bounds.tabulate(idx.boundTable)
-	parts := idx.split(cand, parent)
-	if len(parts) == 1 {
-		s.run(cand)
-	} else {
-		// Each worker matches a run of whole sources into buffers of its own; the first
-		// writes straight into the level, the others' results are appended after it, so
-		// the order is the same as one scan's.
-		var wg sync.WaitGroup
-		idx.helpers = grow(idx.helpers, len(parts)-1)[:len(parts)-1]
-		for w := 1; w < len(parts); w++ {
-			h := &idx.helpers[w-1]
-			size := len(parts[w])
-			*h = scan{idx: idx, parent: parent, from: from, bounds: s.bounds,
-				hays: grow(h.hays, size), ends: grow(h.ends, size), cands: grow(h.cands, size)}
-			wg.Go(func() { h.run(parts[w]) })
-		}
-		s.run(parts[0])
-		wg.Wait()
-		for _, h := range idx.helpers {
-			shift := int32(len(s.hays))
-			for _, c := range h.cands {
-				c.first += shift
-				s.cands = append(s.cands, c)
-			}
-			s.hays = append(s.hays, h.hays...)
-			s.ends = append(s.ends, h.ends...)
-		}
+	s := &idx.scan
+	*s = scan{idx: idx, parent: parent, from: from, bounds: newBounds(idx.qb, idx.qr)}
+	if q := idx.qb; len(q)-from.bytes == 1 && q[len(q)-1] < utf8.RuneSelf && q[0] < utf8.RuneSelf {
+		// One letter typed: its positions are looked up, not searched for.
+		s.last, s.first = idx.positionsOf(q[len(q)-1]), idx.positionsOf(q[0])
 	}
-	lv.hays, lv.ends, lv.cands = s.hays, s.ends, s.cands
+	idx.boundTable = s.bounds.tabulate(idx.boundTable)
+	idx.bound, idx.source = growTo(idx.bound, len(cand)), growTo(idx.source, len(cand))
+	s.hays, s.ends, s.bound, s.source = lv.hays[:len(cand)], lv.ends[:len(cand)], idx.bound, idx.source
+	k = s.matchAll(cand)
+	lv.hays, lv.ends = s.hays[:k], s.ends[:k]
+	lv.cands = groupBySource(lv.cands[:0], idx.source[:k], idx.bound[:k])
 	lv.best = growTo(lv.best, len(lv.cands)) // written only for the candidates scored
 	idx.rankTop(lv)
 }
@@ -578,30 +579,12 @@ func grow[T any](s []T, n int) []T {
 // growTo returns s with length n, its contents undefined.
 func growTo[T any](s []T, n int) []T { return grow(s, n)[:n] }
 
-// split divides the candidates of a search into runs of whole sources, one per core,
-// when there are enough of them to be worth the hand-over (a few microseconds).
-func (idx *filterIndex) split(cand []int32, parent *filterLevel) [][]int32 {
-	workers := min(runtime.GOMAXPROCS(0), maxWorkers, len(cand)/parallelMinCandidates)
-	parts := idx.parts[:0]
-	for w := workers; w > 1; w-- {
-		cut := len(cand) / w
-		for cut < len(cand) && idx.sourceOf(cand[cut], parent) == idx.sourceOf(cand[cut-1], parent) {
-			cut++ // a source's haystacks stay together: the scan keeps each source's best
-		}
-		parts = append(parts, cand[:cut])
-		cand = cand[cut:]
+// b2u is 1 for true, 0 for false.
+func b2u(b bool) uint32 {
+	if b {
+		return 1
 	}
-	idx.parts = append(parts, cand)
-	return idx.parts
-}
-
-// sourceOf is the source of a search candidate: a haystack, or an index into the
-// parent's matches.
-func (idx *filterIndex) sourceOf(c int32, parent *filterLevel) int32 {
-	if parent != nil {
-		c = parent.hays[c]
-	}
-	return idx.hays[c].source
+	return 0
 }
 
 // passes is 1 when a haystack with this mask may hold a query with qmask, else 0.
@@ -618,58 +601,198 @@ func passes(mask, qmask uint64) int {
 type queryPos struct{ bytes, runes int }
 
 // scan is one search in progress: the matching, which says whether each candidate
-// matches and where, and bounds its score, without scoring it.
+// matches and where, and bounds its score, without scoring it. Its workers write to
+// parts of its slices of their own and read the rest.
 type scan struct {
 	idx    *filterIndex
 	parent *filterLevel // nil when searching every haystack
 	from   queryPos
 	bounds bounds
-	hays   []int32
-	ends   []int32
-	cands  []candidate
+	// One slot per candidate: for each match, its haystack, where it ends, its bound
+	// and its source (see match).
+	hays, ends, bound, source []int32
+	// For matchByte: the positions of the byte to match and of the query's first.
+	last, first []uint32
 }
 
-// run tries the candidates: haystacks, or indexes into the parent's matches.
-func (s *scan) run(cand []int32) {
-	if s.parent == nil {
-		for _, h := range cand {
-			s.try(h, -1)
+// chunkSize is how many candidates a worker takes at a time. (A variable for tests.)
+var chunkSize = 4096
+
+// matchAll matches the candidates (haystacks, or indexes into the parent's matches)
+// and returns how many matched; s.hays[:k] and the rest then hold the matches in order.
+//
+// With more than one chunk of candidates, idle cores help: each worker takes the next
+// chunk until none are left, so a helper that starts late (waking a sleeping core can
+// take longer than the whole search, on some virtual machines) just finds less to do,
+// and never holds the search up.
+func (s *scan) matchAll(cand []int32) int {
+	chunks := (len(cand) + chunkSize - 1) / chunkSize
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers, chunks)
+	if workers <= 1 {
+		return s.match(cand, 0)
+	}
+	job := &matchJob{scan: s, cand: cand, size: chunkSize, found: make([]int32, chunks)}
+	for range workers - 1 {
+		go job.work()
+	}
+	job.work()
+	for job.done.Load() < int32(chunks) {
+		runtime.Gosched() // a helper is finishing a chunk it took
+	}
+	// Each chunk's matches start at the chunk's first slot: close the gaps.
+	k := int(job.found[0])
+	for c := 1; c < chunks; c++ {
+		lo, n := c*job.size, int(job.found[c])
+		copy(s.hays[k:], s.hays[lo:lo+n])
+		copy(s.ends[k:], s.ends[lo:lo+n])
+		copy(s.bound[k:], s.bound[lo:lo+n])
+		copy(s.source[k:], s.source[lo:lo+n])
+		k += n
+	}
+	return k
+}
+
+// matchJob hands out the chunks of one search. A helper that starts after the search
+// is over only finds that no chunk is left.
+type matchJob struct {
+	scan       *scan
+	cand       []int32
+	size       int
+	found      []int32 // per chunk, how many matched
+	next, done atomic.Int32
+}
+
+func (j *matchJob) work() {
+	for {
+		c := int(j.next.Add(1)) - 1
+		if c >= len(j.found) {
+			return
 		}
-		return
-	}
-	for _, i := range cand {
-		s.try(s.parent.hays[i], s.parent.ends[i])
+		lo := c * j.size
+		j.found[c] = int32(j.scan.match(j.cand[lo:min(lo+j.size, len(j.cand))], lo))
+		j.done.Add(1)
 	}
 }
 
-// try matches haystack h, in which the query up to s.from matched ending at prev, and
-// records it when it matches.
-func (s *scan) try(h, prev int32) {
+// match matches cand, writing the matches to the slots from out on, and returns how
+// many matched. It writes what it found to the next free slot whether or not the
+// candidate matched, moving on only when it did: whether a haystack matches is a coin
+// toss the processor would often guess wrong, so the loop has no branch on it.
+func (s *scan) match(cand []int32, out int) int {
+	if s.last != nil && s.first != nil {
+		return s.matchByte(cand, out)
+	}
+	hays, ends, bound, source := s.hays[out:], s.ends[out:], s.bound[out:], s.source[out:]
+	k := 0
+	for _, c := range cand {
+		h, prev := c, int32(-1)
+		if s.parent != nil {
+			h, prev = s.parent.hays[c], s.parent.ends[c]
+		}
+		end, b := s.try(h, prev)
+		hays[k], ends[k], bound[k], source[k] = h, end, b, s.idx.haySource[h]
+		k += int(uint32(end)>>31) ^ 1 // end ≥ 0: it matched
+	}
+	return k
+}
+
+// matchByte is match when one ASCII byte is left to match, as when a letter is typed:
+// for haystacks of fewer than 32 letters, nearly all, where it is comes from a table
+// (see positionsOf), and the rest is a few instructions without calls.
+func (s *scan) matchByte(cand []int32, out int) int {
+	hays, ends, bound, source := s.hays[out:], s.ends[out:], s.bound[out:], s.source[out:]
+	last, first, shape, starts, sources := s.last, s.first, s.idx.hayShape, s.idx.hayStarts, s.idx.haySource
+	k := 0
+	for _, c := range cand {
+		h, prev := c, int32(-1)
+		if s.parent != nil {
+			h, prev = s.parent.hays[c], s.parent.ends[c]
+		}
+		var end, b int32
+		if at := last[h]; at&longHay == 0 {
+			next := bits.TrailingZeros32(at & (^uint32(0) << (prev + 1)))
+			end = int32(next) | -int32(next>>5) // 32, no match, becomes negative
+			b = s.bounds.of(shape[h], first[h]&1, min(at&starts[h], 1), at>>1&1)
+		} else {
+			end, b = s.try(h, prev)
+		}
+		hays[k], ends[k], bound[k], source[k] = h, end, b, sources[h]
+		k += int(uint32(end)>>31) ^ 1
+	}
+	return k
+}
+
+// groupBySource appends to cands one candidate per source of the matches (a source's
+// haystacks are next to each other), with the best bound of its haystacks.
+func groupBySource(cands []candidate, source, bound []int32) []candidate {
+	last := int32(-1)
+	for j, src := range source {
+		if src == last {
+			cands[len(cands)-1].bound = max(cands[len(cands)-1].bound, bound[j])
+			continue
+		}
+		last = src
+		cands = append(cands, candidate{source: src, first: int32(j), bound: bound[j], score: unscored})
+	}
+	return cands
+}
+
+// longHay marks, in a table of positions, a haystack of 32 letters or more: its
+// positions are not in the table.
+const longHay = 1 << 31
+
+// maxPositionTables bounds the memory the tables take: 4 bytes per haystack each.
+const maxPositionTables = 40
+
+// positionsOf returns the table of where byte c is in each haystack (bit i set when
+// it is at letter i), building it on first use; nil when there are too many tables.
+// A letter's positions are then a lookup, on every later search.
+func (idx *filterIndex) positionsOf(c byte) []uint32 {
+	if t := idx.byteAt[c]; t != nil {
+		return t
+	}
+	if idx.positionTables == maxPositionTables {
+		return nil
+	}
+	t := make([]uint32, len(idx.hays))
+	bit := uint64(1) << charBit[c]
+	for h := range idx.hays {
+		ref := &idx.hays[h]
+		switch size := int(ref.end - ref.off); {
+		case size >= 32:
+			t[h] = longHay
+		case ref.mask&wideBit != 0:
+			for i, r := range idx.wide[ref.off:ref.end] {
+				if r == rune(c) {
+					t[h] |= 1 << i
+				}
+			}
+		case ref.mask&bit != 0:
+			t[h] = uint32(posMask(idx.arena[ref.off:], size, c))
+		}
+	}
+	idx.byteAt[c] = t
+	idx.positionTables++
+	return t
+}
+
+// try matches haystack h, in which the query up to s.from matched ending at prev. It
+// returns where the earliest match ends (negative when it does not match) and a bound
+// on the haystack's score.
+func (s *scan) try(h, prev int32) (end, bound int32) {
 	ref := &s.idx.hays[h]
-	var end int
-	var bound int32
 	switch {
 	case ref.mask&wideBit != 0:
-		end = greedyEnd(s.idx.wide[ref.off:ref.end], s.idx.qr, s.from.runes, int(prev))
+		end = int32(greedyEnd(s.idx.wide[ref.off:ref.end], s.idx.qr, s.from.runes, int(prev)))
 		bound = s.bounds.wide
 	case ref.end-ref.off <= 64:
 		end = s.endBits(ref, int(prev))
-		bound = s.bounds.of(ref, s.idx.arena[ref.off] == s.idx.qb[0])
+		bound = s.bounds.of(s.idx.hayShape[h], b2u(s.idx.arena[ref.off] == s.idx.qb[0]), 1, 1)
 	default:
-		end = greedyEnd(s.idx.arena[ref.off:ref.end], s.idx.qb, s.from.bytes, int(prev))
+		end = int32(greedyEnd(s.idx.arena[ref.off:ref.end], s.idx.qb, s.from.bytes, int(prev)))
 		bound = s.bounds.long
 	}
-	if end < 0 {
-		return
-	}
-	s.hays = append(s.hays, h)
-	s.ends = append(s.ends, int32(end))
-	// Haystacks are grouped by source: one candidate per source.
-	if k := len(s.cands) - 1; k >= 0 && s.cands[k].source == ref.source {
-		s.cands[k].bound = max(s.cands[k].bound, bound)
-		return
-	}
-	s.cands = append(s.cands, candidate{source: ref.source, first: int32(len(s.hays) - 1), bound: bound, score: unscored})
+	return end, bound
 }
 
 // bounds caps what a haystack can score for the query (see windowScore and scoreBits).
@@ -682,6 +805,7 @@ func (s *scan) try(h, prev int32) {
 type bounds struct {
 	m          int   // query bytes
 	q0alnum    bool  // the query's first byte is a letter or digit
+	qlast2     byte  // the query's last byte but one
 	alnum      int   // later letters that follow a letter or digit
 	other      int   // later letters that follow anything else
 	wide, long int32 // haystacks without a word-start mask
@@ -697,6 +821,9 @@ const (
 
 func newBounds(qb []byte, qr []rune) bounds {
 	b := bounds{m: len(qb), q0alnum: len(qb) > 0 && alnumByte[qb[0]]}
+	if len(qb) > 1 {
+		b.qlast2 = qb[len(qb)-2]
+	}
 	for j := 1; j < len(qb); j++ {
 		if alnumByte[qb[j-1]] {
 			b.alnum++
@@ -716,28 +843,49 @@ func newBounds(qb []byte, qr []rune) bounds {
 	return b
 }
 
-// of bounds an ASCII haystack of up to 64 bytes; prefix says whether it starts with
-// the query's first byte. It is a lookup in the table made by tabulate.
-func (b *bounds) of(ref *hayRef, prefix bool) int32 {
-	k := min(bits.OnesCount64(ref.starts), b.alnum+1) << 2
-	if prefix {
-		k |= 2 | int(ref.starts>>2&1)
-	}
-	return b.table[k]
+// of bounds an ASCII haystack of up to 64 bytes with this shape (see shapeOf). The
+// other arguments are 0 or 1: prefix, whether it starts with the query's first byte;
+// lastStart, whether the query's last byte starts a word in it; lastAt1, whether that
+// byte is at position 1. (1 is always safe for the last two.) It is a lookup in the
+// table made by tabulate, without branches: these are coin tosses to the processor.
+func (b *bounds) of(shape uint8, prefix, lastStart, lastAt1 uint32) int32 {
+	words := min(uint32(shape&shapeStarts), uint32(b.alnum)+1)
+	return b.table[words<<4|prefix<<3|prefix&uint32(shape>>6)<<2|lastStart<<1|lastAt1]
 }
+
+// shapeOf is what bounds need of a haystack's word starts: how many there are (at most
+// 63), and at bit 6 whether one is at position 2.
+func shapeOf(starts uint64) uint8 {
+	return uint8(bits.OnesCount64(starts)) | uint8(starts>>2&1)<<6
+}
+
+const shapeStarts = 63
 
 // tabulate fills b.table, into buf, with the bound for every case of: how many word
 // starts (more than alnum+1 do not raise it), whether the haystack starts with the
-// query's first byte, and whether a word starts at position 2.
+// query's first byte, whether a word starts at position 2, whether the query's last
+// byte starts a word anywhere, and whether it is at position 1.
 func (b *bounds) tabulate(buf []int32) []int32 {
-	buf = growTo(buf, (b.alnum+2)<<2)
+	buf = growTo(buf, (b.alnum+2)<<4)
+	lastAlnum := b.m > 1 && alnumByte[b.qlast2]
 	for k := range buf {
-		words, prefix, startsAt2 := k>>2, k&2 != 0, k&1 != 0
+		words, prefix, startsAt2 := k>>4, k&8 != 0, k&4 != 0
+		lastStart, lastAt1 := k&2 != 0, k&1 != 0
+		alnum, other, last := b.alnum, b.other, 0
+		if b.m > 1 && !lastStart {
+			// The last letter cannot start a word: at best it follows the one before.
+			if lastAlnum {
+				alnum--
+			} else {
+				other--
+			}
+			last = bonusConsecutive
+		}
 		// Later letters after a letter or digit: those that can start a word score one
 		// more than those that follow.
 		later := func(n int) int { w := min(n, words); return w*followOrStart + (n-w)*bonusConsecutive }
-		score := b.m*scoreMatch + b.other*followAndStart
-		bound := score + later(b.alnum) // a match that does not start the name
+		score := b.m*scoreMatch + other*followAndStart + last
+		bound := score + later(alnum) // a match that does not start the name
 		if words > 0 {
 			bound += bonusWordStart
 		}
@@ -745,9 +893,21 @@ func (b *bounds) tabulate(buf []int32) []int32 {
 			// A match that starts the name: its second letter follows the first, or
 			// starts a word after a gap, which scores 11 only at position 2 (a gap of
 			// one) and less further on.
-			atZero := score + bonusPrefix + later(b.alnum)
-			if b.m > 1 && b.q0alnum && !startsAt2 {
-				atZero = score + bonusPrefix + bonusConsecutive + later(b.alnum-1)
+			atZero := score + bonusPrefix + later(alnum)
+			if b.m > 1 && b.q0alnum && !startsAt2 && (b.m > 2 || lastStart) {
+				atZero = score + bonusPrefix + bonusConsecutive + later(alnum-1)
+			}
+			if b.m == 2 && !lastAt1 {
+				// The second letter cannot follow the first: it starts a word after a
+				// gap, or scores the gap.
+				second := -penaltyGap
+				if lastStart {
+					second = bonusWordStart - 2*penaltyGap
+					if startsAt2 {
+						second = followOrStart
+					}
+				}
+				atZero = 2*scoreMatch + bonusPrefix + second
 			}
 			bound = max(bound, atZero)
 		}
@@ -917,18 +1077,16 @@ func isAlnum(r rune) bool {
 
 // endBits is greedyEnd for an ASCII haystack of up to 64 bytes: where the earliest
 // match of the query ends, resuming after prev where the parent query's ended, or -1.
-// Each new query byte becomes the mask of its positions in the haystack.
-func (s *scan) endBits(ref *hayRef, prev int) int {
+// Each new query byte becomes the mask of its positions in the haystack. There is no
+// branch on whether it matches (see run): once a byte is missing, every mask after it
+// is empty and end stays at 64.
+func (s *scan) endBits(ref *hayRef, prev int) int32 {
 	a, n := s.idx.arena[ref.off:], int(ref.end-ref.off)
 	end := prev
 	for _, c := range s.idx.qb[s.from.bytes:] {
-		next := posMask(a, n, c) & after(end)
-		if next == 0 {
-			return -1
-		}
-		end = bits.TrailingZeros64(next)
+		end = bits.TrailingZeros64(posMask(a, n, c) & after(end))
 	}
-	return end
+	return int32(end) | -int32(end>>6) // 64 becomes negative
 }
 
 // scoreBits is align for an ASCII haystack of up to 64 bytes that the query matches,

@@ -216,18 +216,13 @@ func refWindow(hay, q []rune, start int) (int, []int) {
 // checks every result against the naive matcher and the reference scoring.
 func TestFilterAgreesWithTheReference(t *testing.T) { agreeWithReference(t) }
 
-// TestSplitFilterAgreesWithTheReference runs the same searches split over four
-// workers, however small: each worker's run must end on a source boundary and the
-// results must come back in the order of one scan.
+// TestSplitFilterAgreesWithTheReference runs the same searches with the candidates cut
+// into chunks of three for four workers: the chunks' matches must come back in the
+// order of one scan, whichever worker took them.
 func TestSplitFilterAgreesWithTheReference(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	defer func(n int) { parallelMinCandidates = n }(parallelMinCandidates)
-	parallelMinCandidates = 3
-	idx := newFilterIndex([]string{"ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab", "ab"}, nil)
-	cand := []int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
-	if parts := idx.split(cand, nil); len(parts) != 4 || len(parts[0]) != 3 || len(parts[3]) != 3 {
-		t.Fatalf("12 candidates split into %v, want 4 parts of 3", parts)
-	}
+	defer func(n int) { chunkSize = n }(chunkSize)
+	chunkSize = 3
 	agreeWithReference(t)
 }
 
@@ -417,17 +412,28 @@ func TestFilterBoundsHoldAndAreTight(t *testing.T) {
 		}
 		idx := newFilterIndex(all, nil)
 		q := word(4)
-		if normalizeQuery(q) == "" {
-			continue
-		}
-		idx.match(q)
-		lv := idx.levels[idx.depth-1]
-		for _, c := range lv.cands {
-			if c.score > c.bound {
-				t.Fatalf("%q in %q: score %d above its bound %d", q, all[c.source], c.score, c.bound)
-			}
-			if c.score == c.bound {
-				reached++
+		// Typed a letter at a time, and pasted whole: the bounds of a search that
+		// extends a query by one letter know more (see scan.matchByte).
+		for _, typed := range []bool{true, false} {
+			letters := []rune(q)
+			for i := range letters {
+				typedSoFar := string(letters[:i+1])
+				if !typed && i < len(letters)-1 || normalizeQuery(typedSoFar) == "" {
+					continue
+				}
+				if !typed {
+					idx.match("")
+				}
+				idx.match(typedSoFar)
+				lv := idx.levels[idx.depth-1]
+				for _, c := range lv.cands {
+					if c.score > c.bound {
+						t.Fatalf("%q in %q: score %d above its bound %d", lv.query, all[c.source], c.score, c.bound)
+					}
+					if c.score == c.bound {
+						reached++
+					}
+				}
 			}
 		}
 	}
