@@ -79,7 +79,8 @@ type filterIndex struct {
 
 	// byteAt[c], once built, has the positions of byte c in each haystack (see
 	// positionsOf); built lazily, for the bytes typed, at most maxPositionTables.
-	byteAt         [utf8.RuneSelf][]uint32
+	byteAt         [utf8.RuneSelf]*positionTable
+	longHays       int // haystacks of 32 to 63 letters
 	positionTables int
 
 	// The unfiltered rows, for the order slice they were built from.
@@ -229,6 +230,9 @@ func (idx *filterIndex) add(source, alias int, s string) {
 	idx.haySource = append(idx.haySource, h.source)
 	idx.hayShape = append(idx.hayShape, shapeOf(h.starts))
 	idx.hayStarts = append(idx.hayStarts, uint32(h.starts))
+	if size := h.end - h.off; size >= 32 && size < 64 {
+		idx.longHays++
+	}
 }
 
 func isASCII(s string) bool {
@@ -612,7 +616,7 @@ type scan struct {
 	// and its source (see match).
 	hays, ends, bound, source []int32
 	// For matchByte: the positions of the byte to match and of the query's first.
-	last, first []uint32
+	last, first *positionTable
 }
 
 // chunkSize is how many candidates a worker takes at a time. (A variable for tests.)
@@ -701,7 +705,8 @@ func (s *scan) match(cand []int32, out int) int {
 // (see positionsOf), and the rest is a few instructions without calls.
 func (s *scan) matchByte(cand []int32, out int) int {
 	hays, ends, bound, source := s.hays[out:], s.ends[out:], s.bound[out:], s.source[out:]
-	last, first, shape, starts, sources := s.last, s.first, s.idx.hayShape, s.idx.hayStarts, s.idx.haySource
+	last, first := s.last.short, s.first.short
+	shape, starts, sources := s.idx.hayShape, s.idx.hayStarts, s.idx.haySource
 	k := 0
 	for _, c := range cand {
 		h, prev := c, int32(-1)
@@ -714,12 +719,25 @@ func (s *scan) matchByte(cand []int32, out int) int {
 			end = int32(next) | -int32(next>>5) // 32, no match, becomes negative
 			b = s.bounds.of(shape[h], first[h]&1, min(at&starts[h], 1), at>>1&1)
 		} else {
-			end, b = s.try(h, prev)
+			end, b = s.matchLong(h, prev, at&^longHay)
 		}
 		hays[k], ends[k], bound[k], source[k] = h, end, b, sources[h]
 		k += int(uint32(end)>>31) ^ 1
 	}
 	return k
+}
+
+// matchLong is matchByte for a haystack of 32 letters or more: its positions are in the
+// tables' long parts, at i, unless it is too long even for those.
+func (s *scan) matchLong(h, prev int32, i uint32) (end, bound int32) {
+	if i == noPositions {
+		return s.try(h, prev)
+	}
+	at := s.last.long[i]
+	next := bits.TrailingZeros64(at & after(int(prev)))
+	end = int32(next) | -int32(next>>6) // 64, no match, becomes negative
+	// Its word starts past letter 31 are not in hayStarts: it may start a word.
+	return end, s.bounds.of(s.idx.hayShape[h], uint32(s.first.long[i]&1), 1, uint32(at>>1&1))
 }
 
 // groupBySource appends to cands one candidate per source of the matches (a source's
@@ -737,38 +755,56 @@ func groupBySource(cands []candidate, source, bound []int32) []candidate {
 	return cands
 }
 
-// longHay marks, in a table of positions, a haystack of 32 letters or more: its
-// positions are not in the table.
-const longHay = 1 << 31
+// longHay marks, in a table of positions, a haystack of 32 letters or more: the rest
+// of the entry is its index in the table's long part, or noPositions for one of 64
+// letters or more, whose positions are not in the table.
+const (
+	longHay     = 1 << 31
+	noPositions = longHay - 1
+)
 
 // maxPositionTables bounds the memory the tables take: 4 bytes per haystack each.
 const maxPositionTables = 40
 
-// positionsOf returns the table of where byte c is in each haystack (bit i set when
-// it is at letter i), building it on first use; nil when there are too many tables.
-// A letter's positions are then a lookup, on every later search.
-func (idx *filterIndex) positionsOf(c byte) []uint32 {
+// positionTable is where one byte is in each haystack: bit i set when it is letter i.
+type positionTable struct {
+	short []uint32 // per haystack; longHay|i for a long one
+	long  []uint64 // per haystack of 32 to 63 letters, in order
+}
+
+// positionsOf returns the table of where byte c is in each haystack, building it on
+// first use; nil when there are too many tables. A letter's positions are then a
+// lookup, on every later search.
+func (idx *filterIndex) positionsOf(c byte) *positionTable {
 	if t := idx.byteAt[c]; t != nil {
 		return t
 	}
 	if idx.positionTables == maxPositionTables {
 		return nil
 	}
-	t := make([]uint32, len(idx.hays))
+	t := &positionTable{short: make([]uint32, len(idx.hays)), long: make([]uint64, 0, idx.longHays)}
 	bit := uint64(1) << charBit[c]
 	for h := range idx.hays {
 		ref := &idx.hays[h]
+		var at uint64
 		switch size := int(ref.end - ref.off); {
-		case size >= 32:
-			t[h] = longHay
+		case size >= 64:
+			t.short[h] = longHay | noPositions
+			continue
 		case ref.mask&wideBit != 0:
 			for i, r := range idx.wide[ref.off:ref.end] {
 				if r == rune(c) {
-					t[h] |= 1 << i
+					at |= 1 << i
 				}
 			}
 		case ref.mask&bit != 0:
-			t[h] = uint32(posMask(idx.arena[ref.off:], size, c))
+			at = posMask(idx.arena[ref.off:], size, c)
+		}
+		if ref.end-ref.off < 32 {
+			t.short[h] = uint32(at)
+		} else {
+			t.short[h] = longHay | uint32(len(t.long))
+			t.long = append(t.long, at)
 		}
 	}
 	idx.byteAt[c] = t

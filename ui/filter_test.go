@@ -406,8 +406,11 @@ func TestFilterBoundsHoldAndAreTight(t *testing.T) {
 		all := make([]string, 50)
 		for i := range all {
 			all[i] = word(12)
-			if rng.IntN(20) == 0 {
+			switch rng.IntN(20) {
+			case 0:
 				all[i] += strings.Repeat(" a", 40) // past 64 bytes
+			case 1:
+				all[i] += strings.Repeat("b.", 10+rng.IntN(10)) // 32 to 63, some of them
 			}
 		}
 		idx := newFilterIndex(all, nil)
