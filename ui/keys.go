@@ -5,6 +5,7 @@ import "github.com/charmbracelet/bubbles/key"
 // keyMap holds every binding of the program. Screens enable the ones that apply, so the
 // help line only ever shows keys that do something right now.
 type keyMap struct {
+	filtering bool // set by forFiltering, which changes the bindings below
 	// Anywhere.
 	Quit     key.Binding
 	ForceQ   key.Binding
@@ -89,6 +90,7 @@ func newKeyMap() *keyMap {
 // While the filter input has focus, letters type into it, so the bindings that are
 // letters are off and only the ones that still work are shown.
 func (k *keyMap) forFiltering(on bool) {
+	k.filtering = on
 	k.Quit.SetEnabled(!on)
 	k.Help.SetEnabled(!on)
 	k.Filter.SetEnabled(!on)

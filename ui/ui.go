@@ -67,8 +67,26 @@ const (
 	checklistScreen
 )
 
+// helpLine keeps the last help line drawn: bubbles/help measures and styles every
+// binding on every frame, while what it shows changes only with the screen's state.
+type helpLine struct {
+	keys      help.KeyMap // a sourcesHelp or checklistHelp: comparable
+	filtering bool        // the state of the bindings (see keyMap.forFiltering)
+	width     int
+	all       bool
+	text      string
+}
+
+func (l *helpLine) view(h help.Model, keys help.KeyMap, filtering bool) string {
+	if l.keys != keys || l.filtering != filtering || l.width != h.Width || l.all != h.ShowAll {
+		l.keys, l.filtering, l.width, l.all, l.text = keys, filtering, h.Width, h.ShowAll, h.View(keys)
+	}
+	return l.text
+}
+
 // common is shared by the root and every screen.
 type common struct {
+	helpLine      helpLine // used only while drawing, on the UI goroutine
 	width, height int
 	styles        Styles
 	keys          *keyMap
@@ -430,9 +448,9 @@ func (m Model) View() string {
 	var helpView string
 	switch m.screen {
 	case sourcesScreen:
-		helpView = m.help.View(m.sources.helpKeys())
+		helpView = m.c.helpLine.view(m.help, m.sources.helpKeys(), m.c.keys.filtering)
 	case checklistScreen:
-		helpView = m.help.View(m.checklist.helpKeys())
+		helpView = m.c.helpLine.view(m.help, m.checklist.helpKeys(), m.c.keys.filtering)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.

@@ -609,3 +609,28 @@ func assertNoControl(t *testing.T, what, s string) {
 		}
 	}
 }
+
+// TestHelpLineFollowsTheState: the help line is drawn once and reused while nothing it
+// shows changes; each thing it shows must still change it.
+func TestHelpLineFollowsTheState(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	if v := m.View(); !strings.Contains(v, "/ filter") || strings.Contains(v, "browse matches") {
+		t.Fatalf("list help wrong:\n%s", v)
+	}
+	m = press(t, m, "/")
+	if v := m.View(); strings.Contains(v, "/ filter") || !strings.Contains(v, "browse matches") {
+		t.Errorf("filtering help wrong:\n%s", v)
+	}
+	m = press(t, m, "esc")
+	if v := m.View(); !strings.Contains(v, "/ filter") || strings.Contains(v, "browse matches") {
+		t.Errorf("help after the filter closed wrong:\n%s", v)
+	}
+	m = press(t, m, "enter")
+	if strings.Contains(m.View(), "undo") {
+		t.Errorf("undo offered before anything was done:\n%s", m.View())
+	}
+	m = press(t, m, "space")
+	if !strings.Contains(m.View(), "undo") {
+		t.Errorf("undo not offered after a check:\n%s", m.View())
+	}
+}
