@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/list"
@@ -171,6 +172,36 @@ func BenchmarkFirstKeystroke(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkFirstUseOfALetter is BenchmarkFirstKeystroke the first time "s" is typed in
+// a session: the search also builds the table of where "s" is in every name (see
+// filterIndex.positionsOf), which later keystrokes reuse. Between iterations (untimed)
+// the tables are dropped.
+func BenchmarkFirstUseOfALetter(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			withColor(b)
+			m := benchModel(b, size.n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				next := step(m, runeKey('s'))
+				b.StopTimer()
+				if next.sources.index.positionTables == 0 {
+					b.Fatal("no position table was built")
+				}
+				m = step(next, backspace)
+				m.sources.index.dropPositionTables()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// dropPositionTables forgets every position table, as if no letter had been typed.
+func (idx *filterIndex) dropPositionTables() {
+	idx.byteAt, idx.positionTables = [utf8.RuneSelf]*positionTable{}, 0
 }
 
 // BenchmarkExtendQuery: with "s" typed, "n" extends the query. Between iterations
