@@ -147,6 +147,9 @@ func (p *parser) decode() map[string]any {
 		p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: "invalid UTF-8 (the file must be UTF-8 text)"})
 		return nil
 	}
+	if raw, ok := fastDecode(p.data); ok {
+		return raw // see fastdecode.go: exactly what the decoder would return
+	}
 	var raw map[string]any
 	if _, err := toml.NewDecoder(bytes.NewReader(p.data)).Decode(&raw); err != nil {
 		var perr toml.ParseError

@@ -1,0 +1,338 @@
+package catalog
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// Catalogs generated from an inventory are long runs of the same few lines:
+//
+//	[[sources]]
+//	id = "s1"
+//	aliases = ["a", "b"]
+//	[[sources.steps]]
+//	text = "Log in."
+//
+// The TOML decoder spends most of a large catalog's first load on its general
+// machinery: a lexer that hands tokens over a channel, key contexts, type tracking. So
+// that subset is read here first, into the very values the decoder would return (the
+// same maps, slices and types), and anything outside it is left to the decoder: a
+// piece of a catalog either comes back exactly as toml.Decode would return it, or not at
+// all. A differential test and a fuzz target hold this against the decoder.
+//
+// The subset: blank lines and comments; top-level keys; [[sources]] and
+// [[sources.steps]] headers written exactly so; bare keys; and values that are basic
+// strings (with the TOML 1.0 escapes), literal strings, decimal integers, booleans and
+// one-line arrays of strings. Anything else (other tables, multi-line strings or
+// arrays, dotted or quoted keys, other escapes, a key given twice, a control character,
+// a byte order mark, a carriage return not before a newline) is left to the decoder,
+// which also reports every problem.
+
+// fastDecode decodes data if it is within the subset above; ok is false otherwise.
+func fastDecode(data []byte) (raw map[string]any, ok bool) {
+	if !utf8.Valid(data) {
+		return nil, false
+	}
+	d := fastDecoder{data: data, root: map[string]any{}}
+	d.table = d.root
+	for d.pos < len(d.data) {
+		if !d.line() {
+			return nil, false
+		}
+	}
+	return d.root, true
+}
+
+type fastDecoder struct {
+	data   []byte
+	pos    int
+	root   map[string]any
+	table  map[string]any   // where keys go: the root, a source or a step
+	source map[string]any   // the current [[sources]] table
+	steps  []map[string]any // the current source's steps, as appended so far
+}
+
+// line reads one line, with its end.
+func (d *fastDecoder) line() bool {
+	d.spaces()
+	if d.pos == len(d.data) {
+		return true
+	}
+	switch c := d.data[d.pos]; {
+	case c == '\n' || c == '\r' || c == '#':
+	case c == '[':
+		if !d.header() {
+			return false
+		}
+	case isBareKeyByte(c):
+		if !d.keyValue() {
+			return false
+		}
+	default:
+		return false
+	}
+	return d.end()
+}
+
+// end reads what may follow on a line: spaces, a comment, then the line's end.
+func (d *fastDecoder) end() bool {
+	d.spaces()
+	if d.pos < len(d.data) && d.data[d.pos] == '#' {
+		for d.pos++; d.pos < len(d.data) && d.data[d.pos] != '\n' && d.data[d.pos] != '\r'; d.pos++ {
+			if isControl(d.data[d.pos]) {
+				return false
+			}
+		}
+	}
+	switch {
+	case d.pos == len(d.data):
+		return true
+	case d.data[d.pos] == '\n':
+		d.pos++
+		return true
+	case d.data[d.pos] == '\r' && d.pos+1 < len(d.data) && d.data[d.pos+1] == '\n':
+		d.pos += 2
+		return true
+	}
+	return false
+}
+
+func (d *fastDecoder) spaces() {
+	for d.pos < len(d.data) && (d.data[d.pos] == ' ' || d.data[d.pos] == '\t') {
+		d.pos++
+	}
+}
+
+func (d *fastDecoder) consume(s string) bool {
+	if len(d.data)-d.pos >= len(s) && string(d.data[d.pos:d.pos+len(s)]) == s {
+		d.pos += len(s)
+		return true
+	}
+	return false
+}
+
+// header reads [[sources]] or [[sources.steps]], exactly so.
+func (d *fastDecoder) header() bool {
+	switch {
+	case d.consume("[[sources]]"):
+		d.source, d.steps = map[string]any{}, nil
+		sources, _ := d.root["sources"].([]map[string]any)
+		if _, given := d.root["sources"]; given && sources == nil {
+			return false // "sources" was a key of its own
+		}
+		d.root["sources"] = append(sources, d.source)
+		d.table = d.source
+	case d.consume("[[sources.steps]]"):
+		if d.source == nil {
+			return false
+		}
+		if _, given := d.source["steps"]; given && d.steps == nil {
+			return false // "steps" was a key of its own
+		}
+		step := map[string]any{}
+		d.steps = append(d.steps, step)
+		d.source["steps"] = d.steps
+		d.table = step
+	default:
+		return false
+	}
+	return true
+}
+
+// keyValue reads key = value into the current table.
+func (d *fastDecoder) keyValue() bool {
+	start := d.pos
+	for d.pos < len(d.data) && isBareKeyByte(d.data[d.pos]) {
+		d.pos++
+	}
+	key := string(d.data[start:d.pos])
+	d.spaces()
+	if !d.consume("=") {
+		return false
+	}
+	d.spaces()
+	if _, dup := d.table[key]; dup {
+		return false
+	}
+	v, ok := d.value()
+	if !ok {
+		return false
+	}
+	d.table[key] = v
+	return true
+}
+
+func (d *fastDecoder) value() (any, bool) {
+	if d.pos == len(d.data) {
+		return nil, false
+	}
+	switch c := d.data[d.pos]; {
+	case c == '"' || c == '\'':
+		return d.str()
+	case c == '[':
+		return d.array()
+	case c == 't' || c == 'f':
+		switch {
+		case d.consume("true"):
+			return true, d.valueEnds()
+		case d.consume("false"):
+			return false, d.valueEnds()
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		return d.integer()
+	}
+	return nil, false
+}
+
+// valueEnds reports whether the value just read ends there, as in "true" but not
+// "trueish".
+func (d *fastDecoder) valueEnds() bool {
+	if d.pos == len(d.data) {
+		return true
+	}
+	switch d.data[d.pos] {
+	case ' ', '\t', '\n', '\r', '#', ',', ']':
+		return true
+	}
+	return false
+}
+
+// integer reads a decimal integer without sign, leading zeros or underscores (or a
+// negative one), of up to 18 digits so it cannot overflow.
+func (d *fastDecoder) integer() (any, bool) {
+	start := d.pos
+	if d.data[d.pos] == '-' {
+		d.pos++
+	}
+	digits := d.pos
+	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+		d.pos++
+	}
+	n := d.pos - digits
+	if n == 0 || n > 18 || d.data[digits] == '0' && (n > 1 || digits > start) || !d.valueEnds() {
+		return nil, false
+	}
+	v, err := strconv.ParseInt(string(d.data[start:d.pos]), 10, 64)
+	return v, err == nil
+}
+
+// array reads a one-line array of strings, a trailing comma allowed.
+func (d *fastDecoder) array() (any, bool) {
+	d.pos++ // [
+	items := []any{}
+	for {
+		d.spaces()
+		if d.pos == len(d.data) {
+			return nil, false
+		}
+		if d.data[d.pos] == ']' {
+			d.pos++
+			return items, true
+		}
+		if c := d.data[d.pos]; c != '"' && c != '\'' {
+			return nil, false
+		}
+		s, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		items = append(items, s)
+		d.spaces()
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			d.pos++
+		} else if d.pos == len(d.data) || d.data[d.pos] != ']' {
+			return nil, false
+		}
+	}
+}
+
+// str reads a one-line basic or literal string.
+func (d *fastDecoder) str() (any, bool) {
+	quote := d.data[d.pos]
+	if d.consume(`"""`) || d.consume(`'''`) {
+		return nil, false // multi-line
+	}
+	d.pos++
+	start := d.pos
+	plain := true // no escapes: the bytes as they are (the input is valid UTF-8)
+	for ; d.pos < len(d.data); d.pos++ {
+		c := d.data[d.pos]
+		switch {
+		case c == quote:
+			text := d.data[start:d.pos]
+			d.pos++
+			if plain {
+				return string(text), true
+			}
+			return unescape(text)
+		case c == '\\' && quote == '"':
+			plain = false
+			d.pos++ // the escaped byte is checked by unescape; a quote there is not the end
+		case isControl(c):
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// unescape decodes a basic string's body with the TOML 1.0 escapes.
+func unescape(text []byte) (any, bool) {
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i == len(text) {
+			return nil, false
+		}
+		switch text[i] {
+		case 'b':
+			out = append(out, '\b')
+		case 't':
+			out = append(out, '\t')
+		case 'n':
+			out = append(out, '\n')
+		case 'f':
+			out = append(out, '\f')
+		case 'r':
+			out = append(out, '\r')
+		case '"':
+			out = append(out, '"')
+		case '\\':
+			out = append(out, '\\')
+		case 'u', 'U':
+			n := 4
+			if text[i] == 'U' {
+				n = 8
+			}
+			if i+n >= len(text) {
+				return nil, false
+			}
+			hex := text[i+1 : i+1+n]
+			for _, h := range hex {
+				if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+					return nil, false
+				}
+			}
+			r, err := strconv.ParseUint(string(hex), 16, 32)
+			if err != nil || !utf8.ValidRune(rune(r)) {
+				return nil, false
+			}
+			out = utf8.AppendRune(out, rune(r))
+			i += n
+		default:
+			return nil, false
+		}
+	}
+	return string(out), true
+}
+
+func isBareKeyByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+// isControl reports the bytes TOML allows in neither strings nor comments.
+func isControl(c byte) bool { return c < 0x20 && c != '\t' || c == 0x7f }
