@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -200,7 +201,7 @@ func (p *parser) parse() *Catalog {
 	if c == nil {
 		return nil
 	}
-	t := table{p: p, path: "", m: raw}
+	t := table{p: p, m: raw}
 	sources, ok := t.tables("sources")
 	_, present := raw["sources"]
 	if !present || ok && len(sources) == 0 {
@@ -208,14 +209,14 @@ func (p *parser) parse() *Catalog {
 		p.problemAt("sources", "no sources: add at least one [[sources]] table")
 	}
 
-	seen := map[string]string{}
+	seen := make(map[string]table, len(sources))
 	for _, st := range sources {
 		src := p.source(st)
 		if src.ID != "" {
 			if first, dup := seen[src.ID]; dup {
-				p.problemAt(st.path+".id", "duplicate source id %q (first used at %s)", src.ID, p.where(first))
+				p.problemAt(st.key("id"), "duplicate source id %q (first used at %s)", src.ID, p.where(first.key("id")))
 			} else {
-				seen[src.ID] = st.path + ".id"
+				seen[src.ID] = st
 			}
 		}
 		c.Sources = append(c.Sources, src)
@@ -227,7 +228,7 @@ func (p *parser) parse() *Catalog {
 // format version too new to read at all.
 func (p *parser) top(raw map[string]any) *Catalog {
 	c := &Catalog{Version: FormatVersion}
-	t := table{p: p, path: "", m: raw}
+	t := table{p: p, m: raw}
 	if v, ok := t.int("version"); ok {
 		switch {
 		case v > FormatVersion:
@@ -267,12 +268,12 @@ func (p *parser) source(t table) Source {
 	switch {
 	case s.ID == "":
 		if _, present := t.m["id"]; !present {
-			p.problemAt(t.path, "source has no id (a lower-case slug such as \"snowflake\")")
+			p.problemAt(t.path(), "source has no id (a lower-case slug such as \"snowflake\")")
 		} else {
-			p.problemAt(t.path+".id", "empty source id")
+			p.problemAt(t.path()+".id", "empty source id")
 		}
-	case !slugPattern().MatchString(s.ID):
-		p.problemAt(t.path+".id", "source id %q is not a lower-case slug (letters, digits and single hyphens, e.g. \"close-crm\")", Printable(s.ID))
+	case !isSlug(s.ID):
+		p.problemAt(t.path()+".id", "source id %q is not a lower-case slug (letters, digits and single hyphens, e.g. \"close-crm\")", Printable(s.ID))
 	}
 	s.Disabled, _ = t.boolean("disabled")
 	s.Name, _ = t.str("name")
@@ -283,7 +284,7 @@ func (p *parser) source(t table) Source {
 	s.RotateEvery = t.duration("rotate_every")
 	t.rejectUnknown("id", "name", "aliases", "category", "docs", "note", "rotate_every", "disabled", "steps")
 	if s.Docs != "" {
-		p.checkURL(t.path+".docs", s.Docs, false)
+		p.checkURL(t, "docs", s.Docs, false)
 	}
 	steps, _ := t.tables("steps")
 	if s.Disabled {
@@ -291,23 +292,26 @@ func (p *parser) source(t table) Source {
 		return s.sanitized()
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		p.problemAt(t.path+".name", "source %q has no name", s.ID)
+		p.problemAt(t.path()+".name", "source %q has no name", s.ID)
 	}
 	if len(steps) == 0 {
-		p.problemAt(t.path+".steps", "source %q has no steps: add [[sources.steps]] tables", s.ID)
+		p.problemAt(t.path()+".steps", "source %q has no steps: add [[sources.steps]] tables", s.ID)
 	}
 	stepIDs := map[string]bool{}
 	derived := map[string]int{}
+	if len(steps) > 0 {
+		s.Steps = make([]Step, 0, len(steps))
+	}
 	for _, stt := range steps {
 		st := p.step(stt)
 		if st.ID != "" {
 			if stepIDs[st.ID] {
-				p.problemAt(stt.path+".id", "duplicate step id %q in source %q", st.ID, s.ID)
+				p.problemAt(stt.path()+".id", "duplicate step id %q in source %q", st.ID, s.ID)
 			}
 			if derivedKeyPattern().MatchString(st.ID) {
 				// Such an id could equal the key of a step without one, and two steps
 				// would then share their progress.
-				p.problemAt(stt.path+".id", "step id %q looks like a generated key (t-<hex>); pick another id", st.ID)
+				p.problemAt(stt.path()+".id", "step id %q looks like a generated key (t-<hex>); pick another id", st.ID)
 			}
 			stepIDs[st.ID] = true
 			st.Key = st.ID
@@ -327,17 +331,17 @@ func (p *parser) source(t table) Source {
 func (p *parser) step(t table) Step {
 	var st Step
 	st.ID, _ = t.str("id")
-	if _, present := t.m["id"]; present && !slugPattern().MatchString(st.ID) {
-		p.problemAt(t.path+".id", "step id %q is not a lower-case slug", Printable(st.ID))
+	if _, present := t.m["id"]; present && !isSlug(st.ID) {
+		p.problemAt(t.path()+".id", "step id %q is not a lower-case slug", Printable(st.ID))
 	}
 	text, ok := t.str("text")
 	switch {
 	case !ok:
 		if _, present := t.m["text"]; !present {
-			p.problemAt(t.path, "step has no text")
+			p.problemAt(t.path(), "step has no text")
 		}
 	case strings.TrimSpace(text) == "":
-		p.problemAt(t.path+".text", "empty step text")
+		p.problemAt(t.path()+".text", "empty step text")
 	}
 	st.Text = text
 	kind, _ := t.str("kind")
@@ -347,49 +351,103 @@ func (p *parser) step(t table) Step {
 		for i, k := range Kinds {
 			names[i] = string(k)
 		}
-		p.problemAt(t.path+".kind", "unknown step kind %q (use one of %s)", Printable(kind), strings.Join(names, ", "))
+		p.problemAt(t.path()+".kind", "unknown step kind %q (use one of %s)", Printable(kind), strings.Join(names, ", "))
 	}
 	st.Command, _ = t.str("command")
 	st.URL, _ = t.str("url")
 	st.Wait = t.duration("wait")
 	t.rejectUnknown("id", "text", "kind", "command", "url", "wait")
 	if st.URL != "" {
-		p.checkURL(t.path+".url", st.URL, true)
+		p.checkURL(t, "url", st.URL, true)
 	}
 	if st.Command != "" {
-		p.checkPlaceholders(t.path+".command", st.Command)
+		p.checkPlaceholders(t, "command", st.Command)
 	}
 	return st
 }
 
-func (p *parser) checkPlaceholders(path, s string) {
+func (p *parser) checkPlaceholders(t table, k, s string) {
+	if !strings.Contains(s, "{") {
+		return
+	}
 	for _, m := range placeholderPattern().FindAllStringSubmatch(s, -1) {
 		if strings.TrimSpace(m[1]) == "" {
-			p.problemAt(path, "placeholder with no name: write {name}, e.g. {subdomain}")
+			p.problemAt(t.key(k), "placeholder with no name: write {name}, e.g. {subdomain}")
 		} else if !placeholderName().MatchString(m[1]) {
-			p.problemAt(path, "bad placeholder name {%s}: use letters, digits, - and _", Printable(m[1]))
+			p.problemAt(t.key(k), "bad placeholder name {%s}: use letters, digits, - and _", Printable(m[1]))
 		}
 	}
 }
 
-func (p *parser) checkURL(path, raw string, placeholders bool) {
+func (p *parser) checkURL(t table, k, raw string, placeholders bool) {
 	probe := raw
-	if placeholders {
-		p.checkPlaceholders(path, raw)
+	if placeholders && strings.Contains(raw, "{") {
+		p.checkPlaceholders(t, k, raw)
 		probe = placeholderPattern().ReplaceAllString(raw, "x")
 	}
 	u, err := url.Parse(probe)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.problemAt(path, "%q is not an http(s) URL", Printable(raw))
+		p.problemAt(t.key(k), "%q is not an http(s) URL", Printable(raw))
 	}
+}
+
+// isSlug reports whether s matches slugPattern: lower-case letters and digits in
+// groups joined by single hyphens. (By hand: it runs for every source and step.)
+func isSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case c == '-' && s[i+1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // derivedKey gives a step without an explicit id a key that survives reordering and
 // changes elsewhere in the catalog, but not a change of its own words.
 func derivedKey(text string) string {
-	norm := strings.Join(strings.Fields(strings.ToLower(text)), " ")
-	sum := sha256.Sum256([]byte(norm))
-	return "t-" + hex.EncodeToString(sum[:5])
+	var buf [128]byte
+	norm, ok := asciiNormalized(text, buf[:0])
+	if !ok {
+		norm = []byte(normalizedWords(text))
+	}
+	sum := sha256.Sum256(norm)
+	var key [12]byte
+	copy(key[:], "t-")
+	hex.Encode(key[2:], sum[:5])
+	return string(key[:])
+}
+
+// normalizedWords is what a step's key is made from: its words, lower-cased, single
+// spaced.
+func normalizedWords(text string) string {
+	return strings.Join(strings.Fields(strings.ToLower(text)), " ")
+}
+
+// asciiNormalized appends normalizedWords(text) to buf without building the words, for
+// the usual step text: ASCII, its words separated by single spaces. ok is false for
+// any other text.
+func asciiNormalized(text string, buf []byte) (norm []byte, ok bool) {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= utf8.RuneSelf || c < ' ':
+			return nil, false
+		case c == ' ':
+			if i == 0 || i == len(text)-1 || text[i+1] == ' ' {
+				return nil, false
+			}
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf, true
 }
 
 // sanitized neutralises control characters in every text field. Validation has already
@@ -411,18 +469,29 @@ func (s Source) sanitized() Source {
 	return s
 }
 
-// table is one TOML table being read, with the path used to look up positions.
+// table is one TOML table being read. Its path ("sources[2].steps[0]"), which locates
+// problems, is worked out only when one is reported: a valid catalog never needs it.
 type table struct {
-	p    *parser
-	path string
-	m    map[string]any
+	p      *parser
+	parent *table // nil for the top level
+	name   string // the array of tables it is in, in its parent
+	index  int
+	m      map[string]any
+}
+
+// path is where the table is, for problem reports.
+func (t table) path() string {
+	if t.parent == nil {
+		return ""
+	}
+	return t.parent.key(t.name) + "[" + strconv.Itoa(t.index) + "]"
 }
 
 func (t table) key(k string) string {
-	if t.path == "" {
+	if t.parent == nil {
 		return k
 	}
-	return t.path + "." + k
+	return t.path() + "." + k
 }
 
 func (t table) wrongType(k, want string, v any) {
@@ -527,8 +596,9 @@ func (t table) tables(k string) ([]table, bool) {
 		return nil, false
 	}
 	out := make([]table, len(maps))
+	parent := &t
 	for i, m := range maps {
-		out[i] = table{p: t.p, path: fmt.Sprintf("%s[%d]", t.key(k), i), m: m}
+		out[i] = table{p: t.p, parent: parent, name: k, index: i, m: m}
 	}
 	return out, true
 }
@@ -545,8 +615,8 @@ func (t table) rejectUnknown(known ...string) {
 	sort.Strings(unknown)
 	for _, k := range unknown {
 		where := "at the top level"
-		if t.path != "" {
-			where = "in " + tableKind(t.path)
+		if t.parent != nil {
+			where = "in " + tableKind(t.path())
 		}
 		t.p.problemAt(t.key(k), "unknown key %q %s (known keys: %s)", Printable(k), where, strings.Join(without(known, "steps", "sources"), ", "))
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,5 +278,47 @@ func TestBuiltinCatalogLoads(t *testing.T) {
 	again.Sources[0].Steps[0].Text = "changed"
 	if c.Sources[0].Steps[0].Text == "changed" {
 		t.Error("Builtin returns shared data")
+	}
+}
+
+// TestASCIINormalizedAgreesWithTheWords: the shortcut for step keys gives exactly the
+// normalised words, or declines.
+func TestASCIINormalizedAgreesWithTheWords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	alphabet := []byte("aZ .\t\n\v\x00\x7f-")
+	declined := 0
+	for range 20000 {
+		text := make([]byte, rng.IntN(8))
+		for i := range text {
+			text[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(10) == 0 {
+			text = append(text, "é\u00a0\u0085"[rng.IntN(3)*2:][:2]...)
+		}
+		got, ok := asciiNormalized(string(text), nil)
+		if !ok {
+			declined++
+			continue
+		}
+		if want := normalizedWords(string(text)); string(got) != want {
+			t.Fatalf("asciiNormalized(%q) = %q, want %q", text, got, want)
+		}
+	}
+	if declined == 0 || declined == 20000 {
+		t.Errorf("declined %d of 20000: the test does not exercise both paths", declined)
+	}
+}
+
+func TestIsSlugAgreesWithThePattern(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("az09-_A. ")
+	for range 20000 {
+		s := make([]byte, rng.IntN(6))
+		for i := range s {
+			s[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if got, want := isSlug(string(s)), slugPattern().MatchString(string(s)); got != want {
+			t.Fatalf("isSlug(%q) = %v, the pattern says %v", s, got, want)
+		}
 	}
 }
