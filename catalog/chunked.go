@@ -40,7 +40,7 @@ func parseChunked(name string, data []byte) (*Catalog, bool) {
 	if raw == nil {
 		return nil, false
 	}
-	if _, ok := raw["sources"]; ok {
+	if _, ok := raw.get("sources"); ok {
 		return nil, false
 	}
 	c := pre.top(raw)
@@ -114,7 +114,7 @@ func parsePiece(name string, piece []byte) (srcs []Source, failed bool) {
 	if raw == nil || len(raw) != 1 {
 		return nil, true
 	}
-	t := table{p: p, m: raw}
+	t := table{p: p, f: raw}
 	tables, ok := t.tables("sources")
 	if !ok || len(tables) == 0 {
 		return nil, true

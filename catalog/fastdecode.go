@@ -15,10 +15,11 @@ import (
 //
 // The TOML decoder spends most of a large catalog's first load on its general
 // machinery: a lexer that hands tokens over a channel, key contexts, type tracking. So
-// that subset is read here first, into the very values the decoder would return (the
-// same maps, slices and types), and anything outside it is left to the decoder: a
-// piece of a catalog either comes back exactly as toml.Decode would return it, or not at
-// all. A differential test and a fuzz target hold this against the decoder.
+// that subset is read here first, into the values the decoder would return (as fields
+// rather than maps, see fields), and anything outside it is left to the decoder: a
+// piece of a catalog either comes back exactly as toml.Decode would read it, or not at
+// all. A differential test and a fuzz target hold this against the decoder. Strings
+// without escapes are slices of one copy of the text, not one allocation each.
 //
 // The subset: blank lines and comments; top-level keys; [[sources]] and
 // [[sources.steps]] headers written exactly so; bare keys; and values that are basic
@@ -29,27 +30,76 @@ import (
 // which also reports every problem.
 
 // fastDecode decodes data if it is within the subset above; ok is false otherwise.
-func fastDecode(data []byte) (raw map[string]any, ok bool) {
+func fastDecode(data []byte) (raw fields, ok bool) {
 	if !utf8.Valid(data) {
 		return nil, false
 	}
-	d := fastDecoder{data: data, root: map[string]any{}}
-	d.table = d.root
+	d := fastDecoder{data: data, text: string(data)}
 	for d.pos < len(d.data) {
 		if !d.line() {
 			return nil, false
 		}
 	}
+	d.endSource()
+	if len(d.sources) > 0 {
+		d.root = append(d.root, field{"sources", d.sources})
+	}
+	if d.root == nil {
+		d.root = fields{} // an empty document is still a document
+	}
 	return d.root, true
 }
 
 type fastDecoder struct {
-	data   []byte
-	pos    int
-	root   map[string]any
-	table  map[string]any   // where keys go: the root, a source or a step
-	source map[string]any   // the current [[sources]] table
-	steps  []map[string]any // the current source's steps, as appended so far
+	data []byte
+	text string // the same as data: strings are slices of it
+	pos  int
+
+	// The tables so far. A table's fields are appended to while it is current, then
+	// stored in its parent: the root, the sources, a source's steps.
+	level   int // atRoot, inSource or inStep
+	root    fields
+	sources []fields
+	source  fields
+	steps   []fields
+	step    fields
+}
+
+const (
+	atRoot = iota
+	inSource
+	inStep
+)
+
+// current is the table keys go to.
+func (d *fastDecoder) current() *fields {
+	switch d.level {
+	case inSource:
+		return &d.source
+	case inStep:
+		return &d.step
+	}
+	return &d.root
+}
+
+// endStep stores the current step in its source's steps.
+func (d *fastDecoder) endStep() {
+	if d.level == inStep {
+		d.steps = append(d.steps, d.step)
+		d.step, d.level = nil, inSource
+	}
+}
+
+// endSource stores the current source, with its steps, in the sources.
+func (d *fastDecoder) endSource() {
+	d.endStep()
+	if d.level == inSource {
+		if d.steps != nil {
+			d.source = append(d.source, field{"steps", d.steps})
+		}
+		d.sources = append(d.sources, d.source)
+		d.source, d.steps, d.level = nil, nil, atRoot
+	}
 }
 
 // line reads one line, with its end.
@@ -115,24 +165,23 @@ func (d *fastDecoder) consume(s string) bool {
 func (d *fastDecoder) header() bool {
 	switch {
 	case d.consume("[[sources]]"):
-		d.source, d.steps = map[string]any{}, nil
-		sources, _ := d.root["sources"].([]map[string]any)
-		if _, given := d.root["sources"]; given && sources == nil {
+		if _, given := d.root.get("sources"); given {
 			return false // "sources" was a key of its own
 		}
-		d.root["sources"] = append(sources, d.source)
-		d.table = d.source
+		d.endSource()
+		d.source, d.level = make(fields, 0, 8), inSource
 	case d.consume("[[sources.steps]]"):
-		if d.source == nil {
+		if d.level == atRoot {
 			return false
 		}
-		if _, given := d.source["steps"]; given && d.steps == nil {
+		d.endStep()
+		if _, given := d.source.get("steps"); given {
 			return false // "steps" was a key of its own
 		}
-		step := map[string]any{}
-		d.steps = append(d.steps, step)
-		d.source["steps"] = d.steps
-		d.table = step
+		if d.steps == nil {
+			d.steps = make([]fields, 0, 4)
+		}
+		d.step, d.level = make(fields, 0, 4), inStep
 	default:
 		return false
 	}
@@ -145,20 +194,21 @@ func (d *fastDecoder) keyValue() bool {
 	for d.pos < len(d.data) && isBareKeyByte(d.data[d.pos]) {
 		d.pos++
 	}
-	key := string(d.data[start:d.pos])
+	key := d.text[start:d.pos]
 	d.spaces()
 	if !d.consume("=") {
 		return false
 	}
 	d.spaces()
-	if _, dup := d.table[key]; dup {
+	table := d.current()
+	if _, dup := table.get(key); dup {
 		return false
 	}
 	v, ok := d.value()
 	if !ok {
 		return false
 	}
-	d.table[key] = v
+	*table = append(*table, field{key, v})
 	return true
 }
 
@@ -212,7 +262,7 @@ func (d *fastDecoder) integer() (any, bool) {
 	if n == 0 || n > 18 || d.data[digits] == '0' && (n > 1 || digits > start) || !d.valueEnds() {
 		return nil, false
 	}
-	v, err := strconv.ParseInt(string(d.data[start:d.pos]), 10, 64)
+	v, err := strconv.ParseInt(d.text[start:d.pos], 10, 64)
 	return v, err == nil
 }
 
@@ -259,12 +309,12 @@ func (d *fastDecoder) str() (any, bool) {
 		c := d.data[d.pos]
 		switch {
 		case c == quote:
-			text := d.data[start:d.pos]
+			end := d.pos
 			d.pos++
 			if plain {
-				return string(text), true
+				return d.text[start:end], true
 			}
-			return unescape(text)
+			return unescape(d.data[start:end])
 		case c == '\\' && quote == '"':
 			plain = false
 			d.pos++ // the escaped byte is checked by unescape; a quote there is not the end

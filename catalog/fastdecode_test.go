@@ -25,13 +25,46 @@ func decodeWithLibrary(data []byte) (map[string]any, bool) {
 	return raw, true
 }
 
+// mapOf turns fields back into the TOML decoder's values.
+func mapOf(f fields) map[string]any {
+	m := make(map[string]any, len(f))
+	for _, kv := range f {
+		m[kv.key] = valueOf(kv.value)
+	}
+	return m
+}
+
+func valueOf(v any) any {
+	switch v := v.(type) {
+	case fields:
+		return mapOf(v)
+	case []fields:
+		out := make([]map[string]any, len(v))
+		for i, f := range v {
+			out[i] = mapOf(f)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = valueOf(item)
+		}
+		return out
+	}
+	return v
+}
+
 // checkFastDecode fails when fastDecode returns something the decoder would not.
 func checkFastDecode(t *testing.T, name string, data []byte) (decoded bool) {
 	t.Helper()
-	got, ok := fastDecode(data)
+	f, ok := fastDecode(data)
 	if !ok {
 		return false
 	}
+	if f == nil {
+		t.Fatalf("%s: decoded as nil", name)
+	}
+	got := mapOf(f)
 	want, valid := decodeWithLibrary(data)
 	if !valid {
 		t.Fatalf("%s: decoded %q, which the TOML decoder rejects", name, data)

@@ -130,7 +130,7 @@ func parentPath(path string) string {
 
 // decode checks the encoding and the TOML syntax and returns the raw tables, or nil
 // after recording the problem.
-func (p *parser) decode() map[string]any {
+func (p *parser) decode() fields {
 	if !utf8.Valid(p.data) {
 		line, col := 1, 1
 		for i := 0; i < len(p.data); {
@@ -169,10 +169,61 @@ func (p *parser) decode() map[string]any {
 		}
 		return nil
 	}
-	if raw == nil {
-		raw = map[string]any{}
+	return fieldsOf(raw)
+}
+
+// fields is a TOML table as the parser reads it: its keys and values in a list, which
+// for the handful of keys a table has is smaller and quicker to build than a map. The
+// values are the TOML decoder's, except that tables are fields and arrays of tables
+// []fields (see fieldsOf). A decoded document is never nil.
+type fields []field
+
+type field struct {
+	key   string
+	value any
+}
+
+func (f fields) get(k string) (any, bool) {
+	for i := range f {
+		if f[i].key == k {
+			return f[i].value, true
+		}
 	}
-	return raw
+	return nil, false
+}
+
+// fieldsOf converts what the TOML decoder returns, keys in order.
+func fieldsOf(m map[string]any) fields {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	f := make(fields, 0, len(m))
+	for _, k := range keys {
+		f = append(f, field{k, fieldValue(m[k])})
+	}
+	return f
+}
+
+func fieldValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return fieldsOf(v)
+	case []map[string]any:
+		out := make([]fields, len(v))
+		for i, m := range v {
+			out[i] = fieldsOf(m)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = fieldValue(item)
+		}
+		return out
+	}
+	return v
 }
 
 // err returns every problem found, in file order, or nil.
@@ -201,9 +252,9 @@ func (p *parser) parse() *Catalog {
 	if c == nil {
 		return nil
 	}
-	t := table{p: p, m: raw}
+	t := table{p: p, f: raw}
 	sources, ok := t.tables("sources")
-	_, present := raw["sources"]
+	_, present := raw.get("sources")
 	if !present || ok && len(sources) == 0 {
 		// A wrongly typed "sources" was reported by tables already.
 		p.problemAt("sources", "no sources: add at least one [[sources]] table")
@@ -226,9 +277,9 @@ func (p *parser) parse() *Catalog {
 
 // top reads the catalog's top-level keys (all but its sources), or returns nil for a
 // format version too new to read at all.
-func (p *parser) top(raw map[string]any) *Catalog {
+func (p *parser) top(raw fields) *Catalog {
 	c := &Catalog{Version: FormatVersion}
-	t := table{p: p, m: raw}
+	t := table{p: p, f: raw}
 	if v, ok := t.int("version"); ok {
 		switch {
 		case v > FormatVersion:
@@ -267,7 +318,7 @@ func (p *parser) source(t table) Source {
 	s.ID, _ = t.str("id")
 	switch {
 	case s.ID == "":
-		if _, present := t.m["id"]; !present {
+		if _, present := t.f.get("id"); !present {
 			p.problemAt(t.path(), "source has no id (a lower-case slug such as \"snowflake\")")
 		} else {
 			p.problemAt(t.path()+".id", "empty source id")
@@ -331,13 +382,13 @@ func (p *parser) source(t table) Source {
 func (p *parser) step(t table) Step {
 	var st Step
 	st.ID, _ = t.str("id")
-	if _, present := t.m["id"]; present && !isSlug(st.ID) {
+	if _, present := t.f.get("id"); present && !isSlug(st.ID) {
 		p.problemAt(t.path()+".id", "step id %q is not a lower-case slug", Printable(st.ID))
 	}
 	text, ok := t.str("text")
 	switch {
 	case !ok:
-		if _, present := t.m["text"]; !present {
+		if _, present := t.f.get("text"); !present {
 			p.problemAt(t.path(), "step has no text")
 		}
 	case strings.TrimSpace(text) == "":
@@ -476,7 +527,7 @@ type table struct {
 	parent *table // nil for the top level
 	name   string // the array of tables it is in, in its parent
 	index  int
-	m      map[string]any
+	f      fields
 }
 
 // path is where the table is, for problem reports.
@@ -499,7 +550,7 @@ func (t table) wrongType(k, want string, v any) {
 }
 
 func (t table) str(k string) (string, bool) {
-	v, ok := t.m[k]
+	v, ok := t.f.get(k)
 	if !ok {
 		return "", false
 	}
@@ -511,7 +562,7 @@ func (t table) str(k string) (string, bool) {
 }
 
 func (t table) int(k string) (int64, bool) {
-	v, ok := t.m[k]
+	v, ok := t.f.get(k)
 	if !ok {
 		return 0, false
 	}
@@ -523,7 +574,7 @@ func (t table) int(k string) (int64, bool) {
 }
 
 func (t table) boolean(k string) (bool, bool) {
-	v, ok := t.m[k]
+	v, ok := t.f.get(k)
 	if !ok {
 		return false, false
 	}
@@ -535,7 +586,7 @@ func (t table) boolean(k string) (bool, bool) {
 }
 
 func (t table) strs(k string) []string {
-	v, ok := t.m[k]
+	v, ok := t.f.get(k)
 	if !ok {
 		return nil
 	}
@@ -557,7 +608,7 @@ func (t table) strs(k string) []string {
 }
 
 func (t table) duration(k string) Duration {
-	v, ok := t.m[k]
+	v, ok := t.f.get(k)
 	if !ok {
 		return 0
 	}
@@ -574,31 +625,31 @@ func (t table) duration(k string) Duration {
 }
 
 func (t table) tables(k string) ([]table, bool) {
-	v, ok := t.m[k]
+	v, ok := t.f.get(k)
 	if !ok {
 		return nil, false
 	}
-	var maps []map[string]any
-	switch list := v.(type) {
-	case []map[string]any:
-		maps = list
+	var list []fields
+	switch v := v.(type) {
+	case []fields:
+		list = v
 	case []any:
-		for _, item := range list {
-			m, ok := item.(map[string]any)
+		for _, item := range v {
+			f, ok := item.(fields)
 			if !ok {
 				t.wrongType(k, "an array of tables ([["+t.key(k)+"]])", item)
 				return nil, false
 			}
-			maps = append(maps, m)
+			list = append(list, f)
 		}
 	default:
 		t.wrongType(k, "an array of tables ([["+t.key(k)+"]])", v)
 		return nil, false
 	}
-	out := make([]table, len(maps))
+	out := make([]table, len(list))
 	parent := &t
-	for i, m := range maps {
-		out[i] = table{p: t.p, parent: parent, name: k, index: i, m: m}
+	for i, f := range list {
+		out[i] = table{p: t.p, parent: parent, name: k, index: i, f: f}
 	}
 	return out, true
 }
@@ -607,9 +658,9 @@ func (t table) tables(k string) ([]table, bool) {
 // otherwise silently drop a step's words.
 func (t table) rejectUnknown(known ...string) {
 	var unknown []string
-	for k := range t.m {
-		if !contains(known, k) {
-			unknown = append(unknown, k)
+	for _, kv := range t.f {
+		if !contains(known, kv.key) {
+			unknown = append(unknown, kv.key)
 		}
 	}
 	sort.Strings(unknown)
@@ -660,9 +711,9 @@ func tomlTypeName(v any) string {
 		return "a boolean"
 	case []any:
 		return "an array"
-	case map[string]any:
+	case fields:
 		return "a table"
-	case []map[string]any:
+	case []fields:
 		return "an array of tables"
 	default:
 		return "a date or time"

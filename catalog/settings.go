@@ -12,7 +12,7 @@ func ParseSettings(name string, data []byte) (Settings, error) {
 	p := &parser{file: name, data: data}
 	var s Settings
 	if raw := p.decode(); raw != nil {
-		t := table{p: p, m: raw}
+		t := table{p: p, f: raw}
 		s.RotateEvery = t.duration("rotate_every")
 		t.rejectUnknown("rotate_every")
 	}
