@@ -54,12 +54,24 @@ const checksumSize = 4
 
 // encodeCatalog returns the cache entry for cat.
 func encodeCatalog(cat *Catalog) []byte {
+	// Sized up front: growing a buffer of megabytes copies it each time, into
+	// memory the process touches for the first time.
 	var nSteps, nAliases int
+	size := 64 + len(cat.Title)
 	for i := range cat.Sources {
-		nSteps += len(cat.Sources[i].Steps)
-		nAliases += len(cat.Sources[i].Aliases)
+		s := &cat.Sources[i]
+		nSteps += len(s.Steps)
+		nAliases += len(s.Aliases)
+		size += 32 + len(s.ID) + len(s.Name) + len(s.Category) + len(s.Docs) + len(s.Note)
+		for _, a := range s.Aliases {
+			size += binary.MaxVarintLen32 + len(a)
+		}
+		for j := range s.Steps {
+			st := &s.Steps[j]
+			size += 32 + len(st.ID) + len(st.Key) + len(st.Text) + len(st.Kind) + len(st.Command) + len(st.URL)
+		}
 	}
-	b := make([]byte, 0, 1024)
+	b := make([]byte, 0, size)
 	b = append(b, cacheFormat+"\n"...)
 	b = binary.AppendUvarint(b, uint64(len(cat.Sources)))
 	b = binary.AppendUvarint(b, uint64(nSteps))
