@@ -22,6 +22,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -260,6 +261,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(o, stdout, stderr)
 	}
 
+	liftHeapLimit := limitHeapWhileLoading(catalogFiles(o))
+	defer liftHeapLimit()
 	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o) + "…" })
 	cat, builtinEvery, err := loadCatalogs(o)
 	stopNotice()
@@ -314,6 +317,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "rotated":
 		return runRotated(o, sched, store, stdout, stderr)
 	}
+	liftHeapLimit() // what is loaded is what the UI keeps: let the heap grow as it needs
 	return runUI(o, sched, store, st, stderr)
 }
 
@@ -386,17 +390,45 @@ func noticeIfSlow(w io.Writer, delay time.Duration, msg func() string) (stop fun
 // catalogs (25.6 MB)".
 func describeCatalogSize(o options) string {
 	files := catalogFiles(o)
+	size := totalSize(files)
+	n := len(files)
+	if !o.noBuiltin {
+		n++
+	}
+	return fmt.Sprintf("%s (%.1f MB)", plural(n, "catalog", "catalogs"), float64(size)/1e6)
+}
+
+// totalSize is how many bytes the files hold, leaving out those that cannot be read.
+func totalSize(files []string) int64 {
 	var size int64
 	for _, f := range files {
 		if info, err := os.Stat(f); err == nil {
 			size += info.Size()
 		}
 	}
-	n := len(files)
-	if !o.noBuiltin {
-		n++
+	return size
+}
+
+// limitHeapWhileLoading bounds the heap while large catalogs load and the commands
+// that print and exit run, and returns what lifts the bound again (the UI does before
+// it starts). Parsing a catalog makes garbage at several times its size; paced as
+// usual, the collector would let the heap, and the resident memory, grow to about
+// twice what the loaded catalog needs, and every page the heap touches for the first
+// time costs a page fault. About four times the catalog text, plus room for the rest
+// of the program, is what a loaded catalog needs. A lower limit set by the user
+// (GOMEMLIMIT) stays.
+func limitHeapWhileLoading(files []string) (restore func()) {
+	size := totalSize(files)
+	if size < 1<<20 {
+		return func() {}
 	}
-	return fmt.Sprintf("%s (%.1f MB)", plural(n, "catalog", "catalogs"), float64(size)/1e6)
+	limit := 4*size + 32<<20
+	prev := debug.SetMemoryLimit(-1)
+	if prev <= limit {
+		return func() {}
+	}
+	debug.SetMemoryLimit(limit)
+	return sync.OnceFunc(func() { debug.SetMemoryLimit(prev) })
 }
 
 // userCatalogPath is the catalog a user keeps beside their config, if they made one.

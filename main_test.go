@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -919,5 +921,41 @@ func TestLoosePermissionsAreWarnedAbout(t *testing.T) {
 	_, errOut, code := c.run("status")
 	if code != 0 || !strings.Contains(errOut, "warning: state file "+c.statePath()+" has mode 0644") {
 		t.Errorf("no warning for a 0644 state file: %q", errOut)
+	}
+}
+
+// TestHeapLimitWhileLoading: a large catalog bounds the heap at about four times its
+// size until lifted; small ones and a lower limit of the user's are left alone.
+func TestHeapLimitWhileLoading(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	dir := t.TempDir()
+	small, large := filepath.Join(dir, "small.toml"), filepath.Join(dir, "large.toml")
+	if err := os.WriteFile(small, make([]byte, 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(large, make([]byte, 8<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+
+	limitHeapWhileLoading([]string{small})()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("a small catalog set the limit to %d", got)
+	}
+
+	lift := limitHeapWhileLoading([]string{small, large})
+	if got, want := debug.SetMemoryLimit(-1), int64(4*(8<<20+1000)+32<<20); got != want {
+		t.Errorf("limit while loading %d, want %d", got, want)
+	}
+	lift()
+	lift() // twice is harmless
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit after lifting %d, want none", got)
+	}
+
+	debug.SetMemoryLimit(1 << 20) // the user's
+	limitHeapWhileLoading([]string{large})()
+	if got := debug.SetMemoryLimit(-1); got != 1<<20 {
+		t.Errorf("the user's limit became %d", got)
 	}
 }
