@@ -261,7 +261,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(o, stdout, stderr)
 	}
 
-	liftHeapLimit := limitHeapWhileLoading(catalogFiles(o))
+	liftHeapLimit, largeCatalogs := limitHeapWhileLoading(catalogFiles(o))
 	defer liftHeapLimit()
 	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o) + "…" })
 	cat, builtinEvery, err := loadCatalogs(o)
@@ -317,7 +317,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "rotated":
 		return runRotated(o, sched, store, stdout, stderr)
 	}
-	liftHeapLimit() // what is loaded is what the UI keeps: let the heap grow as it needs
+	if largeCatalogs {
+		// What is loaded is what the UI keeps: pace the heap by it from now on.
+		liftHeapLimit()
+		collectOftenWithLargeCatalogs()
+	}
 	return runUI(o, sched, store, st, stderr)
 }
 
@@ -411,24 +415,36 @@ func totalSize(files []string) int64 {
 
 // limitHeapWhileLoading bounds the heap while large catalogs load and the commands
 // that print and exit run, and returns what lifts the bound again (the UI does before
-// it starts). Parsing a catalog makes garbage at several times its size; paced as
-// usual, the collector would let the heap, and the resident memory, grow to about
-// twice what the loaded catalog needs, and every page the heap touches for the first
-// time costs a page fault. About four times the catalog text, plus room for the rest
-// of the program, is what a loaded catalog needs. A lower limit set by the user
-// (GOMEMLIMIT) stays.
-func limitHeapWhileLoading(files []string) (restore func()) {
+// it starts); large reports whether the catalogs are large (1 MB or more). Parsing a
+// catalog makes garbage at several times its size; paced as usual, the collector would
+// let the heap, and the resident memory, grow to about twice what the loaded catalog
+// needs, and every page the heap touches for the first time costs a page fault. About
+// four times the catalog text, plus room for the rest of the program, is what a loaded
+// catalog needs. A lower limit set by the user (GOMEMLIMIT) stays.
+func limitHeapWhileLoading(files []string) (lift func(), large bool) {
 	size := totalSize(files)
 	if size < 1<<20 {
-		return func() {}
+		return func() {}, false
 	}
 	limit := 4*size + 32<<20
 	prev := debug.SetMemoryLimit(-1)
 	if prev <= limit {
-		return func() {}
+		return func() {}, true
 	}
 	debug.SetMemoryLimit(limit)
-	return sync.OnceFunc(func() { debug.SetMemoryLimit(prev) })
+	return sync.OnceFunc(func() { debug.SetMemoryLimit(prev) }), true
+}
+
+// collectOftenWithLargeCatalogs paces the collector for a long session with large
+// catalogs: once they are loaded, most of the heap is the catalog, which lives as long
+// as the program, so the default pacing (collect when the heap has doubled) would let
+// an hour of typing grow the resident memory to twice the catalog's. Collecting when it
+// has grown by a quarter costs a collection every few hundred keystrokes at 100,000
+// sources. A GOGC set by the user stays.
+func collectOftenWithLargeCatalogs() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(25)
+	}
 }
 
 // userCatalogPath is the catalog a user keeps beside their config, if they made one.

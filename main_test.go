@@ -938,12 +938,16 @@ func TestHeapLimitWhileLoading(t *testing.T) {
 	}
 	debug.SetMemoryLimit(math.MaxInt64)
 
-	limitHeapWhileLoading([]string{small})()
-	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-		t.Errorf("a small catalog set the limit to %d", got)
+	lift, isLarge := limitHeapWhileLoading([]string{small})
+	lift()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 || isLarge {
+		t.Errorf("a small catalog set the limit to %d (large: %v)", got, isLarge)
 	}
 
-	lift := limitHeapWhileLoading([]string{small, large})
+	lift, isLarge = limitHeapWhileLoading([]string{small, large})
+	if !isLarge {
+		t.Error("8 MB of catalogs not large")
+	}
 	if got, want := debug.SetMemoryLimit(-1), int64(4*(8<<20+1000)+32<<20); got != want {
 		t.Errorf("limit while loading %d, want %d", got, want)
 	}
@@ -954,8 +958,24 @@ func TestHeapLimitWhileLoading(t *testing.T) {
 	}
 
 	debug.SetMemoryLimit(1 << 20) // the user's
-	limitHeapWhileLoading([]string{large})()
+	lift, _ = limitHeapWhileLoading([]string{large})
+	lift()
 	if got := debug.SetMemoryLimit(-1); got != 1<<20 {
 		t.Errorf("the user's limit became %d", got)
+	}
+}
+
+func TestCollectOftenWithLargeCatalogs(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "300") // the user's
+	os.Unsetenv("GOGC")
+	collectOftenWithLargeCatalogs()
+	if got := debug.SetGCPercent(100); got != 25 {
+		t.Errorf("GC percent %d, want 25", got)
+	}
+	t.Setenv("GOGC", "300")
+	collectOftenWithLargeCatalogs()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("a GOGC of the user's was overridden: %d", got)
 	}
 }
