@@ -78,10 +78,12 @@ type filterIndex struct {
 	scan       scan
 
 	// byteAt[c], once built, has the positions of byte c in each haystack (see
-	// positionsOf); built lazily, for the bytes typed, at most maxPositionTables.
+	// positionsOf); built lazily, for the bytes typed, at most maxPositionTables, the
+	// least recently used dropped first.
 	byteAt         [utf8.RuneSelf]*positionTable
 	longHays       int // haystacks of 32 to 63 letters
 	positionTables int
+	tableClock     uint64 // counts lookups, to tell which table was used last
 
 	// The unfiltered rows, for the order slice they were built from.
 	orderRows []listRow
@@ -413,6 +415,7 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 	if q := idx.qb; len(q)-from.bytes == 1 && q[len(q)-1] < utf8.RuneSelf && q[0] < utf8.RuneSelf {
 		// One letter typed: its positions are looked up, not searched for.
 		s.last, s.first = idx.positionsOf(q[len(q)-1]), idx.positionsOf(q[0])
+		s.last.lastUsed = idx.tableClock // both are in use: neither is the one to drop
 	}
 	idx.boundTable = s.bounds.tabulate(idx.boundTable)
 	idx.bound, idx.source = growTo(idx.bound, len(cand)), growTo(idx.source, len(cand))
@@ -683,7 +686,7 @@ func (j *matchJob) work() {
 // candidate matched, moving on only when it did: whether a haystack matches is a coin
 // toss the processor would often guess wrong, so the loop has no branch on it.
 func (s *scan) match(cand []int32, out int) int {
-	if s.last != nil && s.first != nil {
+	if s.last != nil {
 		return s.matchByte(cand, out)
 	}
 	hays, ends, bound, source := s.hays[out:], s.ends[out:], s.bound[out:], s.source[out:]
@@ -763,26 +766,30 @@ const (
 	noPositions = longHay - 1
 )
 
-// maxPositionTables bounds the memory the tables take: 4 bytes per haystack each.
-const maxPositionTables = 40
+// maxPositionTables bounds the memory the tables take (4 bytes per haystack each:
+// 12 MB at 100,000 sources). A session rarely types more letters than that; one that
+// does drops the table used least recently. (A variable for tests.)
+var maxPositionTables = 24
 
 // positionTable is where one byte is in each haystack: bit i set when it is letter i.
 type positionTable struct {
-	short []uint32 // per haystack; longHay|i for a long one
-	long  []uint64 // per haystack of 32 to 63 letters, in order
+	short    []uint32 // per haystack; longHay|i for a long one
+	long     []uint64 // per haystack of 32 to 63 letters, in order
+	lastUsed uint64   // the index's tableClock when it was last looked up
 }
 
 // positionsOf returns the table of where byte c is in each haystack, building it on
-// first use; nil when there are too many tables. A letter's positions are then a
-// lookup, on every later search.
+// first use. A letter's positions are then a lookup, on every later search.
 func (idx *filterIndex) positionsOf(c byte) *positionTable {
+	idx.tableClock++
 	if t := idx.byteAt[c]; t != nil {
+		t.lastUsed = idx.tableClock
 		return t
 	}
-	if idx.positionTables == maxPositionTables {
-		return nil
+	if idx.positionTables >= maxPositionTables {
+		idx.dropLeastRecentTable()
 	}
-	t := &positionTable{short: make([]uint32, len(idx.hays)), long: make([]uint64, 0, idx.longHays)}
+	t := &positionTable{short: make([]uint32, len(idx.hays)), long: make([]uint64, 0, idx.longHays), lastUsed: idx.tableClock}
 	bit := uint64(1) << charBit[c]
 	for h := range idx.hays {
 		ref := &idx.hays[h]
@@ -810,6 +817,21 @@ func (idx *filterIndex) positionsOf(c byte) *positionTable {
 	idx.byteAt[c] = t
 	idx.positionTables++
 	return t
+}
+
+// dropLeastRecentTable forgets the position table looked up least recently. (A search
+// holding it keeps it until it is done.)
+func (idx *filterIndex) dropLeastRecentTable() {
+	oldest := -1
+	for c, t := range idx.byteAt {
+		if t != nil && (oldest < 0 || t.lastUsed < idx.byteAt[oldest].lastUsed) {
+			oldest = c
+		}
+	}
+	if oldest >= 0 {
+		idx.byteAt[oldest] = nil
+		idx.positionTables--
+	}
 }
 
 // try matches haystack h, in which the query up to s.from matched ending at prev. It

@@ -226,6 +226,32 @@ func TestSplitFilterAgreesWithTheReference(t *testing.T) {
 	agreeWithReference(t)
 }
 
+// TestFilterWithFewPositionTablesAgreesWithTheReference runs the same searches keeping
+// only two letters' position tables, so that most letters typed drop one.
+func TestFilterWithFewPositionTablesAgreesWithTheReference(t *testing.T) {
+	defer func(n int) { maxPositionTables = n }(maxPositionTables)
+	maxPositionTables = 2
+	agreeWithReference(t)
+}
+
+// TestPositionTablesAreBounded: typing every letter keeps at most maxPositionTables,
+// and the ones kept are the ones used last.
+func TestPositionTablesAreBounded(t *testing.T) {
+	idx := newFilterIndex([]string{"abcdefghijklmnopqrstuvwxyz0123456789"}, nil)
+	for c := 'a'; c <= 'z'; c++ {
+		idx.rows(string(c))
+		if idx.positionTables > maxPositionTables {
+			t.Fatalf("%d position tables after %q, at most %d", idx.positionTables, c, maxPositionTables)
+		}
+	}
+	if idx.positionTables != maxPositionTables {
+		t.Errorf("%d position tables, want %d", idx.positionTables, maxPositionTables)
+	}
+	if idx.byteAt['z'] == nil || idx.byteAt['a'] != nil {
+		t.Error("kept the first letter typed, or dropped the last")
+	}
+}
+
 func agreeWithReference(t *testing.T) {
 	defer func(n int) { topRows = n }(topRows)
 	rng := rand.New(rand.NewPCG(7, 11))
