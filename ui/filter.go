@@ -50,14 +50,10 @@ import (
 // the index is asked for a different query, which is only ever done for the newest
 // model. Older copies of the model are discarded by Bubble Tea, never read again.
 type filterIndex struct {
-	arena []byte // lower-cased ASCII haystacks, back to back, then wordPad zero bytes
-	wide  []rune // lower-cased haystacks with non-ASCII characters, back to back
-	hays  []hayRef
-	// Beside hays, what a search reads of every haystack it matches: its source, and
-	// its shape (see shapeOf).
-	haySource []int32
-	hayShape  []uint8
-	hayStarts []uint32 // starts, for haystacks of fewer than 32 letters
+	arena   []byte // lower-cased ASCII haystacks, back to back, then wordPad zero bytes
+	wide    []rune // lower-cased haystacks with non-ASCII characters, back to back
+	hays    []hayRef
+	hayInfo []hayInfo // beside hays, what a search reads of every haystack it matches
 
 	levels []*filterLevel // levels[:depth] hold the results of nested prefixes
 	depth  int
@@ -75,6 +71,7 @@ type filterIndex struct {
 	counts     []int32
 	bound      []int32 // per candidate, for scan
 	source     []int32
+	ends0      []int32 // per candidate, from prematch
 	scan       scan
 
 	// byteAt[c], once built, has the positions of byte c in each haystack (see
@@ -88,6 +85,15 @@ type filterIndex struct {
 	// The unfiltered rows, for the order slice they were built from.
 	orderRows []listRow
 	orderOf   *int
+}
+
+// hayInfo is what a search reads of a haystack it matches, beside its record: its
+// source, and for bounds its word starts (those before letter 32) and shape (see
+// shapeOf). Twelve bytes, one read.
+type hayInfo struct {
+	source int32
+	starts uint32
+	shape  uint8
 }
 
 // hayRef is one haystack: the name (alias -1) or one alias of a source.
@@ -182,7 +188,7 @@ func newFilterIndex(names []string, aliases [][]string) *filterIndex {
 		}
 	}
 	idx := &filterIndex{hays: make([]hayRef, 0, n), arena: make([]byte, 0, size),
-		haySource: make([]int32, 0, n), hayShape: make([]uint8, 0, n), hayStarts: make([]uint32, 0, n)}
+		hayInfo: make([]hayInfo, 0, n)}
 	for i, name := range names {
 		idx.add(i, -1, name)
 		if i < len(aliases) {
@@ -229,9 +235,7 @@ func (idx *filterIndex) add(source, alias int, s string) {
 		h.mask = ^uint64(0)
 	}
 	idx.hays = append(idx.hays, h)
-	idx.haySource = append(idx.haySource, h.source)
-	idx.hayShape = append(idx.hayShape, shapeOf(h.starts))
-	idx.hayStarts = append(idx.hayStarts, uint32(h.starts))
+	idx.hayInfo = append(idx.hayInfo, hayInfo{source: h.source, starts: uint32(h.starts), shape: shapeOf(h.starts)})
 	if size := h.end - h.off; size >= 32 && size < 64 {
 		idx.longHays++
 	}
@@ -393,9 +397,33 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 	lv.cands = grow(lv.cands, n)
 	idx.cand = grow(idx.cand, n)[:n]
 
-	// First the masks, without branches (whether a haystack passes is a coin toss the
-	// processor would often guess wrong): cand gets the candidates that hold every
-	// character of the query. Then the matching proper, on those.
+	s := &idx.scan
+	*s = scan{idx: idx, parent: parent, from: from, bounds: newBounds(idx.qb, idx.qr)}
+	var cand []int32
+	if q := idx.qb; len(q)-from.bytes == 1 && q[len(q)-1] < utf8.RuneSelf && q[0] < utf8.RuneSelf {
+		// One letter typed: its positions are looked up, not searched for, and the
+		// lookup alone finds the matches.
+		s.last, s.first = idx.positionsOf(q[len(q)-1]), idx.positionsOf(q[0])
+		s.last.lastUsed = idx.tableClock // both are in use: neither is the one to drop
+		cand = idx.prematch(parent, s.last.short)
+		s.ends0 = idx.ends0
+	} else {
+		cand = idx.prefilter(parent, qmask)
+	}
+	idx.boundTable = s.bounds.tabulate(idx.boundTable)
+	idx.bound, idx.source = growTo(idx.bound, len(cand)), growTo(idx.source, len(cand))
+	s.hays, s.ends, s.bound, s.source = lv.hays[:len(cand)], lv.ends[:len(cand)], idx.bound, idx.source
+	k := s.matchAll(cand)
+	lv.hays, lv.ends = s.hays[:k], s.ends[:k]
+	lv.cands = groupBySource(lv.cands[:0], idx.source[:k], idx.bound[:k])
+	lv.best = growTo(lv.best, len(lv.cands)) // written only for the candidates scored
+	idx.rankTop(lv)
+}
+
+// prefilter returns the candidates (haystacks, or indexes into the parent's matches)
+// that hold every character of the query, by their masks and without branches:
+// whether a haystack passes is a coin toss the processor would often guess wrong.
+func (idx *filterIndex) prefilter(parent *filterLevel, qmask uint64) []int32 {
 	cand, k := idx.cand, 0
 	if parent == nil {
 		for h := range idx.hays {
@@ -408,23 +436,31 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 			k += passes(idx.hays[h].mask, qmask)
 		}
 	}
-	cand = cand[:k]
+	return cand[:k]
+}
 
-	s := &idx.scan
-	*s = scan{idx: idx, parent: parent, from: from, bounds: newBounds(idx.qb, idx.qr)}
-	if q := idx.qb; len(q)-from.bytes == 1 && q[len(q)-1] < utf8.RuneSelf && q[0] < utf8.RuneSelf {
-		// One letter typed: its positions are looked up, not searched for.
-		s.last, s.first = idx.positionsOf(q[len(q)-1]), idx.positionsOf(q[0])
-		s.last.lastUsed = idx.tableClock // both are in use: neither is the one to drop
+// prematch is prefilter when one letter extends the query, with the letter's position
+// table: a haystack of fewer than 32 letters is a candidate only if it matches, and
+// idx.ends0 gets where, beside it. Longer ones are all candidates (matchLong decides).
+// Four bytes a haystack are read, not its 32-byte record.
+func (idx *filterIndex) prematch(parent *filterLevel, last []uint32) []int32 {
+	cand := idx.cand
+	idx.ends0 = growTo(idx.ends0, len(cand))
+	ends, k := idx.ends0, 0
+	if parent == nil {
+		for h, at := range last {
+			cand[k], ends[k] = int32(h), int32(bits.TrailingZeros32(at))
+			k += int(min(at, 1))
+		}
+		return cand[:k]
 	}
-	idx.boundTable = s.bounds.tabulate(idx.boundTable)
-	idx.bound, idx.source = growTo(idx.bound, len(cand)), growTo(idx.source, len(cand))
-	s.hays, s.ends, s.bound, s.source = lv.hays[:len(cand)], lv.ends[:len(cand)], idx.bound, idx.source
-	k = s.matchAll(cand)
-	lv.hays, lv.ends = s.hays[:k], s.ends[:k]
-	lv.cands = groupBySource(lv.cands[:0], idx.source[:k], idx.bound[:k])
-	lv.best = growTo(lv.best, len(lv.cands)) // written only for the candidates scored
-	idx.rankTop(lv)
+	for i, h := range parent.hays {
+		at := last[h]
+		rest := at&(^uint32(0)<<(parent.ends[i]+1)) | at&longHay
+		cand[k], ends[k] = int32(i), int32(bits.TrailingZeros32(rest))
+		k += int(min(rest, 1))
+	}
+	return cand[:k]
 }
 
 // topRows is how many rows a search ranks before anything reads further: more than a
@@ -618,8 +654,10 @@ type scan struct {
 	// One slot per candidate: for each match, its haystack, where it ends, its bound
 	// and its source (see match).
 	hays, ends, bound, source []int32
-	// For matchByte: the positions of the byte to match and of the query's first.
+	// For matchByte: the positions of the byte to match and of the query's first, and
+	// where each candidate's match ends, found by prematch.
 	last, first *positionTable
+	ends0       []int32
 }
 
 // chunkSize is how many candidates a worker takes at a time. (A variable for tests.)
@@ -697,7 +735,7 @@ func (s *scan) match(cand []int32, out int) int {
 			h, prev = s.parent.hays[c], s.parent.ends[c]
 		}
 		end, b := s.try(h, prev)
-		hays[k], ends[k], bound[k], source[k] = h, end, b, s.idx.haySource[h]
+		hays[k], ends[k], bound[k], source[k] = h, end, b, s.idx.hayInfo[h].source
 		k += int(uint32(end)>>31) ^ 1 // end ≥ 0: it matched
 	}
 	return k
@@ -708,23 +746,21 @@ func (s *scan) match(cand []int32, out int) int {
 // (see positionsOf), and the rest is a few instructions without calls.
 func (s *scan) matchByte(cand []int32, out int) int {
 	hays, ends, bound, source := s.hays[out:], s.ends[out:], s.bound[out:], s.source[out:]
-	last, first := s.last.short, s.first.short
-	shape, starts, sources := s.idx.hayShape, s.idx.hayStarts, s.idx.haySource
+	last, first, ends0 := s.last.short, s.first.short, s.ends0[out:]
+	info := s.idx.hayInfo
 	k := 0
-	for _, c := range cand {
+	for j, c := range cand {
 		h, prev := c, int32(-1)
 		if s.parent != nil {
 			h, prev = s.parent.hays[c], s.parent.ends[c]
 		}
-		var end, b int32
+		end, b, hi := ends0[j], int32(0), &info[h]
 		if at := last[h]; at&longHay == 0 {
-			next := bits.TrailingZeros32(at & (^uint32(0) << (prev + 1)))
-			end = int32(next) | -int32(next>>5) // 32, no match, becomes negative
-			b = s.bounds.of(shape[h], first[h]&1, min(at&starts[h], 1), at>>1&1)
+			b = s.bounds.of(hi.shape, first[h]&1, min(at&hi.starts, 1), at>>1&1)
 		} else {
 			end, b = s.matchLong(h, prev, at&^longHay)
 		}
-		hays[k], ends[k], bound[k], source[k] = h, end, b, sources[h]
+		hays[k], ends[k], bound[k], source[k] = h, end, b, hi.source
 		k += int(uint32(end)>>31) ^ 1
 	}
 	return k
@@ -739,8 +775,8 @@ func (s *scan) matchLong(h, prev int32, i uint32) (end, bound int32) {
 	at := s.last.long[i]
 	next := bits.TrailingZeros64(at & after(int(prev)))
 	end = int32(next) | -int32(next>>6) // 64, no match, becomes negative
-	// Its word starts past letter 31 are not in hayStarts: it may start a word.
-	return end, s.bounds.of(s.idx.hayShape[h], uint32(s.first.long[i]&1), 1, uint32(at>>1&1))
+	// Its word starts past letter 31 are not in hayInfo: it may start a word.
+	return end, s.bounds.of(s.idx.hayInfo[h].shape, uint32(s.first.long[i]&1), 1, uint32(at>>1&1))
 }
 
 // groupBySource appends to cands one candidate per source of the matches (a source's
@@ -845,7 +881,7 @@ func (s *scan) try(h, prev int32) (end, bound int32) {
 		bound = s.bounds.wide
 	case ref.end-ref.off <= 64:
 		end = s.endBits(ref, int(prev))
-		bound = s.bounds.of(s.idx.hayShape[h], b2u(s.idx.arena[ref.off] == s.idx.qb[0]), 1, 1)
+		bound = s.bounds.of(s.idx.hayInfo[h].shape, b2u(s.idx.arena[ref.off] == s.idx.qb[0]), 1, 1)
 	default:
 		end = int32(greedyEnd(s.idx.arena[ref.off:ref.end], s.idx.qb, s.from.bytes, int(prev)))
 		bound = s.bounds.long
