@@ -65,6 +65,7 @@ type filterIndex struct {
 	cand       []int32
 	order      []int32
 	ties       []int32
+	head       []int32
 	boundTable []int32
 	unsorted   []filterMatch
 	pos        []uint64
@@ -503,11 +504,19 @@ func (idx *filterIndex) rankTop(lv *filterLevel) {
 				earlier++
 			}
 			if above+earlier+reached >= topRows {
-				idx.unsorted = idx.unsorted[:0]
-				for k, cd := range cands {
-					if cd.score > b || cd.score == b && int32(k) < c {
-						idx.unsorted = append(idx.unsorted, idx.matchOf(lv, k))
+				// The head: every candidate scored so far (all in order[:i]) that is sure
+				// to rank above the rest, in catalog order.
+				head := idx.head[:0]
+				for _, k := range order[:i] {
+					if sc := cands[k].score; sc > b || sc == b && k < c {
+						head = append(head, k)
 					}
+				}
+				slices.Sort(head)
+				idx.head = head
+				idx.unsorted = idx.unsorted[:0]
+				for _, k := range head {
+					idx.unsorted = append(idx.unsorted, idx.matchOf(lv, int(k)))
 				}
 				idx.emit(lv, idx.unsorted)
 				return
