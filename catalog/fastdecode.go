@@ -338,21 +338,11 @@ func unescape(text []byte) (any, bool) {
 		if i == len(text) {
 			return nil, false
 		}
+		if e := basicEscapes[text[i]]; e != 0 {
+			out = append(out, e)
+			continue
+		}
 		switch text[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 't':
-			out = append(out, '\t')
-		case 'n':
-			out = append(out, '\n')
-		case 'f':
-			out = append(out, '\f')
-		case 'r':
-			out = append(out, '\r')
-		case '"':
-			out = append(out, '"')
-		case '\\':
-			out = append(out, '\\')
 		case 'u', 'U':
 			n := 4
 			if text[i] == 'U' {
@@ -379,6 +369,10 @@ func unescape(text []byte) (any, bool) {
 	}
 	return string(out), true
 }
+
+// basicEscapes maps the byte after a backslash to what it stands for, for the escapes
+// of one character.
+var basicEscapes = [256]byte{'b': '\b', 't': '\t', 'n': '\n', 'f': '\f', 'r': '\r', '"': '"', '\\': '\\'}
 
 func isBareKeyByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
