@@ -261,10 +261,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(o, stdout, stderr)
 	}
 
-	liftHeapLimit, largeCatalogs := limitHeapWhileLoading(catalogFiles(o))
+	files := catalogFiles(o)
+	liftHeapLimit, largeCatalogs := limitHeapWhileLoading(files)
 	defer liftHeapLimit()
-	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o) + "…" })
-	cat, builtinEvery, err := loadCatalogs(o)
+	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o, files) + "…" })
+	cat, builtinEvery, err := loadCatalogs(o, files)
 	stopNotice()
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\n", err)
@@ -392,8 +393,7 @@ func noticeIfSlow(w io.Writer, delay time.Duration, msg func() string) (stop fun
 
 // describeCatalogSize says how much catalog text is about to be read, e.g. "3
 // catalogs (25.6 MB)".
-func describeCatalogSize(o options) string {
-	files := catalogFiles(o)
+func describeCatalogSize(o options, files []string) string {
 	size := totalSize(files)
 	n := len(files)
 	if !o.noBuiltin {
@@ -466,14 +466,15 @@ func catalogFiles(o options) []string {
 	return append(files, o.catalogs...)
 }
 
-// loadCatalogs layers the built-in catalog, the user's catalog and every --catalog file.
-// Every problem of every file is reported, not just the first file's.
+// loadCatalogs layers the built-in catalog and files: the user's catalog and every
+// --catalog file, as catalogFiles lists them (the caller lists them once, for the heap
+// limit and the loading notice too). Every problem of every file is reported, not just
+// the first file's.
 //
 // The merged catalog's RotateEvery is the last one set by a user catalog: the built-in
 // catalog's interval is returned apart, as builtinEvery, because it is only a default
 // that config.toml overrides (see defaultInterval).
-func loadCatalogs(o options) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
-	files := catalogFiles(o)
+func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
 	var cache catalog.Cache
 	if len(files) > 0 {
 		cache = catalogCache() // the built-in catalog needs none: it is compiled in
