@@ -321,10 +321,10 @@ func (p *parser) source(t table) Source {
 		if _, present := t.f.get("id"); !present {
 			p.problemAt(t.path(), "source has no id (a lower-case slug such as \"snowflake\")")
 		} else {
-			p.problemAt(t.path()+".id", "empty source id")
+			p.problemAt(t.key("id"), "empty source id")
 		}
 	case !isSlug(s.ID):
-		p.problemAt(t.path()+".id", "source id %q is not a lower-case slug (letters, digits and single hyphens, e.g. \"close-crm\")", Printable(s.ID))
+		p.problemAt(t.key("id"), "source id %q is not a lower-case slug (letters, digits and single hyphens, e.g. \"close-crm\")", Printable(s.ID))
 	}
 	s.Disabled, _ = t.boolean("disabled")
 	s.Name, _ = t.str("name")
@@ -343,10 +343,10 @@ func (p *parser) source(t table) Source {
 		return s.sanitized()
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		p.problemAt(t.path()+".name", "source %q has no name", s.ID)
+		p.problemAt(t.key("name"), "source %q has no name", s.ID)
 	}
 	if len(steps) == 0 {
-		p.problemAt(t.path()+".steps", "source %q has no steps: add [[sources.steps]] tables", s.ID)
+		p.problemAt(t.key("steps"), "source %q has no steps: add [[sources.steps]] tables", s.ID)
 	}
 	stepIDs := map[string]bool{}
 	derived := map[string]int{}
@@ -357,12 +357,12 @@ func (p *parser) source(t table) Source {
 		st := p.step(stt)
 		if st.ID != "" {
 			if stepIDs[st.ID] {
-				p.problemAt(stt.path()+".id", "duplicate step id %q in source %q", st.ID, s.ID)
+				p.problemAt(stt.key("id"), "duplicate step id %q in source %q", st.ID, s.ID)
 			}
 			if derivedKeyPattern().MatchString(st.ID) {
 				// Such an id could equal the key of a step without one, and two steps
 				// would then share their progress.
-				p.problemAt(stt.path()+".id", "step id %q looks like a generated key (t-<hex>); pick another id", st.ID)
+				p.problemAt(stt.key("id"), "step id %q looks like a generated key (t-<hex>); pick another id", st.ID)
 			}
 			stepIDs[st.ID] = true
 			st.Key = st.ID
@@ -383,7 +383,7 @@ func (p *parser) step(t table) Step {
 	var st Step
 	st.ID, _ = t.str("id")
 	if _, present := t.f.get("id"); present && !isSlug(st.ID) {
-		p.problemAt(t.path()+".id", "step id %q is not a lower-case slug", Printable(st.ID))
+		p.problemAt(t.key("id"), "step id %q is not a lower-case slug", Printable(st.ID))
 	}
 	text, ok := t.str("text")
 	switch {
@@ -392,7 +392,7 @@ func (p *parser) step(t table) Step {
 			p.problemAt(t.path(), "step has no text")
 		}
 	case strings.TrimSpace(text) == "":
-		p.problemAt(t.path()+".text", "empty step text")
+		p.problemAt(t.key("text"), "empty step text")
 	}
 	st.Text = text
 	kind, _ := t.str("kind")
@@ -402,7 +402,7 @@ func (p *parser) step(t table) Step {
 		for i, k := range Kinds {
 			names[i] = string(k)
 		}
-		p.problemAt(t.path()+".kind", "unknown step kind %q (use one of %s)", Printable(kind), strings.Join(names, ", "))
+		p.problemAt(t.key("kind"), "unknown step kind %q (use one of %s)", Printable(kind), strings.Join(names, ", "))
 	}
 	st.Command, _ = t.str("command")
 	st.URL, _ = t.str("url")
