@@ -21,9 +21,9 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
@@ -137,6 +137,9 @@ var commandFlagOwner = map[string]string{
 	"--format": "export", "--since": "export", "--source": "export", "-o": "export", "--output": "export",
 }
 
+// writesState lists the commands that may save progress ("" is the UI).
+var writesState = map[string]bool{"": true, "check": true, "uncheck": true, "reset": true, "rotated": true}
+
 // jsonCommands are the commands that take --json.
 var jsonCommands = map[string]bool{"status": true, "catalog": true, "history": true, "export": true, "reset": true, "rotated": true}
 
@@ -233,8 +236,8 @@ func parseArgs(args []string) (options, error) {
 }
 
 func main() {
-	// Commands print many short pieces (tabwriter writes cell by cell); buffering keeps
-	// that to a few system calls. The UI writes to the terminal itself, unbuffered here.
+	// Commands print many short pieces (a line at a time); buffering keeps that to a
+	// few system calls. The UI writes to the terminal itself, unbuffered here.
 	stdout := bufio.NewWriterSize(os.Stdout, 64<<10)
 	code := run(os.Args[1:], stdout, os.Stderr)
 	if err := stdout.Flush(); err != nil && code == exitOK {
@@ -264,7 +267,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	files := catalogFiles(o)
 	liftHeapLimit, largeCatalogs := limitHeapWhileLoading(files)
 	defer liftHeapLimit()
-	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o, files) + "…" })
+	stopNotice := func() {}
+	if len(files) > 0 {
+		// Only files can take long: the built-in catalog is compiled in. The notice's
+		// timer is not free at start-up either.
+		stopNotice = noticeIfSlow(stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o, files) + "…" })
+	}
 	cat, builtinEvery, err := loadCatalogs(o, files)
 	stopNotice()
 	if err != nil {
@@ -297,8 +305,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rotatetui: %v\n%s\n", err, advice)
 		return exitFailed
 	}
-	// Temp files are only left behind by a save that was killed halfway.
-	_ = store.CleanTemp()
+	if writesState[o.command] {
+		// Temp files are only left behind by a save that was killed halfway. Commands
+		// that only read leave them to the next one that writes: reading the directory
+		// is a tenth of the start of `status`.
+		_ = store.CleanTemp()
+	}
 	if warning := store.PermissionWarning(); warning != "" && o.command != "" {
 		// The UI shows it in its status line; scripts get it on stderr.
 		fmt.Fprintf(stderr, "rotatetui: warning: %s\n", warning)
@@ -965,19 +977,19 @@ func runStatus(o options, sched schedule, st *state.State, stdout, stderr io.Wri
 		_ = enc.Encode(rows)
 	case !o.check:
 		// With --check, a quiet run means all is well (cron mails only output).
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SOURCE\tSTATE\tPROGRESS\tLAST ROTATED\tNEXT DUE")
+		var table columns
+		table.add("SOURCE", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE")
 		for _, r := range rows {
 			progress, last := "", "-"
 			if r.State == "in_progress" {
-				progress = fmt.Sprintf("%d/%d", r.Done, r.Total)
+				progress = strconv.Itoa(r.Done) + "/" + strconv.Itoa(r.Total)
 			}
 			if r.LastRotated != nil {
 				last = local(*r.LastRotated).Format(dateLayout)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", catalog.PrintableLine(r.Name), plainState[r.State], progress, last, nextDueText(r))
+			table.add(catalog.PrintableLine(r.Name), plainState[r.State], progress, last, nextDueText(r))
 		}
-		_ = tw.Flush()
+		_ = table.writeTo(stdout)
 	}
 	if !o.check {
 		return exitOK
@@ -1094,8 +1106,8 @@ func runHistory(o options, sched schedule, st *state.State, stdout, stderr io.Wr
 	if len(rots) == 0 {
 		return exitOK
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "OUTCOME\tSTARTED\tFINISHED\tDURATION\tDONE\tSKIPPED\tTOTAL\tSTARTED BY")
+	var table columns
+	table.add("OUTCOME", "STARTED", "FINISHED", "DURATION", "DONE", "SKIPPED", "TOTAL", "STARTED BY")
 	for _, r := range rots {
 		finished, took := "-", "-"
 		if r.FinishedAt != nil {
@@ -1109,10 +1121,10 @@ func runHistory(o options, sched schedule, st *state.State, stdout, stderr io.Wr
 		if by == "" {
 			by = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", strings.ReplaceAll(string(r.Outcome), "_", " "),
-			local(r.StartedAt).Format(dateTimeLayout), finished, took, done, skipped, len(r.Steps), by)
+		table.add(strings.ReplaceAll(string(r.Outcome), "_", " "), local(r.StartedAt).Format(dateTimeLayout), finished, took,
+			strconv.Itoa(done), strconv.Itoa(skipped), strconv.Itoa(len(r.Steps)), by)
 	}
-	_ = tw.Flush()
+	_ = table.writeTo(stdout)
 	return exitOK
 }
 

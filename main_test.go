@@ -979,3 +979,25 @@ func TestCollectOftenWithLargeCatalogs(t *testing.T) {
 		t.Errorf("a GOGC of the user's was overridden: %d", got)
 	}
 }
+
+// TestOnlyWritingCommandsCleanTempFiles: a temp file left by a killed save is removed
+// by the next command that may save, and left alone by those that only read (they
+// start faster without reading the directory).
+func TestOnlyWritingCommandsCleanTempFiles(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("check", "snowflake", "1")
+	stray := filepath.Join(filepath.Dir(c.statePath()), ".state.json.tmp-0123456789abcdef")
+	if err := os.WriteFile(stray, []byte("half a save"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"status"}, {"status", "--json"}, {"history", "snowflake"}, {"catalog", "--json"}} {
+		c.mustRun(args...)
+		if _, err := os.Stat(stray); err != nil {
+			t.Fatalf("%v removed the temp file: %v", args, err)
+		}
+	}
+	c.mustRun("uncheck", "snowflake", "1")
+	if _, err := os.Stat(stray); !os.IsNotExist(err) {
+		t.Errorf("uncheck left the temp file behind: %v", err)
+	}
+}
