@@ -45,6 +45,35 @@ type Change struct {
 	// the only one a Reset may abandon, so a reset made on an old view of the file can
 	// never abandon a newer rotation started meanwhile by another instance.
 	Started *time.Time `json:"started,omitempty"`
+	// IfMark and IfNote guard an undo: the change applies only while the step is still
+	// what the action being undone left it (its check or skip, its note), and is a
+	// no-op otherwise. An undo is made on this instance's view of the file; without
+	// the guards it would overwrite what another instance recorded on the step since.
+	// A step change with Started also applies only to the rotation that started then,
+	// and never starts one.
+	IfMark *Mark   `json:"if_mark,omitempty"`
+	IfNote *string `json:"if_note,omitempty"`
+}
+
+// Mark is whether a step is checked or skipped, and when: a zero Mark is an open
+// step.
+type Mark struct {
+	CheckedAt  *time.Time `json:"checked_at,omitempty"`
+	SkippedAt  *time.Time `json:"skipped_at,omitempty"`
+	SkipReason string     `json:"skip_reason,omitempty"`
+}
+
+// MarkOf returns the Mark of a step record (nil: a step nobody touched).
+func MarkOf(r *StepRecord) Mark {
+	if r == nil {
+		return Mark{}
+	}
+	return Mark{CheckedAt: cloneTime(r.CheckedAt), SkippedAt: cloneTime(r.SkippedAt), SkipReason: r.SkipReason}
+}
+
+// Equal reports whether two marks are the same check or skip, at the same times.
+func (m Mark) Equal(o Mark) bool {
+	return timeEqual(m.CheckedAt, o.CheckedAt) && timeEqual(m.SkippedAt, o.SkippedAt) && m.SkipReason == o.SkipReason
 }
 
 // ErrInvalidChange is wrapped by the errors Change.Apply returns for a change
@@ -97,9 +126,9 @@ func (c Change) validate() error {
 // after re-reading the file records what the person did when they did it.
 //
 // It returns changed=false and a nil error for a no-op, such as checking an
-// already checked step (the first check time is kept) or resetting a source
-// with no current rotation. An invalid change returns an error wrapping
-// [ErrInvalidChange] and leaves s untouched.
+// already checked step (the first check time is kept), resetting a source
+// with no current rotation, or an undo whose guard no longer holds. An invalid
+// change returns an error wrapping [ErrInvalidChange] and leaves s untouched.
 func (c Change) Apply(s *State) (changed bool, err error) {
 	if s == nil {
 		return false, c.invalid("nil state")
@@ -175,8 +204,14 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		cur = ss.Current
 	}
 	rec := cur.step(c.Step)
+	if c.Started != nil && (cur == nil || !cur.StartedAt.Equal(*c.Started)) {
+		return false, nil // the rotation the change was made for is no longer in progress
+	}
 	if rec == nil {
 		rec = &StepRecord{}
+	}
+	if c.IfMark != nil && !MarkOf(rec).Equal(*c.IfMark) || c.IfNote != nil && rec.Note != *c.IfNote {
+		return false, nil // another instance changed the step since
 	}
 
 	switch c.Kind {

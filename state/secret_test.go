@@ -164,3 +164,88 @@ func TestResetOnlyAbandonsTheRotationItNames(t *testing.T) {
 		t.Fatalf("a reset naming the current rotation did nothing: %v %v", changed, err)
 	}
 }
+
+// TestGuardedUndoKeepsAnotherInstancesWork: an undo carries what the undone action
+// left on the step; once another instance has changed the step, the undo is a no-op
+// instead of overwriting that work. While the step is as left, it applies.
+func TestGuardedUndoKeepsAnotherInstancesWork(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	keys := []string{"a", "b"}
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	str := func(s string) *string { return &s }
+	checkedAt := func(t time.Time) *Mark { return &Mark{CheckedAt: &t} }
+	open := &Mark{}
+	apply := func(t *testing.T, st *State, cs ...Change) {
+		t.Helper()
+		for _, c := range cs {
+			if _, err := c.Apply(st); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rec := func(st *State) *StepRecord { return st.Source("s").Current.Steps["a"] }
+	cases := []struct {
+		name      string
+		done      []Change // this instance's action, then (maybe) another instance's
+		undo      Change
+		wantApply bool
+		check     func(*StepRecord) bool
+	}{
+		{"note undone while it stands",
+			[]Change{{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(0), Text: "mine"}},
+			Change{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(5), Text: "", Started: &t0, IfNote: str("mine")},
+			true, func(r *StepRecord) bool { return r == nil || r.Note == "" }},
+		{"note replaced by another instance",
+			[]Change{{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(0), Text: "mine"},
+				{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(1), Text: "theirs"}},
+			Change{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(5), Text: "", Started: &t0, IfNote: str("mine")},
+			false, func(r *StepRecord) bool { return r.Note == "theirs" }},
+		{"check undone while it stands",
+			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)}},
+			Change{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(5), Started: &t0, IfMark: checkedAt(at(0))},
+			true, func(r *StepRecord) bool { return r == nil || r.CheckedAt == nil }},
+		{"check replaced by a skip elsewhere",
+			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
+				{Kind: Skip, Source: "s", Step: "a", Steps: keys, At: at(1), Text: "not used"}},
+			Change{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(5), Started: &t0, IfMark: checkedAt(at(0))},
+			false, func(r *StepRecord) bool { return r.SkipReason == "not used" }},
+		{"uncheck undone while the step is open",
+			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
+				{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(1)}},
+			Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open},
+			true, func(r *StepRecord) bool { return r.CheckedAt != nil && r.CheckedAt.Equal(at(0)) }},
+		{"uncheck followed by a skip elsewhere",
+			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
+				{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(1)},
+				{Kind: Skip, Source: "s", Step: "a", Steps: keys, At: at(2), Text: "theirs"}},
+			Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open},
+			false, func(r *StepRecord) bool { return r.SkippedAt != nil && r.CheckedAt == nil }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st := New()
+			apply(t, st, tc.done...)
+			changed, err := tc.undo.Apply(st)
+			if err != nil || changed != tc.wantApply {
+				t.Fatalf("undo applied = %v (%v), want %v", changed, err, tc.wantApply)
+			}
+			if !tc.check(rec(st)) {
+				t.Errorf("step after the undo: %+v", rec(st))
+			}
+		})
+	}
+
+	// An undo belongs to its rotation: once that one is abandoned and another started,
+	// it changes nothing, and it never starts a rotation of its own.
+	st := New()
+	apply(t, st, Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
+		Change{Kind: Reset, Source: "s", At: at(1)})
+	undoUncheck := Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open}
+	if changed, _ := undoUncheck.Apply(st); changed || st.Source("s").Current != nil {
+		t.Error("an undo started a rotation")
+	}
+	apply(t, st, Change{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(2), Text: "new rotation"})
+	if changed, _ := undoUncheck.Apply(st); changed || rec(st).CheckedAt != nil {
+		t.Error("an undo made in an abandoned rotation changed the new one")
+	}
+}

@@ -323,10 +323,18 @@ func (m checklistModel) emit(what string, changes ...state.Change) (checklistMod
 	return m, nil, changeEvent{changes: changes}
 }
 
-// inverse returns the changes that put step records back as they are now.
+// inverse returns the changes that put step records back as they are now. Each is
+// guarded (state.Change.IfMark, IfNote, Started): it applies only while the step is
+// still what the change left it, in this rotation, so undoing on a screen that has
+// not yet seen another instance's work on the step cannot overwrite that work.
 func (m checklistModel) inverse(changes []state.Change) []state.Change {
 	var inv []state.Change
 	completes := false
+	started := m.tracking.Round(0) // as the store records it
+	if m.rot != nil {
+		started = m.rot.StartedAt
+	}
+	open := &state.Mark{}
 	for _, c := range changes {
 		i := indexOfKey(m.keys, c.Step)
 		if i < 0 {
@@ -334,29 +342,30 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 		}
 		now := m.c.now().UTC()
 		prev := m.record(i)
-		base := state.Change{Source: m.src.ID, Step: c.Step, Steps: m.keys, At: now}
+		at := c.At.Round(0) // as the store records it
+		base := state.Change{Source: m.src.ID, Step: c.Step, Steps: m.keys, At: now, Started: &started}
 		restore := func() {
 			switch {
 			case prev != nil && prev.CheckedAt != nil:
 				r := base
-				r.Kind, r.At = state.Check, *prev.CheckedAt
+				r.Kind, r.At, r.IfMark = state.Check, *prev.CheckedAt, open
 				inv = append(inv, r)
 			case prev != nil && prev.SkippedAt != nil:
 				r := base
-				r.Kind, r.Text = state.Skip, prev.SkipReason
+				r.Kind, r.Text, r.IfMark = state.Skip, prev.SkipReason, open
 				inv = append(inv, r)
 			}
 		}
 		switch c.Kind {
 		case state.Check:
 			r := base
-			r.Kind = state.Uncheck
+			r.Kind, r.IfMark = state.Uncheck, &state.Mark{CheckedAt: &at}
 			inv = append(inv, r)
 			restore()
 			completes = completes || m.wouldComplete(i)
 		case state.Skip:
 			r := base
-			r.Kind = state.Unskip
+			r.Kind, r.IfMark = state.Unskip, &state.Mark{SkippedAt: &at, SkipReason: c.Text}
 			inv = append(inv, r)
 			restore()
 			completes = completes || m.wouldComplete(i)
@@ -364,7 +373,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 			restore()
 		case state.SetNote:
 			r := base
-			r.Kind = state.SetNote
+			r.Kind, r.IfNote = state.SetNote, &c.Text
 			if prev != nil {
 				r.Text = prev.Note
 			}
@@ -373,10 +382,6 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 	}
 	if completes {
 		// Undoing the check that finished the rotation first reopens it.
-		started := m.tracking
-		if m.rot != nil {
-			started = m.rot.StartedAt
-		}
 		reopen := state.Change{Kind: state.Reopen, Source: m.src.ID, At: m.c.now().UTC(), Started: &started}
 		inv = append([]state.Change{reopen}, inv...)
 	}
@@ -412,7 +417,8 @@ func (m checklistModel) undoLast() (checklistModel, tea.Cmd, event) {
 		// Undoing the completion brings the rotation back to work on.
 		m.finished = false
 	}
-	return m, nil, changeEvent{changes: last.changes, status: "Undid the " + last.what + "."}
+	return m, nil, changeEvent{changes: last.changes, status: "Undid the " + last.what + ".",
+		ifNothing: "Nothing undone: the " + last.what + " was already changed in another rotatetui."}
 }
 
 func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {

@@ -554,6 +554,59 @@ func TestStartOverNeverAbandonsAnotherInstancesRotation(t *testing.T) {
 	}
 }
 
+// TestUndoNeverOverwritesAnotherInstancesWork: undo on a screen that has not yet seen
+// another instance's note or skip on the same step leaves that work in place; once the
+// screen has seen it, undo says nothing was undone. An undo of a step nobody else
+// touched still applies.
+func TestUndoNeverOverwritesAnotherInstancesWork(t *testing.T) {
+	snow, _ := builtin(t).Lookup("snowflake")
+	later := fixedNow.Add(time.Minute)
+	other := func(t *testing.T, store *memStore, c state.Change) {
+		t.Helper()
+		c.Source, c.Steps, c.At = "snowflake", snow.StepKeys(), later
+		if _, err := store.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step := func(store *memStore, key string) *state.StepRecord {
+		return store.snapshot().Source("snowflake").Current.Steps[key]
+	}
+
+	// A note, replaced elsewhere before this screen saw it.
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "n")
+	m = typeText(t, m, "mine")
+	m = press(t, m, "enter")
+	other(t, store, state.Change{Kind: state.SetNote, Step: "login", Text: "theirs"})
+	m = press(t, m, "u")
+	if rec := step(store, "login"); rec == nil || rec.Note != "theirs" {
+		t.Fatalf("a stale undo overwrote the other instance's note: %+v", rec)
+	}
+
+	// A check, turned into a skip elsewhere, which this screen has seen.
+	store = newMemStore()
+	m = openSource(t, store, &fakeEffects{}, "snowflake", nil)
+	m = press(t, m, "space", "down", "space")
+	other(t, store, state.Change{Kind: state.Skip, Step: "accountadmin-role", Text: "done by the DBA"})
+	m = deliver(t, m, fileChangedMsg{})
+	m = press(t, m, "u")
+	if rec := step(store, "accountadmin-role"); rec == nil || rec.SkipReason != "done by the DBA" {
+		t.Fatalf("undo overwrote the other instance's skip: %+v", rec)
+	}
+	if !strings.Contains(m.View(), "Nothing undone") {
+		t.Errorf("an undo that did nothing was not reported:\n%s", m.View())
+	}
+	// The check of step 1, which nobody else touched, is still undone.
+	m = press(t, m, "u")
+	if rec := step(store, "login"); rec != nil && rec.CheckedAt != nil {
+		t.Errorf("undo of an untouched step did nothing: %+v", rec)
+	}
+	if !strings.Contains(m.View(), "Undid the check of step 1.") {
+		t.Errorf("undo not reported:\n%s", m.View())
+	}
+}
+
 // TestInputsNeverShowBidiControls: bubbles' inputs drop C0/C1 controls but keep
 // bidirectional overrides; text prefilled from the state file or pasted into any input
 // must not reorder what the terminal shows either.

@@ -27,10 +27,12 @@ type openSourceEvent struct{ index int }
 type backEvent struct{}
 
 // changeEvent: the checklist changed progress (one action may need several changes,
-// e.g. a check and its wait); status, if set, says so in the status line.
+// e.g. a check and its wait); status, if set, says so in the status line, and
+// ifNothing, if set, is said instead when none of the changes applies any more.
 type changeEvent struct {
-	changes []state.Change
-	status  string
+	changes   []state.Change
+	status    string
+	ifNothing string
 }
 
 // statusEvent: something to tell the user in the status line.

@@ -326,10 +326,13 @@ func (m Model) handleEvent(ev event) (tea.Model, tea.Cmd) {
 		m.sources = m.sources.setState(m.current)
 		return m, nil
 	case changeEvent:
-		next, cmd := m.record(ev.changes...)
-		if nm := next.(Model); ev.status != "" && !nm.statusErr {
-			nm.status = ev.status
-			return nm, cmd
+		next, cmd, recorded := m.record(ev.changes...)
+		switch {
+		case next.statusErr:
+		case !recorded && ev.ifNothing != "":
+			next.status = ev.ifNothing
+		case ev.status != "":
+			next.status = ev.status
 		}
 		return next, cmd
 	case statusEvent:
@@ -356,29 +359,30 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 }
 
 // record applies changes on screen at once and queues them for saving. They are one
-// action: if any is refused, none is recorded.
-func (m Model) record(changes ...state.Change) (tea.Model, tea.Cmd) {
-	next := m.current.Clone()
+// action: if any is refused, none is recorded. recorded is false when nothing
+// changed (every change was a no-op on the state as this instance knows it).
+func (m Model) record(changes ...state.Change) (next Model, cmd tea.Cmd, recorded bool) {
+	st := m.current.Clone()
 	var kept []state.Change
 	for _, c := range changes {
 		c.By = m.actor
-		changed, err := c.Apply(next)
+		changed, err := c.Apply(st)
 		if err != nil {
 			m.status, m.statusErr = err.Error(), true
-			return m, nil
+			return m, nil, false
 		}
 		if changed {
 			kept = append(kept, c)
 		}
 	}
 	if len(kept) == 0 {
-		return m, nil
+		return m, nil, false
 	}
 	m.status, m.statusErr = "", false
 	m.pending = append(m.pending, kept...)
-	m.current = next
+	m.current = st
 	m = m.refresh()
-	return m, m.startSave()
+	return m, m.startSave(), true
 }
 
 // startSave writes every pending change in one batch unless a save is already running:
