@@ -65,6 +65,19 @@ func decode(data []byte) (st *State, fileVersion int, err error) {
 		return nil, 0, fail(nil, "not valid UTF-8 at byte %d", i)
 	}
 
+	if st, ok := fastDecode(data); ok {
+		if err := st.validate(); err != nil {
+			return nil, currentVersion, fail(err, "invalid content: %v", err)
+		}
+		return st, currentVersion, nil
+	}
+	return decodeAnyVersion(data)
+}
+
+// decodeAnyVersion is decode for any file: it learns the version from a generic tree
+// before trusting the shape, and migrates an older file. FuzzDecode checks that decode
+// answers exactly as it does.
+func decodeAnyVersion(data []byte) (st *State, fileVersion int, err error) {
 	// First pass: generic tree, to learn the version before trusting the shape.
 	var tree any
 	if err := decodeStrict(data, &tree, false); err != nil {
@@ -105,14 +118,20 @@ func decode(data []byte) (st *State, fileVersion int, err error) {
 		}
 	}
 
-	st = new(State)
+	st, err = decodeStructs(data)
+	return st, fileVersion, err
+}
+
+// decodeStructs is the strict pass over a file in the current format.
+func decodeStructs(data []byte) (*State, error) {
+	st := new(State)
 	if err := decodeStrict(data, st, true); err != nil {
-		return nil, fileVersion, err
+		return nil, err
 	}
 	if err := st.validate(); err != nil {
-		return nil, fileVersion, fail(err, "invalid content: %v", err)
+		return nil, fail(err, "invalid content: %v", err)
 	}
-	return st, fileVersion, nil
+	return st, nil
 }
 
 // decodeStrict decodes exactly one JSON value filling all of data.

@@ -3,12 +3,15 @@ package state
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 // FuzzDecode checks the decoder never panics and that whatever it accepts
@@ -27,7 +30,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(valid)
 	f.Add([]byte(`{"version":1,"sources":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, _, err := decode(data)
+		sameAsEncodingJSON(t, data)
+		st, version, err := decode(data)
+		sameAsCarefulPath(t, data, st, version, err)
 		if err != nil {
 			var p *problem
 			if !errors.As(err, &p) || st != nil {
@@ -56,6 +61,116 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decode(encode(x)) != x (%v)", err)
 		}
 	})
+}
+
+// sameAsCarefulPath fails unless decode's answer is the one decodeAnyVersion, which
+// builds the generic tree first, gives for data: the same state, version and error.
+func sameAsCarefulPath(t *testing.T, data []byte, st *State, version int, err error) {
+	t.Helper()
+	if len(data) == 0 || !utf8.Valid(data) {
+		return // refused before either path
+	}
+	wantSt, wantVersion, wantErr := decodeAnyVersion(data)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || version != wantVersion || !reflect.DeepEqual(st, wantSt) {
+		t.Fatalf("decode of %q differs from the careful path:\n%v, version %d, %+v\nwant %v, version %d, %+v",
+			data, err, version, st, wantErr, wantVersion, wantSt)
+	}
+}
+
+// sameAsEncodingJSON fails if fastDecode accepts data and the strict encoding/json
+// pass refuses it or reads another State.
+func sameAsEncodingJSON(t *testing.T, data []byte) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return // decode refuses it before
+	}
+	fast, ok := fastDecode(data)
+	if !ok {
+		return
+	}
+	want := new(State)
+	if err := decodeStrict(data, want, true); err != nil {
+		t.Fatalf("fastDecode accepted %q, which encoding/json refuses: %v", data, err)
+	}
+	if !reflect.DeepEqual(fast, want) {
+		t.Fatalf("fastDecode of %q:\n%+v\nencoding/json:\n%+v", data, fast, want)
+	}
+}
+
+// TestFastDecodeReadsWhatEncodeWrites: every file rotatetui writes takes the fast
+// path, and reads back as encoding/json reads it.
+func TestFastDecodeReadsWhatEncodeWrites(t *testing.T) {
+	st := New()
+	for _, c := range sampleChanges() {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Text that needs escaping, as notes and names can hold it.
+	extra := []Change{
+		{Kind: SetNote, Source: "quotes", Step: "a", Steps: []string{"a"}, At: time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC), Text: "\"quoted\" \\ back/slash,\ttab, é ✓\n\tnext line"},
+		{Kind: SetPlaceholder, Source: "quotes", Name: "org", Text: "a\nb", At: time.Date(2026, 3, 4, 5, 6, 7, 8, time.FixedZone("", 3600))},
+		{Kind: RecordRotated, Source: "by-hand", At: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), By: "ann@host"},
+	}
+	for _, c := range extra {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := encode(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := fastDecode(data); !ok {
+		t.Fatalf("fastDecode declined a file encode wrote:\n%s", data)
+	}
+	sameAsEncodingJSON(t, data)
+	if _, ok := fastDecode([]byte(strings.Replace(string(data), `"version": 1`, `"version": 2`, 1))); ok {
+		t.Error("fastDecode read another version")
+	}
+}
+
+// TestDecodeTakesTheShortPathOnlyWhenItMay: files the fast path must leave to
+// encoding/json (escapes, nulls, keys in other case or repeated, a version written
+// otherwise) answer exactly as the careful path does.
+func TestDecodeTakesTheShortPathOnlyWhenItMay(t *testing.T) {
+	const rot = `{"started_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","outcome":"in_progress","step_keys":["a"]`
+	for _, in := range []string{
+		`{"version":1,"sources":{}}`,
+		`{"versiOn":1,"sources":{}}`,
+		`{"Version":1,"version":1,"sources":{}}`,
+		`{"versio\u006e":1,"sources":{}}`,
+		`{"version":1,"versio\u006e":2,"VERSION":1,"sources":{}}`,
+		`{"version":"1","sources":{}}`,
+		`{"version":1.0,"sources":{}}`,
+		`{"version":1e0,"sources":{}}`,
+		`{"version":01,"sources":{}}`,
+		`{"version":2,"sources":{}}`,
+		`{"version":2,"version":1,"sources":{}}`,
+		`{"version":1,"version":2,"sources":{}}`,
+		`{"version":1,"sources":{},"extra":true}`,
+		`{"version":1,"sources":{"s":null}}`,
+		`{"version":1,"sources":{"s":{},"s":{}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `,"Outcome":"completed"}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `,"steps":{"a":{"note":"x\u2028y"}}}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `,"steps":{"a":{"note":"tab\there"}}}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `,"steps":{"a":{"note":"x","note":"y"}}}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `,"finished_at":null}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `}},"s":{}}}`,
+		`{"version":1,"sources":{"s":{"last_rotated":"2026-01-02"}}}`,
+		`{"version":1,"sources":{"s":{"last_rotated":"2026-01-02T03:04:05+01:00","placeholders":{"":"x"}}}}`,
+		`{"version":1,"sources":{"s":{"history":[]}}}`,
+		`{"version":1} {}`,
+		`{"sources":{}}`,
+		`{"version":1}`,
+		"\ufeff{\"version\":1,\"sources\":{}}",
+		`null`, `[]`, `1`, `{"version":1`,
+	} {
+		sameAsEncodingJSON(t, []byte(in))
+		st, version, err := decode([]byte(in))
+		sameAsCarefulPath(t, []byte(in), st, version, err)
+	}
 }
 
 // TestFuzzSeedCorpus keeps the committed seeds meaningful: the valid-* seeds
