@@ -178,10 +178,34 @@ func Run(opts Options) (Result, error) {
 	if opts.NoColor {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(os.Stdin))
+	m := New(opts)
+	if eventDrivenDisplay {
+		if t, err := openTerminal(os.Stdin, os.Stdout); err == nil {
+			return runOn(t, m)
+		}
+	}
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(os.Stdin))
 	final, err := p.Run()
 	if m, ok := final.(Model); ok {
 		return Result{Unsaved: m.Unsaved()}, err
+	}
+	return Result{}, err
+}
+
+// runOn runs the UI on t, which draws frames only when they change (see display),
+// and puts the terminal back as it was when the UI ends, however it ends.
+func runOn(t *terminal, m Model) (Result, error) {
+	p := tea.NewProgram(framed{model: m, display: t.display}, tea.WithoutRenderer(), tea.WithInput(t.in), tea.WithOutput(t.out))
+	stopSizes := t.sendSizes(p)
+	final, err := p.Run()
+	stopSizes()
+	if cerr := t.close(); err == nil {
+		err = cerr
+	}
+	if f, ok := final.(framed); ok {
+		if m, ok := f.model.(Model); ok {
+			return Result{Unsaved: m.Unsaved()}, err
+		}
 	}
 	return Result{}, err
 }

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
+)
+
+// display draws frames on the terminal when they change, and otherwise sleeps. Bubble
+// Tea v1's own renderer flushes on a 60 fps ticker that never stops: an idle
+// rotatetui woke about 300 times a second and used 1 % of a CPU doing nothing (a
+// Bubble Tea hello-world does the same). The program runs with tea.WithoutRenderer,
+// and the root model, wrapped in framed, hands each new frame to the display, whose
+// goroutine writes it at once and then waits for the next: idle is idle. What it
+// writes follows the standard renderer's alternate-screen path: only lines that
+// changed are rewritten, each cut to the terminal's width and cleared to its end.
+//
+// Without a renderer Bubble Tea also leaves the terminal alone, so the display puts it
+// in raw mode, enters the alternate screen with mouse and bracketed paste, and sends
+// the window size (resizes come from SIGWINCH); close undoes all of it.
+type display struct {
+	out io.Writer
+
+	mu      sync.Mutex
+	frame   string // the newest frame not yet drawn
+	pending bool
+	width   int
+	height  int
+	resized bool // draw the next frame whole
+
+	wake    chan struct{} // a frame is pending (capacity 1: wakes coalesce)
+	done    chan struct{}
+	stopped chan struct{}
+
+	painter painter // used by the drawing goroutine only
+}
+
+// painter turns frames into what the terminal must be sent to show them.
+type painter struct {
+	last  string   // the frame on the terminal
+	lines []string // its lines, to rewrite only those that change
+	drawn bool
+}
+
+// paint returns the output that replaces the frame on the terminal (width and height
+// in cells; 0 when unknown) with frame, and remembers frame. It is empty when frame
+// is already shown.
+func (p *painter) paint(frame string, width, height int) string {
+	if p.drawn && frame == p.last {
+		return ""
+	}
+	newLines := strings.Split(frame, "\n")
+	if height > 0 && len(newLines) > height {
+		// The cursor cannot reach lines scrolled off the top: keep the bottom ones.
+		newLines = newLines[len(newLines)-height:]
+	}
+	var b strings.Builder
+	b.WriteString(ansi.CursorHomePosition)
+	for i, line := range newLines {
+		if i < len(p.lines) && p.lines[i] == line {
+			if i < len(newLines)-1 {
+				b.WriteByte('\n')
+			}
+			continue
+		}
+		if width > 0 {
+			line = ansi.Truncate(line, width, "")
+		}
+		b.WriteString(line)
+		if ansi.StringWidth(line) < width {
+			// Past the last column, a sequence would only affect the last cell.
+			b.WriteString(ansi.EraseLineRight)
+		}
+		if i < len(newLines)-1 {
+			b.WriteString("\r\n")
+		}
+	}
+	if len(p.lines) > len(newLines) {
+		b.WriteString(ansi.EraseScreenBelow)
+	}
+	b.WriteString(ansi.CursorPosition(0, len(newLines)))
+	p.last, p.lines, p.drawn = frame, newLines, true
+	return b.String()
+}
+
+// forget makes the next paint draw every line, as after a resize, when the terminal
+// may have rewrapped or cleared what was drawn.
+func (p *painter) forget() {
+	p.last, p.lines, p.drawn = "", nil, false
+}
+
+// Sequences that set the terminal up for the UI and back. The UI uses the mouse (cell
+// motion, SGR coordinates) and bracketed paste.
+const (
+	displaySetUp = ansi.HideCursor + ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + ansi.CursorHomePosition +
+		ansi.HideCursor + ansi.SetModeBracketedPaste + ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr
+	displayTearDown = ansi.ResetModeBracketedPaste + ansi.ShowCursor + ansi.ResetModeMouseButtonEvent +
+		ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr + ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor
+)
+
+// newScreen starts drawing frames on out.
+func newDisplay(out io.Writer) *display {
+	s := &display{out: out, wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
+	go s.draw()
+	return s
+}
+
+// show queues frame to be drawn; a frame queued before the previous one was drawn
+// replaces it.
+func (s *display) show(frame string) {
+	s.mu.Lock()
+	s.frame, s.pending = frame, true
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default: // a wake is already queued; it will draw this frame
+	}
+}
+
+// resize sets the terminal's size for the frames to come, which are drawn whole.
+func (s *display) resize(width, height int) {
+	s.mu.Lock()
+	s.width, s.height, s.resized = width, height, true
+	s.mu.Unlock()
+}
+
+// draw is the drawing goroutine: it blocks until a frame is queued or the display
+// stops.
+func (s *display) draw() {
+	defer close(s.stopped)
+	for {
+		select {
+		case <-s.wake:
+			s.drawPending()
+		case <-s.done:
+			s.drawPending()
+			return
+		}
+	}
+}
+
+func (s *display) drawPending() {
+	s.mu.Lock()
+	frame, pending, width, height, resized := s.frame, s.pending, s.width, s.height, s.resized
+	s.pending, s.resized = false, false
+	s.mu.Unlock()
+	if !pending {
+		return
+	}
+	if resized {
+		s.painter.forget()
+	}
+	if out := s.painter.paint(frame, width, height); out != "" {
+		_, _ = io.WriteString(s.out, out)
+	}
+}
+
+// stop draws the last frame queued and ends the drawing goroutine.
+func (s *display) stop() {
+	close(s.done)
+	<-s.stopped
+}
+
+// framed wraps the root model so that every new frame reaches the display. View is
+// called here, once per update, as Bubble Tea would; framed's own View is empty
+// because nothing renders it.
+type framed struct {
+	model   tea.Model
+	display *display
+}
+
+func (f framed) Init() tea.Cmd {
+	f.display.show(f.model.View())
+	return f.model.Init()
+}
+
+func (f framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if size, ok := msg.(tea.WindowSizeMsg); ok {
+		f.display.resize(size.Width, size.Height)
+	}
+	next, cmd := f.model.Update(msg)
+	f.model = next
+	f.display.show(next.View())
+	return f, cmd
+}
+
+func (f framed) View() string { return "" }
+
+// terminal is the terminal the UI takes over: raw input, the alternate screen,
+// frames drawn on change.
+type terminal struct {
+	in, out  *os.File
+	previous *term.State
+	display  *display
+}
+
+// openTerminal sets the terminal up. It fails, changing nothing, when in or out is
+// not a terminal.
+func openTerminal(in, out *os.File) (*terminal, error) {
+	if !term.IsTerminal(out.Fd()) {
+		return nil, errors.New("output is not a terminal")
+	}
+	previous, err := term.MakeRaw(in.Fd())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.WriteString(out, displaySetUp); err != nil {
+		_ = term.Restore(in.Fd(), previous)
+		return nil, err
+	}
+	return &terminal{in: in, out: out, previous: previous, display: newDisplay(out)}, nil
+}
+
+// size is the terminal's size now.
+func (t *terminal) size() (tea.WindowSizeMsg, error) {
+	w, h, err := term.GetSize(t.out.Fd())
+	return tea.WindowSizeMsg{Width: w, Height: h}, err
+}
+
+// close puts the terminal back as it was.
+func (t *terminal) close() error {
+	t.display.stop()
+	_, werr := io.WriteString(t.out, displayTearDown)
+	if err := term.Restore(t.in.Fd(), t.previous); err != nil {
+		return err
+	}
+	return werr
+}

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package ui
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// eventDrivenDisplay is false where there is no SIGWINCH: Run keeps Bubble Tea's
+// renderer, which polls for the size.
+const eventDrivenDisplay = false
+
+func (t *terminal) sendSizes(*tea.Program) (stop func()) { return func() {} }

@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// TestPainterRewritesOnlyWhatChanged: the first frame is drawn whole, an unchanged
+// frame sends nothing, a changed one rewrites only its changed lines, a shorter one
+// clears below, and after forget everything is drawn again.
+func TestPainterRewritesOnlyWhatChanged(t *testing.T) {
+	var p painter
+	first := p.paint("title\nline one\nline two", 20, 10)
+	for _, want := range []string{ansi.CursorHomePosition, "title" + ansi.EraseLineRight + "\r\n", "line one" + ansi.EraseLineRight + "\r\n", "line two" + ansi.EraseLineRight, ansi.CursorPosition(0, 3)} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first frame lacks %q: %q", want, first)
+		}
+	}
+	if out := p.paint("title\nline one\nline two", 20, 10); out != "" {
+		t.Errorf("an unchanged frame was drawn again: %q", out)
+	}
+	changed := p.paint("title\nline 1\nline two", 20, 10)
+	if strings.Contains(changed, "title") || strings.Contains(changed, "line two") || !strings.Contains(changed, "line 1"+ansi.EraseLineRight) {
+		t.Errorf("a one-line change rewrote other lines: %q", changed)
+	}
+	shorter := p.paint("title", 20, 10)
+	if !strings.Contains(shorter, ansi.EraseScreenBelow) {
+		t.Errorf("a shorter frame left the old lines below: %q", shorter)
+	}
+	p.forget()
+	if again := p.paint("title", 20, 10); !strings.Contains(again, "title") {
+		t.Errorf("after forget the frame was not drawn: %q", again)
+	}
+}
+
+// TestPainterFitsTheTerminal: lines wider than the terminal are cut (wide characters
+// and styles included), and of a frame taller than it the bottom lines are kept.
+func TestPainterFitsTheTerminal(t *testing.T) {
+	var p painter
+	out := p.paint("\x1b[1mabcdefghij\x1b[0m\n日本語日本語", 6, 10)
+	for _, line := range strings.Split(strings.TrimSuffix(out, ansi.CursorPosition(0, 2)), "\r\n") {
+		if w := ansi.StringWidth(line); w > 6 {
+			t.Errorf("line %q is %d cells wide on a 6-cell terminal", line, w)
+		}
+	}
+	if strings.Contains(out, "ghij") {
+		t.Errorf("the wide line was not cut: %q", out)
+	}
+	var q painter
+	tall := ansi.Strip(q.paint("one\ntwo\nthree\nfour", 10, 2))
+	if strings.Contains(tall, "one") || strings.Contains(tall, "two") || !strings.Contains(tall, "three") || !strings.Contains(tall, "four") {
+		t.Errorf("a 4-line frame on 2 lines should show lines 3 and 4: %q", tall)
+	}
+}
+
+// recorder is a terminal that keeps what it is sent.
+type recorder struct {
+	mu     sync.Mutex
+	writes []string
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.writes = append(r.writes, string(b))
+	return len(b), nil
+}
+
+func (r *recorder) all() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.writes, "")
+}
+
+// TestDisplayDrawsEachFrameOnce: a queued frame is drawn when the drawing goroutine
+// wakes, the same frame again sends nothing, frames queued in between are replaced by
+// the newest, a resize redraws the next frame whole, and stop draws the frame still
+// queued.
+func TestDisplayDrawsEachFrameOnce(t *testing.T) {
+	rec := &recorder{}
+	// Without its goroutine, to draw when the test says.
+	d := &display{out: rec, wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
+	d.resize(40, 10)
+	d.show("hello")
+	d.drawPending()
+	d.show("hello")
+	d.drawPending()
+	if len(rec.writes) != 1 || !strings.Contains(rec.writes[0], "hello") {
+		t.Fatalf("writes %q, want hello drawn once", rec.writes)
+	}
+	d.show("skipped")
+	d.show("newest")
+	d.drawPending()
+	if out := rec.all(); strings.Contains(out, "skipped") || !strings.Contains(out, "newest") {
+		t.Errorf("a replaced frame was drawn, or the newest was not: %q", out)
+	}
+	d.resize(30, 10)
+	d.show("newest")
+	d.drawPending()
+	if len(rec.writes) != 3 {
+		t.Errorf("after a resize the frame was not drawn again: %q", rec.writes)
+	}
+
+	live := newDisplay(rec)
+	live.show("last words")
+	live.stop()
+	if !strings.Contains(rec.all(), "last words") {
+		t.Errorf("stop did not draw the frame still queued: %q", rec.all())
+	}
+}
+
+// TestFramedShowsEveryUpdate: the wrapped model's view after each update, and after
+// a resize at the new size, is what the display draws.
+func TestFramedShowsEveryUpdate(t *testing.T) {
+	rec := &recorder{}
+	d := newDisplay(rec)
+	m := newTestModel(t, newMemStore(), Options{Effects: (&fakeEffects{}).effects()})
+	var model tea.Model = framed{model: m, display: d}
+	model, _ = model.Update(tea.WindowSizeMsg{Width: 70, Height: 20})
+	model, _ = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	for _, r := range "snow" {
+		model, _ = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	d.stop()
+	if model.View() != "" {
+		t.Error("framed's own View should be empty: nothing renders it")
+	}
+	if out := ansi.Strip(rec.all()); !strings.Contains(out, "Snowflake") || !strings.Contains(out, "1 of 51") {
+		t.Errorf("the filtered list never reached the terminal: %q", out)
+	}
+	for _, frame := range rec.writes {
+		for _, line := range strings.FieldsFunc(ansi.Strip(frame), func(r rune) bool { return r == '\n' || r == '\r' }) {
+			if w := ansi.StringWidth(line); w > 70 {
+				t.Errorf("a line is %d cells wide on a 70-cell terminal: %q", w, line)
+			}
+		}
+	}
+}

@@ -1,0 +1,39 @@
+//go:build unix
+
+package ui
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// eventDrivenDisplay says whether Run draws with display (see display.go): it needs
+// SIGWINCH to learn of resizes.
+const eventDrivenDisplay = true
+
+// sendSizes sends p the terminal's size now and after every resize, until the
+// returned func is called.
+func (t *terminal) sendSizes(p *tea.Program) (stop func()) {
+	resized := make(chan os.Signal, 1)
+	signal.Notify(resized, syscall.SIGWINCH)
+	done := make(chan struct{})
+	go func() {
+		for {
+			if size, err := t.size(); err == nil {
+				p.Send(size)
+			}
+			select {
+			case <-resized:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(resized)
+		close(done)
+	}
+}
