@@ -280,6 +280,27 @@ func BenchmarkView(b *testing.B) {
 	}
 }
 
+// BenchmarkViewColourProfiles is View/10k/filtered in terminals of 16 and 256 colours
+// as well as true colour: lipgloss converts colours for the smaller palettes, which
+// the styles avoid by resolving each colour once (see resolved).
+func BenchmarkViewColourProfiles(b *testing.B) {
+	for _, p := range []struct {
+		name    string
+		profile termenv.Profile
+	}{{"truecolor", termenv.TrueColor}, {"256", termenv.ANSI256}, {"16", termenv.ANSI}} {
+		b.Run(p.name, func(b *testing.B) {
+			lipgloss.SetColorProfile(p.profile)
+			b.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+			m := step(benchModel(b, 10_000), runeKey('s'))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				benchSink = m.View()
+			}
+		})
+	}
+}
+
 // stockItem is the simplest item the stock bubbles list can show and filter.
 type stockItem struct{ name, category string }
 

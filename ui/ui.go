@@ -146,6 +146,9 @@ func New(opts Options) Model {
 	h := help.New()
 	h.Styles.ShortKey = c.styles.Prompt
 	h.Styles.FullKey = c.styles.Prompt
+	hs := &h.Styles
+	hs.ShortDesc, hs.ShortSeparator, hs.Ellipsis = resolvedStyle(hs.ShortDesc), resolvedStyle(hs.ShortSeparator), resolvedStyle(hs.Ellipsis)
+	hs.FullDesc, hs.FullSeparator = resolvedStyle(hs.FullDesc), resolvedStyle(hs.FullSeparator)
 	m := Model{
 		c:       c,
 		store:   opts.Store,
