@@ -432,8 +432,7 @@ func BenchmarkRecordCheck(b *testing.B) {
 					kind = state.Uncheck
 				}
 				ev := changeEvent{changes: []state.Change{{Kind: kind, Source: src.ID, Step: keys[0], Steps: keys, At: fixedNow}}}
-				next, _ := m.handleEvent(ev)
-				m = next.(Model)
+				m, _ = m.handleEvent(ev)
 				m.pending = nil // no store: keep the queue from growing
 			}
 		})

@@ -223,8 +223,9 @@ func (m Model) Init() tea.Cmd { return tea.Batch(waitForChange(m.changes), m.ini
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	next, cmd := m.update(msg)
-	nm := next.(Model)
+	// The model is large (two screens, their inputs): below, methods return it as a
+	// Model, so that it is boxed into a tea.Model (copied to the heap) once per message.
+	nm, cmd := m.update(msg)
 	if nm.screen == checklistScreen {
 		// Whatever changed (a check here, a reload from disk), a wait now on screen
 		// needs its countdown running; with none, nothing ticks.
@@ -235,7 +236,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return nm, cmd
 }
 
-func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -328,8 +329,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // splitKeys handles a burst of typed runes one key at a time.
-func (m Model) splitKeys(burst tea.KeyMsg) (tea.Model, tea.Cmd) {
-	var model tea.Model = m
+func (m Model) splitKeys(burst tea.KeyMsg) (Model, tea.Cmd) {
+	model := m
 	var cmds []tea.Cmd
 	for _, r := range burst.Runes {
 		k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: burst.Alt}
@@ -337,14 +338,14 @@ func (m Model) splitKeys(burst tea.KeyMsg) (tea.Model, tea.Cmd) {
 			k.Type = tea.KeySpace
 		}
 		var cmd tea.Cmd
-		model, cmd = model.(Model).update(k)
+		model, cmd = model.update(k)
 		cmds = append(cmds, cmd)
 	}
 	return model, tea.Batch(cmds...)
 }
 
 // handleEvent acts on what a screen asked for.
-func (m Model) handleEvent(ev event) (tea.Model, tea.Cmd) {
+func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 	switch ev := ev.(type) {
 	case openSourceEvent:
 		return m.open(ev.index)
@@ -377,7 +378,7 @@ func (m Model) typing() bool {
 
 // quit ends the program once the save in flight, if any, is done. Pending changes that
 // never reached the disk are returned by Run for the caller to deal with.
-func (m Model) quit() (tea.Model, tea.Cmd) {
+func (m Model) quit() (Model, tea.Cmd) {
 	m.quitting = true
 	if m.inFlight > 0 {
 		return m, tea.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
