@@ -1,6 +1,7 @@
 package state
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -218,12 +219,7 @@ func (r *jsonReader) timePtr() (*time.Time, bool) {
 
 func (r *jsonReader) sourceState() (*SourceState, bool) {
 	ss := new(SourceState)
-	var seen fieldSet
-	ok := r.object(func(key string) bool {
-		if !seen.first(key) {
-			return false
-		}
-		var ok bool
+	ok := r.fields(func(key string) (ok bool) {
 		switch key {
 		case "current":
 			ss.Current = new(Rotation)
@@ -255,12 +251,7 @@ func (r *jsonReader) sourceState() (*SourceState, bool) {
 }
 
 func (r *jsonReader) rotation(rot *Rotation) bool {
-	var seen fieldSet
-	return r.object(func(key string) bool {
-		if !seen.first(key) {
-			return false
-		}
-		var ok bool
+	return r.fields(func(key string) (ok bool) {
 		switch key {
 		case "started_at":
 			rot.StartedAt, ok = r.time()
@@ -299,12 +290,7 @@ func (r *jsonReader) rotation(rot *Rotation) bool {
 }
 
 func (r *jsonReader) stepRecord(rec *StepRecord) bool {
-	var seen fieldSet
-	return r.object(func(key string) bool {
-		if !seen.first(key) {
-			return false
-		}
-		var ok bool
+	return r.fields(func(key string) (ok bool) {
 		switch key {
 		case "checked_at":
 			rec.CheckedAt, ok = r.timePtr()
@@ -325,17 +311,16 @@ func (r *jsonReader) stepRecord(rec *StepRecord) bool {
 	})
 }
 
-// fieldSet remembers the keys of one object read so far: encoding/json lets a
-// repeated key overwrite (or, into a pointer, merge with) the first, which
-// fastDecode leaves to it. Objects have a handful of keys.
-type fieldSet []string
-
-func (s *fieldSet) first(key string) bool {
-	for _, k := range *s {
-		if k == key {
+// fields reads an object into a struct, calling field for each key, and declines a
+// key that comes twice: encoding/json lets a repeated key overwrite (or, into a
+// pointer, merge with) the first, which fastDecode leaves to it.
+func (r *jsonReader) fields(field func(key string) bool) bool {
+	var seen []string // a handful of keys
+	return r.object(func(key string) bool {
+		if slices.Contains(seen, key) {
 			return false
 		}
-	}
-	*s = append(*s, key)
-	return true
+		seen = append(seen, key)
+		return field(key)
+	})
 }

@@ -156,6 +156,7 @@ func TestDecodeTakesTheShortPathOnlyWhenItMay(t *testing.T) {
 		`{"version":1,"sources":{"s":{"current":` + rot + `,"steps":{"a":{"note":"x\u2028y"}}}}}}`,
 		`{"version":1,"sources":{"s":{"current":` + rot + `,"steps":{"a":{"note":"tab\there"}}}}}}`,
 		`{"version":1,"sources":{"s":{"current":` + rot + `,"steps":{"a":{"note":"x","note":"y"}}}}}}`,
+		`{"version":1,"sources":{"s":{"current":` + rot + `},"current":{"step_keys":["b"]}}}}`,
 		`{"version":1,"sources":{"s":{"current":` + rot + `,"finished_at":null}}}}`,
 		`{"version":1,"sources":{"s":{"current":` + rot + `}},"s":{}}}`,
 		`{"version":1,"sources":{"s":{"last_rotated":"2026-01-02"}}}`,
