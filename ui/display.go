@@ -45,7 +45,8 @@ type display struct {
 type painter struct {
 	last  string   // the frame on the terminal
 	lines []string // its lines, to rewrite only those that change
-	drawn bool
+	drawn bool     // last and lines are what the terminal shows
+	shown int      // lines drawn by the last paint, known or not
 }
 
 // paint returns the output that replaces the frame on the terminal (width and height
@@ -81,16 +82,16 @@ func (p *painter) paint(frame string, width, height int) string {
 			b.WriteString("\r\n")
 		}
 	}
-	if len(p.lines) > len(newLines) {
+	if p.shown > len(newLines) {
 		b.WriteString(ansi.EraseScreenBelow)
 	}
 	b.WriteString(ansi.CursorPosition(0, len(newLines)))
-	p.last, p.lines, p.drawn = frame, newLines, true
+	p.last, p.lines, p.drawn, p.shown = frame, newLines, true, len(newLines)
 	return b.String()
 }
 
 // forget makes the next paint draw every line, as after a resize, when the terminal
-// may have rewrapped or cleared what was drawn.
+// may have rewrapped what was drawn. What lies below the new frame is still cleared.
 func (p *painter) forget() {
 	p.last, p.lines, p.drawn = "", nil, false
 }

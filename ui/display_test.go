@@ -35,6 +35,11 @@ func TestPainterRewritesOnlyWhatChanged(t *testing.T) {
 	if again := p.paint("title", 20, 10); !strings.Contains(again, "title") {
 		t.Errorf("after forget the frame was not drawn: %q", again)
 	}
+	p.paint("one\ntwo\nthree", 20, 10)
+	p.forget()
+	if again := p.paint("one", 20, 10); !strings.Contains(again, ansi.EraseScreenBelow) {
+		t.Errorf("after forget, a shorter frame left the old lines below: %q", again)
+	}
 }
 
 // TestPainterFitsTheTerminal: lines wider than the terminal are cut (wide characters
