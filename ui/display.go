@@ -2,8 +2,10 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -171,27 +173,83 @@ func (s *display) stop() {
 // framed wraps the root model so that every new frame reaches the display. View is
 // called here, once per update, as Bubble Tea would; framed's own View is empty
 // because nothing renders it.
+//
+// framed also contains panics, in the model and in the commands it returns: the
+// program stops with the model as it was before (its unsaved changes still there for
+// Run to hand back), and the report waits until the terminal is restored. Bubble
+// Tea's own catching would print it on the alternate screen, gone once it closes.
 type framed struct {
 	model   tea.Model
 	display *display
+	crash   *crash // set when the model or a command panicked
 }
 
-func (f framed) Init() tea.Cmd {
+// crash is a panic contained by framed.
+type crash struct {
+	value any
+	stack []byte
+}
+
+func (c *crash) Error() string {
+	return fmt.Sprintf("internal error (a bug in rotatetui, please report it): %v\n\n%s", c.value, c.stack)
+}
+
+// crashMsg carries a panic out of a command.
+type crashMsg struct{ crash *crash }
+
+func (f framed) Init() (cmd tea.Cmd) {
+	defer f.contain(func(c *crash) { cmd = func() tea.Msg { return crashMsg{c} } })
 	f.display.show(f.model.View())
-	return f.model.Init()
+	return guard(f.model.Init())
 }
 
-func (f framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (f framed) Update(msg tea.Msg) (next tea.Model, cmd tea.Cmd) {
+	if m, ok := msg.(crashMsg); ok {
+		f.crash = m.crash
+		return f, tea.Quit
+	}
+	defer f.contain(func(c *crash) { f.crash = c; next, cmd = f, tea.Quit })
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
 		f.display.resize(size.Width, size.Height)
 	}
-	next, cmd := f.model.Update(msg)
-	f.model = next
-	f.display.show(next.View())
-	return f, cmd
+	f.model, cmd = f.model.Update(msg)
+	// Kept even if View panics: what Update recorded is then handed back as unsaved.
+	f.display.show(f.model.View())
+	return f, guard(cmd)
 }
 
 func (f framed) View() string { return "" }
+
+// contain, deferred, turns a panic into a crash handed to stop.
+func (f framed) contain(stop func(*crash)) {
+	if r := recover(); r != nil {
+		stop(&crash{value: r, stack: debug.Stack()})
+	}
+}
+
+// guard returns cmd with its panics turned into a crashMsg, and those of the commands
+// of a batch it returns.
+func guard(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = crashMsg{&crash{value: r, stack: debug.Stack()}}
+			}
+		}()
+		msg = cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			guarded := make(tea.BatchMsg, len(batch))
+			for i, c := range batch {
+				guarded[i] = guard(c)
+			}
+			msg = guarded
+		}
+		return msg
+	}
+}
 
 // terminal is the terminal the UI takes over: raw input, the alternate screen,
 // frames drawn on change.

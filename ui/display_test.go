@@ -145,3 +145,73 @@ func TestFramedShowsEveryUpdate(t *testing.T) {
 		}
 	}
 }
+
+// panicky is a model that panics where it is told to.
+type panicky struct {
+	updates int
+	in      string // "update", "view" or "command": where the next key panics
+}
+
+func (p panicky) Init() tea.Cmd { return nil }
+
+func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	p.updates++
+	switch p.in {
+	case "update":
+		panic("boom in update")
+	case "command":
+		return p, tea.Batch(func() tea.Msg { return nil }, func() tea.Msg { panic("boom in a command") })
+	}
+	return p, nil
+}
+
+func (p panicky) View() string {
+	if p.in == "view" && p.updates > 0 {
+		panic("boom in view")
+	}
+	return "ok"
+}
+
+// TestFramedContainsPanics: a panic in Update, in View or in a command (one of a batch)
+// stops the program with the crash and its stack kept for the report, and with the
+// model as it was after the last Update that returned.
+func TestFramedContainsPanics(t *testing.T) {
+	isQuit := func(cmd tea.Cmd) bool {
+		if cmd == nil {
+			return false
+		}
+		_, ok := cmd().(tea.QuitMsg)
+		return ok
+	}
+	key := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}
+	for _, where := range []string{"update", "view"} {
+		d := newDisplay(&recorder{})
+		next, cmd := framed{model: panicky{in: where}, display: d}.Update(key)
+		d.stop()
+		f := next.(framed)
+		if f.crash == nil || !strings.Contains(f.crash.Error(), "boom in "+where) || !strings.Contains(f.crash.Error(), "panicky") || !isQuit(cmd) {
+			t.Fatalf("panic in %s: crash %v, quit %v", where, f.crash, isQuit(cmd))
+		}
+		if want := map[string]int{"update": 0, "view": 1}[where]; f.model.(panicky).updates != want {
+			t.Errorf("panic in %s: the model kept has %d updates, want %d", where, f.model.(panicky).updates, want)
+		}
+	}
+
+	d := newDisplay(&recorder{})
+	defer d.stop()
+	next, cmd := framed{model: panicky{in: "command"}, display: d}.Update(key)
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok {
+		t.Fatalf("the batch did not come through: %T", cmd())
+	}
+	var msg tea.Msg
+	for _, c := range batch {
+		if m := c(); m != nil { // would panic without guard
+			msg = m
+		}
+	}
+	next, cmd = next.Update(msg)
+	if f := next.(framed); f.crash == nil || !strings.Contains(f.crash.Error(), "boom in a command") || !isQuit(cmd) {
+		t.Errorf("panic in a command: crash %v, quit %v", f.crash, isQuit(cmd))
+	}
+}

@@ -197,18 +197,27 @@ func Run(opts Options) (Result, error) {
 
 // runOn runs the UI on t, which draws frames only when they change (see display),
 // and puts the terminal back as it was when the UI ends, however it ends.
+//
+// Panics are contained by framed (Bubble Tea's catching is off): the terminal is put
+// back first, and then the error reports the panic with its stack.
 func runOn(t *terminal, m Model) (Result, error) {
-	p := tea.NewProgram(framed{model: m, display: t.display}, tea.WithoutRenderer(), tea.WithInput(t.in), tea.WithOutput(t.out))
+	p := tea.NewProgram(framed{model: m, display: t.display}, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
+		tea.WithInput(t.in), tea.WithOutput(t.out))
 	stopSizes := t.sendSizes(p)
 	final, err := p.Run()
 	stopSizes()
 	if cerr := t.close(); err == nil {
 		err = cerr
 	}
-	if f, ok := final.(framed); ok {
-		if m, ok := f.model.(Model); ok {
-			return Result{Unsaved: m.Unsaved()}, err
-		}
+	f, ok := final.(framed)
+	if !ok {
+		return Result{}, err
+	}
+	if f.crash != nil && err == nil {
+		err = f.crash
+	}
+	if m, ok := f.model.(Model); ok {
+		return Result{Unsaved: m.Unsaved()}, err
 	}
 	return Result{}, err
 }
