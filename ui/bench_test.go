@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -277,6 +278,25 @@ func BenchmarkView(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkDisplayKeystroke is ExtendQuery/10k as the program runs it on the display:
+// through framed, which updates the model in place and hands the frame to the
+// display's goroutine (writing to nowhere).
+func BenchmarkDisplayKeystroke(b *testing.B) {
+	withColor(b)
+	m := step(benchModel(b, 10_000), runeKey('s'))
+	d := newDisplay(io.Discard)
+	b.Cleanup(d.stop)
+	var model tea.Model = framed{model: &m, display: d}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		model, _ = model.Update(runeKey('n'))
+		b.StopTimer()
+		model, _ = model.Update(backspace)
+		b.StartTimer()
 	}
 }
 

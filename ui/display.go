@@ -212,10 +212,21 @@ func (f framed) Update(msg tea.Msg) (next tea.Model, cmd tea.Cmd) {
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
 		f.display.resize(size.Width, size.Height)
 	}
-	f.model, cmd = f.model.Update(msg)
+	if m, ok := f.model.(inPlace); ok {
+		cmd = m.updateInPlace(msg)
+	} else {
+		f.model, cmd = f.model.Update(msg)
+	}
 	// Kept even if View panics: what Update recorded is then handed back as unsaved.
 	f.display.show(f.model.View())
 	return f, guard(cmd)
+}
+
+// inPlace is a model updated where it is, rather than copied into a new tea.Model on
+// every message: for a model as large as Model, that copy is most of what a
+// keystroke allocates.
+type inPlace interface {
+	updateInPlace(tea.Msg) tea.Cmd
 }
 
 func (f framed) View() string { return "" }

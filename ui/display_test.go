@@ -124,7 +124,7 @@ func TestFramedShowsEveryUpdate(t *testing.T) {
 	rec := &recorder{}
 	d := newDisplay(rec)
 	m := newTestModel(t, newMemStore(), Options{Effects: (&fakeEffects{}).effects()})
-	var model tea.Model = framed{model: m, display: d}
+	var model tea.Model = framed{model: &m, display: d} // as Run has it: updated in place
 	model, _ = model.Update(tea.WindowSizeMsg{Width: 70, Height: 20})
 	model, _ = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
 	for _, r := range "snow" {
@@ -133,6 +133,9 @@ func TestFramedShowsEveryUpdate(t *testing.T) {
 	d.stop()
 	if model.View() != "" {
 		t.Error("framed's own View should be empty: nothing renders it")
+	}
+	if q := model.(framed).model.(*Model).sources.query(); q != "snow" {
+		t.Errorf("the model kept has the query %q, want snow", q)
 	}
 	if out := ansi.Strip(rec.all()); !strings.Contains(out, "Snowflake") || !strings.Contains(out, "1 of 51") {
 		t.Errorf("the filtered list never reached the terminal: %q", out)

@@ -201,7 +201,7 @@ func Run(opts Options) (Result, error) {
 // Panics are contained by framed (Bubble Tea's catching is off): the terminal is put
 // back first, and then the error reports the panic with its stack.
 func runOn(t *terminal, m Model) (Result, error) {
-	p := tea.NewProgram(framed{model: m, display: t.display}, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
+	p := tea.NewProgram(framed{model: &m, display: t.display}, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
 		tea.WithInput(t.in), tea.WithOutput(t.out))
 	stopSizes := t.sendSizes(p)
 	final, err := p.Run()
@@ -216,7 +216,7 @@ func runOn(t *terminal, m Model) (Result, error) {
 	if f.crash != nil && err == nil {
 		err = f.crash
 	}
-	if m, ok := f.model.(Model); ok {
+	if m, ok := f.model.(*Model); ok {
 		return Result{Unsaved: m.Unsaved()}, err
 	}
 	return Result{}, err
@@ -233,7 +233,21 @@ func (m Model) Init() tea.Cmd { return tea.Batch(waitForChange(m.changes), m.ini
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// The model is large (two screens, their inputs): below, methods return it as a
-	// Model, so that it is boxed into a tea.Model (copied to the heap) once per message.
+	// Model, so that it is boxed into a tea.Model (copied to the heap) once per message,
+	// and on the display not at all (see updateInPlace).
+	return m.step(msg)
+}
+
+// updateInPlace is Update for a model that stays where it is: the display (framed)
+// keeps a *Model, so that no message copies 32 KB to the heap.
+func (m *Model) updateInPlace(msg tea.Msg) tea.Cmd {
+	next, cmd := m.step(msg)
+	*m = next
+	return cmd
+}
+
+// step is Update, returning the model as a Model.
+func (m Model) step(msg tea.Msg) (Model, tea.Cmd) {
 	nm, cmd := m.update(msg)
 	if nm.screen == checklistScreen {
 		// Whatever changed (a check here, a reload from disk), a wait now on screen
