@@ -107,67 +107,70 @@ const (
 		ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr + ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor
 )
 
-// newScreen starts drawing frames on out.
+// newDisplay starts drawing frames on out.
 func newDisplay(out io.Writer) *display {
-	s := &display{out: out, wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
-	go s.draw()
-	return s
+	d := &display{out: out, wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
+	go d.draw()
+	return d
 }
 
 // show queues frame to be drawn; a frame queued before the previous one was drawn
 // replaces it.
-func (s *display) show(frame string) {
-	s.mu.Lock()
-	s.frame, s.pending = frame, true
-	s.mu.Unlock()
+func (d *display) show(frame string) {
+	d.mu.Lock()
+	d.frame, d.pending = frame, true
+	d.mu.Unlock()
 	select {
-	case s.wake <- struct{}{}:
+	case d.wake <- struct{}{}:
 	default: // a wake is already queued; it will draw this frame
 	}
 }
 
 // resize sets the terminal's size for the frames to come, which are drawn whole.
-func (s *display) resize(width, height int) {
-	s.mu.Lock()
-	s.width, s.height, s.resized = width, height, true
-	s.mu.Unlock()
+func (d *display) resize(width, height int) {
+	d.mu.Lock()
+	d.width, d.height, d.resized = width, height, true
+	d.mu.Unlock()
 }
 
 // draw is the drawing goroutine: it blocks until a frame is queued or the display
 // stops.
-func (s *display) draw() {
-	defer close(s.stopped)
+func (d *display) draw() {
+	defer close(d.stopped)
 	for {
 		select {
-		case <-s.wake:
-			s.drawPending()
-		case <-s.done:
-			s.drawPending()
+		case <-d.wake:
+			d.drawPending()
+		case <-d.done:
+			d.drawPending()
 			return
 		}
 	}
 }
 
-func (s *display) drawPending() {
-	s.mu.Lock()
-	frame, pending, width, height, resized := s.frame, s.pending, s.width, s.height, s.resized
-	s.pending, s.resized = false, false
-	s.mu.Unlock()
-	if !pending {
+func (d *display) drawPending() {
+	d.mu.Lock()
+	if !d.pending {
+		// A wake left over from a frame already drawn. A resize since stays noted
+		// for the frame that follows it.
+		d.mu.Unlock()
 		return
 	}
+	frame, width, height, resized := d.frame, d.width, d.height, d.resized
+	d.pending, d.resized = false, false
+	d.mu.Unlock()
 	if resized {
-		s.painter.forget()
+		d.painter.forget()
 	}
-	if out := s.painter.paint(frame, width, height); out != "" {
-		_, _ = io.WriteString(s.out, out)
+	if out := d.painter.paint(frame, width, height); out != "" {
+		_, _ = io.WriteString(d.out, out)
 	}
 }
 
 // stop draws the last frame queued and ends the drawing goroutine.
-func (s *display) stop() {
-	close(s.done)
-	<-s.stopped
+func (d *display) stop() {
+	close(d.done)
+	<-d.stopped
 }
 
 // framed wraps the root model so that every new frame reaches the display. View is

@@ -109,6 +109,13 @@ func TestDisplayDrawsEachFrameOnce(t *testing.T) {
 	if len(rec.writes) != 3 {
 		t.Errorf("after a resize the frame was not drawn again: %q", rec.writes)
 	}
+	d.resize(25, 10)
+	d.drawPending() // a wake left over from a frame already drawn
+	d.show("newest")
+	d.drawPending()
+	if len(rec.writes) != 4 {
+		t.Errorf("a resize noted while nothing was pending was lost: %q", rec.writes)
+	}
 
 	live := newDisplay(rec)
 	live.show("last words")
