@@ -14,21 +14,21 @@ import (
 // SIGWINCH to learn of resizes.
 const eventDrivenDisplay = true
 
-// sendSizes sends p the terminal's size now and after every resize, until the
-// returned func is called.
+// sendSizes sends p the terminal's size after every resize, until the returned func
+// is called. (Run gives the model the size it starts with.)
 func (t *terminal) sendSizes(p *tea.Program) (stop func()) {
 	resized := make(chan os.Signal, 1)
 	signal.Notify(resized, syscall.SIGWINCH)
 	done := make(chan struct{})
 	go func() {
 		for {
-			if size, err := t.size(); err == nil {
-				p.Send(size)
-			}
 			select {
 			case <-resized:
 			case <-done:
 				return
+			}
+			if size, err := t.size(); err == nil {
+				p.Send(size)
 			}
 		}
 	}()

@@ -201,6 +201,12 @@ func Run(opts Options) (Result, error) {
 // Panics are contained by framed (Bubble Tea's catching is off): the terminal is put
 // back first, and then the error reports the panic with its stack.
 func runOn(t *terminal, m Model) (Result, error) {
+	if size, err := t.size(); err == nil {
+		// The first frame is drawn at the terminal's size: drawn at the default
+		// 80x24, its lines would wrap in a narrower terminal and leave rows behind.
+		t.display.resize(size.Width, size.Height)
+		m, _ = m.step(size)
+	}
 	p := tea.NewProgram(framed{model: &m, display: t.display}, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
 		tea.WithInput(t.in), tea.WithOutput(t.out))
 	stopSizes := t.sendSizes(p)
