@@ -12,6 +12,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
+
+	"github.com/rotatetui/rotatetui/catalog"
 )
 
 // display draws frames on the terminal when they change, and otherwise sleeps. Bubble
@@ -193,8 +195,10 @@ type crash struct {
 	stack []byte
 }
 
+// Error reports the panic and where it happened. The value may hold text from a
+// catalog or a note, so it is made printable like any such text.
 func (c *crash) Error() string {
-	return fmt.Sprintf("internal error (a bug in rotatetui, please report it): %v\n\n%s", c.value, c.stack)
+	return fmt.Sprintf("internal error (a bug in rotatetui, please report it): %s\n\n%s", catalog.Printable(fmt.Sprint(c.value)), c.stack)
 }
 
 // crashMsg carries a panic out of a command.

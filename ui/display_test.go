@@ -207,6 +207,10 @@ func TestFramedContainsPanics(t *testing.T) {
 		}
 	}
 
+	if msg := (&crash{value: "evil \x1b]52;c;aGk=\x07 name"}).Error(); strings.ContainsAny(msg, "\x1b\x07") {
+		t.Errorf("a panic value reached the report with its control characters: %q", msg)
+	}
+
 	d := newDisplay(&recorder{})
 	defer d.stop()
 	next, cmd := framed{model: panicky{in: "command"}, display: d}.Update(key)
