@@ -449,6 +449,9 @@ const (
 func (m sourcesModel) view(width, height int) string {
 	st := m.c.styles
 	var b strings.Builder
+	// Sized for a screenful of styled rows, so it is not regrown (and copied) on the
+	// way, about half of what a frame allocated.
+	b.Grow(height * (width + 128))
 
 	// Header: title left, counts right; the views below it.
 	title := st.Title.Render("rotatetui") + st.Subtitle.Render(" · "+m.c.catalog.Title)
@@ -564,22 +567,38 @@ func (m sourcesModel) rowView(i, width int) string {
 		nameW -= categoryWidth + 1
 	}
 
-	name := m.highlight(src.Name, row, -1, nameStyle)
+	// Written into builders rather than added up: a row is drawn for every visible
+	// source on every frame.
+	var nb strings.Builder
+	nb.Grow(2 * len(src.Name))
+	nb.WriteString(m.highlight(src.Name, row, -1, nameStyle))
 	if row.match != nil && row.match.alias >= 0 {
-		name += st.Category.Render(" aka ") + m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category)
+		nb.WriteString(st.Category.Render(" aka "))
+		nb.WriteString(m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category))
 	}
 	if status.revokeFirst {
-		name += " " + st.Warning.Render("⚠")
+		nb.WriteByte(' ')
+		nb.WriteString(st.Warning.Render("⚠"))
 	}
 	if src.Custom() {
-		name += " " + st.Tag.Render("custom")
+		nb.WriteByte(' ')
+		nb.WriteString(st.Tag.Render("custom"))
 	}
-	line := marker + pad(truncate(name, nameW), nameW) + " "
+	name := truncate(nb.String(), nameW)
+	var b strings.Builder
+	b.Grow(len(marker) + len(name) + 2*width)
+	b.WriteString(marker)
+	b.WriteString(name)
+	for w := ansi.StringWidth(name); w < nameW; w++ {
+		b.WriteByte(' ')
+	}
+	b.WriteByte(' ')
 	if showCategory {
-		line += st.Category.Render(pad(truncate(src.Category, categoryWidth), categoryWidth)) + " "
+		b.WriteString(st.Category.Render(pad(truncate(src.Category, categoryWidth), categoryWidth)))
+		b.WriteByte(' ')
 	}
-	line += m.statusView(status)
-	return line
+	b.WriteString(m.statusView(status))
+	return b.String()
 }
 
 // highlight renders text, marking the characters the filter matched when this row

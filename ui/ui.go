@@ -525,11 +525,52 @@ func (m Model) View() string {
 	case checklistScreen:
 		body = m.checklist.view(innerW, bodyH)
 	}
-	body = fitHeight(body, bodyH)
 	// The margin is added by hand: rendering the whole screen through a padded lipgloss
 	// style measured every line of every frame, and the terminal renderer clears the
 	// rest of each line anyway.
-	return indentLines(body+"\n"+footer, strings.Repeat(" ", st.App.GetPaddingLeft()))
+	return composeFrame(body, bodyH, footer, st.App.GetPaddingLeft())
+}
+
+// composeFrame is the screen: body cut or filled to bodyH lines (as fitHeight does),
+// then footer, every line indented by margin spaces (as indentLines did). It writes
+// the frame once; cutting, joining and indenting in turn copied it four times, most
+// of what a keystroke allocated. TestComposeFrameAsBefore holds it to the old way.
+func composeFrame(body string, bodyH int, footer string, margin int) string {
+	var b strings.Builder
+	b.Grow(len(body) + len(footer) + (max(bodyH, 1)+strings.Count(footer, "\n")+1)*(margin+1))
+	line := func(text string) {
+		for range margin {
+			b.WriteByte(' ')
+		}
+		b.WriteString(text)
+	}
+	if bodyH <= 0 {
+		line("") // fitHeight's empty body is still a line before the footer
+		b.WriteByte('\n')
+	} else {
+		n := 0
+		for text := range strings.SplitSeq(body, "\n") {
+			if n == bodyH {
+				break
+			}
+			line(text)
+			b.WriteByte('\n')
+			n++
+		}
+		for ; n < bodyH; n++ {
+			line("")
+			b.WriteByte('\n')
+		}
+	}
+	first := true
+	for text := range strings.SplitSeq(footer, "\n") {
+		if !first {
+			b.WriteByte('\n')
+		}
+		first = false
+		line(text)
+	}
+	return b.String()
 }
 
 func (m Model) statusLine(width int) string {
@@ -548,14 +589,6 @@ func (m Model) statusLine(width int) string {
 // bodyHeight is the height left for a screen's body in a window of the given height,
 // with the short help: the status line and the help line sit below it.
 func bodyHeight(height int) int { return height - 2 }
-
-// indentLines puts pad in front of every line of s.
-func indentLines(s, pad string) string {
-	if pad == "" {
-		return s
-	}
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
-}
 
 // fitWidth cuts every line of s to width cells.
 func fitWidth(s string, width int) string {
