@@ -938,13 +938,13 @@ func TestHeapLimitWhileLoading(t *testing.T) {
 	}
 	debug.SetMemoryLimit(math.MaxInt64)
 
-	lift, isLarge := limitHeapWhileLoading([]string{small})
+	lift, isLarge := limitHeapWhileLoading(totalSize([]string{small}))
 	lift()
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 || isLarge {
 		t.Errorf("a small catalog set the limit to %d (large: %v)", got, isLarge)
 	}
 
-	lift, isLarge = limitHeapWhileLoading([]string{small, large})
+	lift, isLarge = limitHeapWhileLoading(totalSize([]string{small, large}))
 	if !isLarge {
 		t.Error("8 MB of catalogs not large")
 	}
@@ -958,7 +958,7 @@ func TestHeapLimitWhileLoading(t *testing.T) {
 	}
 
 	debug.SetMemoryLimit(1 << 20) // the user's
-	lift, _ = limitHeapWhileLoading([]string{large})
+	lift, _ = limitHeapWhileLoading(totalSize([]string{large}))
 	lift()
 	if got := debug.SetMemoryLimit(-1); got != 1<<20 {
 		t.Errorf("the user's limit became %d", got)
@@ -969,12 +969,16 @@ func TestCollectOftenWithLargeCatalogs(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	t.Setenv("GOGC", "300") // the user's
 	os.Unsetenv("GOGC")
-	collectOftenWithLargeCatalogs()
+	collectOftenWithLargeCatalogs(collectOftenFrom)
 	if got := debug.SetGCPercent(100); got != 25 {
 		t.Errorf("GC percent %d, want 25", got)
 	}
+	collectOftenWithLargeCatalogs(collectOftenFrom - 1) // 10,000 sources are 2.5 MB
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent %d below %d bytes of catalogs, want 100", got, collectOftenFrom)
+	}
 	t.Setenv("GOGC", "300")
-	collectOftenWithLargeCatalogs()
+	collectOftenWithLargeCatalogs(collectOftenFrom)
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("a GOGC of the user's was overridden: %d", got)
 	}
