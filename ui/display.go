@@ -180,8 +180,9 @@ func (d *display) stop() {
 // because nothing renders it.
 //
 // framed also contains panics, in the model and in the commands it returns: the
-// program stops with the model as it was before (its unsaved changes still there for
-// Run to hand back), and the report waits until the terminal is restored. Bubble
+// program stops with the model as it was after the last Update that returned (its
+// unsaved changes still there for Run to hand back), and the report waits until the
+// terminal is restored. Bubble
 // Tea's own catching would print it on the alternate screen, gone once it closes.
 type framed struct {
 	model   tea.Model
