@@ -10,6 +10,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -210,18 +211,16 @@ func runOn(t *terminal, m Model) (Result, error) {
 	p := tea.NewProgram(framed{model: &m, display: t.display}, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
 		tea.WithInput(t.in), tea.WithOutput(t.out))
 	stopSizes := t.sendSizes(p)
-	final, err := p.Run()
+	final, runErr := p.Run()
 	stopSizes()
-	if cerr := t.close(); err == nil {
-		err = cerr
-	}
+	closeErr := t.close()
 	f, ok := final.(framed)
-	if !ok {
-		return Result{}, err
+	var crashErr error
+	if ok && f.crash != nil {
+		crashErr = f.crash
 	}
-	if f.crash != nil && err == nil {
-		err = f.crash
-	}
+	// The crash first: a terminal that could not be put back must not hide it.
+	err := errors.Join(crashErr, runErr, closeErr)
 	if m, ok := f.model.(*Model); ok {
 		return Result{Unsaved: m.Unsaved()}, err
 	}
