@@ -110,14 +110,15 @@ func TestHighlightMarksExactlyTheMatchedRunes(t *testing.T) {
 	all := []string{"Sprout Sociál", "Squarespace Commerce"}
 	c := &common{styles: newStyles()}
 	c.styles.Paint.Match = paint{pre: "[", post: "]"}
-	m := sourcesModel{c: c, input: textinput.New(), index: newFilterIndex(all, [][]string{{"Señal Sociál"}, nil})}
+	in := textinput.New()
+	m := sourcesModel{c: c, input: &in, index: newFilterIndex(all, [][]string{{"Señal Sociál"}, nil})}
 	for _, tc := range []struct{ query, text, want string }{
 		{"ál", "Sprout Sociál", "Sprout Soci[á][l]"},
 		{"sprsoc", "Sprout Sociál", "[S][p][r]out [S][o][c]iál"},
 		{"scom", "Squarespace Commerce", "Square[s]pa[c]e C[o][m]merce"},
 		{"eñ", "Señal Sociál", "S[e][ñ]al Sociál"},
 	} {
-		m.input.SetValue(tc.query)
+		m.input = inputWithValue(m.input, tc.query)
 		rows := m.index.rows(tc.query)
 		if rows.Len() == 0 {
 			t.Fatalf("%q: no match", tc.query)

@@ -45,13 +45,13 @@ func (k promptKind) group() promptKind {
 type prompt struct {
 	kind    promptKind
 	label   string
-	step    int // the step it concerns
-	input   textinput.Model
-	area    textarea.Model
-	names   []string // placeholder values still to ask for; names[0] is asked now
-	then    action   // what to do once every value is known
-	editing bool     // values prefilled; an empty value removes it
-	problem string   // why the last answer was refused
+	step    int              // the step it concerns
+	input   *textinput.Model // for text prompts; replaced, never changed in place (see inputs.go)
+	area    *textarea.Model  // for notes; the same
+	names   []string         // placeholder values still to ask for; names[0] is asked now
+	then    action           // what to do once every value is known
+	editing bool             // values prefilled; an empty value removes it
+	problem string           // why the last answer was refused
 }
 
 func newConfirm(label string, kind promptKind, step int) prompt {
@@ -66,7 +66,7 @@ func newTextPrompt(label string, kind promptKind, step int, value string) prompt
 	in.SetValue(value)
 	in = safeInput(in)
 	in.Focus()
-	return prompt{kind: kind, label: label, step: step, input: in}
+	return prompt{kind: kind, label: label, step: step, input: &in}
 }
 
 func (m checklistModel) newValuePrompt(names []string, then action, editing bool) prompt {
@@ -82,9 +82,7 @@ func (m checklistModel) askValue(p prompt) prompt {
 	if p.editing {
 		p.label = fmt.Sprintf("Value of {%s} for %s (empty removes it):", name, m.src.Name)
 	}
-	p.input.SetValue(m.values[name])
-	p.input = safeInput(p.input)
-	p.input.CursorEnd()
+	p.input = inputWithValue(p.input, m.values[name])
 	p.problem = ""
 	return p
 }
@@ -105,7 +103,7 @@ func (m checklistModel) newNotePrompt() prompt {
 	}
 	area.Focus()
 	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
-	return prompt{kind: promptNote, label: label, step: m.cursor, area: area}
+	return prompt{kind: promptNote, label: label, step: m.cursor, area: &area}
 }
 
 func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, event) {
@@ -134,7 +132,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 				m.prompt = prompt{}
 				return m, nil, statusEvent{text: "Note not changed."}
 			case key.Matches(keyMsg, k.Newline):
-				m.prompt.area.InsertString("\n")
+				m.prompt.area = areaWithInserted(m.prompt.area, "\n")
 				return m, nil, nil
 			case key.Matches(keyMsg, k.Submit):
 				note := strings.TrimSpace(p.area.Value())
@@ -147,8 +145,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 			}
 		}
 		var cmd tea.Cmd
-		m.prompt.area, cmd = m.prompt.area.Update(msg)
-		m.prompt.area = safeArea(m.prompt.area)
+		m.prompt.area, cmd = updatedArea(m.prompt.area, msg)
 		return m, cmd, nil
 
 	default: // text prompts
@@ -162,8 +159,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 			}
 		}
 		var cmd tea.Cmd
-		m.prompt.input, cmd = m.prompt.input.Update(msg)
-		m.prompt.input = safeInput(m.prompt.input)
+		m.prompt.input, cmd = updatedInput(m.prompt.input, msg)
 		return m, cmd, nil
 	}
 }
@@ -242,8 +238,7 @@ func (p prompt) view(m checklistModel, width int) []string {
 	lines := wrapStyled(st.Prompt, p.label, width)
 	switch p.kind.group() {
 	case promptText:
-		p.input.Width = max(width-4, 1)
-		lines = append(lines, p.input.View())
+		lines = append(lines, inputView(p.input, max(width-4, 1)))
 	case promptNote:
 		lines = append(lines, strings.Split(p.area.View(), "\n")...)
 	}

@@ -20,8 +20,8 @@ import (
 // pinned on top, narrowed by a fuzzy filter on names and aliases.
 type sourcesModel struct {
 	c         *common
-	input     textinput.Model
-	filtering bool // the filter input has focus
+	input     *textinput.Model // replaced, never changed in place (see inputs.go)
+	filtering bool             // the filter input has focus
 	index     *filterIndex
 
 	catalogView                      // what never changes for a catalog: names, ids, static statuses
@@ -33,7 +33,7 @@ type sourcesModel struct {
 
 	// Recording a rotation done outside rotatetui: a date prompt for one source.
 	recording   int // catalog index, or -1
-	recordInput textinput.Model
+	recordInput *textinput.Model
 	recordErr   string
 	rows        rowList // what is listed now
 	cursor      int
@@ -71,7 +71,7 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 	for i, s := range c.catalog.Sources {
 		names[i], aliases[i] = s.Name, s.Aliases
 	}
-	m := sourcesModel{c: c, input: in, recording: -1, index: newFilterIndex(names, aliases), catalogView: newCatalogView(c.catalog)}
+	m := sourcesModel{c: c, input: &in, recording: -1, index: newFilterIndex(names, aliases), catalogView: newCatalogView(c.catalog)}
 	return m.setState(st)
 }
 
@@ -232,8 +232,7 @@ func (m sourcesModel) refilter() sourcesModel {
 
 // setQuery fills the filter without focusing it (for `rotatetui snow`).
 func (m sourcesModel) setQuery(q string) sourcesModel {
-	m.input.SetValue(q)
-	m.input = safeInput(m.input)
+	m.input = inputWithValue(m.input, q)
 	m.cursor, m.offset = 0, 0
 	return m.refilter()
 }
@@ -325,7 +324,7 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 		}
 		return m, nil, nil
 	case key.Matches(keyMsg, k.ClearFilter):
-		m.input.SetValue("")
+		m.input = inputWithValue(m.input, "")
 		m = m.blur().refilter()
 		m.cursor, m.offset = 0, 0
 		return m, nil, nil
@@ -342,26 +341,29 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	case key.Matches(keyMsg, k.Record):
 		if i := m.selected(); i >= 0 {
 			m.recording, m.recordErr = i, ""
-			m.recordInput = textinput.New()
-			m.recordInput.Prompt = "› "
-			m.recordInput.Placeholder = m.c.now().Local().Format("2006-01-02")
-			m.recordInput.CharLimit = 10
-			m.recordInput.Cursor.SetMode(cursor.CursorStatic)
-			return m, m.recordInput.Focus(), nil
+			in := textinput.New()
+			in.Prompt = "› "
+			in.Placeholder = m.c.now().Local().Format("2006-01-02")
+			in.CharLimit = 10
+			in.Cursor.SetMode(cursor.CursorStatic)
+			cmd := in.Focus()
+			m.recordInput = &in
+			return m, cmd, nil
 		}
 		return m, nil, nil
 	case key.Matches(keyMsg, k.Filter):
 		m.filtering = true
 		k.forFiltering(true)
-		return m, m.input.Focus(), nil
+		var cmd tea.Cmd
+		m.input, cmd = focusedInput(m.input)
+		return m, cmd, nil
 	}
 	if !m.filtering {
 		return m, nil, nil
 	}
 	before := m.input.Value()
 	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	m.input = safeInput(m.input)
+	m.input, cmd = updatedInput(m.input, msg)
 	if m.input.Value() != before {
 		// Best match first: a new query starts at the top.
 		m.cursor, m.offset = 0, 0
@@ -398,8 +400,7 @@ func (m sourcesModel) updateRecord(msg tea.KeyMsg) (sourcesModel, tea.Cmd, event
 		return m, nil, changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("Recorded: %s was last rotated on %s.", src.Name, at.Format("2006-01-02"))}
 	}
 	var cmd tea.Cmd
-	m.recordInput, cmd = m.recordInput.Update(msg)
-	m.recordInput = safeInput(m.recordInput)
+	m.recordInput, cmd = updatedInput(m.recordInput, msg)
 	m.recordErr = ""
 	return m, cmd, nil
 }
@@ -425,7 +426,7 @@ func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 
 func (m sourcesModel) blur() sourcesModel {
 	m.filtering = false
-	m.input.Blur()
+	m.input = blurredInput(m.input)
 	m.c.keys.forFiltering(false)
 	return m
 }
@@ -465,8 +466,7 @@ func (m sourcesModel) view(width, height int) string {
 	if m.recording >= 0 {
 		b.WriteString(st.Prompt.Render(truncate(fmt.Sprintf("When was %s's key last rotated outside rotatetui? (YYYY-MM-DD, empty = today)", m.c.catalog.Sources[m.recording].Name), width)))
 		b.WriteByte('\n')
-		m.recordInput.Width = 12 // a date; the reason for a refusal goes beside it
-		line := m.recordInput.View()
+		line := inputView(m.recordInput, 12) // a date; the reason for a refusal goes beside it
 		if m.recordErr != "" {
 			line += "  " + st.StatusErr.Render(m.recordErr)
 		}
@@ -474,8 +474,7 @@ func (m sourcesModel) view(width, height int) string {
 	} else {
 		b.WriteString(m.resumeLine(width))
 		b.WriteByte('\n')
-		m.input.Width = max(width-4, 1)
-		b.WriteString(m.input.View())
+		b.WriteString(inputView(m.input, max(width-4, 1)))
 	}
 	b.WriteByte('\n')
 	b.WriteByte('\n')

@@ -71,6 +71,7 @@ const (
 // helpLine keeps the last help line drawn: bubbles/help measures and styles every
 // binding on every frame, while what it shows changes only with the screen's state.
 type helpLine struct {
+	model     help.Model  // its styles; the width and expansion are the root model's
 	keys      help.KeyMap // a sourcesHelp or checklistHelp: comparable
 	filtering bool        // the state of the bindings (see keyMap.forFiltering)
 	width     int
@@ -78,9 +79,10 @@ type helpLine struct {
 	text      string
 }
 
-func (l *helpLine) view(h help.Model, keys help.KeyMap, filtering bool) string {
-	if l.keys != keys || l.filtering != filtering || l.width != h.Width || l.all != h.ShowAll {
-		l.keys, l.filtering, l.width, l.all, l.text = keys, filtering, h.Width, h.ShowAll, h.View(keys)
+func (l *helpLine) view(width int, all bool, keys help.KeyMap, filtering bool) string {
+	if l.keys != keys || l.filtering != filtering || l.width != width || l.all != all {
+		l.model.Width, l.model.ShowAll = width, all
+		l.keys, l.filtering, l.width, l.all, l.text = keys, filtering, width, all, l.model.View(keys)
 	}
 	return l.text
 }
@@ -117,7 +119,10 @@ type Model struct {
 	screen    screen
 	sources   sourcesModel
 	checklist checklistModel
-	help      help.Model
+	// The help line's width and whether it shows every binding; the rest of it is
+	// in common, so the model stays small (see inputs.go).
+	helpWidth int
+	helpAll   bool
 
 	quitting bool
 	initCmd  tea.Cmd // what the screen opened at start needs to run (a countdown)
@@ -144,7 +149,8 @@ func New(opts Options) Model {
 	if c.interval == 0 {
 		c.interval = catalog.Duration(90 * 24 * time.Hour)
 	}
-	h := help.New()
+	h := &c.helpLine.model
+	*h = help.New()
 	h.Styles.ShortKey = c.styles.Prompt
 	h.Styles.FullKey = c.styles.Prompt
 	hs := &h.Styles
@@ -156,7 +162,6 @@ func New(opts Options) Model {
 		actor:   opts.Actor,
 		saved:   opts.State,
 		current: opts.State,
-		help:    h,
 		status:  opts.Notice,
 		changes: opts.Changes,
 	}
@@ -268,7 +273,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
-		m.help.Width = msg.Width - 2
+		m.helpWidth = msg.Width - 2
 		return m, nil
 
 	case tea.KeyMsg:
@@ -282,7 +287,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			return m.quit()
 		}
 		if !m.typing() && key.Matches(msg, m.c.keys.Help) {
-			m.help.ShowAll = !m.help.ShowAll
+			m.helpAll = !m.helpAll
 			return m, nil
 		}
 
@@ -508,9 +513,9 @@ func (m Model) View() string {
 	var helpView string
 	switch m.screen {
 	case sourcesScreen:
-		helpView = m.c.helpLine.view(m.help, m.sources.helpKeys(), m.c.keys.filtering)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys.filtering)
 	case checklistScreen:
-		helpView = m.c.helpLine.view(m.help, m.checklist.helpKeys(), m.c.keys.filtering)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpKeys(), m.c.keys.filtering)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.
