@@ -188,6 +188,7 @@ type framed struct {
 	model   tea.Model
 	display *display
 	crash   *crash // set when the model or a command panicked
+	drawn   bool   // the first frame is on the display already (see drawFirst)
 }
 
 // crash is a panic contained by framed.
@@ -207,8 +208,20 @@ type crashMsg struct{ crash *crash }
 
 func (f framed) Init() (cmd tea.Cmd) {
 	defer f.contain(func(c *crash) { cmd = func() tea.Msg { return crashMsg{c} } })
-	f.display.show(f.model.View())
+	if !f.drawn {
+		f.display.show(f.model.View())
+	}
 	return guard(f.model.Init())
+}
+
+// drawFirst draws the first frame before Bubble Tea starts: setting up its signal
+// handling and its input reader takes 0.3-1 ms, which the display spends drawing.
+// Init then finds the frame drawn. A panic in View is contained as in Update.
+func (f framed) drawFirst() (next framed, crashed *crash) {
+	defer f.contain(func(c *crash) { crashed = c })
+	f.display.show(f.model.View())
+	f.drawn = true
+	return f, nil
 }
 
 func (f framed) Update(msg tea.Msg) (next tea.Model, cmd tea.Cmd) {

@@ -229,3 +229,41 @@ func TestFramedContainsPanics(t *testing.T) {
 		t.Errorf("panic in a command: crash %v, quit %v", f.crash, isQuit(cmd))
 	}
 }
+
+// viewCounter counts its Views, and panics in them if told to.
+type viewCounter struct {
+	views  *int
+	panics bool
+}
+
+func (v viewCounter) Init() tea.Cmd                       { return nil }
+func (v viewCounter) Update(tea.Msg) (tea.Model, tea.Cmd) { return v, nil }
+func (v viewCounter) View() string {
+	*v.views++
+	if v.panics {
+		panic("boom in the first view")
+	}
+	return "first frame"
+}
+
+// TestFirstFrameDrawnBeforeTheProgram: drawFirst puts the first frame on the display,
+// and Init, which Bubble Tea calls next, does not render it again. A panic in that
+// first View is contained like any other.
+func TestFirstFrameDrawnBeforeTheProgram(t *testing.T) {
+	rec := &recorder{}
+	d := newDisplay(rec)
+	views := 0
+	f, crashed := framed{model: viewCounter{views: &views}, display: d}.drawFirst()
+	f.Init()
+	d.stop()
+	if crashed != nil || views != 1 || !strings.Contains(rec.all(), "first frame") {
+		t.Errorf("crash %v, %d views (want 1), drawn %q", crashed, views, rec.all())
+	}
+
+	d = newDisplay(&recorder{})
+	defer d.stop()
+	if _, crashed := (framed{model: viewCounter{views: &views, panics: true}, display: d}).drawFirst(); crashed == nil ||
+		!strings.Contains(crashed.Error(), "boom in the first view") {
+		t.Errorf("a panic in the first View was not contained: %v", crashed)
+	}
+}

@@ -213,7 +213,11 @@ func runOn(t *terminal, m Model) (Result, error) {
 		t.display.resize(size.Width, size.Height)
 		m, _ = m.step(size)
 	}
-	p := tea.NewProgram(framed{model: &m, display: t.display}, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
+	f, crashed := framed{model: &m, display: t.display}.drawFirst()
+	if crashed != nil {
+		return Result{Unsaved: m.Unsaved()}, errors.Join(crashed, t.close())
+	}
+	p := tea.NewProgram(f, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
 		tea.WithInput(t.in), tea.WithOutput(t.out))
 	stopSizes := t.sendSizes(p)
 	final, runErr := p.Run()
