@@ -110,13 +110,21 @@ func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
 // and the previous file is left as it was. On failure, [WriteRescue] keeps the
 // person's changes.
 func (s *Store) Apply(changes ...Change) (*State, error) {
+	st, _, err := s.ApplyEach(changes...)
+	return st, err
+}
+
+// ApplyEach is Apply, and also reports which changes took effect: applied[i] is false
+// for a change that was a no-op on the file as it was, such as a check already made
+// or an undo whose guard no longer held because another instance changed its step.
+func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err error) {
 	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
-		return nil, s.saveErr("mkdir", s.dir(), err)
+		return nil, nil, s.saveErr("mkdir", s.dir(), err)
 	}
 	if !s.noLock {
 		unlock, err := s.fsys.Lock(s.lockPath(), s.lockTimeout)
 		if err != nil {
-			return nil, s.saveErr("lock", s.lockPath(), err)
+			return nil, nil, s.saveErr("lock", s.lockPath(), err)
 		}
 		defer unlock()
 	}
@@ -125,52 +133,54 @@ func (s *Store) Apply(changes ...Change) (*State, error) {
 	// caller last loaded, and its changes must survive ours.
 	st, prev, fileVersion, err := s.read()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if s.raceDelay > 0 {
 		time.Sleep(s.raceDelay)
 	}
 	changed := false
+	applied = make([]bool, len(changes))
 	for i, c := range changes {
 		ch, err := c.Apply(st)
 		if err != nil {
-			return nil, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
+			return nil, nil, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
 		}
+		applied[i] = ch
 		changed = changed || ch
 	}
 	if !changed {
-		return st, nil
+		return st, applied, nil
 	}
 
 	data, err := encode(st)
 	if err != nil {
-		return nil, fmt.Errorf("save %s: encode: %w", s.path, err)
+		return nil, nil, fmt.Errorf("save %s: encode: %w", s.path, err)
 	}
 	// Never write what we could not read back: the result is what Load will
 	// return, and a bug that breaks an invariant is refused here instead of
 	// producing a file every later run refuses.
 	saved, _, err := decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
+		return nil, nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
 	}
 
 	if prev != nil && fileVersion < currentVersion {
 		backup := fmt.Sprintf("%s.v%d", s.path, fileVersion)
 		if _, err := s.fsys.Stat(backup); errors.Is(err, fs.ErrNotExist) {
 			if _, err := s.replace(backup, prev); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		} else if err != nil {
-			return nil, s.saveErr("stat", backup, err)
+			return nil, nil, s.saveErr("stat", backup, err)
 		}
 	}
 	if renamed, err := s.replace(s.path, data); err != nil {
 		if renamed {
 			err = s.undo(prev, err)
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	return saved, nil
+	return saved, applied, nil
 }
 
 // replace writes data over target so that a crash leaves either the old or the

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,31 @@ func TestApplyBatchIsAllOrNothing(t *testing.T) {
 	}
 	if fileSum(t, path) != before {
 		t.Error("file changed by a failed batch")
+	}
+}
+
+// ApplyEach tells which changes took effect on the file as it was: a screen uses it to
+// say "Nothing undone" when another instance changed the step before its undo landed.
+func TestApplyEachReportsWhatTookEffect(t *testing.T) {
+	store, _ := newTestStore(t)
+	checkedA := ch(Check, "a", 1)
+	if _, err := store.Apply(checkedA); err != nil {
+		t.Fatal(err)
+	}
+	// Another instance skips step a; then this one's undo of its check arrives.
+	if _, err := NewStore(store.Path()).Apply(Change{Kind: Skip, Source: "src", Step: "a", At: at(2), Text: "theirs"}); err != nil {
+		t.Fatal(err)
+	}
+	undo := Change{Kind: Uncheck, Source: "src", Step: "a", At: at(3), IfMark: &Mark{CheckedAt: &checkedA.At}}
+	st, applied, err := store.ApplyEach(undo, ch(Check, "b", 4), ch(Check, "b", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true, false}; !slices.Equal(applied, want) {
+		t.Errorf("applied = %v, want %v (the undo skipped, the second check of b a no-op)", applied, want)
+	}
+	if r := st.Source("src").Current.Steps["a"]; r == nil || r.SkipReason != "theirs" {
+		t.Errorf("step a after the undo: %+v, want the other instance's skip", r)
 	}
 }
 

@@ -583,6 +583,11 @@ func TestUndoNeverOverwritesAnotherInstancesWork(t *testing.T) {
 	if rec := step(store, "login"); rec == nil || rec.Note != "theirs" {
 		t.Fatalf("a stale undo overwrote the other instance's note: %+v", rec)
 	}
+	// The screen learnt of it only from the save, which skipped the undo: it must not
+	// claim to have undone anything.
+	if v := m.View(); !strings.Contains(v, "Nothing undone: the note") || strings.Contains(v, "Undid") {
+		t.Errorf("an undo the save skipped was reported as done:\n%s", v)
+	}
 
 	// A check, turned into a skip elsewhere, which this screen has seen.
 	store = newMemStore()

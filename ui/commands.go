@@ -7,11 +7,13 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// Store is what the UI needs from the progress store. Apply takes the lock, re-reads the
-// file, applies the changes, writes atomically and returns the state now on disk, so
-// changes made meanwhile by another rotatetui are kept and become visible here.
+// Store is what the UI needs from the progress store. ApplyEach takes the lock, re-reads
+// the file, applies the changes, writes atomically and returns the state now on disk,
+// so changes made meanwhile by another rotatetui are kept and become visible here. It
+// also reports which changes took effect: an undo does not when another rotatetui
+// changed its step first.
 type Store interface {
-	Apply(changes ...state.Change) (*state.State, error)
+	ApplyEach(changes ...state.Change) (*state.State, []bool, error)
 	Load() (*state.State, error)
 }
 
@@ -47,10 +49,12 @@ func (changeEvent) isEvent()     {}
 func (statusEvent) isEvent()     {}
 
 // saveDoneMsg is sent by saveCmd when the first count pending changes are on disk;
-// state is the file as it is after the save.
+// state is the file as it is after the save, and applied[i] tells whether the i-th
+// change took effect on it.
 type saveDoneMsg struct {
-	state *state.State
-	count int
+	state   *state.State
+	count   int
+	applied []bool
 }
 
 // saveFailedMsg is sent by saveCmd when a save failed; the changes stay pending.
@@ -105,11 +109,11 @@ type forceQuitMsg struct{}
 func saveCmd(store Store, changes []state.Change) tea.Cmd {
 	batch := append([]state.Change(nil), changes...)
 	return func() tea.Msg {
-		st, err := store.Apply(batch...)
+		st, applied, err := store.ApplyEach(batch...)
 		if err != nil {
 			return saveFailedMsg{err: err, count: len(batch)}
 		}
-		return saveDoneMsg{state: st, count: len(batch)}
+		return saveDoneMsg{state: st, count: len(batch), applied: applied}
 	}
 }
 

@@ -79,9 +79,9 @@ type slowStore struct {
 	delay time.Duration
 }
 
-func (s slowStore) Apply(changes ...state.Change) (*state.State, error) {
+func (s slowStore) ApplyEach(changes ...state.Change) (*state.State, []bool, error) {
 	time.Sleep(s.delay)
-	return s.memStore.Apply(changes...)
+	return s.memStore.ApplyEach(changes...)
 }
 
 // TestSavesRunWhileRendering runs the real program with saves slower than the keys

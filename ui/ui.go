@@ -107,6 +107,9 @@ type Model struct {
 
 	saved    *state.State   // as last read from or written to disk
 	pending  []state.Change // applied on screen, not yet confirmed on disk
+	queued   int            // changes ever queued for saving (pending or saved)
+	settled  int            // of those, the ones a save has carried
+	undos    []sentUndo     // undos not yet settled by a save
 	inFlight int            // how many of pending the running save carries
 	attempts int            // consecutive failed saves
 	saves    int            // saves completed, to spot reloads overtaken by a save
@@ -320,6 +323,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.statusErr {
 			m.status, m.statusErr = "Saved. All progress is on disk again.", false
 		}
+		m = m.settleUndos(msg.count, msg.applied)
 		m = m.refresh()
 		if m.quitting && len(m.pending) == 0 {
 			return m, tea.Quit
@@ -399,6 +403,9 @@ func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 		case ev.status != "":
 			next.status = ev.status
 		}
+		if recorded && ev.ifNothing != "" && !next.statusErr {
+			next.undos = append(next.undos, sentUndo{from: m.queued, to: next.queued, status: next.status, ifNothing: ev.ifNothing})
+		}
 		return next, cmd
 	case statusEvent:
 		m.status, m.statusErr = ev.text, ev.isErr
@@ -445,9 +452,46 @@ func (m Model) record(changes ...state.Change) (next Model, cmd tea.Cmd, recorde
 	}
 	m.status, m.statusErr = "", false
 	m.pending = append(m.pending, kept...)
+	m.queued += len(kept)
 	m.current = st
 	m = m.refresh()
 	return m, m.startSave(), true
+}
+
+// sentUndo is an undo recorded on screen and queued for saving. The save may find that
+// another rotatetui changed the step first, and skip it (see state.Change.IfMark): the
+// status line must not then keep saying it was undone.
+type sentUndo struct {
+	from, to  int    // its changes' places among the changes queued (see Model.queued)
+	status    string // what the status line said when it was recorded
+	ifNothing string // what it says instead if none of its changes took effect
+}
+
+// settleUndos acts on a save of the next count queued changes, applied telling which
+// took effect: an undo none of whose changes did says so, unless the status line has
+// moved on since.
+func (m Model) settleUndos(count int, applied []bool) Model {
+	start := m.settled
+	m.settled += count
+	if len(m.undos) == 0 {
+		return m
+	}
+	var waiting []sentUndo
+	for _, u := range m.undos {
+		if u.to > m.settled {
+			waiting = append(waiting, u)
+			continue
+		}
+		tookEffect := false
+		for i := max(u.from, start); i < u.to; i++ {
+			tookEffect = tookEffect || i-start < len(applied) && applied[i-start]
+		}
+		if !tookEffect && m.status == u.status && !m.statusErr {
+			m.status = u.ifNothing
+		}
+	}
+	m.undos = waiting
+	return m
 }
 
 // startSave writes every pending change in one batch unless a save is already running:

@@ -37,19 +37,31 @@ type memStore struct {
 
 func newMemStore() *memStore { return &memStore{st: state.New()} }
 
-func (s *memStore) Apply(changes ...state.Change) (*state.State, error) {
+func (s *memStore) ApplyEach(changes ...state.Change) (*state.State, []bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
 	if s.fail != nil {
-		return nil, s.fail
+		return nil, nil, s.fail
 	}
-	for _, c := range changes {
-		if _, err := c.Apply(s.st); err != nil {
-			return nil, err
+	// All or nothing, as the real store.
+	st := s.st.Clone()
+	applied := make([]bool, len(changes))
+	for i, c := range changes {
+		changed, err := c.Apply(st)
+		if err != nil {
+			return nil, nil, err
 		}
+		applied[i] = changed
 	}
-	return s.st.Clone(), nil
+	s.st = st
+	return s.st.Clone(), applied, nil
+}
+
+// Apply is ApplyEach for tests that play another instance.
+func (s *memStore) Apply(changes ...state.Change) (*state.State, error) {
+	st, _, err := s.ApplyEach(changes...)
+	return st, err
 }
 
 func (s *memStore) Load() (*state.State, error) {
