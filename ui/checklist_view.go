@@ -61,7 +61,7 @@ func (m checklistModel) scrollFrom(offset, width, height int) int {
 
 // header is everything above the steps: name, progress, state, cautions, note.
 func (m checklistModel) header(width int) []string {
-	st := &m.c.styles
+	st := m.c.styles
 	var head []string
 
 	title := st.Title.Render(m.src.Name)
@@ -158,7 +158,7 @@ func (m checklistModel) finishedText() string {
 }
 
 func (m checklistModel) progressBar(done, total, width int) string {
-	st := &m.c.styles
+	st := m.c.styles
 	label := fmt.Sprintf(" %d/%d", done, total)
 	barW := min(max(width-len(label), 4), 40)
 	filled := 0
@@ -171,7 +171,7 @@ func (m checklistModel) progressBar(done, total, width int) string {
 // stepLines renders every step, wrapped, and returns the lines with the index of the
 // first line of each step.
 func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
-	st := &m.c.styles
+	st := m.c.styles
 	numW := len(fmt.Sprint(len(m.keys)))
 	indent := 2 + numW + 2 + 4 // "› " + number + ". " + "[x] "
 	textW := max(width-indent, 10)

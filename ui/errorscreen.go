@@ -14,7 +14,7 @@ import (
 type errorModel struct {
 	title, detail string
 	width, height int
-	styles        Styles
+	styles        *Styles
 	keys          *keyMap
 }
 

@@ -234,7 +234,7 @@ func (m checklistModel) emitWithStatus(what, status string, changes ...state.Cha
 
 // view renders the prompt: its question, the input, and why an answer was refused.
 func (p prompt) view(m checklistModel, width int) []string {
-	st := &m.c.styles
+	st := m.c.styles
 	lines := wrapStyled(st.Prompt, p.label, width)
 	switch p.kind.group() {
 	case promptText:

@@ -448,7 +448,7 @@ const (
 
 // view renders the list into width x height, drawing only the visible rows.
 func (m sourcesModel) view(width, height int) string {
-	st := &m.c.styles
+	st := m.c.styles
 	var b strings.Builder
 	// Sized for a screenful of styled rows, so it is not regrown (and copied) on the
 	// way, about half of what a frame allocated.
@@ -516,7 +516,7 @@ func (m sourcesModel) counts() string {
 // tabs is the line of views with their counts; the current one is bracketed, so it
 // reads without colour too.
 func (m sourcesModel) tabs(width int) string {
-	st := &m.c.styles
+	st := m.c.styles
 	var parts []string
 	for v := listView(0); v < viewCount; v++ {
 		label := fmt.Sprintf("%s %d", v.title(), m.viewSize[v])
@@ -530,7 +530,7 @@ func (m sourcesModel) tabs(width int) string {
 }
 
 func (m sourcesModel) resumeLine(width int) string {
-	st := &m.c.styles
+	st := m.c.styles
 	sel := m.selected()
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.revokeFirst && !s.inProgress {
 		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)

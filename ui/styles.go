@@ -130,44 +130,80 @@ func (p paint) Render(text ...string) string {
 	return p.pre + s + p.post
 }
 
-func newStyles() Styles {
-	palette := palette.resolved()
-	s := Styles{}
-	s.App = lipgloss.NewStyle().Padding(0, 1)
-	s.Title = lipgloss.NewStyle().Bold(true).Foreground(palette.accent)
-	s.Subtitle = lipgloss.NewStyle().Foreground(palette.subtle)
-	s.Counts = lipgloss.NewStyle().Foreground(palette.subtle)
-	s.Resume = lipgloss.NewStyle().Foreground(palette.warn)
-	s.Prompt = lipgloss.NewStyle().Foreground(palette.accent)
-	s.Empty = lipgloss.NewStyle().Foreground(palette.subtle).Italic(true)
-	s.Status = lipgloss.NewStyle().Foreground(palette.subtle)
-	s.StatusErr = lipgloss.NewStyle().Foreground(palette.bad).Bold(true)
-	s.Warning = lipgloss.NewStyle().Foreground(palette.warn)
+// look is what a style of the views sets: a colour and attributes, nothing else.
+type look struct {
+	fg                      lipgloss.TerminalColor
+	bold, italic, underline bool
+}
 
-	s.Cursor = lipgloss.NewStyle().Foreground(palette.accent).Bold(true)
-	s.Row = lipgloss.NewStyle().Foreground(palette.text)
-	s.RowSelected = lipgloss.NewStyle().Foreground(palette.accent).Bold(true)
-	s.Match = lipgloss.NewStyle().Foreground(palette.match).Underline(true)
-	s.Category = lipgloss.NewStyle().Foreground(palette.faint)
-	s.Tag = lipgloss.NewStyle().Foreground(palette.accent)
-	s.InProgress = lipgloss.NewStyle().Foreground(palette.warn)
-	s.Rotated = lipgloss.NewStyle().Foreground(palette.ok)
+func (l look) style() lipgloss.Style {
+	s := lipgloss.NewStyle().Foreground(l.fg)
+	if l.bold {
+		s = s.Bold(true)
+	}
+	if l.italic {
+		s = s.Italic(true)
+	}
+	if l.underline {
+		s = s.Underline(true)
+	}
+	return s
+}
 
-	s.StepNumber = lipgloss.NewStyle().Foreground(palette.subtle)
-	s.BoxDone = lipgloss.NewStyle().Foreground(palette.ok)
-	s.BoxTodo = lipgloss.NewStyle().Foreground(palette.subtle)
-	s.StepText = lipgloss.NewStyle().Foreground(palette.text)
-	s.StepDone = lipgloss.NewStyle().Foreground(palette.subtle)
-	s.StepSelected = lipgloss.NewStyle().Foreground(palette.accent).Bold(true)
-	s.Command = lipgloss.NewStyle().Foreground(palette.match)
-	s.URL = lipgloss.NewStyle().Foreground(palette.accent).Underline(true)
-	s.Note = lipgloss.NewStyle().Foreground(palette.subtle).Italic(true)
-	s.Banner = lipgloss.NewStyle().Foreground(palette.ok).Bold(true)
-	s.Progress = lipgloss.NewStyle().Foreground(palette.ok)
+// newStyles builds the styles, once: the screens share them through common and never
+// change them. Held by pointer, because the set is 16 KB (a lipgloss.Style is 550
+// bytes): the views used to begin by copying it.
+func newStyles() *Styles {
+	p := palette.resolved()
+	s := &Styles{App: lipgloss.NewStyle().Padding(0, 1)}
+	for _, l := range [...]struct {
+		style *lipgloss.Style
+		look
+	}{
+		{&s.Title, look{fg: p.accent, bold: true}},
+		{&s.Subtitle, look{fg: p.subtle}},
+		{&s.Counts, look{fg: p.subtle}},
+		{&s.Resume, look{fg: p.warn}},
+		{&s.Prompt, look{fg: p.accent}},
+		{&s.Empty, look{fg: p.subtle, italic: true}},
+		{&s.Status, look{fg: p.subtle}},
+		{&s.StatusErr, look{fg: p.bad, bold: true}},
+		{&s.Warning, look{fg: p.warn}},
 
-	p := &s.Paint
-	p.Cursor, p.Row, p.RowSelected, p.Match = newPaint(s.Cursor), newPaint(s.Row), newPaint(s.RowSelected), newPaint(s.Match)
-	p.Category, p.Tag, p.Warning = newPaint(s.Category), newPaint(s.Tag), newPaint(s.Warning)
-	p.InProgress, p.Rotated, p.StatusErr = newPaint(s.InProgress), newPaint(s.Rotated), newPaint(s.StatusErr)
+		{&s.Cursor, look{fg: p.accent, bold: true}},
+		{&s.Row, look{fg: p.text}},
+		{&s.RowSelected, look{fg: p.accent, bold: true}},
+		{&s.Match, look{fg: p.match, underline: true}},
+		{&s.Category, look{fg: p.faint}},
+		{&s.Tag, look{fg: p.accent}},
+		{&s.InProgress, look{fg: p.warn}},
+		{&s.Rotated, look{fg: p.ok}},
+
+		{&s.StepNumber, look{fg: p.subtle}},
+		{&s.BoxDone, look{fg: p.ok}},
+		{&s.BoxTodo, look{fg: p.subtle}},
+		{&s.StepText, look{fg: p.text}},
+		{&s.StepDone, look{fg: p.subtle}},
+		{&s.StepSelected, look{fg: p.accent, bold: true}},
+		{&s.Command, look{fg: p.match}},
+		{&s.URL, look{fg: p.accent, underline: true}},
+		{&s.Note, look{fg: p.subtle, italic: true}},
+		{&s.Banner, look{fg: p.ok, bold: true}},
+		{&s.Progress, look{fg: p.ok}},
+	} {
+		*l.style = l.look.style()
+	}
+
+	for _, pt := range [...]struct {
+		paint *paint
+		style *lipgloss.Style
+	}{
+		{&s.Paint.Cursor, &s.Cursor}, {&s.Paint.Row, &s.Row}, {&s.Paint.RowSelected, &s.RowSelected},
+		{&s.Paint.Match, &s.Match}, {&s.Paint.Category, &s.Category}, {&s.Paint.Tag, &s.Tag},
+		{&s.Paint.Warning, &s.Warning}, {&s.Paint.InProgress, &s.InProgress}, {&s.Paint.Rotated, &s.Rotated},
+		{&s.Paint.StatusErr, &s.StatusErr},
+	} {
+		*pt.paint = newPaint(*pt.style)
+	}
 	return s
 }

@@ -91,7 +91,7 @@ func (l *helpLine) view(width int, all bool, keys help.KeyMap, filtering bool) s
 type common struct {
 	helpLine      helpLine // used only while drawing, on the UI goroutine
 	width, height int
-	styles        Styles
+	styles        *Styles
 	keys          *keyMap
 	now           func() time.Time
 	catalog       *catalog.Catalog
@@ -551,7 +551,7 @@ func (m Model) mostRecentInProgress() int {
 // View implements tea.Model.
 func (m Model) View() string {
 	w, h := m.c.width, m.c.height
-	st := &m.c.styles
+	st := m.c.styles
 	if w < minWidth || h < minHeight {
 		msg := fmt.Sprintf("Window too small (%dx%d).\nrotatetui needs at least %dx%d.\nq quits.", w, h, minWidth, minHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Empty.Render(msg))
@@ -626,7 +626,7 @@ func composeFrame(body string, bodyH int, footer string, margin int) string {
 }
 
 func (m Model) statusLine(width int) string {
-	st := &m.c.styles
+	st := m.c.styles
 	text := m.status
 	style := st.Status
 	if m.statusErr {
