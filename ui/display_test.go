@@ -267,3 +267,20 @@ func TestFirstFrameDrawnBeforeTheProgram(t *testing.T) {
 		t.Errorf("a panic in the first View was not contained: %v", crashed)
 	}
 }
+
+// TestShowNowDrawsBeforeReturning: the first frame is written on the caller's
+// goroutine, before showNow returns; frames shown after it still go out in order.
+func TestShowNowDrawsBeforeReturning(t *testing.T) {
+	rec := &recorder{}
+	d := newDisplay(rec)
+	d.showNow("first frame")
+	if !strings.Contains(rec.all(), "first frame") {
+		t.Fatalf("showNow returned before drawing: %q", rec.all())
+	}
+	d.show("second frame")
+	d.stop()
+	out := rec.all()
+	if i, j := strings.Index(out, "first frame"), strings.Index(out, "second frame"); i < 0 || j < i {
+		t.Errorf("frames out of order or missing: %q", out)
+	}
+}
