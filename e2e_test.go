@@ -601,3 +601,36 @@ rotate_every = "30d"
 		}
 	}
 }
+
+// TestUIRefusesWithoutATerminal: started from a script, the full-screen checklist
+// would draw where nobody sees it or wait for keys that never come. It says what to use
+// instead and exits with a usage error, touching nothing.
+func TestUIRefusesWithoutATerminal(t *testing.T) {
+	s := newSandbox(t)
+	stdout, stderr, code := s.run("snow")
+	if code != exitUsage || stdout != "" ||
+		!strings.Contains(stderr, "needs a terminal, but standard input and output are not terminals") ||
+		!strings.Contains(stderr, "status, check, uncheck") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if fileExists(s.statePath()) || fileExists(filepath.Dir(s.statePath())) {
+		t.Error("the refused start created the state file or its directory")
+	}
+	// The commands still work the same way.
+	if _, _, code := s.run("status"); code != 0 {
+		t.Errorf("status without a terminal: exit %d", code)
+	}
+}
+
+// TestNotTerminalsNamesWhichOne: the message names what is not a terminal.
+func TestNotTerminalsNamesWhichOne(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if got := notTerminals(r, w); got != "standard input and output are not terminals" {
+		t.Errorf("two pipes: %q", got)
+	}
+}

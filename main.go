@@ -306,6 +306,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rotatetui: %v\n%s\n", err, advice)
 		return exitFailed
 	}
+	if o.command == "" {
+		if missing := notTerminals(os.Stdin, os.Stdout); missing != "" {
+			// Run from a script or with output redirected, the UI would draw where nobody
+			// sees it, or wait for keys that never come.
+			fmt.Fprintf(stderr, "rotatetui: the checklist is full-screen and needs a terminal, but %s.\n"+
+				"In scripts, use the commands: status, check, uncheck, history, export (rotatetui --help).\n", missing)
+			return exitUsage
+		}
+	}
 	if writesState[o.command] {
 		// Temp files are only left behind by a save that was killed halfway. Commands
 		// that only read leave them to the next one that writes: reading the directory
@@ -676,12 +685,24 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 	return false
 }
 
-// isTerminal reports whether f is a terminal, so a full-screen error is only shown to
-// a person.
-func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+// notTerminals names which of standard input and output are not terminals ("" when
+// both are), for the message that the UI needs one.
+func notTerminals(stdin, stdout *os.File) string {
+	in, out := isTerminal(stdin), isTerminal(stdout)
+	switch {
+	case !in && !out:
+		return "standard input and output are not terminals"
+	case !in:
+		return "standard input is not a terminal"
+	case !out:
+		return "standard output is not a terminal"
+	}
+	return ""
 }
+
+// isTerminal reports whether f is a terminal, so full-screen output is only shown to a
+// person. (/dev/null is a character device too: the file mode cannot tell.)
+func isTerminal(f *os.File) bool { return ui.IsTerminal(f) }
 
 // now is the clock of everything main does; tests replace it.
 var now = time.Now

@@ -322,6 +322,10 @@ func openTerminal(in, out *os.File) (*terminal, error) {
 	return &terminal{in: in, out: out, previous: previous, display: newDisplay(out)}, nil
 }
 
+// IsTerminal reports whether f is a terminal (a tty, not merely a character device
+// such as /dev/null).
+func IsTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }
+
 // size is the terminal's size now.
 func (t *terminal) size() (tea.WindowSizeMsg, error) {
 	w, h, err := term.GetSize(t.out.Fd())
