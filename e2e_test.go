@@ -129,6 +129,28 @@ func (s *sandbox) start(args ...string) *terminal {
 	return term
 }
 
+// startShell opens a 100x30 terminal running an interactive bash, with job control,
+// in the sandbox's environment: the program is then typed in, as a person runs it.
+func (s *sandbox) startShell() *terminal {
+	s.t.Helper()
+	requireTmux(s.t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		s.t.Skip("bash is not installed")
+	}
+	term := &terminal{
+		t:      s.t,
+		socket: fmt.Sprintf("rotatetui-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()),
+		name:   "e2e",
+	}
+	args := []string{"new-session", "-d", "-s", term.name, "-x", "100", "-y", "30", "env", "PS1=e2e-shell$ "}
+	args = append(args, s.env...)
+	term.tmux(append(args, bash, "--norc", "--noprofile", "-i")...)
+	s.t.Cleanup(func() { _ = exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	term.waitFor("e2e-shell$")
+	return term
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func (term *terminal) tmux(args ...string) string {
@@ -170,6 +192,18 @@ func (term *terminal) waitFor(want ...string) string {
 		}
 		if time.Now().After(deadline) {
 			term.t.Fatalf("screen never showed %q:\n%s", missing, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitGone waits until the screen no longer shows text, failing with the screen.
+func (term *terminal) waitGone(text string) {
+	term.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Contains(term.screen(), text) {
+		if time.Now().After(deadline) {
+			term.t.Fatalf("screen still shows %q:\n%s", text, term.screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -632,5 +666,51 @@ func TestNotTerminalsNamesWhichOne(t *testing.T) {
 	defer w.Close()
 	if got := notTerminals(r, w); got != "standard input and output are not terminals" {
 		t.Errorf("two pipes: %q", got)
+	}
+}
+
+// TestEndToEndSuspendAndResume: ctrl+z hands the terminal back to the shell in its
+// normal mode, and fg brings the checklist back, drawn whole and working. Without a
+// shell to bring it back (a terminal running the program itself), it says so and
+// carries on.
+func TestEndToEndSuspendAndResume(t *testing.T) {
+	s := newSandbox(t)
+	term := s.startShell()
+	term.keys(shellQuote(binary(t))+" snowflake", "Enter")
+	term.waitFor("Snowflake · Data warehouse", "0/8")
+	term.keys("Enter")
+	term.waitFor("1/8")
+
+	term.keys("C-z")
+	term.waitGone("Snowflake · Data warehouse")
+	term.waitFor("Stopped")
+	// The shell has the terminal in canonical mode again; the echo shows it ran (the
+	// arithmetic keeps the typed line from matching).
+	term.keys("stty -a | grep -q -w icanon && echo canonical-$((40+2))", "Enter")
+	term.waitFor("canonical-42")
+
+	term.keys("fg", "Enter")
+	screen := term.waitFor("Snowflake · Data warehouse", "1/8", "1. [x] Log in")
+	if strings.Contains(screen, "canonical-42") {
+		t.Errorf("the checklist came back over the shell's lines:\n%s", screen)
+	}
+	term.keys("Enter")
+	term.waitFor("2/8")
+	s.waitChecked("snowflake", "accountadmin-role")
+	term.keys("q")
+	term.waitGone("Snowflake · Data warehouse")
+	term.keys("echo exited-$((40+2))", "Enter")
+	term.waitFor("exited-42")
+
+	// No shell: the stop would be ignored and nothing would continue the program.
+	alone := s.start("snowflake")
+	alone.waitFor("Snowflake · Data warehouse", "2/8")
+	alone.keys("C-z")
+	alone.waitFor("Not suspended: no shell with job control could bring it back.")
+	alone.keys("Enter")
+	alone.waitFor("3/8")
+	alone.keys("q")
+	if code := alone.exited(); code != 0 {
+		t.Errorf("exit status %d after an ignored ctrl+z", code)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -96,6 +97,19 @@ func loadCmd(store Store, seq int) tea.Cmd {
 		return stateLoadedMsg{state: st, err: err, seq: seq}
 	}
 }
+
+// resumedMsg is sent when the program is back after ctrl+z; err says why it never
+// stopped.
+type resumedMsg struct{ err error }
+
+// suspension runs a suspend through tea.Exec, which stops Bubble Tea's input reader
+// meanwhile and starts it again after: an ExecCommand that runs no program.
+type suspension func() error
+
+func (s suspension) Run() error        { return s() }
+func (suspension) SetStdin(io.Reader)  {}
+func (suspension) SetStdout(io.Writer) {}
+func (suspension) SetStderr(io.Writer) {}
 
 // retrySaveMsg is sent by a timer after a failed save, to try again.
 type retrySaveMsg struct{}

@@ -322,6 +322,41 @@ func openTerminal(in, out *os.File) (*terminal, error) {
 	return &terminal{in: in, out: out, previous: previous, display: newDisplay(out)}, nil
 }
 
+// suspend hands the terminal back to the shell and stops the program (ctrl+z), and
+// takes the terminal again when the shell continues it (fg). Bubble Tea, which runs
+// it through tea.Exec, has stopped reading input by then, so the keys go to the shell.
+// The next frame is drawn whole: the shell has used the screen meanwhile. Nothing is
+// drawn while the program is away.
+func (t *terminal) suspend() error {
+	d := t.display
+	d.drawing.Lock()
+	defer d.drawing.Unlock()
+	if _, err := io.WriteString(t.out, displayTearDown); err != nil {
+		return err
+	}
+	if err := term.Restore(t.in.Fd(), t.previous); err != nil {
+		return err
+	}
+	stopped := stopUntilContinued()
+	previous, err := term.MakeRaw(t.in.Fd())
+	if err != nil {
+		return err
+	}
+	t.previous = previous
+	if _, err := io.WriteString(t.out, displaySetUp); err != nil {
+		return err
+	}
+	d.painter.forget()
+	if !stopped {
+		return errNoJobControl
+	}
+	return nil
+}
+
+// errNoJobControl: ctrl+z was pressed where nothing could continue the program, such
+// as a terminal running it without a shell. The system then ignores the stop.
+var errNoJobControl = errors.New("no shell with job control could bring it back")
+
 // IsTerminal reports whether f is a terminal (a tty, not merely a character device
 // such as /dev/null).
 func IsTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }

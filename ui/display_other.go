@@ -9,3 +9,6 @@ import tea "github.com/charmbracelet/bubbletea"
 const eventDrivenDisplay = false
 
 func (t *terminal) sendSizes(*tea.Program) (stop func()) { return func() {} }
+
+// stopUntilContinued: there is no job control to stop the program with.
+func stopUntilContinued() (stopped bool) { return false }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -13,6 +14,25 @@ import (
 // eventDrivenDisplay says whether Run draws with display (see display.go): it needs
 // SIGWINCH to learn of resizes.
 const eventDrivenDisplay = true
+
+// stopUntilContinued stops the process group, as the terminal does on ctrl+z, and
+// returns once it is continued. It reports false when it never stopped: the system
+// ignores a stop for a group no shell manages (an orphaned process group, as when a
+// terminal runs the program without a shell), and nothing will continue it then.
+func stopUntilContinued() (stopped bool) {
+	continued := make(chan os.Signal, 1)
+	signal.Notify(continued, syscall.SIGCONT)
+	defer signal.Stop(continued)
+	// The stop takes effect before Kill returns, and lasts until the shell sends
+	// SIGCONT, which then arrives here within a moment. Without a stop, no SIGCONT.
+	_ = syscall.Kill(0, syscall.SIGTSTP)
+	select {
+	case <-continued:
+		return true
+	case <-time.After(200 * time.Millisecond):
+		return false
+	}
+}
 
 // sendSizes sends p the terminal's size after every resize, until the returned func
 // is called. (Run gives the model the size it starts with.)

@@ -9,6 +9,7 @@ type keyMap struct {
 	// Anywhere.
 	Quit     key.Binding
 	ForceQ   key.Binding
+	Suspend  key.Binding
 	Help     key.Binding
 	Up       key.Binding
 	Down     key.Binding
@@ -51,6 +52,7 @@ func newKeyMap() *keyMap {
 	return &keyMap{
 		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQ:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Suspend:  key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
@@ -145,7 +147,7 @@ func (h sourcesHelp) FullHelp() [][]key.Binding {
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
 		{h.k.Open, h.k.Filter, clear, h.k.AcceptQuery},
 		{h.k.NextView, h.k.PrevView, h.k.Record},
-		{h.k.Help, h.k.Quit, h.k.ForceQ},
+		{h.k.Help, h.k.Quit, h.k.ForceQ, h.k.Suspend},
 	}
 }
 
@@ -205,6 +207,6 @@ func (h checklistHelp) FullHelp() [][]key.Binding {
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
 		{toggle, next, skip, note, undo},
 		{copyB, open, edit, reset},
-		{h.k.Back, h.k.Help, h.k.Quit, h.k.ForceQ},
+		{h.k.Back, h.k.Help, h.k.Quit, h.k.ForceQ, h.k.Suspend},
 	}
 }

@@ -96,6 +96,7 @@ type common struct {
 	now           func() time.Time
 	catalog       *catalog.Catalog
 	effects       Effects
+	suspend       func() error     // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
 	interval      catalog.Duration // the default rotation interval
 }
 
@@ -216,6 +217,7 @@ func runOn(t *terminal, m Model) (Result, error) {
 		t.display.resize(size.Width, size.Height)
 		m, _ = m.step(size)
 	}
+	m.c.suspend = t.suspend
 	f, crashed := framed{model: &m, display: t.display}.drawFirst()
 	if crashed != nil {
 		return Result{Unsaved: m.Unsaved()}, errors.Join(crashed, t.close())
@@ -293,6 +295,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if key.Matches(msg, m.c.keys.ForceQ) || (!m.typing() && key.Matches(msg, m.c.keys.Quit)) {
 			return m.quit()
 		}
+		if key.Matches(msg, m.c.keys.Suspend) {
+			return m, m.suspendCmd()
+		}
 		if !m.typing() && key.Matches(msg, m.c.keys.Help) {
 			m.helpAll = !m.helpAll
 			return m, nil
@@ -300,6 +305,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 
 	case fileChangedMsg:
 		return m, tea.Batch(loadCmd(m.store, m.saves), waitForChange(m.changes))
+
+	case resumedMsg:
+		// Progress made elsewhere meanwhile arrives through the watcher, whose events
+		// waited in the kernel.
+		if msg.err != nil {
+			m.status, m.statusErr = "Not suspended: "+msg.err.Error()+".", true
+		}
+		return m, nil
 
 	case stateLoadedMsg:
 		switch {
@@ -418,6 +431,14 @@ func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 func (m Model) typing() bool {
 	return m.screen == sourcesScreen && (m.sources.filtering || m.sources.recording >= 0) ||
 		m.screen == checklistScreen && m.checklist.prompt.kind != noPrompt
+}
+
+// suspendCmd stops the program for the shell's job control (ctrl+z); fg brings it back.
+func (m Model) suspendCmd() tea.Cmd {
+	if m.c.suspend == nil {
+		return tea.Suspend // Bubble Tea's renderer owns the terminal and puts it back itself
+	}
+	return tea.Exec(suspension(m.c.suspend), func(err error) tea.Msg { return resumedMsg{err: err} })
 }
 
 // quit ends the program once the save in flight, if any, is done. Pending changes that

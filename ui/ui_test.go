@@ -130,6 +130,8 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyTab}
 	case "ctrl+c":
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "ctrl+z":
+		return tea.KeyMsg{Type: tea.KeyCtrlZ}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
@@ -644,5 +646,39 @@ func TestHelpLineFollowsTheState(t *testing.T) {
 	m = press(t, m, "space")
 	if !strings.Contains(m.View(), "undo") {
 		t.Errorf("undo not offered after a check:\n%s", m.View())
+	}
+}
+
+// TestSuspendKey: ctrl+z suspends from anywhere, even while typing in the filter. With
+// the event-driven display the model hands the stop to it (run through tea.Exec, so
+// Bubble Tea stops reading keys meanwhile); with Bubble Tea's renderer, Bubble Tea
+// suspends. A stop nothing could continue is reported, and nothing else changes.
+func TestSuspendKey(t *testing.T) {
+	m := press(t, newTestModel(t, newMemStore(), Options{}), "/")
+	m = typeText(t, m, "sno")
+	_, cmd := m.Update(keyMsg("ctrl+z"))
+	if cmd == nil {
+		t.Fatal("ctrl+z did nothing")
+	}
+	if _, ok := cmd().(tea.SuspendMsg); !ok {
+		t.Errorf("without the display, ctrl+z should ask Bubble Tea to suspend, got %T", cmd())
+	}
+
+	calls := 0
+	m.c.suspend = func() error { calls++; return errNoJobControl }
+	_, cmd = m.Update(keyMsg("ctrl+z"))
+	if cmd == nil {
+		t.Fatal("ctrl+z did nothing with the display")
+	}
+	if _, ok := cmd().(tea.SuspendMsg); ok {
+		t.Error("with the display, ctrl+z must not use Bubble Tea's suspend, which leaves our terminal set up")
+	}
+	if err := suspension(m.c.suspend).Run(); err != errNoJobControl || calls != 1 {
+		t.Errorf("the suspension ran the display's suspend %d times, error %v", calls, err)
+	}
+	next, _ := m.Update(resumedMsg{err: errNoJobControl})
+	m = next.(Model)
+	if v := m.View(); !strings.Contains(v, "Not suspended: no shell with job control") || m.sources.query() != "sno" {
+		t.Errorf("after an ignored stop: query %q, view:\n%s", m.sources.query(), v)
 	}
 }
