@@ -298,9 +298,22 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if key.Matches(msg, m.c.keys.Suspend) {
 			return m, m.suspendCmd()
 		}
+		if m.tooSmall() {
+			// The screen shows only "q quits": a key that checked a step or typed into
+			// a note would act where nobody can see it.
+			if key.Matches(msg, m.c.keys.Quit) {
+				return m.quit()
+			}
+			return m, nil
+		}
 		if !m.typing() && key.Matches(msg, m.c.keys.Help) {
 			m.helpAll = !m.helpAll
 			return m, nil
+		}
+
+	case tea.MouseMsg:
+		if m.tooSmall() {
+			return m, nil // as keys: nothing acts unseen
 		}
 
 	case fileChangedMsg:
@@ -569,11 +582,15 @@ func (m Model) mostRecentInProgress() int {
 	return best
 }
 
+// tooSmall reports whether the terminal is too small to show the screens: View then
+// shows only a note saying so.
+func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+
 // View implements tea.Model.
 func (m Model) View() string {
 	w, h := m.c.width, m.c.height
 	st := m.c.styles
-	if w < minWidth || h < minHeight {
+	if m.tooSmall() {
 		msg := fmt.Sprintf("Window too small (%dx%d).\nrotatetui needs at least %dx%d.\nq quits.", w, h, minWidth, minHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Empty.Render(msg))
 	}

@@ -682,3 +682,29 @@ func TestSuspendKey(t *testing.T) {
 		t.Errorf("after an ignored stop: query %q, view:\n%s", m.sources.query(), v)
 	}
 }
+
+// TestTooSmallWindowIgnoresKeys: in a window too small to show the screens, only the
+// keys the screen offers act: a check typed blind must not be recorded.
+func TestTooSmallWindowIgnoresKeys(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 30, Height: 8})
+	m = next.(Model)
+	m = press(t, m, "space", "enter", "n")
+	m = deliver(t, m, tea.MouseMsg{X: 3, Y: 6, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if ss := store.snapshot().Source("snowflake"); ss != nil {
+		t.Errorf("keys acted in a window too small to show them: %+v", ss.Current)
+	}
+	if !strings.Contains(m.View(), "Window too small") {
+		t.Fatalf("not the too-small screen:\n%s", m.View())
+	}
+	if _, cmd := m.Update(keyMsg("q")); cmd == nil {
+		t.Error("q, which the screen offers, did not quit")
+	}
+
+	next, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = press(t, next.(Model), "space")
+	if ss := store.snapshot().Source("snowflake"); ss == nil || ss.Current == nil {
+		t.Error("once the window is large enough, keys act again")
+	}
+}
