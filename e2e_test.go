@@ -654,6 +654,14 @@ func TestUIRefusesWithoutATerminal(t *testing.T) {
 	if _, _, code := s.run("status"); code != 0 {
 		t.Errorf("status without a terminal: exit %d", code)
 	}
+
+	// A terminal that cannot draw a screen.
+	s.env = append(s.env, "TERM=dumb")
+	term := s.start()
+	term.waitFor("this terminal (TERM=dumb) cannot draw one", "Use the commands: status")
+	if code := term.exited(); code != exitUsage {
+		t.Errorf("TERM=dumb: exit %d", code)
+	}
 }
 
 // TestNotTerminalsNamesWhichOne: the message names what is not a terminal.

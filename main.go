@@ -307,11 +307,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	if o.command == "" {
-		if missing := notTerminals(os.Stdin, os.Stdout); missing != "" {
-			// Run from a script or with output redirected, the UI would draw where nobody
-			// sees it, or wait for keys that never come.
-			fmt.Fprintf(stderr, "rotatetui: the checklist is full-screen and needs a terminal, but %s.\n"+
-				"In scripts, use the commands: status, check, uncheck, history, export (rotatetui --help).\n", missing)
+		if why := whyNoUI(os.Stdin, os.Stdout, os.Getenv("TERM")); why != "" {
+			fmt.Fprintf(stderr, "rotatetui: %s\n", why)
 			return exitUsage
 		}
 	}
@@ -683,6 +680,21 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 	}
 	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\n", path)
 	return false
+}
+
+// whyNoUI says why the full-screen checklist cannot run here, or "" if it can. Run from
+// a script or with its output redirected, it would draw where nobody sees it, or wait
+// for keys that never come; a dumb terminal (an editor's shell buffer) shows text but
+// cannot move the cursor.
+func whyNoUI(stdin, stdout *os.File, term string) string {
+	const instead = "the commands: status, check, uncheck, history, export (rotatetui --help)"
+	if missing := notTerminals(stdin, stdout); missing != "" {
+		return "the checklist is full-screen and needs a terminal, but " + missing + ".\nIn scripts, use " + instead + "."
+	}
+	if term == "dumb" {
+		return "the checklist is full-screen, and this terminal (TERM=dumb) cannot draw one.\nUse " + instead + "."
+	}
+	return ""
 }
 
 // notTerminals names which of standard input and output are not terminals ("" when
