@@ -23,13 +23,20 @@ func stopUntilContinued() (stopped bool) {
 	continued := make(chan os.Signal, 1)
 	signal.Notify(continued, syscall.SIGCONT)
 	defer signal.Stop(continued)
-	// The stop takes effect before Kill returns, and lasts until the shell sends
-	// SIGCONT, which then arrives here within a moment. Without a stop, no SIGCONT.
+	// The stop takes hold at once and lasts until the shell sends SIGCONT, which
+	// arrives here moments after. Without a stop, no SIGCONT comes.
 	_ = syscall.Kill(0, syscall.SIGTSTP)
 	select {
 	case <-continued:
 		return true
 	case <-time.After(200 * time.Millisecond):
+	}
+	// The wait ended first: either nothing stopped, or the stop outlasted it (the timer
+	// ran out meanwhile and woke this on resume before the SIGCONT was passed on).
+	select {
+	case <-continued:
+		return true
+	case <-time.After(100 * time.Millisecond):
 		return false
 	}
 }
