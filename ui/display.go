@@ -331,11 +331,17 @@ func (t *terminal) suspend() error {
 	d := t.display
 	d.drawing.Lock()
 	defer d.drawing.Unlock()
-	if _, err := io.WriteString(t.out, displayTearDown); err != nil {
-		return err
+	// However it goes, the next frame is drawn whole: the shell, or a hand-back that
+	// failed halfway, has changed the screen.
+	defer d.painter.forget()
+	_, err := io.WriteString(t.out, displayTearDown)
+	if err == nil {
+		err = term.Restore(t.in.Fd(), t.previous)
 	}
-	if err := term.Restore(t.in.Fd(), t.previous); err != nil {
-		return err
+	if err != nil {
+		// Not handed back, and still in raw mode: take the screen again and go on.
+		_, _ = io.WriteString(t.out, displaySetUp)
+		return fmt.Errorf("%w: %w", errNotHandedBack, err)
 	}
 	stopped := stopUntilContinued()
 	previous, err := term.MakeRaw(t.in.Fd())
@@ -346,12 +352,15 @@ func (t *terminal) suspend() error {
 	if _, err := io.WriteString(t.out, displaySetUp); err != nil {
 		return err
 	}
-	d.painter.forget()
 	if !stopped {
 		return errNoJobControl
 	}
 	return nil
 }
+
+// errNotHandedBack: the terminal could not be given back to the shell, so the program
+// did not stop.
+var errNotHandedBack = errors.New("the terminal could not be handed back")
 
 // errNoJobControl: ctrl+z was pressed where nothing could continue the program, such
 // as a terminal running it without a shell. The system then ignores the stop.

@@ -322,8 +322,13 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case resumedMsg:
 		// Progress made elsewhere meanwhile arrives through the watcher, whose events
 		// waited in the kernel.
-		if msg.err != nil {
+		switch {
+		case errors.Is(msg.err, errNoJobControl), errors.Is(msg.err, errNotHandedBack):
 			m.status, m.statusErr = "Not suspended: "+msg.err.Error()+".", true
+		case msg.err != nil:
+			// Stopped and continued, but raw mode or the screen could not be set up
+			// again: keys may echo until the program is restarted.
+			m.status, m.statusErr = "Back from ctrl+z, but the terminal could not be set up again ("+msg.err.Error()+"); quit and start again.", true
 		}
 		return m, nil
 

@@ -681,6 +681,10 @@ func TestSuspendKey(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "Not suspended: no shell with job control") || m.sources.query() != "sno" {
 		t.Errorf("after an ignored stop: query %q, view:\n%s", m.sources.query(), v)
 	}
+	next, _ = m.Update(resumedMsg{err: errors.New("EIO")})
+	if v := next.(Model).View(); !strings.Contains(v, "Back from ctrl+z, but the terminal could not be set up again") {
+		t.Errorf("a failed set-up after the stop is not reported:\n%s", v)
+	}
 }
 
 // TestTooSmallWindowIgnoresKeys: in a window too small to show the screens, only the
