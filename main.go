@@ -263,6 +263,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case o.command == "validate":
 		return runValidate(o, stdout, stderr)
 	}
+	if o.command == "" {
+		// Before any loading: a large catalog takes a second to read for nothing.
+		if why := whyNoUI(os.Stdin, os.Stdout, os.Getenv("TERM")); why != "" {
+			fmt.Fprintf(stderr, "rotatetui: %s\n", why)
+			return exitUsage
+		}
+	}
 
 	files := catalogFiles(o)
 	catalogBytes := totalSize(files)
@@ -305,12 +312,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "rotatetui: %v\n%s\n", err, advice)
 		return exitFailed
-	}
-	if o.command == "" {
-		if why := whyNoUI(os.Stdin, os.Stdout, os.Getenv("TERM")); why != "" {
-			fmt.Fprintf(stderr, "rotatetui: %s\n", why)
-			return exitUsage
-		}
 	}
 	if writesState[o.command] {
 		// Temp files are only left behind by a save that was killed halfway. Commands
