@@ -62,7 +62,7 @@ func decode(data []byte) (st *State, fileVersion int, err error) {
 		// encoding/json would quietly turn bad bytes into U+FFFD, changing
 		// the text the person wrote.
 		i := invalidUTF8At(data)
-		return nil, 0, fail(nil, "not valid UTF-8 at byte %d", i)
+		return nil, 0, fail(nil, "not valid UTF-8 at %s", position(data, int64(i)))
 	}
 
 	if st, ok := fastDecode(data); ok {
@@ -143,31 +143,45 @@ func decodeStrict(data []byte, v any, structs bool) *problem {
 		dec.UseNumber() // keep integers exact for the version check and migrations
 	}
 	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err, len(data))
+		return jsonProblem(err, data)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return fail(nil, "not valid JSON: unexpected data after the top-level value at byte %d", dec.InputOffset())
+		extra := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
+		return fail(nil, "not valid JSON: unexpected data after the top-level value at %s", position(data, extra))
 	}
 	return nil
 }
 
-func jsonProblem(err error, size int) *problem {
+func jsonProblem(err error, data []byte) *problem {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return fail(err, "not valid JSON: unexpected end of input at byte %d (truncated?)", size)
+		return fail(err, "not valid JSON: unexpected end of input at %s (truncated?)", position(data, int64(len(data))))
 	case errors.As(err, &syn):
-		return fail(err, "not valid JSON: %s at byte %d", syn.Error(), syn.Offset)
+		// Offset counts the bytes read, the offending one included.
+		return fail(err, "not valid JSON: %s at %s", syn.Error(), position(data, syn.Offset-1))
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "top level"
 		}
-		return fail(err, "wrong shape: %s is a JSON %s at byte %d", field, typ.Value, typ.Offset)
+		return fail(err, "wrong shape: %s is a JSON %s at %s", field, typ.Value, position(data, typ.Offset))
 	default:
 		return fail(err, "wrong shape: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
+}
+
+// position describes a byte offset in data the way an editor shows a place: line and
+// column, both from 1, the column counted in characters. The byte offset follows, for
+// tools that seek.
+func position(data []byte, offset int64) string {
+	offset = max(0, min(offset, int64(len(data))))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	column := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d (byte %d)", line, column, offset)
 }
 
 func invalidUTF8At(data []byte) int {
