@@ -151,8 +151,6 @@ func (s *sandbox) startShell() *terminal {
 	return term
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
 func (term *terminal) tmux(args ...string) string {
 	term.t.Helper()
 	out, err := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()

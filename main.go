@@ -59,6 +59,8 @@ Usage:
   rotatetui reset SOURCE             abandon the rotation in progress (kept in the history)
   rotatetui rotated SOURCE --on DATE
                                      record a rotation done outside rotatetui on DATE
+  rotatetui restore [FILE...]        save changes an earlier run could not, kept in
+                                     rescue files (default: those of the state file)
   rotatetui validate [FILE...]       check catalog files (default: the ones in use)
   rotatetui catalog --json           print the catalog in use as JSON
 
@@ -129,7 +131,7 @@ type options struct {
 }
 
 var subcommands = map[string]bool{"check": true, "uncheck": true, "status": true, "validate": true, "catalog": true,
-	"history": true, "export": true, "reset": true, "rotated": true}
+	"history": true, "export": true, "reset": true, "rotated": true, "restore": true}
 
 // commandFlagOwner says which command each command flag belongs to.
 var commandFlagOwner = map[string]string{
@@ -138,7 +140,7 @@ var commandFlagOwner = map[string]string{
 }
 
 // writesState lists the commands that may save progress ("" is the UI).
-var writesState = map[string]bool{"": true, "check": true, "uncheck": true, "reset": true, "rotated": true}
+var writesState = map[string]bool{"": true, "check": true, "uncheck": true, "reset": true, "rotated": true, "restore": true}
 
 // jsonCommands are the commands that take --json.
 var jsonCommands = map[string]bool{"status": true, "catalog": true, "history": true, "export": true, "reset": true, "rotated": true}
@@ -323,6 +325,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// The UI shows it in its status line; scripts get it on stderr.
 		fmt.Fprintf(stderr, "rotatetui: warning: %s\n", warning)
 	}
+	if writesState[o.command] && o.command != "" && o.command != "restore" {
+		// Commands that save are where a rescue can be noticed; those that only read
+		// stay quick. The UI looks after its first frame.
+		if reminder := rescueReminder(store, "run"); reminder != "" {
+			fmt.Fprintf(stderr, "rotatetui: warning: %s\n", reminder)
+		}
+	}
 
 	switch o.command {
 	case "check", "uncheck":
@@ -337,6 +346,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runReset(o, sched, store, stdout, stderr)
 	case "rotated":
 		return runRotated(o, sched, store, stdout, stderr)
+	case "restore":
+		return runRestore(o, sched.cat, store, stdout, stderr)
 	}
 	if largeCatalogs {
 		// What is loaded is what the UI keeps: pace the heap by it from now on.
@@ -647,6 +658,7 @@ func runUI(o options, sched schedule, store *state.Store, st *state.State, stder
 		NoColor:         noColor,
 		Notice:          notice,
 		Changes:         changes,
+		PendingWork:     func() string { return rescueReminder(store, "quit and run") },
 	})
 	code := exitOK
 	if err != nil {
@@ -666,7 +678,12 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 	if len(unsaved) == 0 {
 		return true
 	}
+	// The UI has gone: without a word, a wait for the lock would look like a hang.
+	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string {
+		return "rotatetui: saving " + plural(len(unsaved), "change", "changes") + " before exiting…"
+	})
 	_, err := store.Apply(unsaved...)
+	stopNotice()
 	if err == nil {
 		return true
 	}
@@ -679,7 +696,7 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 		}
 		return false
 	}
-	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\n", path)
+	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\nOnce the problem is fixed, run: %s\n", path, restoreCommand(store))
 	return false
 }
 
@@ -1390,6 +1407,146 @@ func runRotated(o options, sched schedule, store *state.Store, stdout, stderr io
 	}
 	fmt.Fprintf(stdout, "%s; next due %s\n", msg, nextDueText(row))
 	return exitOK
+}
+
+// runRestore saves the changes that rescue files kept when a save failed (a full disk,
+// a stuck lock), on top of the state file as it is now, and then removes those files.
+// All or nothing: a file that cannot be used stops it before anything is saved.
+func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, stderr io.Writer) int {
+	files := o.args
+	if len(files) == 0 {
+		found, err := state.FindRescues(store.Path())
+		if err != nil {
+			fmt.Fprintf(stderr, "rotatetui: looking for rescue files: %v\n", err)
+			return exitFailed
+		}
+		if len(found) == 0 {
+			fmt.Fprintf(stdout, "No rescue files for %s: nothing to restore.\n", store.Path())
+			return exitOK
+		}
+		files = found
+	}
+	var changes []state.Change
+	for _, f := range files {
+		r, err := state.ReadRescue(f)
+		if err != nil {
+			fmt.Fprintf(stderr, "rotatetui: %v\nNothing was restored.\n", err)
+			return exitUsage
+		}
+		if !r.For(store.Path()) {
+			fmt.Fprintf(stderr, "rotatetui: %s holds changes for %s, not for %s, the state file in use.\nNothing was restored. To restore them there: rotatetui restore --state %s %s\n",
+				f, catalog.PrintableLine(r.StateFile), store.Path(), shellQuote(catalog.PrintableLine(r.StateFile)), shellQuote(f))
+			return exitUsage
+		}
+		changes = append(changes, r.Changes...)
+	}
+	_, applied, err := store.ApplyEach(changes...)
+	if err != nil {
+		fmt.Fprintf(stderr, "rotatetui: %v\nNothing was restored; the rescue files are kept.\n", err)
+		return exitFailed
+	}
+	restored := 0
+	for i, c := range changes {
+		if applied[i] {
+			restored++
+			fmt.Fprintf(stdout, "  %s\n", describeChange(cat, c))
+		}
+	}
+	summary := fmt.Sprintf("Restored %s from %s into %s", plural(restored, "change", "changes"), plural(len(files), "rescue file", "rescue files"), store.Path())
+	if already := len(changes) - restored; already > 0 {
+		summary += fmt.Sprintf(" (%s already there)", plural(already, "was", "were"))
+	}
+	fmt.Fprintln(stdout, summary+".")
+	code := exitOK
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			var pathErr *fs.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err
+			}
+			// Restoring it again would be harmless for checks, but could put an old
+			// note back over a newer one: say so.
+			fmt.Fprintf(stderr, "rotatetui: %s could not be removed (%v); its changes are saved, so delete it by hand.\n", f, err)
+			code = exitFailed
+		}
+	}
+	return code
+}
+
+// restoreCommand is the command line that restores the rescue files of store's state
+// file: --state is spelled out unless it is the one rotatetui would use anyway.
+func restoreCommand(store *state.Store) string {
+	restore := "rotatetui restore"
+	if def, err := resolveStatePath(""); err != nil || def != store.Path() {
+		restore += " --state " + shellQuote(store.Path())
+	}
+	return restore
+}
+
+// rescueReminder says, when rescue files hold changes an earlier run could not save,
+// how to save them ("quit and run", "run" the restore command); "" when there are none.
+func rescueReminder(store *state.Store, how string) string {
+	files, err := state.FindRescues(store.Path())
+	if err != nil || len(files) == 0 {
+		return ""
+	}
+	what := "A rescue file holds unsaved changes"
+	if len(files) > 1 {
+		what = fmt.Sprintf("%d rescue files hold unsaved changes", len(files))
+	}
+	return what + ": " + how + " " + restoreCommand(store) + "."
+}
+
+// shellQuote quotes s for a command line the person may paste into a shell, leaving it
+// bare when it needs no quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./@:+=,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// describeChange says what a saved change did, in the catalog's words where it still
+// has the source and step, for the person to check what was restored.
+func describeChange(cat *catalog.Catalog, c state.Change) string {
+	name, step := c.Source, c.Step
+	src, _ := cat.Lookup(c.Source)
+	if src != nil && src.ID == c.Source {
+		name = catalog.PrintableLine(src.Name)
+		if i := src.StepIndex(c.Step); i >= 0 {
+			step = strconv.Itoa(i + 1)
+		}
+	}
+	step = "step " + catalog.PrintableLine(step)
+	var what string
+	switch c.Kind {
+	case state.Check:
+		what = "checked " + step
+	case state.Uncheck:
+		what = "unchecked " + step
+	case state.Skip:
+		what = "skipped " + step + ": " + catalog.PrintableLine(c.Text)
+	case state.Unskip:
+		what = "took back the skip of " + step
+	case state.SetNote:
+		what = "note on " + step + ": " + catalog.PrintableLine(c.Text)
+		if c.Text == "" {
+			what = "cleared the note on " + step
+		}
+	case state.SetWait:
+		what = "wait on " + step
+	case state.SetPlaceholder:
+		what = "{" + catalog.PrintableLine(c.Name) + "} = " + catalog.PrintableLine(c.Text)
+	case state.Reset:
+		what = "started the rotation over"
+	case state.RecordRotated:
+		return fmt.Sprintf("%s: recorded as rotated on %s", name, showTime(c.At))
+	case state.Reopen:
+		what = "reopened the finished rotation"
+	default:
+		what = catalog.PrintableLine(string(c.Kind)) + " " + step
+	}
+	return fmt.Sprintf("%s: %s (%s)", name, what, local(c.At).Format(dateTimeLayout))
 }
 
 func runValidate(o options, stdout, stderr io.Writer) int {

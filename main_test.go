@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -319,7 +321,8 @@ func TestUnsavedChangesAreRescued(t *testing.T) {
 		t.Fatal("reported success for a save that cannot work")
 	}
 	msg := stderr.String()
-	if !strings.Contains(msg, "1 change could not be saved") || !strings.Contains(msg, "they are kept in ") {
+	if !strings.Contains(msg, "1 change could not be saved") || !strings.Contains(msg, "they are kept in ") ||
+		!strings.Contains(msg, "Once the problem is fixed, run: rotatetui restore --state "+store.Path()+"\n") {
 		t.Fatalf("message: %q", msg)
 	}
 	path := strings.TrimSpace(strings.SplitN(strings.SplitN(msg, "they are kept in ", 2)[1], " (JSON)", 2)[0])
@@ -332,6 +335,126 @@ func TestUnsavedChangesAreRescued(t *testing.T) {
 	}
 	if !saveUnsaved(store, nil, &stderr) {
 		t.Error("nothing unsaved must be a success")
+	}
+}
+
+// snowflakeSteps returns the built-in Snowflake's step keys, for changes made by hand.
+func snowflakeSteps(t *testing.T) []string {
+	t.Helper()
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := cat.Lookup("snowflake")
+	return src.StepKeys()
+}
+
+// TestRestorePutsRescuedChangesBack: the changes a failed save kept in rescue files are
+// saved by restore, on top of what was saved since, and the files are removed.
+func TestRestorePutsRescuedChangesBack(t *testing.T) {
+	c := newCLI(t)
+	t.Setenv("TMPDIR", filepath.Join(c.home, "tmp"))
+	if err := os.MkdirAll(os.Getenv("TMPDIR"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.at(testClock)
+	keys := snowflakeSteps(t)
+	at := testClock.Add(-time.Hour).UTC()
+	step := func(kind state.ChangeKind, i int, text string) state.Change {
+		return state.Change{Kind: kind, Source: "snowflake", Step: keys[i], Steps: keys, At: at, Text: text}
+	}
+	// Two rescues, the second in the temporary directory (where a rescue goes when the
+	// state directory is unusable), and a check saved since by another run.
+	c.apply(step(state.Check, 0, ""))
+	first, err := state.WriteRescue(c.statePath(), []state.Change{step(state.Check, 0, ""), step(state.Check, 1, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Named as written later, so restored last.
+	second := filepath.Join(os.Getenv("TMPDIR"), strings.Replace(filepath.Base(first), ".rescue-", ".rescue-9", 1))
+	data, _ := json.Marshal(state.Rescue{StateFile: c.statePath(), WrittenAt: at, Changes: []state.Change{step(state.SetNote, 2, "asked Bob in OPS-12")}})
+	if err := os.WriteFile(second, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Another state file's rescue in the same temporary directory is not ours.
+	other, err := state.WriteRescue(filepath.Join(c.home, "elsewhere", "state.json"), []state.Change{step(state.Check, 7, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Commands that save remind of the rescue files; restore itself does not.
+	if _, errOut, code := c.run("check", "snowflake", "4"); code != 0 || !strings.Contains(errOut,
+		"warning: 2 rescue files hold unsaved changes: run rotatetui restore.\n") {
+		t.Errorf("check: exit %d, stderr %q", code, errOut)
+	}
+	out, errOut, code := c.run("restore")
+	if code != 0 || errOut != "" {
+		t.Fatalf("restore: exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{
+		"Snowflake: checked step 2 (2026-03-10 14:00)",
+		"Snowflake: note on step 3: asked Bob in OPS-12 (2026-03-10 14:00)",
+		"Restored 2 changes from 2 rescue files into " + c.statePath() + " (1 was already there).",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	cur := c.load().Source("snowflake").Current
+	if cur == nil || cur.Steps[keys[1]] == nil || cur.Steps[keys[1]].CheckedAt == nil || cur.Steps[keys[2]] == nil || cur.Steps[keys[2]].Note != "asked Bob in OPS-12" {
+		t.Fatalf("the state does not hold the rescued changes: %+v", cur)
+	}
+	for _, p := range []string{first, second} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is still there after its changes were saved (%v)", p, err)
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another state file's rescue was touched: %v", err)
+	}
+	if out := c.mustRun("restore"); !strings.Contains(out, "nothing to restore") {
+		t.Errorf("a second restore: %q", out)
+	}
+}
+
+// TestRestoreRefusesWhatItCannotUse: a broken rescue file, or one meant for another
+// state file, stops restore before anything is saved, and says which file and why.
+func TestRestoreRefusesWhatItCannotUse(t *testing.T) {
+	c := newCLI(t)
+	keys := snowflakeSteps(t)
+	check := state.Change{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: testClock.UTC()}
+	good, err := state.WriteRescue(c.statePath(), []state.Change{check})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := c.write("broken.json", "{\n  \"state_file\": \"x\",\n  \"changes\": [}\n")
+	foreign, err := state.WriteRescue(filepath.Join(c.home, "other.json"), []state.Change{check})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{broken, []string{broken + ": not a rescue file: not valid JSON", "line 3, column 15"}},
+		{foreign, []string{foreign + " holds changes for " + filepath.Join(c.home, "other.json"), "rotatetui restore --state " + filepath.Join(c.home, "other.json")}},
+	}
+	for _, tt := range tests {
+		_, errOut, code := c.run("restore", good, tt.file)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, want %d", tt.file, code, exitUsage)
+		}
+		for _, w := range append(tt.want, "Nothing was restored") {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s: stderr lacks %q:\n%s", tt.file, w, errOut)
+			}
+		}
+		if _, err := os.Stat(c.statePath()); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%s: the state file was written (%v)", tt.file, err)
+		}
+		if _, err := os.Stat(good); err != nil {
+			t.Fatalf("%s: the good rescue file is gone: %v", tt.file, err)
+		}
 	}
 }
 

@@ -90,6 +90,22 @@ func waitForChange(changes <-chan struct{}) tea.Cmd {
 	}
 }
 
+// pendingWorkMsg carries a reminder of work waiting outside the screen.
+type pendingWorkMsg struct{ reminder string }
+
+// pendingWorkCmd asks find for such a reminder, off the UI loop: it may read directories.
+func pendingWorkCmd(find func() string) tea.Cmd {
+	if find == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if reminder := find(); reminder != "" {
+			return pendingWorkMsg{reminder: reminder}
+		}
+		return nil
+	}
+}
+
 // loadCmd re-reads the state file.
 func loadCmd(store Store, seq int) tea.Cmd {
 	return func() tea.Msg {

@@ -46,6 +46,10 @@ type Options struct {
 	Now             func() time.Time
 	NoColor         bool
 	Notice          string // shown in the status line at start, e.g. a permissions warning
+	// PendingWork, if set, is asked once the first frame is drawn (it may read
+	// directories) for a reminder of work waiting outside the screen, such as changes
+	// a failed save kept in a rescue file; "" when there is none.
+	PendingWork func() string
 	// Changes, if set, receives a value whenever the state file may have changed on
 	// disk (see state.Store.Watch), so progress made elsewhere shows up here.
 	Changes <-chan struct{}
@@ -116,6 +120,8 @@ type Model struct {
 	saves    int            // saves completed, to spot reloads overtaken by a save
 	current  *state.State   // saved with pending applied: what the screens show
 	changes  <-chan struct{}
+	// pendingWork finds work waiting outside the screen (see Options.PendingWork).
+	pendingWork func() string
 
 	status    string
 	statusErr bool
@@ -161,13 +167,14 @@ func New(opts Options) Model {
 	hs.ShortDesc, hs.ShortSeparator, hs.Ellipsis = resolvedStyle(hs.ShortDesc), resolvedStyle(hs.ShortSeparator), resolvedStyle(hs.Ellipsis)
 	hs.FullDesc, hs.FullSeparator = resolvedStyle(hs.FullDesc), resolvedStyle(hs.FullSeparator)
 	m := Model{
-		c:       c,
-		store:   opts.Store,
-		actor:   opts.Actor,
-		saved:   opts.State,
-		current: opts.State,
-		status:  opts.Notice,
-		changes: opts.Changes,
+		c:           c,
+		store:       opts.Store,
+		actor:       opts.Actor,
+		saved:       opts.State,
+		current:     opts.State,
+		status:      opts.Notice,
+		changes:     opts.Changes,
+		pendingWork: opts.PendingWork,
 	}
 	m.sources = newSourcesModel(c, opts.State)
 	if opts.Query != "" {
@@ -247,7 +254,9 @@ func (m Model) Unsaved() []state.Change {
 }
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return tea.Batch(waitForChange(m.changes), m.initCmd) }
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(waitForChange(m.changes), m.initCmd, pendingWorkCmd(m.pendingWork))
+}
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -374,6 +383,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 
 	case statusMsg:
 		m.status, m.statusErr = msg.text, msg.isErr
+		return m, nil
+
+	case pendingWorkMsg:
+		// It comes first: the notice shown at start (a permissions warning) stays after it.
+		m.status, m.statusErr = strings.TrimSpace(msg.reminder+" "+m.status), true
 		return m, nil
 
 	case retrySaveMsg:

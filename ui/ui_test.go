@@ -504,6 +504,38 @@ func TestChangesFromAnotherInstanceShowUp(t *testing.T) {
 	}
 }
 
+// TestPendingWorkIsRemindedAfterStart: a reminder of work waiting outside the screen (a
+// rescue file to restore) is looked for by a command, not in New, and shown before the
+// notice the screen started with.
+func TestPendingWorkIsRemindedAfterStart(t *testing.T) {
+	asked := 0
+	find := func() string {
+		asked++
+		return "A rescue file holds unsaved changes: quit and run rotatetui restore."
+	}
+	m := newTestModel(t, newMemStore(), Options{Notice: "state.json is readable by others.", PendingWork: find})
+	if asked != 0 {
+		t.Fatal("New looked for pending work itself: that is I/O before the first frame")
+	}
+	for _, msg := range run(m.Init()) {
+		m = deliver(t, m, msg)
+	}
+	if asked != 1 {
+		t.Fatalf("looked %d times, want once", asked)
+	}
+	if !strings.Contains(m.status, "rescue file holds unsaved changes") || !strings.HasSuffix(m.status, "state.json is readable by others.") || !m.statusErr {
+		t.Errorf("status = %q (error %v)", m.status, m.statusErr)
+	}
+	// Nothing pending: the notice stays as it was.
+	m = newTestModel(t, newMemStore(), Options{Notice: "notice", PendingWork: func() string { return "" }})
+	for _, msg := range run(m.Init()) {
+		m = deliver(t, m, msg)
+	}
+	if m.status != "notice" {
+		t.Errorf("status = %q, want the notice alone", m.status)
+	}
+}
+
 func TestQuitKeys(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
 	next, cmd := m.Update(keyMsg("q"))
