@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -720,5 +721,72 @@ func TestEndToEndSuspendAndResume(t *testing.T) {
 	alone.keys("q")
 	if code := alone.exited(); code != 0 {
 		t.Errorf("exit status %d after an ignored ctrl+z", code)
+	}
+}
+
+// TestEndToEndSignalsEndLikeQuit: SIGTERM, SIGHUP and SIGINT end the program as q does,
+// the terminal put back, and the exit status says which signal it was.
+func TestEndToEndSignalsEndLikeQuit(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
+		s := newSandbox(t)
+		term := s.start("snowflake")
+		term.waitFor("0/8")
+		term.keys("Space")
+		s.waitChecked("snowflake", "login")
+		if err := syscall.Kill(term.pid(), sig); err != nil {
+			t.Fatal(err)
+		}
+		if code := term.exited(); code != 128+int(sig) {
+			t.Errorf("%v: exit status %d, want %d", sig, code, 128+int(sig))
+		}
+		term.waitGone("Snowflake · Data warehouse") // the alternate screen is left
+		if !s.checked("snowflake", "login") {
+			t.Errorf("%v: the check was lost", sig)
+		}
+	}
+}
+
+// TestEndToEndHangupKeepsWhatCouldNotBeSaved: the terminal goes away while a save
+// cannot be made (another process holds the lock). The check is kept in a rescue file,
+// not lost with the process, and restore saves it once the lock is free.
+func TestEndToEndHangupKeepsWhatCouldNotBeSaved(t *testing.T) {
+	s := newSandbox(t)
+	s.env = append(s.env, "ROTATETUI_TEST_LOCK_TIMEOUT=300ms")
+	if err := os.MkdirAll(filepath.Dir(s.statePath()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.OpenFile(s.statePath()+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+
+	term := s.start("snowflake")
+	term.waitFor("0/8")
+	term.keys("Space")
+	term.waitFor("1/8", "Not saved")
+	if err := syscall.Kill(term.pid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if code := term.exited(); code != exitUnsaved {
+		t.Errorf("exit status %d, want %d (changes kept in a rescue file)", code, exitUnsaved)
+	}
+	rescues, _ := filepath.Glob(s.statePath() + ".rescue-*.json")
+	if len(rescues) != 1 {
+		t.Fatalf("rescue files: %q\n%s", rescues, term.screen())
+	}
+
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := s.run("restore")
+	if code != 0 || !strings.Contains(out, "Snowflake: checked step 1") {
+		t.Fatalf("restore: exit %d\n%s%s", code, out, errOut)
+	}
+	if !s.checked("snowflake", "login") {
+		t.Error("the rescued check is not in the state file after restore")
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
@@ -668,6 +669,10 @@ func runUI(o options, sched schedule, store *state.Store, st *state.State, stder
 	if !saveUnsaved(store, res.Unsaved, stderr) {
 		return exitUnsaved
 	}
+	if sig, ok := res.Signal.(syscall.Signal); ok && code == exitOK {
+		// As a shell reports a program the signal killed: whoever sent it can tell.
+		return 128 + int(sig)
+	}
 	return code
 }
 
@@ -745,8 +750,15 @@ var storeOptions []state.Option
 var testHooks = ""
 
 func init() {
-	if testHooks == "on" && os.Getenv("ROTATETUI_TEST_NO_LOCK") == "1" {
+	if testHooks != "on" {
+		return
+	}
+	if os.Getenv("ROTATETUI_TEST_NO_LOCK") == "1" {
 		storeOptions = append(storeOptions, state.WithoutLockingForTests(2*time.Millisecond))
+	}
+	// A lock that never comes free fails a save in this time rather than in 10s.
+	if d, err := time.ParseDuration(os.Getenv("ROTATETUI_TEST_LOCK_TIMEOUT")); err == nil {
+		storeOptions = append(storeOptions, state.WithLockTimeout(d))
 	}
 }
 

@@ -40,6 +40,10 @@ type Option func(*Store)
 // step of a save.
 func WithFS(fsys FS) Option { return func(s *Store) { s.fsys = fsys } }
 
+// WithLockTimeout sets how long a save waits for another process to release the lock
+// before it fails (default 10s).
+func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
+
 // WithoutLockingForTests turns the lock off and sleeps for raceDelay between reading
 // and writing the file. It exists only so tests can show that the lock is what prevents
 // lost updates between processes; rotatetui never uses it unless built with its test

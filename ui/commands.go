@@ -2,6 +2,7 @@ package ui
 
 import (
 	"io"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -89,6 +90,9 @@ func waitForChange(changes <-chan struct{}) tea.Cmd {
 		return fileChangedMsg{}
 	}
 }
+
+// endSignalMsg says the program was told to end by a signal (see endOnSignals).
+type endSignalMsg struct{ signal os.Signal }
 
 // pendingWorkMsg carries a reminder of work waiting outside the screen.
 type pendingWorkMsg struct{ reminder string }

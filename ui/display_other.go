@@ -2,7 +2,11 @@
 
 package ui
 
-import tea "github.com/charmbracelet/bubbletea"
+import (
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // eventDrivenDisplay is false where there is no SIGWINCH: Run keeps Bubble Tea's
 // renderer, which polls for the size.
@@ -12,3 +16,7 @@ func (t *terminal) sendSizes(*tea.Program) (stop func()) { return func() {} }
 
 // stopUntilContinued: there is no job control to stop the program with.
 func stopUntilContinued() (stopped bool) { return false }
+
+// endOnSignals: runOn is not used here (see eventDrivenDisplay), and Bubble Tea's own
+// signal handling stands.
+func endOnSignals(*tea.Program) (stop func() os.Signal) { return func() os.Signal { return nil } }

@@ -64,3 +64,31 @@ func (t *terminal) sendSizes(p *tea.Program) (stop func()) {
 		close(done)
 	}
 }
+
+// endOnSignals makes SIGHUP (the terminal went away), SIGTERM (a plain kill) and
+// SIGINT (one sent from outside: in raw mode ctrl+c is a key) end the program as q
+// does, so changes not yet on disk get their last save, or a rescue file, in the
+// caller, instead of dying with the process. It replaces Bubble Tea's handler (see
+// runOn), which ends the program behind the model's back and, if the program ends for
+// another reason at the same moment, blocks Run for ever on a send nobody receives.
+// stop reports which signal arrived, if one did.
+func endOnSignals(p *tea.Program) (stop func() os.Signal) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	done := make(chan struct{})
+	arrived := make(chan os.Signal, 1)
+	go func() {
+		select {
+		case sig := <-signals:
+			arrived <- sig
+			p.Send(endSignalMsg{signal: sig})
+		case <-done:
+			arrived <- nil
+		}
+	}()
+	return func() os.Signal {
+		signal.Stop(signals)
+		close(done)
+		return <-arrived
+	}
+}

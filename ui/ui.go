@@ -15,6 +15,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -63,6 +64,8 @@ type Result struct {
 	// Unsaved holds changes that were not confirmed on disk when the program ended; the
 	// caller must try once more and keep them somewhere safe if that fails.
 	Unsaved []state.Change
+	// Signal is the signal that ended the program (SIGHUP, SIGTERM), if one did.
+	Signal os.Signal
 }
 
 type screen int
@@ -229,11 +232,13 @@ func runOn(t *terminal, m Model) (Result, error) {
 	if crashed != nil {
 		return Result{Unsaved: m.Unsaved()}, errors.Join(crashed, t.close())
 	}
-	p := tea.NewProgram(f, tea.WithoutRenderer(), tea.WithoutCatchPanics(),
+	p := tea.NewProgram(f, tea.WithoutRenderer(), tea.WithoutCatchPanics(), tea.WithoutSignalHandler(),
 		tea.WithInput(t.in), tea.WithOutput(t.out))
 	stopSizes := t.sendSizes(p)
+	stopSignals := endOnSignals(p)
 	final, runErr := p.Run()
 	stopSizes()
+	signalled := stopSignals()
 	closeErr := t.close()
 	f, ok := final.(framed)
 	var crashErr error
@@ -242,10 +247,14 @@ func runOn(t *terminal, m Model) (Result, error) {
 	}
 	// The crash first: a terminal that could not be put back must not hide it.
 	err := errors.Join(crashErr, runErr, closeErr)
-	if m, ok := f.model.(*Model); ok {
-		return Result{Unsaved: m.Unsaved()}, err
+	if signalled == syscall.SIGHUP {
+		// The terminal has gone: that it could not be put back is no news.
+		err = errors.Join(crashErr, runErr)
 	}
-	return Result{}, err
+	if m, ok := f.model.(*Model); ok {
+		return Result{Unsaved: m.Unsaved(), Signal: signalled}, err
+	}
+	return Result{Signal: signalled}, err
 }
 
 // Unsaved returns the changes not yet confirmed on disk.
@@ -395,6 +404,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 
 	case forceQuitMsg:
 		return m, tea.Quit
+
+	case endSignalMsg:
+		return m.quit()
 	}
 
 	var cmd tea.Cmd

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -533,6 +534,31 @@ func TestPendingWorkIsRemindedAfterStart(t *testing.T) {
 	}
 	if m.status != "notice" {
 		t.Errorf("status = %q, want the notice alone", m.status)
+	}
+}
+
+// TestEndSignalQuitsAfterTheSaveInFlight: a signal that ends the program lets a save
+// under way finish first, as q does.
+func TestEndSignalQuitsAfterTheSaveInFlight(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	m.inFlight = 1
+	next, cmd := m.Update(endSignalMsg{signal: syscall.SIGTERM})
+	if !next.(Model).quitting || cmd == nil {
+		t.Fatal("the signal did not start quitting")
+	}
+	quitAtOnce := make(chan bool, 1)
+	go func() { _, isQuit := cmd().(tea.QuitMsg); quitAtOnce <- isQuit }()
+	select {
+	case <-time.After(100 * time.Millisecond): // waiting for the save, as it should
+	case isQuit := <-quitAtOnce:
+		if isQuit {
+			t.Error("quit at once, with a save in flight")
+		}
+	}
+	m.inFlight = 0
+	next, cmd = m.Update(endSignalMsg{signal: syscall.SIGHUP})
+	if _, isQuit := cmd().(tea.QuitMsg); !next.(Model).quitting || !isQuit {
+		t.Error("nothing in flight: the signal should quit at once")
 	}
 }
 
