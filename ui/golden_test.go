@@ -44,7 +44,10 @@ func runGolden(t *testing.T, m Model, want string, input ...tea.Msg) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte(want))
 	}, teatest.WithDuration(5*time.Second))
-	tm.Send(keyMsg("ctrl+c"))
+	// Quit from outside: ctrl+c would first ask about text typed into a prompt.
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	golden.RequireEqual(t, []byte(final.View()))
 }

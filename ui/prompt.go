@@ -52,6 +52,26 @@ type prompt struct {
 	then    action           // what to do once every value is known
 	editing bool             // values prefilled; an empty value removes it
 	problem string           // why the last answer was refused
+	initial string           // the text it opened with, to tell whether anything was typed
+}
+
+// unsaved names what the person has typed into the prompt and not yet saved ("note",
+// "skip reason", "value"), or "" when the prompt holds nothing new.
+func (p prompt) unsaved() string {
+	var text string
+	var what string
+	switch {
+	case p.kind == promptNote && p.area != nil:
+		text, what = p.area.Value(), "note"
+	case p.kind == promptSkip && p.input != nil:
+		text, what = p.input.Value(), "skip reason"
+	case p.kind == promptValue && p.input != nil:
+		text, what = p.input.Value(), "value"
+	}
+	if strings.TrimSpace(text) == "" || text == p.initial {
+		return ""
+	}
+	return what
 }
 
 func newConfirm(label string, kind promptKind, step int) prompt {
@@ -66,7 +86,7 @@ func newTextPrompt(label string, kind promptKind, step int, value string) prompt
 	in.SetValue(value)
 	in = safeInput(in)
 	in.Focus()
-	return prompt{kind: kind, label: label, step: step, input: &in}
+	return prompt{kind: kind, label: label, step: step, input: &in, initial: in.Value()}
 }
 
 func (m checklistModel) newValuePrompt(names []string, then action, editing bool) prompt {
@@ -83,6 +103,7 @@ func (m checklistModel) askValue(p prompt) prompt {
 		p.label = fmt.Sprintf("Value of {%s} for %s (empty removes it):", name, m.src.Name)
 	}
 	p.input = inputWithValue(p.input, m.values[name])
+	p.initial = p.input.Value()
 	p.problem = ""
 	return p
 }
@@ -103,7 +124,7 @@ func (m checklistModel) newNotePrompt() prompt {
 	}
 	area.Focus()
 	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
-	return prompt{kind: promptNote, label: label, step: m.cursor, area: &area}
+	return prompt{kind: promptNote, label: label, step: m.cursor, area: &area, initial: area.Value()}
 }
 
 func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, event) {

@@ -137,8 +137,9 @@ type Model struct {
 	helpWidth int
 	helpAll   bool
 
-	quitting bool
-	initCmd  tea.Cmd // what the screen opened at start needs to run (a countdown)
+	quitting  bool
+	quitAsked bool    // the last key was a ctrl+c that asked before dropping unsaved text
+	initCmd   tea.Cmd // what the screen opened at start needs to run (a countdown)
 }
 
 // New builds the root model. It does no I/O.
@@ -309,8 +310,19 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			// message; each is still its own key press.
 			return m.splitKeys(msg)
 		}
-		// ctrl+c always quits; q and ? are letters the filter input may be typing.
-		if key.Matches(msg, m.c.keys.ForceQ) || (!m.typing() && key.Matches(msg, m.c.keys.Quit)) {
+		// ctrl+c always quits, asking once when it would drop text being written; q
+		// and ? are letters the filter input may be typing.
+		asked := m.quitAsked
+		m.quitAsked = false
+		if key.Matches(msg, m.c.keys.ForceQ) {
+			if what := m.unsavedText(); what != "" && !asked {
+				m.quitAsked = true
+				m.status, m.statusErr = strings.ToUpper(what[:1])+what[1:]+" not saved: enter saves it, esc drops it, ctrl+c again quits without it.", true
+				return m, nil
+			}
+			return m.quit()
+		}
+		if !m.typing() && key.Matches(msg, m.c.keys.Quit) {
 			return m.quit()
 		}
 		if key.Matches(msg, m.c.keys.Suspend) {
@@ -469,6 +481,15 @@ func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, nil
+}
+
+// unsavedText names the text being written and not yet saved (see prompt.unsaved), or
+// "" when there is none.
+func (m Model) unsavedText() string {
+	if m.screen != checklistScreen {
+		return ""
+	}
+	return m.checklist.prompt.unsaved()
 }
 
 // typing reports whether keystrokes are going into a text input or a question.

@@ -562,6 +562,44 @@ func TestEndSignalQuitsAfterTheSaveInFlight(t *testing.T) {
 	}
 }
 
+// TestCtrlCAsksBeforeDroppingText: ctrl+c in a note (or skip reason) with text not yet
+// saved asks once; a second ctrl+c in a row quits. Nothing typed: it quits at once.
+func TestCtrlCAsksBeforeDroppingText(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{Query: "snowflake"})
+	m = press(t, m, "n")
+	if m = press(t, m, "ctrl+c"); !m.quitting {
+		t.Fatal("an empty note prompt asked before quitting")
+	}
+
+	m = newTestModel(t, newMemStore(), Options{Query: "snowflake"})
+	m = typeText(t, press(t, m, "n"), "asked Bob")
+	m = press(t, m, "ctrl+c")
+	if m.quitting || !strings.Contains(m.View(), "Note not saved: enter saves it, esc drops it, ctrl+c again quits without it.") {
+		t.Fatalf("ctrl+c dropped a note being written without a word (quitting %v):\n%s", m.quitting, m.View())
+	}
+	// Another key in between: the next ctrl+c asks again.
+	m = press(t, typeText(t, m, "!"), "ctrl+c")
+	if m.quitting {
+		t.Fatal("a ctrl+c after more typing quit without asking")
+	}
+	if m = press(t, m, "ctrl+c"); !m.quitting {
+		t.Fatal("a second ctrl+c in a row did not quit")
+	}
+
+	// A skip reason counts too; a saved note opened again unchanged does not.
+	store := newMemStore()
+	m = newTestModel(t, store, Options{Query: "snowflake"})
+	m = press(t, typeText(t, press(t, m, "s"), "not ours"), "ctrl+c")
+	if m.quitting || !strings.Contains(m.status, "Skip reason not saved") {
+		t.Fatalf("skip reason: quitting %v, status %q", m.quitting, m.status)
+	}
+	m = newTestModel(t, store, Options{Query: "snowflake"})
+	m = press(t, typeText(t, press(t, m, "n"), "asked Bob"), "enter")
+	if m = press(t, press(t, m, "n"), "ctrl+c"); !m.quitting {
+		t.Fatal("ctrl+c asked about a saved note that was not changed")
+	}
+}
+
 func TestQuitKeys(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
 	next, cmd := m.Update(keyMsg("q"))
