@@ -556,8 +556,8 @@ func TestEndSignalQuitsAfterTheSaveInFlight(t *testing.T) {
 		}
 	}
 	m.inFlight = 0
-	next, cmd = m.Update(endSignalMsg{signal: syscall.SIGHUP})
-	if _, isQuit := cmd().(tea.QuitMsg); !next.(Model).quitting || !isQuit {
+	next, quitCmd := m.Update(endSignalMsg{signal: syscall.SIGHUP})
+	if _, isQuit := quitCmd().(tea.QuitMsg); !next.(Model).quitting || !isQuit {
 		t.Error("nothing in flight: the signal should quit at once")
 	}
 }
