@@ -1521,7 +1521,7 @@ func shellQuote(s string) string {
 // describeChange says what a saved change did, in the catalog's words where it still
 // has the source and step, for the person to check what was restored.
 func describeChange(cat *catalog.Catalog, c state.Change) string {
-	name, step := c.Source, c.Step
+	name, step := catalog.PrintableLine(c.Source), c.Step // a rescue file is text on disk, like a catalog
 	src, _ := cat.Lookup(c.Source)
 	if src != nil && src.ID == c.Source {
 		name = catalog.PrintableLine(src.Name)

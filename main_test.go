@@ -417,6 +417,26 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 	}
 }
 
+// TestDescribeChangeIsInert: what restore lists comes from a file on disk; escape
+// sequences in it must not reach the terminal.
+func TestDescribeChangeIsInert(t *testing.T) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []state.Change{
+		{Kind: state.Check, Source: "evil\x1b]52;c;aGk=\x07", Step: "s\x1b[2J", At: testClock},
+		{Kind: state.SetNote, Source: "snowflake", Step: "login", Text: "hi\x1b[31m", At: testClock},
+		{Kind: state.SetPlaceholder, Source: "snowflake", Name: "a\rb", Text: "v\x9b1m", At: testClock},
+		{Kind: "unknown\x1b[5m", Source: "snowflake", Step: "login", At: testClock},
+	} {
+		got := describeChange(cat, c)
+		if strings.ContainsAny(got, "\x1b\x07\r\u009b") {
+			t.Errorf("%q", got)
+		}
+	}
+}
+
 // TestRestoreRefusesWhatItCannotUse: a broken rescue file, or one meant for another
 // state file, stops restore before anything is saved, and says which file and why.
 func TestRestoreRefusesWhatItCannotUse(t *testing.T) {
