@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -508,7 +509,7 @@ func (m sourcesModel) view(width, height int) string {
 
 func (m sourcesModel) counts() string {
 	if q := m.query(); q != "" {
-		return fmt.Sprintf("%d of %d", m.rows.Len(), len(m.sources))
+		return count(m.rows.Len()) + " of " + count(len(m.sources))
 	}
 	return plural(len(m.sources), "source", "sources")
 }
@@ -519,7 +520,7 @@ func (m sourcesModel) tabs(width int) string {
 	st := m.c.styles
 	var parts []string
 	for v := listView(0); v < viewCount; v++ {
-		label := fmt.Sprintf("%s %d", v.title(), m.viewSize[v])
+		label := v.title() + " " + count(m.viewSize[v])
 		if v == m.tab {
 			parts = append(parts, st.Title.Render("["+label+"]"))
 		} else {
@@ -682,9 +683,27 @@ func ago(now, t time.Time) string {
 
 func plural(n int, one, many string) string {
 	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
+		return count(n) + " " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return count(n) + " " + many
+}
+
+// count writes n with its thousands grouped ("100,051"), so catalogs generated from an
+// inventory read at a glance.
+func count(n int) string {
+	digits := strconv.Itoa(n)
+	var b strings.Builder
+	if n < 0 {
+		b.WriteByte('-')
+		digits = digits[1:]
+	}
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
 }
 
 // truncate cuts s (which may hold styles) to width cells, marking the cut with "…".

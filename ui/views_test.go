@@ -168,3 +168,11 @@ func TestRecordARotationDoneElsewhere(t *testing.T) {
 		t.Error("esc did not cancel")
 	}
 }
+
+func TestCountGroupsThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 51234: "51,234", 100051: "100,051", 1234567: "1,234,567", -4200: "-4,200"} {
+		if got := count(n); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
