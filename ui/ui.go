@@ -64,7 +64,7 @@ type Result struct {
 	// Unsaved holds changes that were not confirmed on disk when the program ended; the
 	// caller must try once more and keep them somewhere safe if that fails.
 	Unsaved []state.Change
-	// Signal is the signal that ended the program (SIGHUP, SIGTERM), if one did.
+	// Signal is the signal that ended the program (SIGHUP, SIGTERM, SIGINT), if one did.
 	Signal os.Signal
 }
 
