@@ -669,8 +669,55 @@ func (t table) rejectUnknown(known ...string) {
 		if t.parent != nil {
 			where = "in " + tableKind(t.path())
 		}
-		t.p.problemAt(t.key(k), "unknown key %q %s (known keys: %s)", Printable(k), where, strings.Join(without(known, "steps", "sources"), ", "))
+		msg := fmt.Sprintf("unknown key %q %s (known keys: %s)", Printable(k), where, strings.Join(without(known, "steps", "sources"), ", "))
+		if near := nearestKey(k, known); near != "" {
+			switch near {
+			// Tables are not listed as keys; name the one meant the way it is written.
+			case "sources":
+				near = "[[sources]]"
+			case "steps":
+				near = "[[sources.steps]]"
+			default:
+				near = strconv.Quote(near)
+			}
+			msg += "; did you mean " + near + "?"
+		}
+		t.p.problemAt(t.key(k), "%s", msg)
 	}
+}
+
+// nearestKey is the known key a mistyped one most likely meant: within two edits
+// ("txt" for "text", "source" for "sources") and fewer edits than the key has letters
+// (two edits make "id" of anything of two letters), else "".
+func nearestKey(k string, known []string) string {
+	best, bestDist := "", 3
+	for _, c := range known {
+		if d := editDistance(strings.ToLower(k), c); d < bestDist && d < len(k) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, by bytes (keys are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func tableKind(path string) string {
@@ -753,6 +800,11 @@ func scanPositions(data []byte) map[string]position {
 				current = fmt.Sprintf("sources[%d].steps[%d]", max(sourceIdx, 0), stepIdx)
 			default:
 				current = header
+				if rest, ok := strings.CutPrefix(header, "sources."); ok {
+					// A misspelt table inside a source ([[sources.step]]) is reported
+					// as an unknown key of that source.
+					current = fmt.Sprintf("sources[%d].%s", max(sourceIdx, 0), rest)
+				}
 			}
 			pos[current] = position{lineNo, indent + 1}
 			continue

@@ -128,7 +128,11 @@ func TestParseReportsEveryProblemWithItsPosition(t *testing.T) {
 		{"duplicate step ids", "[[sources]]\nid = \"a\"\nname = \"A\"\n[[sources.steps]]\nid = \"s\"\ntext = \"t\"\n[[sources.steps]]\nid = \"s\"\ntext = \"u\"\n",
 			[]string{`bad.toml:8:1: duplicate step id "s"`}},
 		{"unknown key", "[[sources]]\nid = \"a\"\nname = \"A\"\n[[sources.steps]]\ntxt = \"t\"\n",
-			[]string{"bad.toml:4:1: step has no text", `bad.toml:5:1: unknown key "txt" in [[sources.steps]]`}},
+			[]string{"bad.toml:4:1: step has no text", `bad.toml:5:1: unknown key "txt" in [[sources.steps]] (known keys: id, text, kind, command, url, wait); did you mean "text"?`}},
+		{"misspelt sources table", "[[source]]\nid = \"a\"\n",
+			[]string{`bad.toml:1:1: unknown key "source" at the top level (known keys: version, title, rotate_every); did you mean [[sources]]?`, "no sources"}},
+		{"misspelt steps table", "[[sources]]\nid = \"a\"\nname = \"A\"\n\n[[sources.step]]\ntext = \"t\"\n",
+			[]string{`source "a" has no steps`, `bad.toml:5:1: unknown key "step" in [[sources]] (known keys: id, name, aliases, category, docs, note, rotate_every, disabled); did you mean [[sources.steps]]?`}},
 		{"wrong type", "title = 3\n[[sources]]\nid = \"a\"\nname = \"A\"\n[[sources.steps]]\ntext = \"t\"\n",
 			[]string{"bad.toml:1:1: title must be a string, not an integer"}},
 		{"bad id", "[[sources]]\nid = \"Snow Flake\"\nname = \"A\"\n[[sources.steps]]\ntext = \"t\"\n",
@@ -161,6 +165,19 @@ func TestParseReportsEveryProblemWithItsPosition(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNearestKeySuggestsOnlyCloseKeys: a suggestion must be likely, or it misleads.
+func TestNearestKeySuggestsOnlyCloseKeys(t *testing.T) {
+	known := []string{"id", "name", "aliases", "rotate_every", "steps"}
+	for typed, want := range map[string]string{
+		"txt": "", "nmae": "name", "alias": "aliases", "step": "steps", "Name": "name",
+		"rotate_evry": "rotate_every", "colour": "", "rotate": "", "": "",
+	} {
+		if got := nearestKey(typed, known); got != want {
+			t.Errorf("nearestKey(%q) = %q, want %q", typed, got, want)
+		}
 	}
 }
 
