@@ -52,6 +52,9 @@ func WithoutLockingForTests(raceDelay time.Duration) Option {
 	return func(s *Store) { s.noLock, s.raceDelay = true, raceDelay }
 }
 
+// ErrLockHeld is wrapped by the error of a save that gave up waiting for the lock.
+var ErrLockHeld = errors.New("another rotatetui process is holding it")
+
 // defaultLockTimeout bounds how long Apply waits for another process to
 // release the lock. Saves take milliseconds; a longer wait means something is
 // stuck, and an error (which the UI turns into a rescue file) beats a frozen UI.
@@ -418,7 +421,7 @@ func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 5*time.Millisecond)
 	if errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("timed out after %v: another rotatetui process is holding it", timeout)
+		return nil, fmt.Errorf("timed out after %v: %w", timeout, ErrLockHeld)
 	}
 	if err != nil {
 		return nil, err

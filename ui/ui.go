@@ -12,6 +12,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
 	"strings"
@@ -394,7 +395,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case saveFailedMsg:
 		m.inFlight = 0
 		m.attempts++
-		m.status = fmt.Sprintf("Not saved (%v). Kept in memory; retrying.", msg.err)
+		m.status = "Not saved (" + saveProblem(msg.err) + "). Kept in memory; retrying."
 		m.statusErr = true
 		if m.quitting {
 			// One more try was made on the way out; main reports what is still unsaved.
@@ -436,6 +437,22 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	// already find the new screen and the new progress, however fast it comes.
 	next, evCmd := m.handleEvent(ev)
 	return next, tea.Batch(cmd, evCmd)
+}
+
+// saveProblem says why a save failed in the few words the status line has room for: the
+// full error starts with the state file's path, which pushed the reason off the line.
+func saveProblem(err error) string {
+	switch {
+	case errors.Is(err, state.ErrLockHeld):
+		return "another rotatetui is holding the lock"
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return "the disk is full"
+	case errors.Is(err, syscall.EROFS):
+		return "the file system is read-only"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied: " + err.Error()
+	}
+	return err.Error()
 }
 
 // splitKeys handles a burst of typed runes one key at a time.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -481,6 +483,25 @@ func TestFailedSaveIsShownKeptAndRetried(t *testing.T) {
 	}
 	if !strings.Contains(m.View(), "Saved") {
 		t.Error("recovery not shown")
+	}
+}
+
+func TestSaveProblemFitsTheStatusLine(t *testing.T) {
+	save := func(err error) error {
+		return fmt.Errorf("save /home/alice/.local/state/rotatetui/state.json: %w", &fs.PathError{Op: "write", Path: "/home/alice/.local/state/rotatetui/.state.json.tmp-0123456789abcdef", Err: err})
+	}
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{save(fmt.Errorf("timed out after 10s: %w", state.ErrLockHeld)), "another rotatetui is holding the lock"},
+		{save(syscall.ENOSPC), "the disk is full"},
+		{save(syscall.EROFS), "the file system is read-only"},
+		{errors.New("something else"), "something else"},
+	} {
+		if got := saveProblem(tt.err); got != tt.want {
+			t.Errorf("saveProblem(%v) = %q, want %q", tt.err, got, tt.want)
+		}
 	}
 }
 
