@@ -1471,7 +1471,7 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 	fmt.Fprintln(stdout, summary+".")
 	code := exitOK
 	for _, f := range files {
-		if err := os.Remove(f); err != nil {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) { // a second restore at the same time
 			var pathErr *fs.PathError
 			if errors.As(err, &pathErr) {
 				err = pathErr.Err
