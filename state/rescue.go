@@ -2,8 +2,6 @@ package state
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,9 +40,7 @@ func WriteRescue(statePath string, changes []Change) (rescuePath string, err err
 	if err := enc.Encode(Rescue{StateFile: statePath, WrittenAt: now, Changes: changes}); err != nil {
 		return "", fmt.Errorf("write rescue file: %w", err)
 	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := fmt.Sprintf("%s.rescue-%s-%s.json", filepath.Base(statePath), now.UTC().Format("20060102T150405Z"), hex.EncodeToString(b[:]))
+	name := fmt.Sprintf("%s.rescue-%s-%s.json", filepath.Base(statePath), now.UTC().Format("20060102T150405Z"), randomHex(4))
 
 	var errs []error
 	for _, dir := range []string{filepath.Dir(statePath), os.TempDir()} {

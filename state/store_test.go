@@ -772,3 +772,20 @@ func TestWatchReportsSavesFromAnotherStore(t *testing.T) {
 	for range changes {
 	}
 }
+
+func TestRandomHexNamesDiffer(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		h := randomHex(8)
+		if len(h) != 16 || strings.Trim(h, "0123456789abcdef") != "" {
+			t.Fatalf("randomHex(8) = %q", h)
+		}
+		if seen[h] {
+			t.Fatalf("%s drawn twice in 1000", h)
+		}
+		seen[h] = true
+	}
+	if h := randomHex(4); len(h) != 8 {
+		t.Errorf("randomHex(4) = %q", h)
+	}
+}
