@@ -95,7 +95,9 @@ func ReadRescue(path string) (*Rescue, error) {
 
 // rescuePattern matches the names WriteRescue gives the rescue files of statePath.
 func rescuePattern(statePath string) string {
-	return filepath.Base(statePath) + ".rescue-*.json"
+	// The state file's own name is matched literally, whatever it holds.
+	base := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(filepath.Base(statePath))
+	return base + ".rescue-*.json"
 }
 
 // FindRescues returns the rescue files kept for the state file at statePath, oldest

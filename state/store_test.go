@@ -789,3 +789,22 @@ func TestRandomHexNamesDiffer(t *testing.T) {
 		t.Errorf("randomHex(4) = %q", h)
 	}
 }
+
+// TestFindRescuesTakesTheStateFileNameLiterally: a state file whose name looks like a
+// glob pattern finds its own rescue files, and only those.
+func TestFindRescuesTakesTheStateFileNameLiterally(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	change := Change{Kind: Check, Source: "a", Step: "s", At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	mine, err := WriteRescue(filepath.Join(dir, "state[1].json"), []Change{change})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteRescue(filepath.Join(dir, "state1.json"), []Change{change}); err != nil {
+		t.Fatal(err)
+	}
+	found, err := FindRescues(filepath.Join(dir, "state[1].json"))
+	if err != nil || len(found) != 1 || found[0] != mine {
+		t.Fatalf("found %q, %v; want only %s", found, err, mine)
+	}
+}
