@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -95,8 +96,12 @@ func ReadRescue(path string) (*Rescue, error) {
 
 // rescuePattern matches the names WriteRescue gives the rescue files of statePath.
 func rescuePattern(statePath string) string {
-	// The state file's own name is matched literally, whatever it holds.
-	base := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(filepath.Base(statePath))
+	// The state file's own name is matched literally, whatever it holds (Windows has no
+	// escapes in patterns, and no '*' or '?' in names).
+	base := filepath.Base(statePath)
+	if runtime.GOOS != "windows" {
+		base = strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(base)
+	}
 	return base + ".rescue-*.json"
 }
 
