@@ -26,8 +26,12 @@ type checklistModel struct {
 
 	rot      *state.Rotation // the rotation shown; nil before the first check
 	finished bool            // rot was completed while this screen was open
-	changed  string          // says how the catalog's steps changed since rot started
-	values   map[string]string
+	// lastRotated is when the key was last rotated (nil: never, as far as rotatetui
+	// knows), and byHand whether that is a date recorded with r or `rotated --on`.
+	lastRotated *time.Time
+	byHand      bool
+	changed     string // says how the catalog's steps changed since rot started
+	values      map[string]string
 
 	cursor int
 	offset int // first visible line of the step list
@@ -68,6 +72,8 @@ func (m checklistModel) init() (checklistModel, tea.Cmd) {
 func (m checklistModel) setState(st *state.State) checklistModel {
 	ss := st.Source(m.src.ID)
 	m.rot, m.finished, m.changed = nil, false, ""
+	m.lastRotated = ss.LastRotatedAt()
+	m.byHand = m.lastRotated != nil && ss.LastRotated != nil && m.lastRotated.Equal(*ss.LastRotated)
 	m.values = map[string]string{}
 	if ss != nil {
 		for k, v := range ss.Placeholders {

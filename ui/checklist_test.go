@@ -637,3 +637,24 @@ func TestInputsNeverShowBidiControls(t *testing.T) {
 	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("sn\u202eow"), Paste: true})
 	assertNoControl(t, "filter after a paste", m.View())
 }
+
+// TestChecklistSaysWhenTheKeyWasLastRotated: a source opened again after a rotation
+// says when that was, so the person can tell whether another is due.
+func TestChecklistSaysWhenTheKeyWasLastRotated(t *testing.T) {
+	store := seededStore(t) // awin completed 12 days before fixedNow
+	onDate := time.Date(2026, 1, 2, 0, 0, 0, 0, time.Local)
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "adjust", At: onDate.UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ query, want string }{
+		{"awin", "Last rotated " + fixedNow.Add(-12*24*time.Hour).Local().Format("2006-01-02 15:04") + ". Check the first step to start a new rotation."},
+		{"adjust", "Last rotated on 2026-01-02 (recorded by hand). Check the first step to start a new rotation."},
+		{"brevo", "Not started. Check the first step when you have done it."},
+	} {
+		m := newTestModel(t, store, Options{Query: tt.query})
+		m = deliver(t, m, tea.WindowSizeMsg{Width: 120, Height: 30})
+		if m.screen != checklistScreen || !strings.Contains(m.View(), tt.want) {
+			t.Errorf("%s: want %q on the checklist:\n%s", tt.query, tt.want, m.View())
+		}
+	}
+}

@@ -87,6 +87,13 @@ func (m checklistModel) header(width int) []string {
 		}
 	case m.rot != nil:
 		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+". Every check is saved as you make it.", width)))
+	case m.lastRotated != nil:
+		// Opened again after a rotation: whether this one is due is the first question.
+		last := m.when(*m.lastRotated)
+		if m.byHand {
+			last = "on " + m.lastRotated.Local().Format("2006-01-02") + " (recorded by hand)"
+		}
+		head = append(head, st.Subtitle.Render(truncate("Last rotated "+last+". Check the first step to start a new rotation.", width)))
 	default:
 		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
 	}
