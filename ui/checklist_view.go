@@ -160,8 +160,12 @@ func (m checklistModel) finishedText() string {
 	if notes > 0 {
 		summary += ", " + plural(notes, "note", "notes")
 	}
-	return fmt.Sprintf("✓ Rotation complete: finished %s, took %s; %s. It is in the history; opening %s again starts a new rotation.",
-		m.when(*r.FinishedAt), tookText, summary, m.src.Name)
+	next := ""
+	if every := m.c.catalog.Interval(m.src, m.c.interval); every > 0 {
+		next = fmt.Sprintf(" Next due on %s (every %s).", r.FinishedAt.Add(time.Duration(every)).Local().Format("2006-01-02"), every)
+	}
+	return fmt.Sprintf("✓ Rotation complete: finished %s, took %s; %s.%s It is in the history; opening %s again starts a new rotation.",
+		m.when(*r.FinishedAt), tookText, summary, next, m.src.Name)
 }
 
 func (m checklistModel) progressBar(done, total, width int) string {
