@@ -647,8 +647,9 @@ func TestChecklistSaysWhenTheKeyWasLastRotated(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ query, want string }{
-		{"awin", "Last rotated " + fixedNow.Add(-12*24*time.Hour).Local().Format("2006-01-02 15:04") + ". Check the first step to start a new rotation."},
-		{"adjust", "Last rotated on 2026-01-02 (recorded by hand). Check the first step to start a new rotation."},
+		{"awin", "Last rotated " + fixedNow.Add(-12*24*time.Hour).Local().Format("2006-01-02 15:04") +
+			"; next due on " + fixedNow.Add((90-12)*24*time.Hour).Local().Format("2006-01-02") + ". Check the first step to start a new rotation."},
+		{"adjust", "Last rotated on 2026-01-02 (recorded by hand); next due on 2026-04-02. Check the first step to start a new rotation."},
 		{"brevo", "Not started. Check the first step when you have done it."},
 	} {
 		m := newTestModel(t, store, Options{Query: tt.query})
