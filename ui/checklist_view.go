@@ -96,7 +96,7 @@ func (m checklistModel) header(width int) []string {
 		if every := m.c.catalog.Interval(m.src, m.c.interval); every > 0 {
 			last += "; next due on " + m.lastRotated.Add(time.Duration(every)).Local().Format("2006-01-02")
 		}
-		head = append(head, st.Subtitle.Render(truncate("Last rotated "+last+". Check the first step to start a new rotation.", width)))
+		head = append(head, wrapStyled(st.Subtitle, "Last rotated "+last+". Check the first step to start a new rotation.", width)...)
 	default:
 		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
 	}
