@@ -526,10 +526,15 @@ func (m Model) suspendCmd() tea.Cmd {
 // quit ends the program once the save in flight, if any, is done. Pending changes that
 // never reached the disk are returned by Run for the caller to deal with.
 func (m Model) quit() (Model, tea.Cmd) {
-	m.quitting = true
 	if m.inFlight > 0 {
+		if m.quitting {
+			return m, nil // already waiting, with its own deadline
+		}
+		m.quitting = true
+		m.status, m.statusErr = "Quitting once the save under way is done…", false
 		return m, tea.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
 	}
+	m.quitting = true
 	return m, tea.Quit
 }
 

@@ -576,6 +576,13 @@ func TestEndSignalQuitsAfterTheSaveInFlight(t *testing.T) {
 			t.Error("quit at once, with a save in flight")
 		}
 	}
+	waiting := next.(Model)
+	if !strings.Contains(waiting.View(), "Quitting once the save under way is done") {
+		t.Errorf("nothing says why the program has not quit yet:\n%s", waiting.View())
+	}
+	if again, cmd := waiting.Update(keyMsg("q")); cmd != nil || !again.(Model).quitting {
+		t.Error("a second q while waiting started another wait")
+	}
 	m.inFlight = 0
 	next, quitCmd := m.Update(endSignalMsg{signal: syscall.SIGHUP})
 	if _, isQuit := quitCmd().(tea.QuitMsg); !next.(Model).quitting || !isQuit {
