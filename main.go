@@ -1439,7 +1439,14 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		files = found
 	}
 	var changes []state.Change
+	seen := map[string]bool{}
 	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			if seen[abs] {
+				continue // named twice: restored once
+			}
+			seen[abs] = true
+		}
 		r, err := state.ReadRescue(f)
 		if err != nil {
 			fmt.Fprintf(stderr, "rotatetui: %v\nNothing was restored.\n", err)
@@ -1464,7 +1471,7 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 			fmt.Fprintf(stdout, "  %s\n", describeChange(cat, c))
 		}
 	}
-	summary := fmt.Sprintf("Restored %s from %s into %s", plural(restored, "change", "changes"), plural(len(files), "rescue file", "rescue files"), store.Path())
+	summary := fmt.Sprintf("Restored %s from %s into %s", plural(restored, "change", "changes"), plural(len(seen), "rescue file", "rescue files"), store.Path())
 	if already := len(changes) - restored; already > 0 {
 		summary += fmt.Sprintf(" (%s already there)", plural(already, "was", "were"))
 	}

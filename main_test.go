@@ -415,6 +415,15 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 	if out := c.mustRun("restore"); !strings.Contains(out, "nothing to restore") {
 		t.Errorf("a second restore: %q", out)
 	}
+
+	// A file named twice is restored once.
+	again, err := state.WriteRescue(c.statePath(), []state.Change{step(state.Check, 4, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := c.run("restore", again, again); code != 0 || !strings.Contains(out, "Restored 1 change from 1 rescue file") {
+		t.Errorf("restore FILE FILE: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 // TestDescribeChangeIsInert: what restore lists comes from a file on disk; escape
