@@ -1472,8 +1472,8 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		}
 	}
 	summary := fmt.Sprintf("Restored %s from %s into %s", plural(restored, "change", "changes"), plural(len(seen), "rescue file", "rescue files"), store.Path())
-	if already := len(changes) - restored; already > 0 {
-		summary += fmt.Sprintf(" (%s already there)", plural(already, "was", "were"))
+	if moot := len(changes) - restored; moot > 0 {
+		summary += fmt.Sprintf("; %s nothing to do: already saved, or for a rotation that has ended since", plural(moot, "change had", "changes had"))
 	}
 	fmt.Fprintln(stdout, summary+".")
 	code := exitOK

@@ -394,7 +394,7 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 	for _, want := range []string{
 		"Snowflake: checked step 2 (2026-03-10 14:00)",
 		"Snowflake: note on step 3: asked Bob in OPS-12 (2026-03-10 14:00)",
-		"Restored 2 changes from 2 rescue files into " + c.statePath() + " (1 was already there).",
+		"Restored 2 changes from 2 rescue files into " + c.statePath() + "; 1 change had nothing to do: already saved, or for a rotation that has ended since.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -443,6 +443,31 @@ func TestDescribeChangeIsInert(t *testing.T) {
 		if strings.ContainsAny(got, "\x1b\x07\r\u009b") {
 			t.Errorf("%q", got)
 		}
+	}
+}
+
+// TestRestoreDoesNotReopenAnEndedRotation: a rescued check made during a rotation that
+// has since been completed does nothing, rather than start a new rotation.
+func TestRestoreDoesNotReopenAnEndedRotation(t *testing.T) {
+	c := newCLI(t)
+	c.at(testClock)
+	keys := snowflakeSteps(t)
+	started := testClock.Add(-2 * time.Hour).UTC()
+	var all []state.Change
+	for _, k := range keys {
+		all = append(all, state.Change{Kind: state.Check, Source: "snowflake", Step: k, Steps: keys, At: started})
+	}
+	c.apply(all...) // started and completed by another run
+	late := state.Change{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "asked Bob", Started: &started}
+	if _, err := state.WriteRescue(c.statePath(), []state.Change{late}); err != nil {
+		t.Fatal(err)
+	}
+	out := c.mustRun("restore")
+	if !strings.Contains(out, "Restored 0 changes from 1 rescue file") || !strings.Contains(out, "1 change had nothing to do") {
+		t.Errorf("output:\n%s", out)
+	}
+	if ss := c.load().Source("snowflake"); ss.Current != nil || len(ss.History) != 1 {
+		t.Errorf("restore reopened or started a rotation: current %+v, %d in history", ss.Current, len(ss.History))
 	}
 }
 

@@ -307,9 +307,17 @@ func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, even
 	return m, nil, nil
 }
 
-// change builds a change of step i, stamped now.
+// change builds a change of step i, stamped now. Made during a rotation, it belongs to
+// that rotation (state.Change.Started): if another rotatetui completes or abandons it
+// first, or the change is restored from a rescue file after that, it does nothing
+// rather than start a new rotation with one step done.
 func (m checklistModel) change(kind state.ChangeKind, i int, text string) state.Change {
-	return state.Change{Kind: kind, Source: m.src.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
+	c := state.Change{Kind: kind, Source: m.src.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
+	if m.rot != nil && !m.finished {
+		started := m.rot.StartedAt
+		c.Started = &started
+	}
+	return c
 }
 
 // emit records changes, remembering how to undo them. The inverse is computed from the

@@ -659,3 +659,29 @@ func TestChecklistSaysWhenTheKeyWasLastRotated(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckOnAStaleScreenDoesNotStartARotation: another rotatetui completed the
+// rotation this screen still shows in progress. A check made here before the screen
+// hears of it belongs to that rotation, so it does nothing, rather than start a new
+// rotation with one step done.
+func TestCheckOnAStaleScreenDoesNotStartARotation(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	m = press(t, m, "space") // starts the rotation, saved
+	snow, _ := builtin(t).Lookup("snowflake")
+	var others []state.Change
+	for _, k := range snow.StepKeys()[1:] {
+		others = append(others, state.Change{Kind: state.Check, Source: "snowflake", Step: k, Steps: snow.StepKeys(), At: fixedNow})
+	}
+	if _, err := store.Apply(others...); err != nil { // the other instance finishes it
+		t.Fatal(err)
+	}
+	press(t, m, "down", "space") // this screen has not re-read the file yet
+	ss := store.snapshot().Source("snowflake")
+	if ss.Current != nil {
+		t.Fatalf("a check on a rotation completed elsewhere started a new one: %+v", ss.Current)
+	}
+	if len(ss.History) != 1 || ss.History[0].Outcome != state.Completed {
+		t.Fatalf("history: %+v", ss.History)
+	}
+}
