@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/catalog"
@@ -81,7 +82,7 @@ func (m checklistModel) header(width int) []string {
 
 	switch {
 	case m.finished:
-		head = append(head, wrapStyled(st.Banner, m.finishedText(), width)...)
+		head = append(head, wrapSentences(st.Banner, m.finishedText(), width)...)
 		if !m.hasKind(catalog.KindVerify) {
 			head = append(head, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
 		}
@@ -96,7 +97,7 @@ func (m checklistModel) header(width int) []string {
 		if every := m.c.catalog.Interval(m.src, m.c.interval); every > 0 {
 			last += "; next due on " + m.lastRotated.Add(time.Duration(every)).Local().Format("2006-01-02")
 		}
-		head = append(head, wrapStyled(st.Subtitle, "Last rotated "+last+". Check the first step to start a new rotation.", width)...)
+		head = append(head, wrapSentences(st.Subtitle, "Last rotated "+last+". Check the first step to start a new rotation.", width)...)
 	default:
 		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
 	}
@@ -301,6 +302,43 @@ func wrapStyled(style interface{ Render(...string) string }, text string, width 
 		out = append(out, style.Render(l))
 	}
 	return out
+}
+
+// wrapSentences wraps our own one-paragraph messages at spaces only: ansi.Wrap also
+// breaks after every hyphen, which split a date such as 2027-02-24 across two lines.
+// A word wider than the window is cut, as ansi.Wrap would.
+func wrapSentences(style interface{ Render(...string) string }, text string, width int) []string {
+	width = max(width, 1)
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		for ansi.StringWidth(word) > width {
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			head := ansi.Truncate(word, width, "")
+			if head == "" { // a character wider than the window: it goes alone
+				_, size := utf8.DecodeRuneInString(word)
+				head = word[:size]
+			}
+			lines, word = append(lines, head), word[len(head):]
+		}
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= width:
+			line += " " + word
+		default:
+			lines, line = append(lines, line), word
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return lines
 }
 
 // wrapIndented wraps text to width and indents every line by pad.

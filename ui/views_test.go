@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -173,6 +175,26 @@ func TestCountGroupsThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 51234: "51,234", 100051: "100,051", 1234567: "1,234,567", -4200: "-4,200"} {
 		if got := count(n); got != want {
 			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestWrapSentencesKeepsDatesWhole(t *testing.T) {
+	plain := lipgloss.NewStyle()
+	tests := []struct {
+		text  string
+		width int
+		want  []string
+	}{
+		{"done. Next due on 2027-02-24 (every 90d).", 24, []string{"done. Next due on", "2027-02-24 (every 90d)."}},
+		{"a  b\tc", 10, []string{"a b c"}},
+		{"abcdefghij xy", 4, []string{"abcd", "efgh", "ij", "xy"}},
+		{"日本", 1, []string{"日", "本"}},
+		{"", 10, []string{""}},
+	}
+	for _, tt := range tests {
+		if got := wrapSentences(plain, tt.text, tt.width); !slices.Equal(got, tt.want) {
+			t.Errorf("wrapSentences(%q, %d) = %q, want %q", tt.text, tt.width, got, tt.want)
 		}
 	}
 }
