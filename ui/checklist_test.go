@@ -676,12 +676,46 @@ func TestCheckOnAStaleScreenDoesNotStartARotation(t *testing.T) {
 	if _, err := store.Apply(others...); err != nil { // the other instance finishes it
 		t.Fatal(err)
 	}
-	press(t, m, "down", "space") // this screen has not re-read the file yet
+	m = press(t, m, "down", "space") // this screen has not re-read the file yet
+	if strings.Contains(m.status, "was not") {
+		t.Errorf("the other instance checked that step too, yet: %q", m.status)
+	}
 	ss := store.snapshot().Source("snowflake")
 	if ss.Current != nil {
 		t.Fatalf("a check on a rotation completed elsewhere started a new one: %+v", ss.Current)
 	}
 	if len(ss.History) != 1 || ss.History[0].Outcome != state.Completed {
 		t.Fatalf("history: %+v", ss.History)
+	}
+}
+
+// TestChangeForAnAbandonedRotationIsReported: a check or note made on a rotation that
+// another rotatetui abandoned meanwhile is recorded nowhere; the screen says so, with
+// the note's text, rather than let it vanish.
+func TestChangeForAnAbandonedRotationIsReported(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		act  func(Model) Model
+		want string
+	}{
+		{"check", func(m Model) Model { return press(t, m, "down", "space") },
+			"Step 2 of Snowflake was not checked: that rotation was finished or reset in another rotatetui."},
+		{"note", func(m Model) Model { return press(t, typeText(t, press(t, m, "n"), "asked Bob"), "enter") },
+			"Step 1 of Snowflake got no note (asked Bob): that rotation was finished or reset in another rotatetui."},
+	} {
+		store := newMemStore()
+		m := newTestModel(t, store, Options{Query: "snowflake"})
+		m = press(t, m, "space")
+		// Another rotatetui abandons the rotation; this screen has not heard yet.
+		if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake", At: fixedNow}); err != nil {
+			t.Fatal(err)
+		}
+		m = tt.act(m)
+		if m.status != tt.want {
+			t.Errorf("%s: status %q, want %q", tt.name, m.status, tt.want)
+		}
+		if cur := store.snapshot().Source("snowflake").Current; cur != nil {
+			t.Errorf("%s: a rotation was started: %+v", tt.name, cur)
+		}
 	}
 }

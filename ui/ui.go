@@ -380,12 +380,16 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case saveDoneMsg:
 		m.saved = msg.state
 		m.saves++
+		dropped := m.droppedForEndedRotation(m.pending[:msg.count], msg.applied)
 		m.pending = m.pending[msg.count:]
 		m.inFlight, m.attempts = 0, 0
 		if m.statusErr {
 			m.status, m.statusErr = "Saved. All progress is on disk again.", false
 		}
 		m = m.settleUndos(msg.count, msg.applied)
+		if dropped != "" {
+			m.status, m.statusErr = dropped, true
+		}
 		m = m.refresh()
 		if m.quitting && len(m.pending) == 0 {
 			return m, tea.Quit
@@ -600,6 +604,75 @@ func (m Model) settleUndos(count int, applied []bool) Model {
 	}
 	m.undos = waiting
 	return m
+}
+
+// droppedForEndedRotation says which of the saved changes did nothing because the
+// rotation they were made for had ended (completed or abandoned in another rotatetui
+// before this screen heard of it), or "" when none did. Such a change is not recorded
+// anywhere, so the person must be told, with a note's text, which would otherwise be
+// gone. Undos are left to settleUndos.
+func (m Model) droppedForEndedRotation(carried []state.Change, applied []bool) string {
+	for i, c := range carried {
+		if i >= len(applied) || applied[i] || c.Started == nil || c.IfMark != nil || c.IfNote != nil || c.Step == "" {
+			continue
+		}
+		ss := m.saved.Source(c.Source)
+		if ss != nil && ss.Current != nil && ss.Current.StartedAt.Equal(*c.Started) {
+			continue // a no-op on the rotation still in progress: nothing was lost
+		}
+		if alreadySo(ss, c) {
+			continue // the other rotatetui left the step as this change would have
+		}
+		what := "Step " + c.Step
+		if src, _ := m.c.catalog.Lookup(c.Source); src != nil {
+			if n := indexOfKey(src.StepKeys(), c.Step); n >= 0 {
+				what = fmt.Sprintf("Step %d of %s", n+1, src.Name)
+			}
+		}
+		lost := "was not checked"
+		switch c.Kind {
+		case state.Uncheck:
+			lost = "was not unchecked"
+		case state.Skip:
+			lost = "was not skipped"
+		case state.Unskip:
+			lost = "was not unskipped"
+		case state.SetNote:
+			lost = "got no note (" + catalog.PrintableLine(c.Text) + ")"
+		case state.SetWait:
+			continue // follows its check
+		}
+		return what + " " + lost + ": that rotation was finished or reset in another rotatetui."
+	}
+	return ""
+}
+
+// alreadySo reports whether the ended rotation a change was made for has the step as
+// the change would have left it.
+func alreadySo(ss *state.SourceState, c state.Change) bool {
+	if ss == nil {
+		return false
+	}
+	for i := range ss.History {
+		r := &ss.History[i]
+		if !r.StartedAt.Equal(*c.Started) {
+			continue
+		}
+		rec := r.Steps[c.Step]
+		switch c.Kind {
+		case state.Check:
+			return rec != nil && rec.CheckedAt != nil
+		case state.Uncheck:
+			return rec == nil || rec.CheckedAt == nil
+		case state.Skip:
+			return rec != nil && rec.SkippedAt != nil && rec.SkipReason == c.Text
+		case state.Unskip:
+			return rec == nil || rec.SkippedAt == nil
+		case state.SetNote:
+			return rec != nil && rec.Note == c.Text || rec == nil && c.Text == ""
+		}
+	}
+	return false
 }
 
 // startSave writes every pending change in one batch unless a save is already running:
