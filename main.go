@@ -1459,23 +1459,42 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		}
 		changes = append(changes, r.Changes...)
 	}
-	_, applied, err := store.ApplyEach(changes...)
+	after, applied, err := store.ApplyEach(changes...)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\nNothing was restored; the rescue files are kept.\n", err)
 		return exitFailed
 	}
 	restored := 0
+	var moot []state.Change
 	for i, c := range changes {
 		if applied[i] {
 			restored++
 			fmt.Fprintf(stdout, "  %s\n", describeChange(cat, c))
+		} else {
+			moot = append(moot, c)
 		}
 	}
 	summary := fmt.Sprintf("Restored %s from %s into %s", plural(restored, "change", "changes"), plural(len(seen), "rescue file", "rescue files"), store.Path())
-	if moot := len(changes) - restored; moot > 0 {
-		summary += fmt.Sprintf("; %s nothing to do: already saved, or for a rotation that has ended since", plural(moot, "change had", "changes had"))
+	if len(moot) > 0 {
+		summary += fmt.Sprintf("; %s nothing to do: already saved, or for a rotation that has ended since", plural(len(moot), "change had", "changes had"))
 	}
 	fmt.Fprintln(stdout, summary+".")
+	// A note or skip reason for a rotation that has ended is recorded nowhere: the
+	// rescue file is then the only copy of its text, and stays.
+	var unrecorded []state.Change
+	for _, c := range moot {
+		if c.Text != "" && !textRecorded(after, c) {
+			unrecorded = append(unrecorded, c)
+		}
+	}
+	if len(unrecorded) > 0 {
+		fmt.Fprintln(stdout, "Not saved anywhere, because the rotation they were written for has ended:")
+		for _, c := range unrecorded {
+			fmt.Fprintf(stdout, "  %s\n", describeChange(cat, c))
+		}
+		fmt.Fprintf(stdout, "The rescue files are kept for their text; delete them once you have it: %s\n", strings.Join(files, " "))
+		return exitOK
+	}
 	code := exitOK
 	for _, f := range files {
 		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) { // a second restore at the same time
@@ -1490,6 +1509,28 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		}
 	}
 	return code
+}
+
+// textRecorded reports whether the text a change carries (a note, a skip reason, a
+// placeholder value) is in the state: on that step in any rotation, or as that value.
+func textRecorded(st *state.State, c state.Change) bool {
+	ss := st.Source(c.Source)
+	if ss == nil {
+		return false
+	}
+	if c.Kind == state.SetPlaceholder {
+		return ss.Placeholders[c.Name] == c.Text
+	}
+	rotations := slices.Clone(ss.History)
+	if ss.Current != nil {
+		rotations = append(rotations, *ss.Current)
+	}
+	for _, r := range rotations {
+		if rec := r.Steps[c.Step]; rec != nil && (rec.Note == c.Text || rec.SkipReason == c.Text) {
+			return true
+		}
+	}
+	return false
 }
 
 // restoreCommand is the command line that restores the rescue files of store's state

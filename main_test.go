@@ -459,7 +459,8 @@ func TestRestoreDoesNotReopenAnEndedRotation(t *testing.T) {
 	}
 	c.apply(all...) // started and completed by another run
 	late := state.Change{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "asked Bob", Started: &started}
-	if _, err := state.WriteRescue(c.statePath(), []state.Change{late}); err != nil {
+	rescue, err := state.WriteRescue(c.statePath(), []state.Change{late})
+	if err != nil {
 		t.Fatal(err)
 	}
 	out := c.mustRun("restore")
@@ -468,6 +469,13 @@ func TestRestoreDoesNotReopenAnEndedRotation(t *testing.T) {
 	}
 	if ss := c.load().Source("snowflake"); ss.Current != nil || len(ss.History) != 1 {
 		t.Errorf("restore reopened or started a rotation: current %+v, %d in history", ss.Current, len(ss.History))
+	}
+	// The note is recorded nowhere else: its text is shown, and its rescue file kept.
+	if !strings.Contains(out, "Not saved anywhere, because the rotation they were written for has ended:\n  Snowflake: note on step 1: asked Bob") {
+		t.Errorf("the unsaved note is not shown:\n%s", out)
+	}
+	if _, err := os.Stat(rescue); err != nil {
+		t.Errorf("the only copy of the note was removed: %v", err)
 	}
 }
 
