@@ -1469,7 +1469,7 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 	for i, c := range changes {
 		if applied[i] {
 			restored++
-			fmt.Fprintf(stdout, "  %s\n", describeChange(cat, c))
+			fmt.Fprintf(stdout, "  %s\n", describeSavedChange(cat, c))
 		} else {
 			moot = append(moot, c)
 		}
@@ -1490,7 +1490,7 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 	if len(unrecorded) > 0 {
 		fmt.Fprintln(stdout, "Not saved anywhere, because the rotation they were written for has ended:")
 		for _, c := range unrecorded {
-			fmt.Fprintf(stdout, "  %s\n", describeChange(cat, c))
+			fmt.Fprintf(stdout, "  %s\n", describeSavedChange(cat, c))
 		}
 		fmt.Fprintf(stdout, "The rescue files are kept for their text; delete them once you have it: %s\n", strings.Join(files, " "))
 		return exitOK
@@ -1566,9 +1566,9 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// describeChange says what a saved change did, in the catalog's words where it still
+// describeSavedChange says what a saved change did, in the catalog's words where it still
 // has the source and step, for the person to check what was restored.
-func describeChange(cat *catalog.Catalog, c state.Change) string {
+func describeSavedChange(cat *catalog.Catalog, c state.Change) string {
 	name, step := catalog.PrintableLine(c.Source), c.Step // a rescue file is text on disk, like a catalog
 	src, _ := cat.Lookup(c.Source)
 	if src != nil && src.ID == c.Source {

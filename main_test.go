@@ -426,9 +426,9 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 	}
 }
 
-// TestDescribeChangeIsInert: what restore lists comes from a file on disk; escape
+// TestDescribeSavedChangeIsInert: what restore lists comes from a file on disk; escape
 // sequences in it must not reach the terminal.
-func TestDescribeChangeIsInert(t *testing.T) {
+func TestDescribeSavedChangeIsInert(t *testing.T) {
 	cat, err := catalog.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -439,7 +439,7 @@ func TestDescribeChangeIsInert(t *testing.T) {
 		{Kind: state.SetPlaceholder, Source: "snowflake", Name: "a\rb", Text: "v\x9b1m", At: testClock},
 		{Kind: "unknown\x1b[5m", Source: "snowflake", Step: "login", At: testClock},
 	} {
-		got := describeChange(cat, c)
+		got := describeSavedChange(cat, c)
 		if strings.ContainsAny(got, "\x1b\x07\r\u009b") {
 			t.Errorf("%q", got)
 		}
