@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -126,7 +127,7 @@ func (s *sandbox) start(args ...string) *terminal {
 	// open so the last screen can still be read.
 	script := strings.Join(quoted, " ") + "; echo $? > " + shellQuote(term.statusFile) + "; sleep 600"
 	term.tmux("new-session", "-d", "-s", term.name, "-x", "100", "-y", "30", "sh", "-c", script)
-	s.t.Cleanup(func() { _ = exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	s.t.Cleanup(term.close)
 	return term
 }
 
@@ -144,12 +145,58 @@ func (s *sandbox) startShell() *terminal {
 		socket: fmt.Sprintf("rotatetui-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()),
 		name:   "e2e",
 	}
-	args := []string{"new-session", "-d", "-s", term.name, "-x", "100", "-y", "30", "env", "PS1=e2e-shell$ "}
+	// No history file: bash would write it into the sandbox's HOME as it exits.
+	args := []string{"new-session", "-d", "-s", term.name, "-x", "100", "-y", "30", "env", "PS1=e2e-shell$ ", "HISTFILE="}
 	args = append(args, s.env...)
 	term.tmux(append(args, bash, "--norc", "--noprofile", "-i")...)
-	s.t.Cleanup(func() { _ = exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	s.t.Cleanup(term.close)
 	term.waitFor("e2e-shell$")
 	return term
+}
+
+// close ends the tmux server and waits for every process that ran in its pane to be
+// gone. A process still exiting (bash writing its history, rotatetui saving on the
+// hangup) would otherwise write into the sandbox while the test removes it.
+func (term *terminal) close() {
+	out, err := exec.Command("tmux", "-L", term.socket, "list-panes", "-a", "-F", "#{pane_pid}").Output()
+	var pids []int
+	if err == nil {
+		for _, field := range strings.Fields(string(out)) {
+			if pid, err := strconv.Atoi(field); err == nil {
+				pids = append(pids, processTree(pid)...)
+			}
+		}
+	}
+	_ = exec.Command("tmux", "-L", term.socket, "kill-server").Run()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range pids {
+		for running(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// processTree is pid and all its descendants, from /proc.
+func processTree(pid int) []int {
+	tree := []int{pid}
+	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, field := range strings.Fields(string(children)) {
+		if child, err := strconv.Atoi(field); err == nil {
+			tree = append(tree, processTree(child)...)
+		}
+	}
+	return tree
+}
+
+// running reports whether pid is alive: a zombie has finished all it will write.
+func running(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses and may hold spaces.
+	end := strings.LastIndexByte(string(stat), ')')
+	return end < 0 || end+2 >= len(stat) || stat[end+2] != 'Z'
 }
 
 func (term *terminal) tmux(args ...string) string {
