@@ -1459,6 +1459,11 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		}
 		changes = append(changes, r.Changes...)
 	}
+	for i := range changes {
+		// Hours may have passed: what was recorded since, in this rotatetui or another,
+		// stays, and a rescued change it overtook is reported below.
+		changes[i].OnlyIfLatest = true
+	}
 	after, applied, err := store.ApplyEach(changes...)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\nNothing was restored; the rescue files are kept.\n", err)
@@ -1476,11 +1481,11 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 	}
 	summary := fmt.Sprintf("Restored %s from %s into %s", plural(restored, "change", "changes"), plural(len(seen), "rescue file", "rescue files"), store.Path())
 	if len(moot) > 0 {
-		summary += fmt.Sprintf("; %s nothing to do: already saved, or for a rotation that has ended since", plural(len(moot), "change had", "changes had"))
+		summary += fmt.Sprintf("; %s nothing to do: already saved, overtaken by what was recorded since, or for a rotation that has ended", plural(len(moot), "change had", "changes had"))
 	}
 	fmt.Fprintln(stdout, summary+".")
-	// A note or skip reason for a rotation that has ended is recorded nowhere: the
-	// rescue file is then the only copy of its text, and stays.
+	// A note or skip reason for a rotation that has ended, or overtaken by a newer one,
+	// is recorded nowhere: the rescue file is then the only copy of its text, and stays.
 	var unrecorded []state.Change
 	for _, c := range moot {
 		if c.Text != "" && !textRecorded(after, c) {
@@ -1488,9 +1493,9 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		}
 	}
 	if len(unrecorded) > 0 {
-		fmt.Fprintln(stdout, "Not saved anywhere, because the rotation they were written for has ended:")
+		fmt.Fprintln(stdout, "Not restored, and recorded nowhere else:")
 		for _, c := range unrecorded {
-			fmt.Fprintf(stdout, "  %s\n", describeSavedChange(cat, c))
+			fmt.Fprintf(stdout, "  %s — %s\n", describeSavedChange(cat, c), whyNotRestored(after, c))
 		}
 		fmt.Fprintf(stdout, "The rescue files are kept for their text; delete them once you have it: %s\n", strings.Join(files, " "))
 		return exitOK
@@ -1509,6 +1514,18 @@ func runRestore(o options, cat *catalog.Catalog, store *state.Store, stdout, std
 		}
 	}
 	return code
+}
+
+// whyNotRestored says why restore left a rescued change undone.
+func whyNotRestored(st *state.State, c state.Change) string {
+	ss := st.Source(c.Source)
+	if c.Started != nil && (ss == nil || ss.Current == nil || !ss.Current.StartedAt.Equal(*c.Started)) {
+		return "the rotation it was written for has ended"
+	}
+	if c.Kind == state.SetNote {
+		return "a newer note was written on the step since"
+	}
+	return "the step was checked or skipped again since"
 }
 
 // textRecorded reports whether the text a change carries (a note, a skip reason, a

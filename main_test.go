@@ -394,7 +394,7 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 	for _, want := range []string{
 		"Snowflake: checked step 2 (2026-03-10 14:00)",
 		"Snowflake: note on step 3: asked Bob in OPS-12 (2026-03-10 14:00)",
-		"Restored 2 changes from 2 rescue files into " + c.statePath() + "; 1 change had nothing to do: already saved, or for a rotation that has ended since.",
+		"Restored 2 changes from 2 rescue files into " + c.statePath() + "; 1 change had nothing to do: already saved, overtaken by what was recorded since, or for a rotation that has ended.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -471,11 +471,53 @@ func TestRestoreDoesNotReopenAnEndedRotation(t *testing.T) {
 		t.Errorf("restore reopened or started a rotation: current %+v, %d in history", ss.Current, len(ss.History))
 	}
 	// The note is recorded nowhere else: its text is shown, and its rescue file kept.
-	if !strings.Contains(out, "Not saved anywhere, because the rotation they were written for has ended:\n  Snowflake: note on step 1: asked Bob") {
+	if !strings.Contains(out, "Not restored, and recorded nowhere else:\n  Snowflake: note on step 1: asked Bob") || !strings.Contains(out, "the rotation it was written for has ended") {
 		t.Errorf("the unsaved note is not shown:\n%s", out)
 	}
 	if _, err := os.Stat(rescue); err != nil {
 		t.Errorf("the only copy of the note was removed: %v", err)
+	}
+}
+
+// TestRestoreKeepsWhatWasRecordedSince: a rescued note or uncheck older than what was
+// recorded on the step since does not overwrite it; the rescued note's text is shown and
+// its rescue file kept, as it is saved nowhere else.
+func TestRestoreKeepsWhatWasRecordedSince(t *testing.T) {
+	c := newCLI(t)
+	keys := snowflakeSteps(t)
+	started := testClock.Add(-3 * time.Hour).UTC()
+	rescued := []state.Change{
+		{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: started},
+		{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "old note", Started: &started},
+		{Kind: state.Uncheck, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(2 * time.Minute), Started: &started},
+		{Kind: state.SetNote, Source: "snowflake", Step: keys[1], Steps: keys, At: started.Add(3 * time.Minute), Text: "kept note", Started: &started},
+	}
+	// Saved since by a later run: the first check, then a newer note and a newer
+	// check of step 1.
+	c.apply(rescued[0],
+		state.Change{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Hour), Text: "newer note", Started: &started},
+		state.Change{Kind: state.Uncheck, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Hour), Started: &started},
+		state.Change{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(2 * time.Hour), Started: &started})
+	rescue, err := state.WriteRescue(c.statePath(), rescued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.mustRun("restore")
+	if !strings.Contains(out, "Restored 1 change") || !strings.Contains(out, "3 changes had nothing to do") {
+		t.Errorf("output:\n%s", out)
+	}
+	rec := c.load().Source("snowflake").Current.Steps
+	if rec[keys[0]].Note != "newer note" || rec[keys[0]].CheckedAt == nil {
+		t.Errorf("step 1 lost what was recorded since: %+v", rec[keys[0]])
+	}
+	if rec[keys[1]] == nil || rec[keys[1]].Note != "kept note" {
+		t.Errorf("step 2's rescued note was not restored: %+v", rec[keys[1]])
+	}
+	if !strings.Contains(out, "Snowflake: note on step 1: old note") || !strings.Contains(out, "a newer note was written on the step since") {
+		t.Errorf("the overtaken note is not shown:\n%s", out)
+	}
+	if _, err := os.Stat(rescue); err != nil {
+		t.Errorf("the only copy of the old note was removed: %v", err)
 	}
 }
 

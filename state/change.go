@@ -53,6 +53,11 @@ type Change struct {
 	// and never starts one.
 	IfMark *Mark   `json:"if_mark,omitempty"`
 	IfNote *string `json:"if_note,omitempty"`
+	// OnlyIfLatest makes the change a no-op when what it would overwrite was recorded
+	// after At: a note written later, a step checked or skipped later, a later rotation
+	// date. Restore sets it, so that a change rescued hours ago never puts an old note
+	// or mark back over one made since.
+	OnlyIfLatest bool `json:"only_if_latest,omitempty"`
 }
 
 // Mark is whether a step is checked or skipped, and when: a zero Mark is an open
@@ -69,6 +74,20 @@ func MarkOf(r *StepRecord) Mark {
 		return Mark{}
 	}
 	return Mark{CheckedAt: cloneTime(r.CheckedAt), SkippedAt: cloneTime(r.SkippedAt), SkipReason: r.SkipReason}
+}
+
+// recordedAfter reports whether the step holds something a change of kind k would
+// overwrite that was recorded after t: its note for a note, its check or skip for the
+// others.
+func (r *StepRecord) recordedAfter(k ChangeKind, t time.Time) bool {
+	after := func(p *time.Time) bool { return p != nil && p.After(t) }
+	switch k {
+	case SetNote:
+		return after(r.NotedAt)
+	case Check, Uncheck, Skip, Unskip:
+		return after(r.CheckedAt) || after(r.SkippedAt)
+	}
+	return false
 }
 
 // Equal reports whether two marks are the same check or skip, at the same times.
@@ -141,7 +160,7 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 
 	switch c.Kind {
 	case RecordRotated:
-		if ss != nil && ss.LastRotated != nil && ss.LastRotated.Equal(at) {
+		if ss != nil && ss.LastRotated != nil && (ss.LastRotated.Equal(at) || c.OnlyIfLatest && ss.LastRotated.After(at)) {
 			return false, nil
 		}
 		ss = s.source(c.Source)
@@ -212,6 +231,9 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 	}
 	if c.IfMark != nil && !MarkOf(rec).Equal(*c.IfMark) || c.IfNote != nil && rec.Note != *c.IfNote {
 		return false, nil // another instance changed the step since
+	}
+	if c.OnlyIfLatest && rec.recordedAfter(c.Kind, at) {
+		return false, nil
 	}
 
 	switch c.Kind {

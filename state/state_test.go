@@ -253,6 +253,53 @@ func TestChangeApply(t *testing.T) {
 			},
 		},
 		{
+			name:        "only if latest: an older note does not replace a newer one",
+			setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(5), Text: "newer"}},
+			change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "older", OnlyIfLatest: true},
+			wantChanged: false,
+		},
+		{
+			name:        "only if latest: a later note replaces an older one",
+			setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "older"}},
+			change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "later", OnlyIfLatest: true},
+			wantChanged: true,
+			want: func(t *testing.T, ss *SourceState) {
+				if rec := ss.Current.Steps["a"]; rec.Note != "later" {
+					t.Errorf("record = %+v", rec)
+				}
+			},
+		},
+		{
+			name:        "only if latest: an older uncheck does not undo a newer check",
+			setup:       []Change{ch(Check, "a", 5)},
+			change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
+			wantChanged: false,
+		},
+		{
+			name:        "only if latest: an older skip does not replace a newer check",
+			setup:       []Change{ch(Check, "a", 5)},
+			change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "why", OnlyIfLatest: true},
+			wantChanged: false,
+		},
+		{
+			name:        "only if latest: an uncheck after the check applies",
+			setup:       []Change{ch(Check, "a", 1)},
+			change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
+			wantChanged: true,
+		},
+		{
+			name:        "only if latest: a note is not held back by a later check",
+			setup:       []Change{ch(Check, "a", 5)},
+			change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "asked Bob", OnlyIfLatest: true},
+			wantChanged: true,
+		},
+		{
+			name:        "only if latest: an older rotation date does not replace a newer one",
+			setup:       []Change{ch(RecordRotated, "", 7)},
+			change:      Change{Kind: RecordRotated, Source: "src", At: at(3), OnlyIfLatest: true},
+			wantChanged: false,
+		},
+		{
 			name:        "set placeholder",
 			change:      Change{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"},
 			wantChanged: true,
