@@ -660,6 +660,10 @@ func runUI(o options, sched schedule, store *state.Store, st *state.State, stder
 		Notice:          notice,
 		Changes:         changes,
 		PendingWork:     func() string { return rescueReminder(store, "quit and run") },
+		KeepText: func(changes []state.Change) error {
+			_, err := state.WriteRescue(store.Path(), changes)
+			return err
+		},
 	})
 	code := exitOK
 	if err != nil {

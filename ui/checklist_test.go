@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"regexp"
 	"strings"
 	"sync"
@@ -717,5 +718,55 @@ func TestChangeForAnAbandonedRotationIsReported(t *testing.T) {
 		if cur := store.snapshot().Source("snowflake").Current; cur != nil {
 			t.Errorf("%s: a rotation was started: %+v", tt.name, cur)
 		}
+	}
+}
+
+// TestDroppedNoteIsKept: the text of a note recorded nowhere, as above, is handed to
+// Options.KeepText (a rescue file, in main), and the status says where to find it;
+// when it cannot be kept, the status keeps showing the text.
+func TestDroppedNoteIsKept(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		store := newMemStore()
+		var kept []state.Change
+		m := newTestModel(t, store, Options{Query: "snowflake", KeepText: func(cs []state.Change) error {
+			kept = append(kept, cs...)
+			if fail {
+				return errors.New("disk full")
+			}
+			return nil
+		}})
+		m = press(t, m, "space")
+		if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake", At: fixedNow}); err != nil {
+			t.Fatal(err)
+		}
+		m = press(t, typeText(t, press(t, m, "n"), "asked Bob"), "enter")
+		if len(kept) != 1 || kept[0].Kind != state.SetNote || kept[0].Text != "asked Bob" {
+			t.Errorf("fail=%v: kept %+v, want the note", fail, kept)
+		}
+		want := "Step 1 of Snowflake got no note: another rotatetui ended that rotation; rotatetui restore shows the text."
+		if fail {
+			want = "Step 1 of Snowflake got no note (asked Bob): that rotation was finished or reset in another rotatetui."
+		}
+		if m.status != want {
+			t.Errorf("fail=%v: status %q, want %q", fail, m.status, want)
+		}
+	}
+}
+
+// TestQuitWaitsForKeptText: quitting while a dropped note's text is being kept waits
+// for it, so the text is not lost with the program.
+func TestQuitWaitsForKeptText(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{Query: "snowflake"})
+	m.keeping = 1
+	m, _ = m.quit()
+	if m.status != "Quitting once the save under way is done…" {
+		t.Fatalf("quit did not wait: status %q", m.status)
+	}
+	next, cmd := m.Update(textKeptMsg{dropped: droppedChanges{told: "t", ifKept: "k"}})
+	if cmd == nil {
+		t.Fatal("no quit once the text was kept")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok || next.(Model).status != "k" {
+		t.Errorf("after the text was kept: status %q, command %T", next.(Model).status, cmd())
 	}
 }

@@ -110,6 +110,19 @@ func pendingWorkCmd(find func() string) tea.Cmd {
 	}
 }
 
+// textKeptMsg says whether the text of dropped changes was kept (see Options.KeepText).
+type textKeptMsg struct {
+	dropped droppedChanges
+	err     error
+}
+
+// keepTextCmd keeps the text of dropped changes, off the UI loop: it writes a file.
+func keepTextCmd(keep func([]state.Change) error, dropped droppedChanges) tea.Cmd {
+	return func() tea.Msg {
+		return textKeptMsg{dropped: dropped, err: keep(dropped.text)}
+	}
+}
+
 // loadCmd re-reads the state file.
 func loadCmd(store Store, seq int) tea.Cmd {
 	return func() tea.Msg {

@@ -52,6 +52,10 @@ type Options struct {
 	// directories) for a reminder of work waiting outside the screen, such as changes
 	// a failed save kept in a rescue file; "" when there is none.
 	PendingWork func() string
+	// KeepText, if set, keeps the notes and skip reasons that could be recorded nowhere
+	// (another rotatetui ended their rotation before they were saved) where the person
+	// can find them again: main writes them to a rescue file, which restore shows.
+	KeepText func(changes []state.Change) error
 	// Changes, if set, receives a value whenever the state file may have changed on
 	// disk (see state.Store.Watch), so progress made elsewhere shows up here.
 	Changes <-chan struct{}
@@ -126,6 +130,8 @@ type Model struct {
 	changes  <-chan struct{}
 	// pendingWork finds work waiting outside the screen (see Options.PendingWork).
 	pendingWork func() string
+	keepText    func([]state.Change) error // see Options.KeepText
+	keeping     int                        // keepTextCmds running: quitting waits for them
 
 	status    string
 	statusErr bool
@@ -180,6 +186,7 @@ func New(opts Options) Model {
 		status:      opts.Notice,
 		changes:     opts.Changes,
 		pendingWork: opts.PendingWork,
+		keepText:    opts.KeepText,
 	}
 	m.sources = newSourcesModel(c, opts.State)
 	if opts.Query != "" {
@@ -387,14 +394,31 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.status, m.statusErr = "Saved. All progress is on disk again.", false
 		}
 		m = m.settleUndos(msg.count, msg.applied)
-		if dropped != "" {
-			m.status, m.statusErr = dropped, true
+		if dropped.told != "" {
+			m.status, m.statusErr = dropped.told, true
 		}
 		m = m.refresh()
-		if m.quitting && len(m.pending) == 0 {
+		var keep tea.Cmd
+		if len(dropped.text) > 0 && m.keepText != nil {
+			m.keeping++
+			keep = keepTextCmd(m.keepText, dropped)
+		}
+		if m.quitting && len(m.pending) == 0 && m.keeping == 0 {
 			return m, tea.Quit
 		}
-		return m, m.startSave()
+		return m, tea.Batch(keep, m.startSave())
+
+	case textKeptMsg:
+		m.keeping--
+		// Not kept: the status line holds the only copy of the text, so it is shown again.
+		m.status, m.statusErr = msg.dropped.told, true
+		if msg.err == nil {
+			m.status = msg.dropped.ifKept
+		}
+		if m.quitting && len(m.pending) == 0 && m.inFlight == 0 && m.keeping == 0 {
+			return m, tea.Quit
+		}
+		return m, nil
 
 	case saveFailedMsg:
 		m.inFlight = 0
@@ -530,7 +554,7 @@ func (m Model) suspendCmd() tea.Cmd {
 // quit ends the program once the save in flight, if any, is done. Pending changes that
 // never reached the disk are returned by Run for the caller to deal with.
 func (m Model) quit() (Model, tea.Cmd) {
-	if m.inFlight > 0 {
+	if m.inFlight > 0 || m.keeping > 0 {
 		if m.quitting {
 			return m, nil // already waiting, with its own deadline
 		}
@@ -606,12 +630,20 @@ func (m Model) settleUndos(count int, applied []bool) Model {
 	return m
 }
 
-// droppedForEndedRotation says which of the saved changes did nothing because the
-// rotation they were made for had ended (completed or abandoned in another rotatetui
-// before this screen heard of it), or "" when none did. Such a change is not recorded
-// anywhere, so the person must be told, with a note's text, which would otherwise be
-// gone. Undos are left to settleUndos.
-func (m Model) droppedForEndedRotation(carried []state.Change, applied []bool) string {
+// droppedChanges are saved changes that did nothing because the rotation they were
+// made for had ended (completed or abandoned in another rotatetui before this screen
+// heard of it). They are recorded nowhere, so the person is told of the first, with a
+// note's text (told), and the notes and skip reasons among them (text) are kept
+// elsewhere if they can be; ifKept is what to tell then.
+type droppedChanges struct {
+	told, ifKept string
+	text         []state.Change
+}
+
+// droppedForEndedRotation finds the droppedChanges among carried. Undos are left to
+// settleUndos.
+func (m Model) droppedForEndedRotation(carried []state.Change, applied []bool) droppedChanges {
+	var d droppedChanges
 	for i, c := range carried {
 		if i >= len(applied) || applied[i] || c.Started == nil || c.IfMark != nil || c.IfNote != nil || c.Step == "" {
 			continue
@@ -623,13 +655,19 @@ func (m Model) droppedForEndedRotation(carried []state.Change, applied []bool) s
 		if alreadySo(ss, c) {
 			continue // the other rotatetui left the step as this change would have
 		}
+		if c.Text != "" && (c.Kind == state.SetNote || c.Kind == state.Skip) {
+			d.text = append(d.text, c)
+		}
+		if d.told != "" || c.Kind == state.SetWait { // a wait follows its check
+			continue
+		}
 		what := "Step " + c.Step
 		if src, _ := m.c.catalog.Lookup(c.Source); src != nil {
 			if n := indexOfKey(src.StepKeys(), c.Step); n >= 0 {
 				what = fmt.Sprintf("Step %d of %s", n+1, src.Name)
 			}
 		}
-		lost := "was not checked"
+		lost, withText := "was not checked", ""
 		switch c.Kind {
 		case state.Uncheck:
 			lost = "was not unchecked"
@@ -638,13 +676,13 @@ func (m Model) droppedForEndedRotation(carried []state.Change, applied []bool) s
 		case state.Unskip:
 			lost = "was not unskipped"
 		case state.SetNote:
-			lost = "got no note (" + catalog.PrintableLine(c.Text) + ")"
-		case state.SetWait:
-			continue // follows its check
+			lost, withText = "got no note", " ("+catalog.PrintableLine(c.Text)+")"
 		}
-		return what + " " + lost + ": that rotation was finished or reset in another rotatetui."
+		d.told = what + " " + lost + withText + ": that rotation was finished or reset in another rotatetui."
+		// Shorter, as the text is kept: the status line is one line.
+		d.ifKept = what + " " + lost + ": another rotatetui ended that rotation; rotatetui restore shows the text."
 	}
-	return ""
+	return d
 }
 
 // alreadySo reports whether the ended rotation a change was made for has the step as
