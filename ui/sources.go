@@ -441,14 +441,18 @@ func (m sourcesModel) helpKeys() sourcesHelp {
 // needs to be close: it drives pgup/pgdn).
 func (m sourcesModel) pageSize() int { return max(listHeight(m.c.height)-1, 1) }
 
-// Widths of the right-hand columns.
+// Widths of the right-hand columns, and the widest the list is drawn: in a wider
+// window it looks as at 100 columns, each source's category and status beside its
+// name rather than across the screen from it.
 const (
 	categoryWidth = 22
 	statusWidth   = 18
+	maxListWidth  = 100
 )
 
 // view renders the list into width x height, drawing only the visible rows.
 func (m sourcesModel) view(width, height int) string {
+	width = min(width, maxListWidth)
 	st := m.c.styles
 	var b strings.Builder
 	// Sized for a screenful of styled rows, so it is not regrown (and copied) on the

@@ -14,6 +14,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -835,4 +836,21 @@ func TestTooSmallWindowIgnoresKeys(t *testing.T) {
 	if ss := store.snapshot().Source("snowflake"); ss == nil || ss.Current == nil {
 		t.Error("once the window is large enough, keys act again")
 	}
+}
+
+// TestWideWindowKeepsColumnsTogether: in a window much wider than the rows need, a
+// source's category and status stay beside its name instead of at the far edge.
+func TestWideWindowKeepsColumnsTogether(t *testing.T) {
+	m := deliver(t, newTestModel(t, newMemStore(), Options{}), tea.WindowSizeMsg{Width: 220, Height: 30})
+	for _, line := range strings.Split(ansi.Strip(m.View()), "\n") {
+		if !strings.Contains(line, "Adtraction") {
+			continue
+		}
+		at := strings.Index(line, "Affiliate marketing")
+		if at < 0 || at+categoryWidth+1+statusWidth > 1+maxListWidth { // the margin, then the list
+			t.Errorf("the category is at column %d, want the row within %d columns:\n%q", at, maxListWidth, line)
+		}
+		return
+	}
+	t.Fatalf("no Adtraction row:\n%s", m.View())
 }
