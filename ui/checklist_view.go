@@ -21,8 +21,13 @@ func (m checklistModel) view(width, height int) string {
 	lines, _ := m.stepLines(width)
 	avail := height - len(head) - len(foot)
 	if avail < 1 {
+		// No room for a step: the title, which says whose checklist this is, then as
+		// much of the rest as fits from the bottom, where a prompt is typed.
 		all := append(head, foot...)
-		return strings.Join(all[max(len(all)-height, 0):], "\n")
+		if height < 2 || len(all) <= height {
+			return strings.Join(all[max(len(all)-height, 0):], "\n")
+		}
+		return strings.Join(append(all[:1], all[len(all)-height+1:]...), "\n")
 	}
 	offset := m.scrollFrom(m.offset, width, height-len(foot))
 	end := min(offset+avail, len(lines))

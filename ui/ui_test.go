@@ -676,6 +676,15 @@ func TestWindowTooSmall(t *testing.T) {
 			next, _ = next.(Model).Update(keyMsg("?"))
 			assertFits(t, next.(Model).View(), size[0], size[1])
 		}
+		// With the full help open, or a note being typed, in the smallest window, a
+		// checklist still says whose it is.
+		next, _ = opened.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, k := range []string{"?", "?", "n"} {
+			next, _ = next.(Model).Update(keyMsg(k))
+			if title := opened.checklist.src.Name; !strings.Contains(next.(Model).View(), title) {
+				t.Errorf("%dx%d after %q: the checklist's title %q is not shown:\n%s", size[0], size[1], k, title, next.(Model).View())
+			}
+		}
 	}
 }
 
