@@ -37,19 +37,42 @@ func seededStore(t *testing.T) *memStore {
 // want, quits, and compares the final screen with testdata/<test>.golden.
 func runGolden(t *testing.T, m Model, want string, input ...tea.Msg) {
 	t.Helper()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	tm := teatest.NewTestModel(t, idleQuitter{Model: m}, teatest.WithInitialTermSize(80, 24))
 	for _, msg := range input {
 		tm.Send(msg)
 	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte(want))
 	}, teatest.WithDuration(5*time.Second))
-	// Quit from outside: ctrl+c would first ask about text typed into a prompt.
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	// Quit from outside (ctrl+c would first ask about text typed into a prompt), once
+	// the saves are done: a save still under way shows "saving…" in the status line.
+	tm.Send(quitWhenIdleMsg{})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(idleQuitter).Model
 	golden.RequireEqual(t, []byte(final.View()))
+}
+
+// quitWhenIdleMsg asks an idleQuitter to end the program once no save is pending.
+type quitWhenIdleMsg struct{}
+
+// idleQuitter wraps the root model for golden tests, so that the frame compared is
+// the one after every save has finished, whatever the scheduling.
+type idleQuitter struct {
+	Model
+	quitting bool
+}
+
+func (q idleQuitter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if _, ok := msg.(quitWhenIdleMsg); ok {
+		q.quitting = true
+	} else {
+		next, c := q.Model.Update(msg)
+		q.Model, cmd = next.(Model), c
+	}
+	if q.quitting && q.inFlight == 0 && len(q.pending) == 0 && q.keeping == 0 {
+		return q, tea.Batch(cmd, tea.Quit)
+	}
+	return q, cmd
 }
 
 func TestGoldenSourceList(t *testing.T) {
