@@ -769,4 +769,21 @@ func TestQuitWaitsForKeptText(t *testing.T) {
 	if _, ok := cmd().(tea.QuitMsg); !ok || next.(Model).status != "k" {
 		t.Errorf("after the text was kept: status %q, command %T", next.(Model).status, cmd())
 	}
+
+	// The last save failing on the way out does not end the program before the text
+	// is kept either.
+	m.inFlight = 1
+	next, cmd = m.Update(saveFailedMsg{err: errors.New("disk full"), count: 1})
+	if cmd != nil {
+		if _, ok := cmd().(tea.QuitMsg); ok {
+			t.Fatal("quit after a failed save while the text was still being kept")
+		}
+	}
+	next, cmd = next.(Model).Update(textKeptMsg{dropped: droppedChanges{told: "t", ifKept: "k"}})
+	if cmd == nil {
+		t.Fatal("no quit once the text was kept after a failed save")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Errorf("after the text was kept: command %T", cmd())
+	}
 }

@@ -415,8 +415,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.err == nil {
 			m.status = msg.dropped.ifKept
 		}
-		if m.quitting && len(m.pending) == 0 && m.inFlight == 0 && m.keeping == 0 {
-			return m, tea.Quit
+		if m.quitting && m.inFlight == 0 && m.keeping == 0 {
+			return m, tea.Quit // what is still pending, after a failed save, main rescues
 		}
 		return m, nil
 
@@ -426,7 +426,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.status = "Not saved (" + saveProblem(msg.err) + "). Kept in memory; retrying."
 		m.statusErr = true
 		if m.quitting {
-			// One more try was made on the way out; main reports what is still unsaved.
+			// One more try was made on the way out; main reports what is still unsaved,
+			// once a dropped note's text is kept.
+			if m.keeping > 0 {
+				return m, nil
+			}
 			return m, tea.Quit
 		}
 		return m, retryAfter(m.attempts)
