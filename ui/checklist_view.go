@@ -27,7 +27,9 @@ func (m checklistModel) view(width, height int) string {
 		if height < 2 || len(all) <= height {
 			return strings.Join(all[max(len(all)-height, 0):], "\n")
 		}
-		return strings.Join(append(all[:1], all[len(all)-height+1:]...), "\n")
+		// A new slice, not append(all[:1], …): that would copy within all's array.
+		kept := append([]string{all[0]}, all[len(all)-height+1:]...)
+		return strings.Join(kept, "\n")
 	}
 	offset := m.scrollFrom(m.offset, width, height-len(foot))
 	end := min(offset+avail, len(lines))
