@@ -1,0 +1,249 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// cli.go reads the command line: the help text, the flags and which command a line
+// names. The commands themselves are in the table in main.go.
+
+const usage = `rotatetui: a checklist for rotating API keys by hand, source by source.
+
+Usage:
+  rotatetui [flags] [QUERY]          open the source list (filtered by QUERY; a single
+                                     match opens its checklist directly)
+  rotatetui -r | --resume            open the most recently touched unfinished rotation
+  rotatetui check SOURCE STEP...     check steps (STEP: number from 1, or step id)
+  rotatetui uncheck SOURCE STEP...   uncheck steps
+  rotatetui status [--json] [--check]
+                                     every source: state, progress, last rotated, next due
+  rotatetui history SOURCE [--json]  the rotations of one source, newest first
+  rotatetui export [--format F] [--since DATE] [--source SOURCE] [-o FILE]
+                                     every rotation and its steps, as audit evidence
+  rotatetui reset SOURCE             abandon the rotation in progress (kept in the history)
+  rotatetui rotated SOURCE --on DATE
+                                     record a rotation done outside rotatetui on DATE
+  rotatetui restore [FILE...]        save changes an earlier run could not, kept in
+                                     rescue files (default: those of the state file)
+  rotatetui validate [FILE...]       check catalog files (default: the ones in use)
+  rotatetui catalog --json           print the catalog in use as JSON
+
+Flags (anywhere on the line):
+  --catalog FILE     layer a catalog over the built-in one (repeatable)
+  --no-builtin       start from an empty catalog instead of the built-in one
+  --state FILE       progress file (default: $ROTATETUI_STATE, else
+                     $XDG_STATE_HOME/rotatetui/state.json, else
+                     ~/.local/state/rotatetui/state.json)
+  --actor NAME       who is recorded with each change (default: $ROTATETUI_ACTOR,
+                     else $USER@hostname)
+  -r, --resume       open the most recent unfinished rotation
+      --json         machine-readable output (status, history, export, reset,
+                     rotated, catalog)
+  -h, --help         show this help
+      --version      print the version
+
+Command flags (also anywhere on the line):
+  status --check     exit 1 if a source is overdue or a rotation has been in
+                     progress for more than 7 days (which, on stderr); else 0
+  export --format F  markdown (default), csv or json
+  export --since DATE
+                     only rotations finished (or, if unfinished, last changed) on or
+                     after DATE
+  export --source SOURCE
+                     only this source
+  export -o, --output FILE
+                     write to FILE (mode 0600, replaced atomically), not stdout
+  rotated --on DATE  the day the source was rotated (not in the future)
+
+Dates are YYYY-MM-DD in local time (or RFC 3339, e.g. 2026-01-02T15:04:05Z);
+durations are like 90d, 12h or 30m. Times are stored in UTC and shown in local time.
+
+Files:
+  $XDG_CONFIG_HOME/rotatetui/catalog.toml   your catalog, layered over the built-in one
+                                            (default ~/.config/rotatetui/catalog.toml)
+  $XDG_CONFIG_HOME/rotatetui/config.toml    settings; for now only the default
+                                            interval: rotate_every = "90d"
+
+Environment:
+  ROTATETUI_STATE    progress file, as --state
+  ROTATETUI_ACTOR    who is recorded with each change, as --actor
+  NO_COLOR           monochrome screen
+`
+
+// options is the parsed command line.
+type options struct {
+	command   string // "" for the UI
+	args      []string
+	catalogs  []string
+	noBuiltin bool
+	statePath string
+	resume    bool
+	json      bool
+	help      bool
+	version   bool
+	actor     string // --actor; "" when not given
+
+	// Command flags: each belongs to one command (its flags in the command table).
+	check  bool   // status --check
+	on     string // rotated --on DATE
+	format string // export --format
+	since  string // export --since DATE
+	source string // export --source SOURCE
+	output string // export -o FILE
+	// commandFlags lists the command flags given, to refuse them on other commands.
+	commandFlags []string
+}
+
+// flag is one flag of the command line.
+type flag struct {
+	names []string // its spellings, e.g. "-o", "--output"
+	value bool     // it takes a value (--state FILE, --state=FILE); else it is a switch
+	// ignoresValue: a switch given a value anyway (--help=x) is taken as the switch.
+	ignoresValue bool
+	// set records the flag in the options; v is its value, "" for a switch.
+	set func(o *options, v string) error
+}
+
+// globalFlags are the flags that go with every command. Command flags belong to one
+// command each and are listed with it in the command table.
+var globalFlags = []flag{
+	{names: []string{"--catalog"}, value: true, set: func(o *options, v string) error { o.catalogs = append(o.catalogs, v); return nil }},
+	{names: []string{"--state"}, value: true, set: func(o *options, v string) error { o.statePath = v; return nil }},
+	{names: []string{"--no-builtin"}, set: func(o *options, _ string) error { o.noBuiltin = true; return nil }},
+	{names: []string{"-r", "--resume"}, set: func(o *options, _ string) error { o.resume = true; return nil }},
+	{names: []string{"--json"}, set: func(o *options, _ string) error { o.json = true; return nil }},
+	{names: []string{"--actor"}, value: true, set: setActor},
+	{names: []string{"-h", "--help", "-help"}, ignoresValue: true, set: func(o *options, _ string) error { o.help = true; return nil }},
+	{names: []string{"--version", "-version"}, ignoresValue: true, set: func(o *options, _ string) error { o.version = true; return nil }},
+}
+
+func setActor(o *options, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("--actor needs a name, e.g. --actor alice@laptop")
+	}
+	o.actor = v
+	return nil
+}
+
+// findFlag looks a flag up by any of its spellings, among the global flags and every
+// command's; owner is the command a command flag belongs to, "" for a global flag.
+func findFlag(name string) (f *flag, owner string) {
+	if f := flagNamed(globalFlags, name); f != nil {
+		return f, ""
+	}
+	for i := range commands {
+		if f := flagNamed(commands[i].flags, name); f != nil {
+			return f, commands[i].name
+		}
+	}
+	return nil, ""
+}
+
+func flagNamed(flags []flag, name string) *flag {
+	for i := range flags {
+		for _, n := range flags[i].names {
+			if n == name {
+				return &flags[i]
+			}
+		}
+	}
+	return nil
+}
+
+// findCommand is the command named name; "" (and any word that names no command) is
+// the UI, for which the words are a query.
+func findCommand(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// parseArgs reads flags wherever they appear, before or after the subcommand and its
+// arguments, as git and gh users expect. "--" ends the flags.
+func parseArgs(args []string) (options, error) {
+	var o options
+	var positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			positional = append(positional, a)
+			continue
+		}
+		next, err := parseFlag(&o, args, i)
+		if err != nil {
+			return o, err
+		}
+		i = next
+	}
+	if len(positional) > 0 && positional[0] != "" && findCommand(positional[0]) != nil {
+		o.command, positional = positional[0], positional[1:]
+	}
+	o.args = positional
+	return o, checkFlagsFit(o)
+}
+
+// parseFlag records the flag at args[i] (and its value) in o, and returns the index of
+// the last argument it used.
+func parseFlag(o *options, args []string, i int) (int, error) {
+	name, value, hasValue := strings.Cut(args[i], "=")
+	f, owner := findFlag(name)
+	if f == nil {
+		return i, fmt.Errorf("unknown flag %s", name)
+	}
+	switch {
+	case !f.value && hasValue && !f.ignoresValue:
+		return i, fmt.Errorf("%s takes no value", name)
+	case f.value && !hasValue:
+		if i+1 >= len(args) {
+			return i, fmt.Errorf("%s needs a value", name)
+		}
+		i++
+		value = args[i]
+	}
+	if err := f.set(o, value); err != nil {
+		return i, err
+	}
+	if owner != "" {
+		o.commandFlags = append(o.commandFlags, name)
+	}
+	return i, nil
+}
+
+// checkFlagsFit refuses flags given to a command they do not belong to.
+func checkFlagsFit(o options) error {
+	cmd := findCommand(o.command)
+	if o.json && !cmd.json {
+		return errors.New("--json works with " + jsonCommandNames())
+	}
+	for _, f := range o.commandFlags {
+		if _, owner := findFlag(f); owner != o.command {
+			return fmt.Errorf("%s works only with '%s' (rotatetui %s %s ...)", f, owner, owner, f)
+		}
+	}
+	if o.resume && o.command != "" {
+		return errors.New("--resume opens the checklist; it does not go with a subcommand")
+	}
+	return nil
+}
+
+// jsonCommandNames lists the commands that take --json, e.g. "status, history and
+// catalog".
+func jsonCommandNames() string {
+	var names []string
+	for _, c := range commands {
+		if c.json {
+			names = append(names, c.name)
+		}
+	}
+	last := len(names) - 1
+	return strings.Join(names[:last], ", ") + " and " + names[last]
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"maps"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// cmd_export.go: `rotatetui export`, every rotation and its steps as audit evidence.
+
+// exportFormats are the formats of `export --format`.
+var exportFormats = map[string]func(io.Writer, *state.Export) error{
+	"markdown": state.WriteMarkdown, "csv": state.WriteCSV, "json": state.WriteJSON,
+}
+
+// runExport writes the export in the format asked for, to stdout or (-o) to a file
+// replaced atomically.
+func runExport(e *env) int {
+	o := e.opts
+	if len(o.args) > 0 {
+		return e.fail(exitUsage, "export takes no arguments; to export one source, use --source SOURCE")
+	}
+	format, code := e.exportFormat()
+	if format == "" {
+		return code
+	}
+	at := e.now()
+	x := &state.Export{Title: catalog.PrintableLine(e.cat.Title), GeneratedAt: at, Location: at.Location()}
+	onlyID, code, ok := e.exportFilters(x)
+	if !ok {
+		return code
+	}
+	outPath, code, ok := e.exportPath()
+	if !ok {
+		return code
+	}
+	x.Rotations, x.RecordedByHand = collectExport(e.cat, e.st, x.Since, onlyID)
+
+	var buf bytes.Buffer
+	if err := exportFormats[format](&buf, x); err != nil {
+		return e.fail(exitFailed, "export: %v", err)
+	}
+	if outPath == "" {
+		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+			return e.fail(exitFailed, "export: %v", err)
+		}
+		return exitOK
+	}
+	if err := state.WriteFileAtomic(outPath, buf.Bytes()); err != nil {
+		return e.fail(exitFailed, "export: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "Wrote %s (%s) to %s\n", plural(len(x.Rotations), "rotation", "rotations"), format, o.output)
+	return exitOK
+}
+
+// exportFormat is the format of --format and --json, one of exportFormats; "" and the
+// exit status when they are wrong.
+func (e *env) exportFormat() (string, int) {
+	o := e.opts
+	format := strings.ToLower(o.format)
+	if format == "md" {
+		format = "markdown"
+	}
+	if o.json {
+		if format != "" && format != "json" {
+			return "", e.fail(exitUsage, "--json and --format %s contradict each other", catalog.PrintableLine(o.format))
+		}
+		format = "json"
+	}
+	if format == "" {
+		format = "markdown"
+	}
+	if _, ok := exportFormats[format]; !ok {
+		return "", e.fail(exitUsage, "unknown export format %q (use markdown, csv or json)", catalog.PrintableLine(o.format))
+	}
+	return format, exitOK
+}
+
+// exportFilters sets --since and --source in x, and returns the state file's id of
+// the --source, "" for every source.
+func (e *env) exportFilters(x *state.Export) (onlyID string, code int, ok bool) {
+	o := e.opts
+	if o.since != "" {
+		since, err := parseDate(o.since, x.Location)
+		if err != nil {
+			return "", e.fail(exitUsage, "--since: %v", err), false
+		}
+		x.Since = &since
+	}
+	if o.source != "" {
+		es, id, err := resolveRecorded(e.cat, e.st, o.source)
+		if err != nil {
+			return "", e.fail(exitUsage, "--source: %v", err), false
+		}
+		x.SourceID, x.SourceName, onlyID = es.ID, es.Name, id
+	}
+	return onlyID, exitOK, true
+}
+
+// exportPath is the absolute path of -o, "" for stdout. It refuses the progress file
+// and its lock.
+func (e *env) exportPath() (path string, code int, ok bool) {
+	o := e.opts
+	if o.output == "" || o.output == "-" {
+		return "", exitOK, true
+	}
+	path, err := filepath.Abs(o.output)
+	if err != nil {
+		return "", e.fail(exitFailed, "-o %s: %v", o.output, err), false
+	}
+	if path == e.store.Path() || path == e.store.Path()+".lock" {
+		return "", e.fail(exitUsage, "-o %s would overwrite the progress file; pick another file", o.output), false
+	}
+	return path, exitOK, true
+}
+
+// recorded is a source of the export: its id in the state file and how it is shown.
+type recorded struct {
+	id string
+	es state.ExportSource
+}
+
+// recordedSources lists the catalog's sources in its order, then those only the state
+// file still has, by id.
+func recordedSources(cat *catalog.Catalog, st *state.State) []recorded {
+	var sources []recorded
+	known := map[string]bool{}
+	for i := range cat.Sources {
+		known[cat.Sources[i].ID] = true
+		sources = append(sources, recorded{cat.Sources[i].ID, exportSource(&cat.Sources[i])})
+	}
+	if st != nil {
+		for _, id := range slices.Sorted(maps.Keys(st.Sources)) {
+			if !known[id] {
+				sources = append(sources, recorded{id, goneSource(id)})
+			}
+		}
+	}
+	return sources
+}
+
+// collectExport gathers every rotation (completed, abandoned and in progress) and every
+// date recorded by hand, of every source or only onlyID, that ended (or, in progress,
+// last changed) at or after since. Rotations are in order of their start; sources the
+// catalog no longer has are included.
+func collectExport(cat *catalog.Catalog, st *state.State, since *time.Time, onlyID string) ([]state.ExportRotation, []state.ExportManual) {
+	var rots []state.ExportRotation
+	var manual []state.ExportManual
+	for _, s := range recordedSources(cat, st) {
+		if onlyID != "" && s.id != onlyID {
+			continue
+		}
+		ss := st.Source(s.id)
+		for _, r := range rotationsOf(s.es, ss) {
+			end := r.UpdatedAt
+			if r.FinishedAt != nil {
+				end = *r.FinishedAt
+			}
+			if since == nil || !end.Before(*since) {
+				rots = append(rots, r)
+			}
+		}
+		if ss != nil && ss.LastRotated != nil && (since == nil || !ss.LastRotated.Before(*since)) {
+			manual = append(manual, state.ExportManual{SourceID: s.es.ID, SourceName: s.es.Name, LastRotated: *ss.LastRotated, By: catalog.PrintableLine(ss.LastRotatedBy)})
+		}
+	}
+	sort.SliceStable(rots, func(i, j int) bool { return rots[i].StartedAt.Before(rots[j].StartedAt) })
+	return rots, manual
+}

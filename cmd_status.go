@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// cmd_status.go: `rotatetui status [--json] [--check]`, where every source stands.
+
+// sourceStatusJSON is one element of `status --json`. Times are RFC 3339 in UTC, or
+// null.
+type sourceStatusJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// State is "in_progress" while a rotation is, else the schedule state (Due).
+	State       string     `json:"state"`
+	Done        int        `json:"done"`
+	Total       int        `json:"total"`
+	StartedAt   *time.Time `json:"started_at"` // of the rotation in progress
+	UpdatedAt   *time.Time `json:"updated_at"` // of the rotation in progress
+	LastRotated *time.Time `json:"last_rotated"`
+	NextDue     *time.Time `json:"next_due"`
+	Overdue     bool       `json:"overdue"`
+	// Due is the schedule state even while a rotation is in progress: overdue,
+	// due_today, due_soon, ok or unknown (never rotated).
+	Due string `json:"due"`
+	// DaysUntilDue counts local calendar days to next_due: negative when overdue,
+	// 0 on the day; null when never rotated.
+	DaysUntilDue *int   `json:"days_until_due"`
+	Interval     string `json:"interval"` // e.g. "90d"
+}
+
+func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
+	due := state.ComputeDue(ss, time.Duration(interval), at)
+	s := sourceStatusJSON{ID: src.ID, Name: src.Name, State: string(due.State), Total: len(src.Steps),
+		LastRotated: utcPtr(due.LastRotated), NextDue: utcPtr(due.NextDue), Overdue: due.State == state.DueOverdue,
+		Due: string(due.State), Interval: interval.String()}
+	if due.NextDue != nil {
+		days := due.Days
+		if due.State == state.DueOverdue {
+			days = -days
+		}
+		s.DaysUntilDue = &days
+	}
+	if ss != nil && ss.Current != nil {
+		r := ss.Current
+		s.State = "in_progress"
+		s.Done, _ = r.Progress(src.StepKeys())
+		started, updated := r.StartedAt.UTC(), r.UpdatedAt.UTC()
+		s.StartedAt, s.UpdatedAt = &started, &updated
+	}
+	return s
+}
+
+// plainState is how the STATE column of `status` words each state.
+var plainState = map[string]string{
+	"in_progress": "in progress", "overdue": "overdue", "due_today": "due today",
+	"due_soon": "due soon", "ok": "rotated", "unknown": "unknown",
+}
+
+func nextDueText(r sourceStatusJSON) string {
+	if r.NextDue == nil || r.DaysUntilDue == nil {
+		return "-"
+	}
+	date := local(*r.NextDue).Format(dateLayout)
+	switch days := *r.DaysUntilDue; {
+	case days < 0:
+		return fmt.Sprintf("%s (%s overdue)", date, plural(-days, "day", "days"))
+	case days == 0:
+		return date + " (today)"
+	default:
+		return fmt.Sprintf("%s (in %s)", date, plural(days, "day", "days"))
+	}
+}
+
+// runStatus prints where every source stands: as a table, as JSON, or (--check) only
+// what needs doing, on stderr, with exit status 1.
+func runStatus(e *env) int {
+	at := e.now()
+	cat := e.sched.cat
+	rows := make([]sourceStatusJSON, 0, len(cat.Sources))
+	for i := range cat.Sources {
+		src := &cat.Sources[i]
+		rows = append(rows, statusOf(src, e.st.Source(src.ID), e.sched.interval(src), at))
+	}
+	switch {
+	case e.opts.json:
+		if code := e.printJSON(rows); code != exitOK {
+			return code
+		}
+	case !e.opts.check:
+		// With --check, a quiet run means all is well (cron mails only output).
+		e.statusTable(rows)
+	}
+	if !e.opts.check {
+		return exitOK
+	}
+	return e.statusCheck(rows, at)
+}
+
+// statusTable prints the rows as the plain `status` table.
+func (e *env) statusTable(rows []sourceStatusJSON) {
+	var table columns
+	table.add("SOURCE", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE")
+	for _, r := range rows {
+		progress, last := "", "-"
+		if r.State == "in_progress" {
+			progress = strconv.Itoa(r.Done) + "/" + strconv.Itoa(r.Total)
+		}
+		if r.LastRotated != nil {
+			last = local(*r.LastRotated).Format(dateLayout)
+		}
+		table.add(catalog.PrintableLine(r.Name), plainState[r.State], progress, last, nextDueText(r))
+	}
+	_ = table.writeTo(e.stdout)
+}
+
+// statusCheck is `status --check`: it names on stderr each source that is overdue or
+// whose rotation has been in progress too long, and returns exitFailed if there is any.
+func (e *env) statusCheck(rows []sourceStatusJSON, at time.Time) int {
+	problems := 0
+	for _, r := range rows {
+		name := fmt.Sprintf("%s (%s)", catalog.PrintableLine(r.Name), r.ID)
+		if r.Overdue {
+			problems++
+			e.fail(exitFailed, "%s is overdue by %s: last rotated %s, due %s", name,
+				plural(-*r.DaysUntilDue, "day", "days"), local(*r.LastRotated).Format(dateLayout), local(*r.NextDue).Format(dateLayout))
+		}
+		if r.StartedAt != nil && at.Sub(*r.StartedAt) > staleAfter {
+			problems++
+			e.fail(exitFailed, "%s has had a rotation in progress for %s (since %s, %d/%d steps done): finish it, or abandon it with 'rotatetui reset %s'",
+				name, state.FormatDuration(at.Sub(*r.StartedAt).Truncate(time.Hour)), local(*r.StartedAt).Format(dateTimeLayout), r.Done, r.Total, r.ID)
+		}
+	}
+	if problems > 0 {
+		return e.fail(exitFailed, "status --check: %s", plural(problems, "problem", "problems"))
+	}
+	return exitOK
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// env is what a command runs with: the command line, what was loaded for it (as its
+// entry in the command table asks), where it writes and its clock.
+type env struct {
+	opts options
+	cmd  *command
+
+	cat   *catalog.Catalog // the layered catalog (needCatalog)
+	sched schedule         // each source's interval (needCatalog)
+	store *state.Store     // the progress file (needState)
+	st    *state.State     // the progress as it was when the command started (needState)
+
+	stdout, stderr io.Writer
+	now            func() time.Time
+
+	// Large catalogs: the heap is bounded while they load (see limitHeapWhileLoading);
+	// the UI lifts the bound before it starts, run in any case when it ends.
+	catalogBytes  int64
+	largeCatalogs bool
+	liftHeapLimit func()
+}
+
+// fail says what went wrong on stderr, as "rotatetui: ...", and returns code, the exit
+// status: every command reports its errors this one way.
+func (e *env) fail(code int, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "rotatetui: "+format+"\n", args...)
+	return code
+}
+
+// warn says on stderr what the person should know, as "rotatetui: warning: ...".
+func (e *env) warn(msg string) { fmt.Fprintf(e.stderr, "rotatetui: warning: %s\n", msg) }
+
+// failErr is fail for a plain error.
+func (e *env) failErr(code int, err error) int { return e.fail(code, "%v", err) }
+
+// usageError says how the command is used and returns exitUsage.
+func (e *env) usageError() int {
+	return e.fail(exitUsage, "usage: rotatetui %s %s", e.cmd.name, e.cmd.usage)
+}
+
+// printJSON writes v to stdout as indented JSON, the one shape of every --json output.
+func (e *env) printJSON(v any) int {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return e.failErr(exitFailed, err)
+	}
+	return exitOK
+}
+
+// sourceArg checks a command's arguments (argsOK) and resolves its SOURCE, the first of
+// them. When either fails it says why on stderr and returns a nil source and the exit
+// status, so every command that takes a source behaves the same way.
+func (e *env) sourceArg(argsOK bool) (*catalog.Source, int) {
+	if !argsOK {
+		return nil, e.usageError()
+	}
+	src, err := findSource(e.cat, e.opts.args[0])
+	if err != nil {
+		return nil, e.failErr(exitUsage, err)
+	}
+	return src, exitOK
+}
+
+// findSource resolves a SOURCE argument or explains what the user might have meant.
+func findSource(cat *catalog.Catalog, query string) (*catalog.Source, error) {
+	src, near := cat.Lookup(query)
+	if src != nil {
+		return src, nil
+	}
+	msg := fmt.Sprintf("no source %q", catalog.PrintableLine(query))
+	if len(near) > 0 {
+		var names []string
+		for i, s := range near {
+			if i == 8 {
+				names = append(names, "…")
+				break
+			}
+			names = append(names, fmt.Sprintf("%s (%s)", s.Name, s.ID))
+		}
+		msg += "; did you mean: " + strings.Join(names, ", ")
+	} else {
+		msg += "; 'rotatetui status' lists every source"
+	}
+	return nil, errors.New(msg)
+}
+
+// actor is who gets recorded with each change: --actor, else $ROTATETUI_ACTOR, else
+// $USER@hostname.
+func actor(o options) string {
+	if o.actor != "" {
+		return catalog.PrintableLine(o.actor)
+	}
+	if a := os.Getenv("ROTATETUI_ACTOR"); a != "" {
+		return catalog.PrintableLine(a)
+	}
+	user := os.Getenv("USER")
+	if user == "" {
+		user = "unknown"
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		return catalog.PrintableLine(user)
+	}
+	return catalog.PrintableLine(user + "@" + host)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func oneLine(s string) string {
+	s = catalog.PrintableLine(s)
+	if r := []rune(s); len(r) > 72 {
+		return string(r[:71]) + "…"
+	}
+	return s
+}
+
+// shellQuote quotes s for a command line the person may paste into a shell, leaving it
+// bare when it needs no quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./@:+=,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/ui"
+)
+
+// load.go loads what a command needs: the layered catalogs and config.toml (with the
+// heap kept in check while large catalogs load), then the progress file.
+
+// loadCatalog layers the catalogs and reads config.toml into e. When either is refused
+// it has said why and returns exitUsage and false.
+func (e *env) loadCatalog() (int, bool) {
+	o := e.opts
+	files := catalogFiles(o)
+	e.catalogBytes = totalSize(files)
+	e.liftHeapLimit, e.largeCatalogs = limitHeapWhileLoading(e.catalogBytes)
+	stopNotice := func() {}
+	if len(files) > 0 {
+		// Only files can take long: the built-in catalog is compiled in. The notice's
+		// timer is not free at start-up either.
+		stopNotice = noticeIfSlow(e.stderr, loadingNoticeAfter, func() string { return "rotatetui: loading " + describeCatalogSize(o, files) + "…" })
+	}
+	cat, builtinEvery, err := loadCatalogs(o, files)
+	stopNotice()
+	if err != nil {
+		return e.failErr(exitUsage, err), false
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return e.failErr(exitUsage, err), false
+	}
+	e.cat = cat
+	e.sched = schedule{cat: cat, fallback: defaultInterval(cfg, builtinEvery)}
+	return exitOK, true
+}
+
+// openStore opens and reads the progress file into e, and warns on stderr about what
+// the person should know before a command runs. A file that cannot be read is left as
+// it is: it has said why and returns exitFailed and false.
+func (e *env) openStore() (int, bool) {
+	statePath, err := resolveStatePath(e.opts.statePath)
+	if err != nil {
+		return e.failErr(exitFailed, err), false
+	}
+	e.store = state.NewStore(statePath, storeOptions...)
+	if e.st, err = e.store.Load(); err != nil {
+		const advice = "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		if e.cmd.screen && isTerminal(os.Stdout) {
+			_, noColor := os.LookupEnv("NO_COLOR")
+			_ = ui.ShowError("rotatetui cannot use its progress file", err.Error()+"\n\n"+advice, noColor)
+		}
+		return e.fail(exitFailed, "%v\n%s", err, advice), false
+	}
+	if e.cmd.writes {
+		// Temp files are only left behind by a save that was killed halfway. Commands
+		// that only read leave them to the next one that writes: reading the directory
+		// is a tenth of the start of `status`.
+		_ = e.store.CleanTemp()
+	}
+	if warning := e.store.PermissionWarning(); warning != "" && !e.cmd.screen {
+		// The UI shows it in its status line; scripts get it on stderr.
+		e.warn(warning)
+	}
+	if e.cmd.remindsRescue {
+		if reminder := rescueReminder(e.store, "run"); reminder != "" {
+			e.warn(reminder)
+		}
+	}
+	return exitOK, true
+}
+
+// loadingNoticeAfter is how long loading may take before the person is told what is
+// going on: a large generated catalog takes seconds to parse, and a terminal that
+// stays blank that long looks hung.
+const loadingNoticeAfter = 250 * time.Millisecond
+
+// noticeIfSlow prints msg to w (only if it is a terminal) when the work it guards is
+// still running after delay. The returned func ends the wait; it is safe to call once.
+func noticeIfSlow(w io.Writer, delay time.Duration, msg func() string) (stop func()) {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(f) {
+		return func() {}
+	}
+	// The message is only worked out (stat calls) if it is shown.
+	timer := time.AfterFunc(delay, func() { fmt.Fprintln(w, msg()) })
+	return func() { timer.Stop() }
+}
+
+// describeCatalogSize says how much catalog text is about to be read, e.g. "3
+// catalogs (25.6 MB)".
+func describeCatalogSize(o options, files []string) string {
+	size := totalSize(files)
+	n := len(files)
+	if !o.noBuiltin {
+		n++
+	}
+	return fmt.Sprintf("%s (%.1f MB)", plural(n, "catalog", "catalogs"), float64(size)/1e6)
+}
+
+// totalSize is how many bytes the files hold, leaving out those that cannot be read.
+func totalSize(files []string) int64 {
+	var size int64
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil {
+			size += info.Size()
+		}
+	}
+	return size
+}
+
+// limitHeapWhileLoading bounds the heap while large catalogs load and the commands
+// that print and exit run, and returns what lifts the bound again (the UI does before
+// it starts); large reports whether the catalogs are large (1 MB or more). Parsing a
+// catalog makes garbage at several times its size; paced as usual, the collector would
+// let the heap, and the resident memory, grow to about twice what the loaded catalog
+// needs, and every page the heap touches for the first time costs a page fault. About
+// four times the catalog text, plus room for the rest of the program, is what a loaded
+// catalog needs. A lower limit set by the user (GOMEMLIMIT) stays.
+func limitHeapWhileLoading(size int64) (lift func(), large bool) {
+	if size < 1<<20 {
+		return func() {}, false
+	}
+	limit := 4*size + 32<<20
+	prev := debug.SetMemoryLimit(-1)
+	if prev <= limit {
+		return func() {}, true
+	}
+	debug.SetMemoryLimit(limit)
+	return sync.OnceFunc(func() { debug.SetMemoryLimit(prev) }), true
+}
+
+// collectOftenFrom is the size of catalog text (about 30,000 generated sources) from
+// which a session collects often (see collectOftenWithLargeCatalogs).
+const collectOftenFrom = 8 << 20
+
+// collectOftenWithLargeCatalogs paces the collector for a long session with catalogs
+// of size bytes: once they are loaded, most of the heap is the catalog, which lives as
+// long as the program, so the default pacing (collect when the heap has doubled) would
+// let an hour of typing grow the resident memory to twice the catalog's. From
+// collectOftenFrom on, it collects when the heap has grown by a quarter, which costs
+// a collection every few hundred keystrokes at 100,000 sources. Below that the heap
+// is small enough to double, and collecting four times as often made the slowest
+// keystrokes at 10,000 sources a third slower (KeystrokeSequence/10k/display run with
+// GOGC=25: p99 1.06 ms against 0.79). A GOGC set by the user stays.
+func collectOftenWithLargeCatalogs(size int64) {
+	if _, set := os.LookupEnv("GOGC"); !set && size >= collectOftenFrom {
+		debug.SetGCPercent(25)
+	}
+}
+
+// loadCatalogs layers the built-in catalog and files: the user's catalog and every
+// --catalog file, as catalogFiles lists them (the caller lists them once, for the heap
+// limit and the loading notice too). Every problem of every file is reported, not just
+// the first file's.
+//
+// The merged catalog's RotateEvery is the last one set by a user catalog: the built-in
+// catalog's interval is returned apart, as builtinEvery, because it is only a default
+// that config.toml overrides (see defaultInterval).
+func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
+	var cache catalog.Cache
+	if len(files) > 0 {
+		cache = catalogCache() // the built-in catalog needs none: it is compiled in
+	}
+	var layers []*catalog.Catalog
+	if !o.noBuiltin {
+		b, err := catalog.Builtin()
+		if err != nil {
+			return nil, 0, err
+		}
+		builtinEvery, b.RotateEvery = b.RotateEvery, 0
+		layers = append(layers, b)
+	}
+	var problems []string
+	for _, f := range files {
+		c, err := cache.LoadFile(f)
+		if err != nil {
+			problems = append(problems, describeCatalogError(f, err))
+			continue
+		}
+		layers = append(layers, c)
+	}
+	if len(problems) > 0 {
+		return nil, 0, fmt.Errorf("catalog refused:\n%s", strings.Join(problems, "\n"))
+	}
+	merged := catalog.Merge(layers...)
+	if len(merged.Sources) == 0 {
+		return nil, 0, errors.New("the catalog has no sources (with --no-builtin, add one with --catalog FILE)")
+	}
+	return merged, builtinEvery, nil
+}
+
+func describeCatalogError(file string, err error) string {
+	var cerr *catalog.Error
+	if errors.As(err, &cerr) {
+		return cerr.Error()
+	}
+	var perr *os.PathError
+	if errors.As(err, &perr) {
+		return fmt.Sprintf("%s: cannot read: %v", file, perr.Err)
+	}
+	return fmt.Sprintf("%s: %v", file, err)
+}
+
+// config is config.toml: settings that belong to neither a catalog nor the progress.
+type config struct {
+	RotateEvery catalog.Duration // the default rotation interval; zero when unset
+}
+
+// loadConfig reads config.toml; a missing file is the empty config. A file with
+// problems is refused, each problem as file:line:col: message, like a catalog.
+func loadConfig() (config, error) {
+	p := userConfigPath()
+	if p == "" {
+		return config{}, nil
+	}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return config{}, nil
+	}
+	if err == nil {
+		var cfg config
+		if cfg, err = parseConfig(p, data); err == nil {
+			return cfg, nil
+		}
+	}
+	return config{}, fmt.Errorf("config refused:\n%s", describeCatalogError(p, err))
+}
+
+// parseConfig decodes config.toml with the catalog's strict decoder. Errors are
+// *catalog.Error.
+func parseConfig(name string, data []byte) (config, error) {
+	settings, err := catalog.ParseSettings(name, data)
+	return config{RotateEvery: settings.RotateEvery}, err
+}

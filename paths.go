@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/rotatetui/rotatetui/catalog"
+)
+
+// paths.go says where rotatetui's files are: the config directory, the user's catalog
+// and config.toml, the catalog cache and the progress file.
+
+// configDir is $XDG_CONFIG_HOME/rotatetui (default ~/.config/rotatetui), or "" without
+// a home directory.
+func configDir() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "rotatetui")
+}
+
+// catalogCache keeps validated catalogs in $XDG_CACHE_HOME/rotatetui (default
+// ~/.cache/rotatetui), so large catalogs are parsed once, not at every start. Entries
+// belong to this exact executable; without one to identify, there is no cache.
+func catalogCache() catalog.Cache {
+	dir := os.Getenv("XDG_CACHE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return catalog.Cache{}
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return catalog.Cache{}
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return catalog.Cache{}
+	}
+	identity := fmt.Sprintf("%s %d %d %s", exe, info.Size(), info.ModTime().UnixNano(), buildVersion())
+	return catalog.Cache{Dir: filepath.Join(dir, "rotatetui"), Identity: identity}
+}
+
+// userCatalogPath is the catalog a user keeps beside their config, if they made one.
+func userCatalogPath() string {
+	if dir := configDir(); dir != "" {
+		return filepath.Join(dir, "catalog.toml")
+	}
+	return ""
+}
+
+// catalogFiles lists the user catalog files in layering order.
+func catalogFiles(o options) []string {
+	var files []string
+	if p := userCatalogPath(); p != "" {
+		if _, err := os.Stat(p); err == nil {
+			files = append(files, p)
+		}
+	}
+	return append(files, o.catalogs...)
+}
+
+// userConfigPath is $XDG_CONFIG_HOME/rotatetui/config.toml, or "" without a home.
+func userConfigPath() string {
+	if dir := configDir(); dir != "" {
+		return filepath.Join(dir, "config.toml")
+	}
+	return ""
+}
+
+// resolveStatePath picks the progress file: --state, $ROTATETUI_STATE, then the XDG
+// state directory.
+func resolveStatePath(flag string) (string, error) {
+	if flag != "" {
+		return filepath.Abs(flag)
+	}
+	if env := os.Getenv("ROTATETUI_STATE"); env != "" {
+		return filepath.Abs(env)
+	}
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("no home directory to keep progress in; use --state FILE: %w", err)
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "rotatetui", "state.json"), nil
+}

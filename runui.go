@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/ui"
+)
+
+// runui.go runs the full-screen checklist and, when it ends, keeps what it could not
+// save.
+
+// runUI runs the checklist until the person quits. Its exit status says whether
+// everything was saved (exitUnsaved: kept in a rescue file) and, after a signal, which.
+func runUI(e *env) int {
+	if e.largeCatalogs {
+		// What is loaded is what the UI keeps: pace the heap by it from now on.
+		e.liftHeapLimit()
+		collectOftenWithLargeCatalogs(e.catalogBytes)
+	}
+	o, store := e.opts, e.store
+	notice := store.PermissionWarning()
+	_, noColor := os.LookupEnv("NO_COLOR")
+	ctx, stopWatching := context.WithCancel(context.Background())
+	defer stopWatching()
+	changes, err := store.Watch(ctx)
+	if err != nil {
+		// Progress made elsewhere then shows up at our next save instead of at once.
+		changes = nil
+	}
+	res, err := ui.Run(ui.Options{
+		Catalog:         e.sched.cat,
+		DefaultInterval: e.sched.fallback,
+		State:           e.st,
+		Store:           store,
+		Query:           strings.Join(o.args, " "),
+		Resume:          o.resume,
+		Actor:           actor(o),
+		Now:             e.now,
+		NoColor:         noColor,
+		Notice:          notice,
+		Changes:         changes,
+		PendingWork:     func() string { return rescueReminder(store, "quit and run") },
+		KeepText: func(changes []state.Change) error {
+			_, err := state.WriteRescue(store.Path(), changes)
+			return err
+		},
+	})
+	code := exitOK
+	if err != nil {
+		code = e.failErr(exitFailed, err)
+	}
+	if !saveUnsaved(store, res.Unsaved, e.stderr) {
+		return exitUnsaved
+	}
+	if sig, ok := res.Signal.(syscall.Signal); ok && code == exitOK {
+		// As a shell reports a program the signal killed: whoever sent it can tell.
+		return 128 + int(sig)
+	}
+	return code
+}
+
+// saveUnsaved makes one more attempt at changes the UI could not confirm on disk and,
+// if that fails too, keeps them in a rescue file and says where. It reports whether
+// nothing was lost.
+func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) bool {
+	if len(unsaved) == 0 {
+		return true
+	}
+	// The UI has gone: without a word, a wait for the lock would look like a hang.
+	stopNotice := noticeIfSlow(stderr, loadingNoticeAfter, func() string {
+		return "rotatetui: saving " + plural(len(unsaved), "change", "changes") + " before exiting…"
+	})
+	_, err := store.Apply(unsaved...)
+	stopNotice()
+	if err == nil {
+		return true
+	}
+	fmt.Fprintf(stderr, "rotatetui: %s could not be saved to %s: %v\n", plural(len(unsaved), "change", "changes"), store.Path(), err)
+	path, rerr := state.WriteRescue(store.Path(), unsaved)
+	if rerr != nil {
+		fmt.Fprintf(stderr, "rotatetui: no rescue file could be written either (%v). The changes were:\n", rerr)
+		for _, c := range unsaved {
+			fmt.Fprintf(stderr, "  %s %s step %s at %s\n", c.Kind, c.Source, c.Step, c.At.Format(time.RFC3339))
+		}
+		return false
+	}
+	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\nOnce the problem is fixed, run: %s\n", path, restoreCommand(store))
+	return false
+}
+
+// whyNoUI says why the full-screen checklist cannot run here, or "" if it can. Run from
+// a script or with its output redirected, it would draw where nobody sees it, or wait
+// for keys that never come; a dumb terminal (an editor's shell buffer) shows text but
+// cannot move the cursor.
+func whyNoUI(stdin, stdout *os.File, term string) string {
+	const instead = "the commands: status, check, uncheck, history, export (rotatetui --help)"
+	if missing := notTerminals(stdin, stdout); missing != "" {
+		return "the checklist is full-screen and needs a terminal, but " + missing + ".\nIn scripts, use " + instead + "."
+	}
+	if term == "dumb" {
+		return "the checklist is full-screen, and this terminal (TERM=dumb) cannot draw one.\nUse " + instead + "."
+	}
+	return ""
+}
+
+// notTerminals names which of standard input and output are not terminals ("" when
+// both are), for the message that the UI needs one.
+func notTerminals(stdin, stdout *os.File) string {
+	in, out := isTerminal(stdin), isTerminal(stdout)
+	switch {
+	case !in && !out:
+		return "standard input and output are not terminals"
+	case !in:
+		return "standard input is not a terminal"
+	case !out:
+		return "standard output is not a terminal"
+	}
+	return ""
+}
+
+// isTerminal reports whether f is a terminal, so full-screen output is only shown to a
+// person. (/dev/null is a character device too: the file mode cannot tell.)
+func isTerminal(f *os.File) bool { return ui.IsTerminal(f) }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+)
+
+// schedule.go holds when sources are due (the interval of each) and how dates and
+// times are read and shown.
+
+// defaultRotateEvery is the interval of sources for which nothing sets one.
+const defaultRotateEvery = catalog.Duration(90 * 24 * time.Hour)
+
+// staleAfter is how long a rotation may stay in progress before status --check
+// reports it.
+const staleAfter = 7 * 24 * time.Hour
+
+// schedule knows each source's rotation interval.
+type schedule struct {
+	cat      *catalog.Catalog
+	fallback catalog.Duration // for sources whose catalogs set no interval
+}
+
+func (s schedule) interval(src *catalog.Source) catalog.Duration {
+	return s.cat.Interval(src, s.fallback)
+}
+
+// defaultInterval is the interval of sources that neither they nor a user catalog give
+// one: rotate_every in config.toml, else the built-in catalog's, else 90 days. The
+// built-in catalog's interval ranks below config.toml because it is a default for
+// everyone, not a choice the user made.
+func defaultInterval(cfg config, builtinEvery catalog.Duration) catalog.Duration {
+	switch {
+	case cfg.RotateEvery > 0:
+		return cfg.RotateEvery
+	case builtinEvery > 0:
+		return builtinEvery
+	}
+	return defaultRotateEvery
+}
+
+// Dates and times: read as ISO dates (local midnight) or RFC 3339, stored in UTC,
+// shown in the local time of the clock.
+
+const (
+	dateLayout     = "2006-01-02"
+	dateTimeLayout = "2006-01-02 15:04"
+)
+
+// local is t in the location of the clock (the local time zone, except in tests).
+func local(t time.Time) time.Time { return t.In(now().Location()) }
+
+// showTime prints a time as a date when it is local midnight (as dates given with
+// --on are), else as date and time.
+func showTime(t time.Time) string {
+	t = local(t)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(dateLayout)
+	}
+	return t.Format(dateTimeLayout)
+}
+
+// parseDate reads an ISO date (YYYY-MM-DD, midnight in loc) or an RFC 3339 time.
+func parseDate(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.ParseInLocation(dateLayout, s, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date: use YYYY-MM-DD (e.g. 2026-01-02) or an RFC 3339 time (e.g. 2026-01-02T15:04:05Z)", catalog.PrintableLine(s))
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
