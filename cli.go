@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/rotatetui/rotatetui/catalog"
 )
 
 // cli.go reads the command line: the help text, the flags and which command a line
@@ -17,14 +19,15 @@ Usage:
   rotatetui -r | --resume            open the most recently touched unfinished rotation
   rotatetui check SOURCE STEP...     check steps (STEP: number from 1, or step id)
   rotatetui uncheck SOURCE STEP...   uncheck steps
-  rotatetui status [--json] [--check]
-                                     every source: state, progress, last rotated, next due
+  rotatetui status [SOURCE...] [--json] [--check]
+                                     every source (or those named): state, progress,
+                                     last rotated, next due; in the order of the list
   rotatetui history SOURCE [--json]  the rotations of one source, newest first
   rotatetui export [--format F] [--since DATE] [--source SOURCE] [-o FILE]
                                      every rotation and its steps, as audit evidence
   rotatetui reset SOURCE             abandon the rotation in progress (kept in the history)
-  rotatetui rotated SOURCE --on DATE
-                                     record a rotation done outside rotatetui on DATE
+  rotatetui rotated SOURCE... --on DATE
+                                     record rotations done outside rotatetui on DATE
   rotatetui restore [FILE...]        save changes an earlier run could not, kept in
                                      rescue files (default: those of the state file)
   rotatetui validate [FILE...]       check catalog files (default: the ones in use)
@@ -55,7 +58,11 @@ Command flags (also anywhere on the line):
                      only this source
   export -o, --output FILE
                      write to FILE (mode 0600, replaced atomically), not stdout
-  rotated --on DATE  the day the source was rotated (not in the future)
+  rotated --on DATE  the day the sources were rotated: a date, today or yesterday
+                     (not in the future)
+
+A first word that is no command filters the list; one close to a command that
+matches no source is refused as a typo (exit 2), as are unknown flags.
 
 Dates are YYYY-MM-DD in local time (or RFC 3339, e.g. 2026-01-02T15:04:05Z);
 durations are like 90d, 12h or 30m. Times are stored in UTC and shown in local time.
@@ -100,8 +107,6 @@ type options struct {
 type flag struct {
 	names []string // its spellings, e.g. "-o", "--output"
 	value bool     // it takes a value (--state FILE, --state=FILE); else it is a switch
-	// ignoresValue: a switch given a value anyway (--help=x) is taken as the switch.
-	ignoresValue bool
 	// set records the flag in the options; v is its value, "" for a switch.
 	set func(o *options, v string) error
 }
@@ -115,8 +120,8 @@ var globalFlags = []flag{
 	{names: []string{"-r", "--resume"}, set: func(o *options, _ string) error { o.resume = true; return nil }},
 	{names: []string{"--json"}, set: func(o *options, _ string) error { o.json = true; return nil }},
 	{names: []string{"--actor"}, value: true, set: setActor},
-	{names: []string{"-h", "--help", "-help"}, ignoresValue: true, set: func(o *options, _ string) error { o.help = true; return nil }},
-	{names: []string{"--version", "-version"}, ignoresValue: true, set: func(o *options, _ string) error { o.version = true; return nil }},
+	{names: []string{"-h", "--help", "-help"}, set: func(o *options, _ string) error { o.help = true; return nil }},
+	{names: []string{"--version", "-version"}, set: func(o *options, _ string) error { o.version = true; return nil }},
 }
 
 func setActor(o *options, v string) error {
@@ -141,6 +146,28 @@ func findFlag(name string) (f *flag, owner string) {
 	return nil, ""
 }
 
+// flagNames is every spelling of every flag, global flags first.
+func flagNames() []string {
+	var names []string
+	for _, f := range globalFlags {
+		names = append(names, f.names...)
+	}
+	for _, c := range commands {
+		for _, f := range c.flags {
+			names = append(names, f.names...)
+		}
+	}
+	return names
+}
+
+// didYouMean is "; did you mean WORD?", or "" without a suggestion.
+func didYouMean(word string) string {
+	if word == "" {
+		return ""
+	}
+	return "; did you mean " + word + "?"
+}
+
 func flagNamed(flags []flag, name string) *flag {
 	for i := range flags {
 		for _, n := range flags[i].names {
@@ -161,6 +188,17 @@ func findCommand(name string) *command {
 		}
 	}
 	return nil
+}
+
+// commandNames lists the words that name a command.
+func commandNames() []string {
+	var names []string
+	for _, c := range commands {
+		if c.name != "" {
+			names = append(names, c.name)
+		}
+	}
+	return names
 }
 
 // parseArgs reads flags wherever they appear, before or after the subcommand and its
@@ -188,7 +226,23 @@ func parseArgs(args []string) (options, error) {
 		o.command, positional = positional[0], positional[1:]
 	}
 	o.args = positional
-	return o, checkFlagsFit(o)
+	if err := checkFlagsFit(o); err != nil {
+		if typo := commandTypo(o); typo != "" {
+			// statsu --json: the flags fit the command meant, not the list.
+			return o, fmt.Errorf("unknown command %s; did you mean %s?", catalog.PrintableLine(o.args[0]), typo)
+		}
+		return o, err
+	}
+	return o, nil
+}
+
+// commandTypo is the command that the first word of the UI's query is probably a typo
+// of ("statsu": status), or "".
+func commandTypo(o options) string {
+	if o.command != "" || len(o.args) == 0 {
+		return ""
+	}
+	return nearest(o.args[0], commandNames())
 }
 
 // parseFlag records the flag at args[i] (and its value) in o, and returns the index of
@@ -197,10 +251,10 @@ func parseFlag(o *options, args []string, i int) (int, error) {
 	name, value, hasValue := strings.Cut(args[i], "=")
 	f, owner := findFlag(name)
 	if f == nil {
-		return i, fmt.Errorf("unknown flag %s", name)
+		return i, fmt.Errorf("unknown flag %s%s", catalog.PrintableLine(name), didYouMean(nearest(name, flagNames())))
 	}
 	switch {
-	case !f.value && hasValue && !f.ignoresValue:
+	case !f.value && hasValue:
 		return i, fmt.Errorf("%s takes no value", name)
 	case f.value && !hasValue:
 		if i+1 >= len(args) {
@@ -231,6 +285,9 @@ func checkFlagsFit(o options) error {
 	}
 	if o.resume && o.command != "" {
 		return errors.New("--resume opens the checklist; it does not go with a subcommand")
+	}
+	if o.resume && len(o.args) > 0 {
+		return fmt.Errorf("--resume opens the most recent unfinished rotation: it takes no QUERY (got %q)", catalog.PrintableLine(strings.Join(o.args, " ")))
 	}
 	return nil
 }

@@ -1,5 +1,11 @@
 package main
 
+import (
+	"strings"
+
+	"github.com/rotatetui/rotatetui/catalog"
+)
+
 // cmd_catalog.go: `rotatetui catalog --json`, the catalog in use.
 
 // catalogJSON is the shape of `catalog --json`: every optional field present, empty
@@ -34,6 +40,9 @@ type stepJSON struct {
 func runCatalog(e *env) int {
 	if !e.opts.json {
 		return e.fail(exitUsage, "catalog prints JSON: use 'rotatetui catalog --json'")
+	}
+	if len(e.opts.args) > 0 {
+		return e.fail(exitUsage, "catalog takes no arguments (got %q): it prints the whole catalog in use", catalog.PrintableLine(strings.Join(e.opts.args, " ")))
 	}
 	cat := e.cat
 	out := catalogJSON{Title: cat.Title, Sources: make([]sourceJSON, 0, len(cat.Sources))}

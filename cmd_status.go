@@ -2,14 +2,17 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// cmd_status.go: `rotatetui status [--json] [--check]`, where every source stands.
+// cmd_status.go: `rotatetui status [SOURCE...] [--json] [--check]`, where every
+// source (or those named) stands.
 
 // sourceStatusJSON is one element of `status --json`. Times are RFC 3339 in UTC, or
 // null.
@@ -77,14 +80,17 @@ func nextDueText(r sourceStatusJSON) string {
 	}
 }
 
-// runStatus prints where every source stands: as a table, as JSON, or (--check) only
-// what needs doing, on stderr, with exit status 1.
+// runStatus prints where every source stands, or only the sources named (in the order
+// named): as a table, as JSON, or (--check) only what needs doing, on stderr, with
+// exit status 1.
 func runStatus(e *env) int {
 	at := e.now()
-	cat := e.sched.cat
-	rows := make([]sourceStatusJSON, 0, len(cat.Sources))
-	for i := range cat.Sources {
-		src := &cat.Sources[i]
+	srcs, code, ok := e.sourcesOrAll(e.opts.args)
+	if !ok {
+		return code
+	}
+	rows := make([]sourceStatusJSON, 0, len(srcs))
+	for _, src := range srcs {
 		rows = append(rows, statusOf(src, e.st.Source(src.ID), e.sched.interval(src), at))
 	}
 	switch {
@@ -94,6 +100,9 @@ func runStatus(e *env) int {
 		}
 	case !e.opts.check:
 		// With --check, a quiet run means all is well (cron mails only output).
+		if len(e.opts.args) == 0 {
+			sortAsList(rows)
+		}
 		e.statusTable(rows)
 	}
 	if !e.opts.check {
@@ -105,7 +114,7 @@ func runStatus(e *env) int {
 // statusTable prints the rows as the plain `status` table.
 func (e *env) statusTable(rows []sourceStatusJSON) {
 	var table columns
-	table.add("SOURCE", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE")
+	table.add("SOURCE", "ID", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE")
 	for _, r := range rows {
 		progress, last := "", "-"
 		if r.State == "in_progress" {
@@ -114,9 +123,48 @@ func (e *env) statusTable(rows []sourceStatusJSON) {
 		if r.LastRotated != nil {
 			last = local(*r.LastRotated).Format(dateLayout)
 		}
-		table.add(catalog.PrintableLine(r.Name), plainState[r.State], progress, last, nextDueText(r))
+		table.add(catalog.PrintableLine(r.Name), r.ID, plainState[r.State], progress, last, nextDueText(r))
 	}
 	_ = table.writeTo(e.stdout)
+}
+
+// sortAsList puts rows in the order of the source list without a filter (ui's
+// orderSources): unfinished rotations first, most recently touched first; then overdue
+// sources, most overdue first; then those due today or soon, soonest first; then the
+// rest. Ties, and the rest, go by lower-cased name, then in the order given.
+func sortAsList(rows []sourceStatusJSON) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := &rows[i], &rows[j]
+		if ua, ub := listUrgency(a), listUrgency(b); ua != ub {
+			return ua < ub
+		}
+		switch listUrgency(a) {
+		case 0:
+			if !a.UpdatedAt.Equal(*b.UpdatedAt) {
+				return a.UpdatedAt.After(*b.UpdatedAt)
+			}
+		case 1, 2:
+			// Days until due: the most overdue, and the soonest due, are the smallest.
+			if *a.DaysUntilDue != *b.DaysUntilDue {
+				return *a.DaysUntilDue < *b.DaysUntilDue
+			}
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+}
+
+// listUrgency ranks a row as the list does: 0 in progress, 1 overdue, 2 due today or
+// soon, 3 the rest.
+func listUrgency(r *sourceStatusJSON) int {
+	switch {
+	case r.State == "in_progress":
+		return 0
+	case r.Due == string(state.DueOverdue):
+		return 1
+	case r.Due == string(state.DueToday) || r.Due == string(state.DueSoon):
+		return 2
+	}
+	return 3
 }
 
 // statusCheck is `status --check`: it names on stderr each source that is overdue or

@@ -142,3 +142,28 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// sourcesOrAll resolves SOURCE arguments, each once, in the order given; without any it
+// is every source of the catalog. On a SOURCE that matches none it says what was meant
+// and returns exitUsage and false.
+func (e *env) sourcesOrAll(args []string) ([]*catalog.Source, int, bool) {
+	var srcs []*catalog.Source
+	if len(args) == 0 {
+		for i := range e.cat.Sources {
+			srcs = append(srcs, &e.cat.Sources[i])
+		}
+		return srcs, exitOK, true
+	}
+	seen := map[string]bool{}
+	for _, a := range args {
+		src, err := findSource(e.cat, a)
+		if err != nil {
+			return nil, e.failErr(exitUsage, err), false
+		}
+		if !seen[src.ID] {
+			seen[src.ID] = true
+			srcs = append(srcs, src)
+		}
+	}
+	return srcs, exitOK, true
+}

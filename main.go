@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -72,7 +73,7 @@ var commands = []command{
 		{names: []string{"-o", "--output"}, value: true, set: func(o *options, v string) error { o.output = v; return nil }},
 	}},
 	{name: "reset", usage: "SOURCE", needs: needState, writes: true, json: true, remindsRescue: true, run: runReset},
-	{name: "rotated", usage: "SOURCE --on DATE", needs: needState, writes: true, json: true, remindsRescue: true, run: runRotated, flags: []flag{
+	{name: "rotated", usage: "SOURCE... --on DATE", needs: needState, writes: true, json: true, remindsRescue: true, run: runRotated, flags: []flag{
 		{names: []string{"--on"}, value: true, set: func(o *options, v string) error { o.on = v; return nil }},
 	}},
 	{name: "restore", usage: "[FILE...]", needs: needState, writes: true, run: runRestore},
@@ -122,16 +123,46 @@ func (e *env) prepare() (int, bool) {
 	if e.cmd.needs == needNothing {
 		return exitOK, true
 	}
-	if e.cmd.screen {
+	typo := commandTypo(e.opts)
+	if e.cmd.screen && typo == "" {
 		// Before any loading: a large catalog takes a second to read for nothing.
-		if why := whyNoUI(os.Stdin, os.Stdout, os.Getenv("TERM")); why != "" {
-			return e.fail(exitUsage, "%s", why), false
+		if code, ok := e.needTerminal(); !ok {
+			return code, false
 		}
 	}
-	if code, ok := e.loadCatalog(); !ok || e.cmd.needs == needCatalog {
-		return code, ok
+	if code, ok := e.loadCatalog(); !ok {
+		return code, false
+	}
+	if typo != "" {
+		if code, ok := e.refuseTypo(typo); !ok {
+			return code, false
+		}
+		if code, ok := e.needTerminal(); !ok {
+			return code, false
+		}
+	}
+	if e.cmd.needs == needCatalog {
+		return exitOK, true
 	}
 	return e.openStore()
+}
+
+// needTerminal refuses to start the full-screen UI where it cannot be drawn.
+func (e *env) needTerminal() (int, bool) {
+	if why := whyNoUI(os.Stdin, os.Stdout, os.Getenv("TERM")); why != "" {
+		return e.fail(exitUsage, "%s", why), false
+	}
+	return exitOK, true
+}
+
+// refuseTypo refuses a first word that is close to a command when it matches no
+// source: it was meant as that command, not as a filter that would show nothing.
+func (e *env) refuseTypo(typo string) (int, bool) {
+	word := e.opts.args[0]
+	if src, near := e.cat.Lookup(word); src != nil || len(near) > 0 {
+		return exitOK, true
+	}
+	return e.fail(exitUsage, "unknown command %s; did you mean %s?\nRun 'rotatetui --help' for usage.", catalog.PrintableLine(word), typo), false
 }
 
 func buildVersion() string {

@@ -1232,3 +1232,188 @@ func TestOnlyWritingCommandsCleanTempFiles(t *testing.T) {
 		t.Errorf("uncheck left the temp file behind: %v", err)
 	}
 }
+
+// TestMistypedCommandIsRefused: a first word close to a command that matches no source
+// is a typo of the command, not a filter for the list.
+func TestMistypedCommandIsRefused(t *testing.T) {
+	c := newCLI(t)
+	for _, tt := range []struct{ args []string }{
+		{[]string{"statsu"}},
+		{[]string{"Statsu", "--json"}},
+		{[]string{"chek", "snowflake", "1"}},
+		{[]string{"--state", filepath.Join(c.home, "s.json"), "rotatd", "awin"}},
+	} {
+		_, errOut, code := c.run(tt.args...)
+		want := map[string]string{"statsu": "status", "Statsu": "status", "chek": "check", "--state": "rotated"}[tt.args[0]]
+		if code != exitUsage || !strings.Contains(errOut, "; did you mean "+want+"?") || !strings.Contains(errOut, "unknown command ") {
+			t.Errorf("%v: exit %d, %q; want 2 and a suggestion of %s", tt.args, code, errOut, want)
+		}
+	}
+	if _, errOut, _ := c.run("statsu"); !strings.HasPrefix(errOut, "rotatetui: unknown command statsu; did you mean status?\n") {
+		t.Errorf("message: %q", errOut)
+	}
+	if _, err := os.Stat(c.statePath()); err == nil {
+		t.Error("a refused command line created the state file")
+	}
+	// A word close to a command that matches a source, and a word close to no
+	// command, are filters for the list (which needs a terminal the tests have not).
+	statsu := c.write("statsu.toml", "[[sources]]\nid = \"statsu\"\nname = \"Statsu Analytics\"\n[[sources.steps]]\ntext = \"t\"\n")
+	for _, args := range [][]string{{"--catalog", statsu, "statsu"}, {"snow"}, {"xyzzy"}} {
+		if _, errOut, _ := c.run(args...); strings.Contains(errOut, "unknown command") || !strings.Contains(errOut, "needs a terminal") {
+			t.Errorf("%v: %q, want the list (refused for want of a terminal)", args, errOut)
+		}
+	}
+}
+
+func TestUnknownFlagsAndArgumentsAreRefused(t *testing.T) {
+	c := newCLI(t)
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"status", "--chek"}, "unknown flag --chek; did you mean --check?"},
+		{[]string{"status", "--jsno"}, "unknown flag --jsno; did you mean --json?"},
+		{[]string{"export", "--formt", "csv"}, "unknown flag --formt; did you mean --format?"},
+		{[]string{"-resume"}, "unknown flag -resume; did you mean --resume?"},
+		{[]string{"-r", "extra"}, `--resume opens the most recent unfinished rotation: it takes no QUERY (got "extra")`},
+		{[]string{"catalog", "--json", "extra"}, `catalog takes no arguments (got "extra")`},
+		{[]string{"--help=yes"}, "--help takes no value"},
+		{[]string{"status", "--x\x1b[31m"}, `unknown flag --x`},
+	} {
+		_, errOut, code := c.run(tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.msg) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tt.args, code, errOut, tt.msg)
+		}
+		if strings.Contains(errOut, "\x1b") {
+			t.Errorf("%v: an escape sequence reached stderr: %q", tt.args, errOut)
+		}
+	}
+	if _, errOut, _ := c.run("--bogus"); strings.Contains(errOut, "did you mean") {
+		t.Errorf("a flag close to none has no suggestion: %q", errOut)
+	}
+}
+
+// statusTable runs the plain status and returns its rows as cells (split at runs of
+// two spaces or more), the header first.
+func (c *cli) statusTable(args ...string) [][]string {
+	c.t.Helper()
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimSuffix(c.mustRun(append([]string{"status"}, args...)...), "\n"), "\n") {
+		var cells []string
+		for _, cell := range strings.Split(line, "  ") {
+			if cell = strings.TrimSpace(cell); cell != "" {
+				cells = append(cells, cell)
+			}
+		}
+		rows = append(rows, cells)
+	}
+	return rows
+}
+
+func TestStatusNamedSources(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	c.mustRun("check", "snowflake", "1")
+	rows := c.statusTable("awin", "Snowflake", "awin")
+	if len(rows) != 3 || rows[1][1] != "awin" || rows[2][1] != "snowflake" || rows[2][2] != "in progress" {
+		t.Errorf("status awin Snowflake awin: %q, want awin then snowflake, once each", rows)
+	}
+	out := c.mustRun("status", "snowflake", "--json")
+	var got []sourceStatusJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got) != 1 || got[0].ID != "snowflake" || got[0].Done != 1 {
+		t.Errorf("status snowflake --json: %v %+v", err, got)
+	}
+	_, errOut, code := c.run("status", "awin", "snow")
+	if code != exitUsage || !strings.Contains(errOut, `no source "snow"; did you mean: Snowflake (snowflake)`) {
+		t.Errorf("unknown source: %d %q", code, errOut)
+	}
+	// --check looks at the sources named only.
+	c.at(daysAgo(100)).mustRun("check", "awin", "1", "2", "3")
+	c.at(testClock)
+	if _, _, code := c.run("status", "--check", "snowflake"); code != exitOK {
+		t.Errorf("status --check snowflake: exit %d, want 0 (awin is overdue, not snowflake)", code)
+	}
+	if _, _, code := c.run("status", "--check", "snowflake", "awin"); code != exitFailed {
+		t.Errorf("status --check snowflake awin: exit %d, want 1", code)
+	}
+}
+
+// TestStatusTableIsInListOrder: the plain table has an ID column and is sorted as the
+// source list is (ui's orderSources).
+func TestStatusTableIsInListOrder(t *testing.T) {
+	c := newCLI(t)
+	c.at(daysAgo(100)).mustRun("check", "awin", "1", "2", "3") // overdue 10 days
+	c.at(daysAgo(3)).mustRun("check", "snowflake", "1")        // in progress, touched 3 days ago
+	c.at(daysAgo(1)).mustRun("check", "clockify", "1")         // in progress, touched yesterday
+	c.at(testClock)
+	c.mustRun("rotated", "adjust", "--on", daysAgo(95).Format("2006-01-02"))      // overdue 5 days
+	c.mustRun("rotated", "bigcommerce", "--on", daysAgo(80).Format("2006-01-02")) // due in 10 days
+	c.mustRun("rotated", "appsflyer", "--on", daysAgo(90).Format("2006-01-02"))   // due today
+	c.mustRun("rotated", "axon", "--on", daysAgo(1).Format("2006-01-02"))         // ok: with the rest
+
+	rows := c.statusTable()
+	if want := []string{"SOURCE", "ID", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE"}; !reflect.DeepEqual(rows[0], want) {
+		t.Fatalf("header %q, want %q", rows[0], want)
+	}
+	var ids []string
+	for _, r := range rows[1:] {
+		ids = append(ids, r[1])
+	}
+	if want := []string{"clockify", "snowflake", "awin", "adjust", "appsflyer", "bigcommerce"}; !reflect.DeepEqual(ids[:6], want) {
+		t.Errorf("first rows %q, want %q", ids[:6], want)
+	}
+	// Then the rest by name, whatever their case, axon (rotated yesterday) among them.
+	rest := rows[7:]
+	for i := 1; i < len(rest); i++ {
+		if strings.ToLower(rest[i-1][0]) > strings.ToLower(rest[i][0]) {
+			t.Errorf("%q before %q: the rest is not by name", rest[i-1][0], rest[i][0])
+		}
+	}
+	if len(rows) != 52 {
+		t.Errorf("%d rows, want the header and 51 sources", len(rows))
+	}
+	// JSON keeps the catalog's order, which scripts may rely on.
+	out := c.mustRun("status", "--json")
+	var got []sourceStatusJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got[0].ID == "clockify" {
+		t.Errorf("status --json reordered: %v, first %q", err, got[0].ID)
+	}
+}
+
+func TestRotatedSeveralSourcesTodayAndYesterday(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	out := c.mustRun("rotated", "awin", "Adjust", "--on", "today")
+	if !strings.Contains(out, "Awin: recorded as rotated on 2026-03-10; next due") || !strings.Contains(out, "Adjust: recorded as rotated on 2026-03-10") {
+		t.Errorf("rotated awin Adjust --on today: %q", out)
+	}
+	today := time.Date(2026, 3, 10, 0, 0, 0, 0, testZone)
+	st := c.load()
+	for _, id := range []string{"awin", "adjust"} {
+		if got := st.Source(id).LastRotated; got == nil || !got.Equal(today) {
+			t.Errorf("%s: last rotated %v, want %v", id, got, today)
+		}
+	}
+	var rows []sourceStatusJSON
+	if err := json.Unmarshal([]byte(c.mustRun("rotated", "axon", "awin", "--on", "Yesterday", "--json")), &rows); err != nil || len(rows) != 2 || rows[0].ID != "axon" || rows[1].ID != "awin" {
+		t.Fatalf("rotated axon awin --json: %v %+v", err, rows)
+	}
+	if !sameTime(rows[0].LastRotated, today.AddDate(0, 0, -1)) || !sameTime(rows[1].LastRotated, today.AddDate(0, 0, -1)) {
+		t.Errorf("yesterday: %v %v", rows[0].LastRotated, rows[1].LastRotated)
+	}
+	// One source unknown: nothing is recorded.
+	before := fileHash(t, c.statePath())
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"rotated", "snowflake", "snow", "--on", "today"}, `no source "snow"`},
+		{[]string{"rotated", "snowflake", "today"}, "usage: rotatetui rotated SOURCE --on DATE (today is a date: give it as --on today)"},
+		{[]string{"rotated", "--on", "today"}, "usage: rotatetui rotated SOURCE... --on DATE"},
+	} {
+		if _, errOut, code := c.run(bad.args...); code != exitUsage || !strings.Contains(errOut, bad.msg) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", bad.args, code, errOut, bad.msg)
+		}
+	}
+	if fileHash(t, c.statePath()) != before {
+		t.Error("a refused rotated changed the state file")
+	}
+}

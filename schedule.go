@@ -63,6 +63,20 @@ func showTime(t time.Time) string {
 	return t.Format(dateTimeLayout)
 }
 
+// parseDay reads a day given on the command line: "today" or "yesterday" (local
+// midnight of now's day, or of the day before), else as parseDate does in now's
+// location.
+func parseDay(s string, now time.Time) (time.Time, error) {
+	y, m, d := now.Date()
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "today":
+		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
+	case "yesterday":
+		return time.Date(y, m, d-1, 0, 0, 0, 0, now.Location()), nil
+	}
+	return parseDate(s, now.Location())
+}
+
 // parseDate reads an ISO date (YYYY-MM-DD, midnight in loc) or an RFC 3339 time.
 func parseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
