@@ -1417,3 +1417,40 @@ func TestRotatedSeveralSourcesTodayAndYesterday(t *testing.T) {
 		t.Error("a refused rotated changed the state file")
 	}
 }
+
+// TestDatesSayWhatIsWrong: a date whose month or day does not exist says which.
+func TestDatesSayWhatIsWrong(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"rotated", "awin", "--on", "2026-13-45"}, `--on: "2026-13-45" is not a date: month 13 does not exist`},
+		{[]string{"rotated", "awin", "--on", "2026-00-10"}, `"2026-00-10" is not a date: month 0 does not exist`},
+		{[]string{"rotated", "awin", "--on", "2026-01-45"}, `"2026-01-45" is not a date: January has 31 days`},
+		{[]string{"rotated", "awin", "--on", "2026-02-30"}, `"2026-02-30" is not a date: February has 28 days in 2026`},
+		{[]string{"rotated", "awin", "--on", "2026-04-31"}, `"2026-04-31" is not a date: April has 30 days`},
+		{[]string{"rotated", "awin", "--on", "2026-03-00"}, `"2026-03-00" is not a date: day 0 does not exist`},
+		{[]string{"rotated", "awin", "--on", "2026-13-01T10:00:00Z"}, `month 13 does not exist`},
+		{[]string{"export", "--since", "2025-02-29"}, `--since: "2025-02-29" is not a date: February has 28 days in 2025`},
+		{[]string{"rotated", "awin", "--on", "2026-0x-01"}, `"2026-0x-01" is not a date: use YYYY-MM-DD (e.g. 2026-01-02)`},
+	} {
+		if _, errOut, code := c.run(tt.args...); code != exitUsage || !strings.Contains(errOut, tt.msg) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tt.args, code, errOut, tt.msg)
+		}
+	}
+	// A leap year's 29 February exists.
+	c.mustRun("rotated", "awin", "--on", "2024-02-29")
+}
+
+// TestConfigDurationSaysWhichUnits: a duration in words names the unit and the right
+// ones, at the file, line and column of the value's key.
+func TestConfigDurationSaysWhichUnits(t *testing.T) {
+	c := newCLI(t)
+	p := c.write("config/rotatetui/config.toml", "rotate_every = \"3 months\"\n")
+	_, errOut, code := c.run("status")
+	want := p + `:1:1: rotate_every: bad duration "3 months": unknown unit "months": use d, h or m, e.g. "90d"`
+	if code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, %q; want 2 and %q", code, errOut, want)
+	}
+}

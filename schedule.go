@@ -86,7 +86,51 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
+	if why := dateProblem(s); why != "" {
+		return time.Time{}, fmt.Errorf("%q is not a date: %s", catalog.PrintableLine(s), why)
+	}
 	return time.Time{}, fmt.Errorf("%q is not a date: use YYYY-MM-DD (e.g. 2026-01-02) or an RFC 3339 time (e.g. 2026-01-02T15:04:05Z)", catalog.PrintableLine(s))
+}
+
+// dateProblem says what is wrong with a text that starts like a date (YYYY-MM-DD) but
+// names a month or day that does not exist ("month 13 does not exist", "February has
+// 28 days in 2026"), or "" when it does not start like one or its date exists.
+func dateProblem(s string) string {
+	if len(s) < len("2006-01-02") || s[4] != '-' || s[7] != '-' {
+		return ""
+	}
+	year, okY := digits(s[:4])
+	month, okM := digits(s[5:7])
+	day, okD := digits(s[8:10])
+	switch {
+	case !okY || !okM || !okD:
+		return ""
+	case month < 1 || month > 12:
+		return fmt.Sprintf("month %d does not exist", month)
+	case day < 1:
+		return fmt.Sprintf("day %d does not exist", day)
+	}
+	// Day 0 of the next month is the last day of this one.
+	days := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch {
+	case day <= days:
+		return ""
+	case month == 2:
+		return fmt.Sprintf("February has %d days in %d", days, year)
+	}
+	return fmt.Sprintf("%s has %d days", time.Month(month), days)
+}
+
+// digits reads a number written with ASCII digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
 }
 
 func utcPtr(t *time.Time) *time.Time {
