@@ -17,7 +17,8 @@ Usage:
   rotatetui [flags] [QUERY]          open the source list (filtered by QUERY; a single
                                      match opens its checklist directly)
   rotatetui -r | --resume            open the most recently touched unfinished rotation
-  rotatetui check SOURCE STEP...     check steps (STEP: number from 1, or step id)
+  rotatetui check SOURCE STEP... [--force] [--yes]
+                                     check steps (STEP: number from 1, or step id)
   rotatetui uncheck SOURCE STEP...   uncheck steps
   rotatetui status [SOURCE...] [--json] [--check]
                                      every source (or those named): state, progress,
@@ -48,6 +49,10 @@ Flags (anywhere on the line):
       --version      print the version
 
 Command flags (also anywhere on the line):
+  check --force      check a step whose wait has not passed yet (else refused, exit 1)
+  check --yes, -y    check a revoke step while no create step is done, without asking
+                     (a terminal asks y/N; elsewhere it is refused, exit 1). A skipped
+                     create step is no new key.
   status --check     exit 1 if a source is overdue or a rotation has been in
                      progress for more than 7 days (which, on stderr); else 0
   export --format F  markdown (default), csv or json
@@ -99,6 +104,8 @@ type options struct {
 	since  string // export --since DATE
 	source string // export --source SOURCE
 	output string // export -o FILE
+	force  bool   // check --force: check a step whose wait has not passed
+	yes    bool   // check --yes: revoke the old key while no new key exists
 	// commandFlags lists the command flags given, to refuse them on other commands.
 	commandFlags []string
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +15,9 @@ import (
 // cmd_check.go: `rotatetui check SOURCE STEP...` and `rotatetui uncheck SOURCE STEP...`.
 
 // runCheck checks (or unchecks) the steps named on the command line, all in one save,
-// and says what each did.
+// and says what each did. As on screen, a step whose wait has not passed is refused
+// (unless --force), and a revoke while no new key exists is asked about (or needs
+// --yes); either refusal saves nothing.
 func runCheck(e *env) int {
 	src, code := e.sourceArg(len(e.opts.args) >= 2)
 	if src == nil {
@@ -22,22 +27,40 @@ func runCheck(e *env) int {
 	if indexes == nil {
 		return code
 	}
-	kind := state.Check
-	if e.cmd.name == "uncheck" {
-		kind = state.Uncheck
-	}
-	changes := stepChanges(src, kind, indexes, e.now().UTC(), actor(e.opts))
 	before, err := e.store.Load()
 	if err != nil {
 		return e.failErr(exitFailed, err)
+	}
+	at := e.now().UTC()
+	var changes []state.Change
+	var plan []stepCheck
+	kind := state.Check
+	if e.cmd.name == "uncheck" {
+		kind = state.Uncheck
+		changes = uncheckChanges(src, indexes, at, actor(e.opts))
+	} else {
+		plan = planChecks(src, current(before.Source(src.ID)), indexes, at)
+		if code, ok := e.guardChecks(src, plan); !ok {
+			return code
+		}
+		changes = checkChanges(src, plan, at, actor(e.opts))
 	}
 	after, err := e.store.Apply(changes...)
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
 	e.reportSteps(src, kind, indexes, before.Source(src.ID))
+	e.reportOverrides(src, plan)
 	e.reportProgress(src, before.Source(src.ID), after.Source(src.ID))
 	return exitOK
+}
+
+// current is the source's rotation in progress, or nil.
+func current(ss *state.SourceState) *state.Rotation {
+	if ss == nil {
+		return nil
+	}
+	return ss.Current
 }
 
 // stepArgs resolves STEP arguments (numbers from 1, or step ids) to step indexes. On
@@ -69,12 +92,12 @@ func stepIDsText(src *catalog.Source) string {
 	return " or the ids " + strings.Join(ids, ", ")
 }
 
-// stepChanges is the change of each step, in the order given.
-func stepChanges(src *catalog.Source, kind state.ChangeKind, indexes []int, at time.Time, by string) []state.Change {
+// uncheckChanges is the change of each step, in the order given.
+func uncheckChanges(src *catalog.Source, indexes []int, at time.Time, by string) []state.Change {
 	keys := src.StepKeys()
 	changes := make([]state.Change, 0, len(indexes))
 	for _, i := range indexes {
-		changes = append(changes, state.Change{Kind: kind, Source: src.ID, Step: keys[i], Steps: keys, At: at, By: by})
+		changes = append(changes, state.Change{Kind: state.Uncheck, Source: src.ID, Step: keys[i], Steps: keys, At: at, By: by})
 	}
 	return changes
 }
@@ -123,4 +146,167 @@ func completedCount(ss *state.SourceState) int {
 		}
 	}
 	return n
+}
+
+// stepCheck is one step that check checks, worked out before anything is saved.
+type stepCheck struct {
+	index   int
+	already bool // checked before, or earlier on this command line: nothing to do
+	// waiting is when the wait of the step before ends, if it has not yet: the step
+	// is refused, or with --force checked anyway (the wait is then overridden).
+	waiting *time.Time
+	// unguarded: it revokes the old key while no new key exists. It is checked only
+	// once confirmed (y, or --yes); caution says what it does.
+	unguarded bool
+	caution   string
+}
+
+// planChecks works out what checking each step does, in the order given, on top of
+// rot (nil before the first check) as the steps before it on the line leave it: a step
+// checked first can make the new key, or start the wait of the step after it.
+func planChecks(src *catalog.Source, rot *state.Rotation, indexes []int, at time.Time) []stepCheck {
+	keys := src.StepKeys()
+	checkedNow := map[string]bool{}
+	p := progress{src: src, isSet: func(key string) (checked, skipped bool) {
+		if checkedNow[key] || rot.Checked(key) {
+			return true, false
+		}
+		return false, rot.Handled(key)
+	}}
+	plan := make([]stepCheck, 0, len(indexes))
+	for _, i := range indexes {
+		sc := stepCheck{index: i, already: checkedNow[keys[i]] || rot.Checked(keys[i])}
+		if !sc.already {
+			if until := waitBefore(src, rot, checkedNow, i, at); until != nil && at.Before(*until) {
+				sc.waiting = until
+			}
+			if sc.unguarded = p.revokeUnguarded(i); sc.unguarded {
+				sc.caution = p.revokeCaution(i)
+			}
+		}
+		checkedNow[keys[i]] = true
+		plan = append(plan, sc)
+	}
+	return plan
+}
+
+// waitBefore is when step i becomes possible, if the step before it is checked with a
+// wait: as recorded in rot, or starting at when this command checks it.
+func waitBefore(src *catalog.Source, rot *state.Rotation, checkedNow map[string]bool, i int, at time.Time) *time.Time {
+	if i == 0 {
+		return nil
+	}
+	prev := src.Steps[i-1]
+	switch {
+	case rot.Checked(prev.Key):
+		return rot.Steps[prev.Key].WaitUntil
+	case checkedNow[prev.Key] && prev.Wait > 0:
+		until := at.Add(time.Duration(prev.Wait))
+		return &until
+	}
+	return nil
+}
+
+// guardChecks refuses a step whose wait has not passed (unless --force), and asks
+// before a revoke while no new key exists (--yes answers for scripts). When it
+// refuses it has said why and returns exitFailed and false.
+func (e *env) guardChecks(src *catalog.Source, plan []stepCheck) (int, bool) {
+	for _, sc := range plan {
+		if sc.waiting != nil && !e.opts.force {
+			return e.fail(exitFailed, "step %d of %s is possible from %s, in %s: the wait after step %d has not passed.\nNothing was checked. To check it anyway, add --force.",
+				sc.index+1, catalog.PrintableLine(src.Name), e.clockTime(*sc.waiting), untilText(sc.waiting.Sub(e.now())), sc.index), false
+		}
+	}
+	var risky []int
+	caution := ""
+	for _, sc := range plan {
+		if sc.unguarded {
+			risky = append(risky, sc.index)
+			caution = cmp.Or(caution, sc.caution)
+		}
+	}
+	if len(risky) == 0 || e.opts.yes {
+		return exitOK, true
+	}
+	return e.confirmRevoke(caution, risky)
+}
+
+// confirmRevoke asks whether to check the revoke steps risky (indexes) anyway, on a
+// terminal; elsewhere it refuses and names --yes. caution says what the first does.
+func (e *env) confirmRevoke(caution string, risky []int) (int, bool) {
+	if !e.interactive {
+		return e.fail(exitFailed, "%s.\nNothing was checked. To check %s anyway, add --yes.", caution, stepsText(risky)), false
+	}
+	fmt.Fprintf(e.stderr, "rotatetui: %s.\nCheck %s anyway? [y/N] ", caution, stepsText(risky))
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a == "y" || a == "yes" {
+		return exitOK, true
+	}
+	return e.fail(exitFailed, "nothing was checked."), false
+}
+
+// stepsText names steps by number: "step 3", "steps 3 and 4", "steps 3, 4 and 5".
+func stepsText(indexes []int) string {
+	var nums []string
+	for _, i := range indexes {
+		nums = append(nums, strconv.Itoa(i+1))
+	}
+	if len(nums) == 1 {
+		return "step " + nums[0]
+	}
+	return "steps " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
+}
+
+// checkChanges is what checking the steps of plan records: this is the one place where
+// a check made on the command line becomes a change. A step checked with a wait also
+// starts that wait, as on screen.
+//
+// The overrides are known here: sc.waiting (with --force, the wait that was cut short)
+// and sc.unguarded (a revoke confirmed while no new key existed). This is where the
+// Change records them, with c.By as who overrode.
+func checkChanges(src *catalog.Source, plan []stepCheck, at time.Time, by string) []state.Change {
+	keys := src.StepKeys()
+	changes := make([]state.Change, 0, len(plan))
+	for _, sc := range plan {
+		c := state.Change{Kind: state.Check, Source: src.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
+		changes = append(changes, c)
+		if w := src.Steps[sc.index].Wait; w > 0 && !sc.already {
+			until := at.Add(time.Duration(w))
+			changes = append(changes, state.Change{Kind: state.SetWait, Source: src.ID, Step: keys[sc.index], Steps: keys, At: at, By: by, Until: &until})
+		}
+	}
+	return changes
+}
+
+// reportOverrides says which steps were checked before their wait ended (--force).
+func (e *env) reportOverrides(src *catalog.Source, plan []stepCheck) {
+	for _, sc := range plan {
+		if sc.waiting != nil {
+			fmt.Fprintf(e.stdout, "%s: step %d was checked before its wait ended (at %s), as --force asked\n", catalog.PrintableLine(src.Name), sc.index+1, e.clockTime(*sc.waiting))
+		}
+	}
+}
+
+// clockTime is a time to come as a person reads it: "15:02" today, else with the date.
+func (e *env) clockTime(t time.Time) string {
+	t, today := local(t), local(e.now())
+	if t.YearDay() == today.YearDay() && t.Year() == today.Year() {
+		return t.Format("15:04")
+	}
+	return t.Format(dateTimeLayout)
+}
+
+// untilText is how long until something, rounded up to the minute: "29 min",
+// "2 h 5 min", "3 d 4 h".
+func untilText(d time.Duration) string {
+	mins := int((d + time.Minute - 1) / time.Minute)
+	switch h := mins / 60; {
+	case h >= 24:
+		return fmt.Sprintf("%d d %d h", h/24, h%24)
+	case h > 0 && mins%60 == 0:
+		return fmt.Sprintf("%d h", h)
+	case h > 0:
+		return fmt.Sprintf("%d h %d min", h, mins%60)
+	}
+	return fmt.Sprintf("%d min", max(mins, 1))
 }

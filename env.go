@@ -24,6 +24,8 @@ type env struct {
 	store *state.Store     // the progress file (needState)
 	st    *state.State     // the progress as it was when the command started (needState)
 
+	stdin          io.Reader
+	interactive    bool // stdin is a terminal: questions can be asked
 	stdout, stderr io.Writer
 	now            func() time.Time
 

@@ -60,7 +60,10 @@ type command struct {
 // commands is every command, in the order --help lists them.
 var commands = []command{
 	{name: "", needs: needState, writes: true, screen: true, run: runUI},
-	{name: "check", usage: "SOURCE STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck},
+	{name: "check", usage: "SOURCE STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
+		{names: []string{"--force"}, set: func(o *options, _ string) error { o.force = true; return nil }},
+		{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
+	}},
 	{name: "uncheck", usage: "SOURCE STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck},
 	{name: "status", needs: needState, json: true, run: runStatus, flags: []flag{
 		{names: []string{"--check"}, set: func(o *options, _ string) error { o.check = true; return nil }},
@@ -96,6 +99,12 @@ func main() {
 // run is the whole program but for the process: it reads args, writes to stdout and
 // stderr, and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runWithInput(os.Stdin, isTerminal(os.Stdin), args, stdout, stderr)
+}
+
+// runWithInput is run with the standard input given: a question (y/N) is only asked
+// when it is a terminal, someone who can answer.
+func runWithInput(stdin io.Reader, interactive bool, args []string, stdout, stderr io.Writer) int {
 	o, err := parseArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\nRun 'rotatetui --help' for usage.\n", err)
@@ -109,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "rotatetui", buildVersion())
 		return exitOK
 	}
-	e := &env{opts: o, cmd: findCommand(o.command), stdout: stdout, stderr: stderr, now: now, liftHeapLimit: func() {}}
+	e := &env{opts: o, cmd: findCommand(o.command), stdin: stdin, interactive: interactive, stdout: stdout, stderr: stderr, now: now, liftHeapLimit: func() {}}
 	defer func() { e.liftHeapLimit() }()
 	if code, ok := e.prepare(); !ok {
 		return code

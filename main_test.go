@@ -237,7 +237,7 @@ func TestCheckUncheckAndStatus(t *testing.T) {
 		}
 	}
 	// Completing a rotation from the command line.
-	if out, _, _ := c.run("check", "awin", "1", "2", "3"); !strings.Contains(out, "Awin: rotation complete") {
+	if out, _, _ := c.run("check", "--yes", "awin", "1", "2", "3"); !strings.Contains(out, "Awin: rotation complete") {
 		t.Errorf("completion: %q", out)
 	}
 	if out, _, _ := c.run("status"); !strings.Contains(out, "Awin") || !strings.Contains(out, "rotated") {
@@ -685,8 +685,8 @@ func TestCheckUsesTheInjectedClock(t *testing.T) {
 
 func TestStatusSchedule(t *testing.T) {
 	c := newCLI(t)
-	c.at(daysAgo(100)).mustRun("check", "awin", "1", "2", "3") // 90d interval: 10 days overdue
-	c.at(daysAgo(2)).mustRun("check", "snowflake", "1")        // in progress, never rotated
+	c.at(daysAgo(100)).mustRun("check", "--yes", "awin", "1", "2", "3") // 90d interval: 10 days overdue
+	c.at(daysAgo(2)).mustRun("check", "snowflake", "1")                 // in progress, never rotated
 	c.at(testClock)
 	c.mustRun("rotated", "adjust", "--on", daysAgo(80).Format("2006-01-02"))    // due in 10 days
 	c.mustRun("rotated", "appsflyer", "--on", daysAgo(90).Format("2006-01-02")) // due today
@@ -780,9 +780,9 @@ func TestHistoryNewestFirst(t *testing.T) {
 	c := newCLI(t)
 	c.at(daysAgo(20)).mustRun("--actor", "bob@desk", "check", "awin", "1")
 	c.at(daysAgo(19)).mustRun("reset", "awin")
-	c.at(daysAgo(10)).mustRun("check", "awin", "1", "2", "--actor", "alice@laptop")
+	c.at(daysAgo(10)).mustRun("check", "--yes", "awin", "1", "2", "--actor", "alice@laptop")
 	c.at(daysAgo(10).Add(28*time.Minute)).mustRun("check", "awin", "3")
-	c.at(daysAgo(1)).mustRun("check", "awin", "2")
+	c.at(daysAgo(1)).mustRun("check", "--yes", "awin", "2")
 	c.at(testClock)
 
 	out := c.mustRun("history", "Awin")
@@ -891,7 +891,7 @@ func TestRotatedOn(t *testing.T) {
 	}
 
 	// A completed rotation newer than the date given still counts.
-	c.at(daysAgo(1)).mustRun("check", "awin", "1", "2", "3")
+	c.at(daysAgo(1)).mustRun("check", "--yes", "awin", "1", "2", "3")
 	out = c.at(testClock).mustRun("rotated", "awin", "--on", "2026-02-01")
 	if !strings.Contains(out, "the rotation completed on 2026-03-09 15:00 is newer and still counts") {
 		t.Errorf("older date: %q", out)
@@ -996,7 +996,7 @@ func TestConfigErrors(t *testing.T) {
 // exportFixture records two rotations and one of a source the catalog no longer has.
 func exportFixture(t *testing.T) *cli {
 	c := newCLI(t)
-	c.at(daysAgo(30)).mustRun("check", "awin", "1", "2", "3", "--actor", "alice@laptop")
+	c.at(daysAgo(30)).mustRun("check", "--yes", "awin", "1", "2", "3", "--actor", "alice@laptop")
 	c.at(daysAgo(2)).mustRun("check", "snowflake", "1")
 	c.apply(
 		state.Change{Kind: state.SetNote, Source: "snowflake", Step: "login", At: daysAgo(2), By: "bob", Text: "see \x1b[31mOPS-1\x1b[0m"},
@@ -1327,7 +1327,7 @@ func TestStatusNamedSources(t *testing.T) {
 		t.Errorf("unknown source: %d %q", code, errOut)
 	}
 	// --check looks at the sources named only.
-	c.at(daysAgo(100)).mustRun("check", "awin", "1", "2", "3")
+	c.at(daysAgo(100)).mustRun("check", "--yes", "awin", "1", "2", "3")
 	c.at(testClock)
 	if _, _, code := c.run("status", "--check", "snowflake"); code != exitOK {
 		t.Errorf("status --check snowflake: exit %d, want 0 (awin is overdue, not snowflake)", code)
@@ -1341,9 +1341,9 @@ func TestStatusNamedSources(t *testing.T) {
 // source list is (ui's orderSources).
 func TestStatusTableIsInListOrder(t *testing.T) {
 	c := newCLI(t)
-	c.at(daysAgo(100)).mustRun("check", "awin", "1", "2", "3") // overdue 10 days
-	c.at(daysAgo(3)).mustRun("check", "snowflake", "1")        // in progress, touched 3 days ago
-	c.at(daysAgo(1)).mustRun("check", "clockify", "1")         // in progress, touched yesterday
+	c.at(daysAgo(100)).mustRun("check", "--yes", "awin", "1", "2", "3") // overdue 10 days
+	c.at(daysAgo(3)).mustRun("check", "snowflake", "1")                 // in progress, touched 3 days ago
+	c.at(daysAgo(1)).mustRun("check", "clockify", "1")                  // in progress, touched yesterday
 	c.at(testClock)
 	c.mustRun("rotated", "adjust", "--on", daysAgo(95).Format("2006-01-02"))      // overdue 5 days
 	c.mustRun("rotated", "bigcommerce", "--on", daysAgo(80).Format("2006-01-02")) // due in 10 days
@@ -1452,5 +1452,135 @@ func TestConfigDurationSaysWhichUnits(t *testing.T) {
 	want := p + `:1:1: rotate_every: bad duration "3 months": unknown unit "months": use d, h or m, e.g. "90d"`
 	if code != exitUsage || !strings.Contains(errOut, want) {
 		t.Errorf("exit %d, %q; want 2 and %q", code, errOut, want)
+	}
+}
+
+// runInput runs the command line with stdin given, as a terminal (interactive) or not.
+func (c *cli) runInput(stdin string, interactive bool, args ...string) (stdout, stderr string, code int) {
+	var out, errOut bytes.Buffer
+	code = runWithInput(strings.NewReader(stdin), interactive, args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// stateHash is the hash of the state file, or zero when there is none.
+func (c *cli) stateHash() [32]byte {
+	c.t.Helper()
+	if _, err := os.Stat(c.statePath()); err != nil {
+		return [32]byte{}
+	}
+	return fileHash(c.t, c.statePath())
+}
+
+// TestCheckRefusesAStepStillWaiting: as on screen, a step after a wait (Appsflyer's new
+// token works 30 minutes after step 4) is refused until the wait is over, unless
+// --force; checking the step with the wait from the command line starts it.
+func TestCheckRefusesAStepStillWaiting(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	c.mustRun("check", "appsflyer", "1", "2", "3", "4")
+	rec := c.load().Source("appsflyer").Current.Steps["create-token"]
+	if rec == nil || rec.WaitUntil == nil || !rec.WaitUntil.Equal(testClock.Add(30*time.Minute)) {
+		t.Fatalf("step 4's wait: %+v, want until %v", rec, testClock.Add(30*time.Minute))
+	}
+	before := c.stateHash()
+	c.at(testClock.Add(time.Minute))
+	_, errOut, code := c.run("check", "appsflyer", "5")
+	if want := "rotatetui: step 5 of Appsflyer is possible from 15:30, in 29 min: the wait after step 4 has not passed.\nNothing was checked. To check it anyway, add --force.\n"; code != exitFailed || errOut != want {
+		t.Errorf("check during the wait: exit %d, %q; want 1 and %q", code, errOut, want)
+	}
+	// Steps given on one line wait for each other: 6 waits on nothing, but 5 does.
+	if _, errOut, code := c.run("check", "appsflyer", "6", "5"); code != exitFailed || !strings.Contains(errOut, "step 5 of Appsflyer is possible from 15:30") {
+		t.Errorf("check 6 5: exit %d, %q", code, errOut)
+	}
+	if c.stateHash() != before {
+		t.Fatal("a refused check changed the state file")
+	}
+	out, errOut, code := c.run("check", "appsflyer", "5", "--force")
+	if code != 0 || !strings.Contains(out, "Appsflyer: checked step 5") || !strings.Contains(out, "step 5 was checked before its wait ended (at 15:30), as --force asked") {
+		t.Errorf("--force: exit %d, %q %q", code, out, errOut)
+	}
+	// Once the wait is over, no --force is needed.
+	c.at(testClock.Add(31*time.Minute)).mustRun("uncheck", "appsflyer", "5")
+	c.mustRun("check", "appsflyer", "5")
+
+	// A wait that starts on the same line: 4 then 5 (a fresh rotation).
+	d := newCLI(t).at(testClock)
+	_, errOut, code = d.run("check", "appsflyer", "1", "2", "3", "4", "5")
+	if code != exitFailed || !strings.Contains(errOut, "step 5 of Appsflyer is possible from 15:30, in 30 min") {
+		t.Errorf("check 1-5 at once: exit %d, %q", code, errOut)
+	}
+	if d.stateHash() != ([32]byte{}) {
+		t.Error("a refused check created the state file")
+	}
+	if _, _, code := d.run("uncheck", "appsflyer", "1", "--force"); code != exitUsage {
+		t.Errorf("uncheck --force: exit %d, want 2 (--force belongs to check)", code)
+	}
+}
+
+// TestCheckAsksBeforeRevokingWithoutANewKey: a revoke step while no create step is
+// done asks y/N on a terminal and needs --yes elsewhere; a skipped create step is no
+// new key.
+func TestCheckAsksBeforeRevokingWithoutANewKey(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	_, errOut, code := c.run("check", "awin", "1", "2")
+	want := "rotatetui: step 2 of Awin replaces the key in one action: the old key stops working at once, and the connection is down until you update it with the new key.\nNothing was checked. To check step 2 anyway, add --yes.\n"
+	if code != exitFailed || errOut != want {
+		t.Errorf("without a terminal: exit %d, %q; want 1 and %q", code, errOut, want)
+	}
+	if c.stateHash() != ([32]byte{}) {
+		t.Fatal("a refused check created the state file")
+	}
+	// On a terminal it asks; anything but y is no.
+	for _, answer := range []string{"\n", "n\n", "maybe\n", ""} {
+		_, errOut, code := c.runInput(answer, true, "check", "awin", "1", "2")
+		if code != exitFailed || !strings.Contains(errOut, "Check step 2 anyway? [y/N] ") || !strings.HasSuffix(errOut, "rotatetui: nothing was checked.\n") {
+			t.Errorf("answer %q: exit %d, %q", answer, code, errOut)
+		}
+	}
+	if c.stateHash() != ([32]byte{}) {
+		t.Fatal("a check answered no created the state file")
+	}
+	if out, _, code := c.runInput("y\n", true, "check", "awin", "1", "2"); code != 0 || !strings.Contains(out, "checked step 2") {
+		t.Errorf("answer y: exit %d, %q", code, out)
+	}
+	if out, _, code := c.run("check", "--yes", "axon", "3", "4"); code != 0 || !strings.Contains(out, "Axon (AppLovin): 2/6 steps done") {
+		t.Errorf("--yes: exit %d, %q", code, out)
+	}
+	// A create step checked first, on the same line or before, guards the revoke.
+	c.mustRun("check", "bigcommerce", "3", "5")
+	c.mustRun("check", "mixpanel", "3")
+	c.mustRun("check", "mixpanel", "4")
+
+	// A skipped create step is no new key.
+	keys := []string{}
+	for _, st := range c.catalogSource("omnisend").Steps {
+		keys = append(keys, st.Key)
+	}
+	c.apply(state.Change{Kind: state.Skip, Source: "omnisend", Step: keys[1], Steps: keys, At: testClock, By: "cli@test", Text: "made by the vendor"})
+	_, errOut, code = c.run("check", "omnisend", "3")
+	if want := "step 3 of Omnisend revokes the old key, and no new key exists yet (step 2, which creates it, was skipped): whatever still uses it stops working now.\nNothing was checked. To check step 3 anyway, add --yes."; code != exitFailed || !strings.Contains(errOut, want) {
+		t.Errorf("after a skipped create: exit %d, %q; want %q", code, errOut, want)
+	}
+}
+
+// catalogSource is a source of the built-in catalog.
+func (c *cli) catalogSource(id string) *catalog.Source {
+	c.t.Helper()
+	cat, err := catalog.Builtin()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	src, _ := cat.Lookup(id)
+	if src == nil {
+		c.t.Fatalf("no source %s", id)
+	}
+	return src
+}
+
+func TestHelpDescribesForceAndYes(t *testing.T) {
+	out, _, _ := newCLI(t).run("--help")
+	for _, want := range []string{"check --force", "check --yes"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--help does not describe %q", want)
+		}
 	}
 }
