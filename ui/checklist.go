@@ -437,6 +437,11 @@ func (m checklistModel) undoLast() (checklistModel, tea.Cmd, event) {
 
 func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
 	i := m.cursor
+	if thenNext && m.handled(i) {
+		// enter means "done, next": on a step already done or skipped it only moves
+		// on, so pressing it once too often never undoes work. space and x toggle.
+		return m.moveToNextOpen(i)
+	}
 	if m.checked(i) {
 		return m.emit(fmt.Sprintf("uncheck of step %d", i+1), m.change(state.Uncheck, i, ""))
 	}
@@ -452,6 +457,17 @@ func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
 		return m, nil, nil
 	}
 	return m.check(i, thenNext)
+}
+
+// moveToNextOpen moves the cursor from the handled step i to the next step still
+// open, changing nothing.
+func (m checklistModel) moveToNextOpen(i int) (checklistModel, tea.Cmd, event) {
+	next := m.nextOpen(i)
+	if next == i {
+		return m, nil, statusEvent{text: "Every step is done or skipped; space unchecks this one."}
+	}
+	m.cursor = next
+	return m, nil, nil
 }
 
 // check records step i as done (with its wait, if it has one) and, for enter, moves

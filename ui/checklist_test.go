@@ -787,3 +787,34 @@ func TestQuitWaitsForKeptText(t *testing.T) {
 		t.Errorf("after the text was kept: command %T", cmd())
 	}
 }
+
+// Issue 15 item 1: enter is "done, next"; on a step already checked or skipped it
+// moves on and changes nothing. Only space and x take a check back.
+func TestEnterNeverUnticks(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "wix", nil)
+	m = press(t, m, "enter", "k", "enter")
+	rot := store.snapshot().Source("wix-commerce").Current
+	if rot == nil || !rot.Checked("api-keys-page") {
+		t.Fatalf("enter on a checked step unchecked it: %+v", rot)
+	}
+	if m.checklist.cursor != 1 {
+		t.Errorf("enter on a checked step: cursor on step %d, want the next open one, 2", m.checklist.cursor+1)
+	}
+	// A skipped step: enter moves on, the skip stays.
+	m = press(t, m, "j", "s")
+	m = typeText(t, m, "no access")
+	m = press(t, m, "enter", "k", "k", "j", "j", "enter")
+	rot = store.snapshot().Source("wix-commerce").Current
+	if rec := rot.Steps["reconnect"]; rec == nil || rec.SkippedAt == nil || rec.CheckedAt != nil {
+		t.Errorf("enter on a skipped step changed it: %+v", rec)
+	}
+	if m.checklist.cursor != 1 {
+		t.Errorf("cursor on step %d, want 2, the only open step", m.checklist.cursor+1)
+	}
+	// space still unchecks.
+	m = press(t, m, "g", "space")
+	if store.snapshot().Source("wix-commerce").Current.Checked("api-keys-page") {
+		t.Error("space did not uncheck step 1")
+	}
+}
