@@ -204,19 +204,10 @@ func revokesFirst(src *catalog.Source) (int, bool) {
 	return -1, false
 }
 
-// needsConfirmation: revoke steps before the first create, the first time each is
-// checked on this screen.
+// needsConfirmation: a revoke step while no new key exists (see revokeUnguarded), the
+// first time it is checked on this screen.
 func (m checklistModel) needsConfirmation(i int) bool {
-	first, risky := revokesFirst(m.src)
-	if !risky || i < first || m.confirmed[m.keys[i]] || m.checked(i) {
-		return false
-	}
-	for j := first; j <= i; j++ {
-		if m.src.Steps[j].Kind == catalog.KindCreate {
-			return false
-		}
-	}
-	return m.src.Steps[i].Kind == catalog.KindRevoke
+	return !m.confirmed[m.keys[i]] && !m.checked(i) && revokeUnguarded(m.src, m.rot, i)
 }
 
 func (m checklistModel) hasKind(k catalog.Kind) bool {

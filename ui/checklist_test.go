@@ -818,3 +818,31 @@ func TestEnterNeverUnticks(t *testing.T) {
 		t.Error("space did not uncheck step 1")
 	}
 }
+
+// Issue 15 item 3: a skipped create step is no new key. Revoking the old one is then
+// as risky as on a source that revokes first, and the checklist asks.
+func TestSkippedCreateStepIsNoNewKey(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "appsflyer", nil)
+	m = press(t, m, "enter", "enter", "enter", "s")
+	m = typeText(t, m, "made by the account manager")
+	m = press(t, m, "enter", "j")
+	if m.checklist.cursor != 4 {
+		t.Fatalf("cursor on step %d, want 5", m.checklist.cursor+1)
+	}
+	m = press(t, m, "enter")
+	if m.checklist.prompt.kind != confirmRevokeNext {
+		t.Fatalf("no confirmation before revoking with the create step skipped:\n%s", m.View())
+	}
+	if !strings.Contains(m.View(), "no new key exists yet") {
+		t.Errorf("the question does not say why:\n%s", m.View())
+	}
+	m = press(t, m, "n")
+	if store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+		t.Error("n checked the revoke step")
+	}
+	m = press(t, m, "space", "y")
+	if !store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+		t.Error("y did not check it")
+	}
+}
