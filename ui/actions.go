@@ -56,6 +56,24 @@ func (e Effects) withDefaults() Effects {
 type statusMsg struct {
 	text  string
 	isErr bool
+	// source is the checklist it is about (see forSource), "" when it is about no
+	// screen: said after that checklist was left, it is dropped.
+	source string
+}
+
+// forSource marks the statusMsg cmd returns as about the checklist of source id.
+func forSource(id string, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if s, ok := msg.(statusMsg); ok {
+			s.source = id
+			return s
+		}
+		return msg
+	}
 }
 
 // copyCmd puts text on the clipboard: OSC 52 through the terminal (works over SSH and

@@ -496,7 +496,7 @@ func (m checklistModel) tick(msg waitTickMsg) (checklistModel, tea.Cmd) {
 		}
 		m.announced[m.keys[i]] = true
 		cmds = append(cmds, bellCmd(m.c.effects), func() tea.Msg {
-			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1)}
+			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1), source: m.src.ID}
 		})
 	}
 	m, next := m.ensureTicking()
@@ -556,7 +556,12 @@ func (m checklistModel) startAction(a action) (checklistModel, tea.Cmd, event) {
 	return m, m.perform(a), nil
 }
 
+// perform does a: its status line is about this checklist (see forSource).
 func (m checklistModel) perform(a action) tea.Cmd {
+	return forSource(m.src.ID, m.effect(a))
+}
+
+func (m checklistModel) effect(a action) tea.Cmd {
 	step := m.src.Steps[m.cursor]
 	command, url := fill(step.Command, m.values), fill(step.URL, m.values)
 	switch a {

@@ -94,7 +94,12 @@ func (m checklistModel) header(width int) []string {
 			head = append(head, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
 		}
 	case m.rot != nil:
-		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+". Every check is saved as you make it.", width)))
+		saved := " Every check is saved as you make it."
+		if m.c.savesFailing {
+			// The promise does not hold right now: the status line says why.
+			saved = " Not saving now: checks are kept on screen and retried."
+		}
+		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+"."+saved, width)))
 	case m.lastRotated != nil:
 		// Opened again after a rotation: whether this one is due is the first question.
 		last := m.when(*m.lastRotated)
