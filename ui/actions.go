@@ -34,6 +34,24 @@ type Effects struct {
 // errNoBrowser says there is no browser to open a URL with (e.g. over SSH).
 var errNoBrowser = errors.New("no browser here")
 
+// noBrowser is errNoBrowser with the reason ("no display", "SSH session"). It is one
+// error, not errors.Join's two, whose message "no browser here\nno display" read on
+// the status line as "no browser here no display".
+type noBrowser struct{ why string }
+
+func (e noBrowser) Error() string        { return "no browser here (" + e.why + ")" }
+func (e noBrowser) Is(target error) bool { return target == errNoBrowser }
+
+// noBrowserText is what the status line says when there is no browser, with the
+// reason when err gives one.
+func noBrowserText(err error) string {
+	var nb noBrowser
+	if errors.As(err, &nb) {
+		return "No browser here (" + nb.why + ")"
+	}
+	return "No browser here"
+}
+
 func defaultEffects() Effects {
 	return Effects{Terminal: os.Stdout, SystemClipboard: clipboard.WriteAll, OpenURL: openInBrowser}
 }
@@ -100,7 +118,7 @@ func openCmd(fx Effects, url string) tea.Cmd {
 				return statusMsg{text: "No browser here, and the URL could not be copied: " + werr.Error(), isErr: true}
 			}
 			_ = fx.SystemClipboard(url)
-			return statusMsg{text: "No browser here (" + err.Error() + "); copied the URL instead."}
+			return statusMsg{text: noBrowserText(err) + "; copied the URL instead."}
 		default:
 			return statusMsg{text: "Could not open the browser: " + err.Error(), isErr: true}
 		}
@@ -130,7 +148,7 @@ func openInBrowser(url string) error {
 	switch runtime.GOOS {
 	case "darwin":
 		if os.Getenv("SSH_CONNECTION") != "" {
-			return errNoBrowser
+			return noBrowser{"SSH session"}
 		}
 		cmd = exec.Command("open", url)
 	case "windows":
@@ -138,13 +156,13 @@ func openInBrowser(url string) error {
 	default:
 		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 			if os.Getenv("SSH_CONNECTION") != "" {
-				return errors.Join(errNoBrowser, errors.New("SSH session"))
+				return noBrowser{"SSH session"}
 			}
-			return errors.Join(errNoBrowser, errors.New("no display"))
+			return noBrowser{"no display"}
 		}
 		path, err := exec.LookPath("xdg-open")
 		if err != nil {
-			return errors.Join(errNoBrowser, errors.New("no xdg-open"))
+			return noBrowser{"no xdg-open"}
 		}
 		cmd = exec.Command(path, url)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -844,5 +845,26 @@ func TestSkippedCreateStepIsNoNewKey(t *testing.T) {
 	m = press(t, m, "space", "y")
 	if !store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
 		t.Error("y did not check it")
+	}
+}
+
+// Issue 15 item 8: the reason there is no browser is said once, in words.
+func TestNoBrowserSaysWhyOnce(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("the display check is for Linux and the BSDs")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("SSH_CONNECTION", "")
+	fx := &fakeEffects{}
+	effects := fx.effects()
+	effects.OpenURL = openInBrowser // the real one: here it finds no display
+	msg := openCmd(effects, "https://example.com/docs")()
+	status, ok := msg.(statusMsg)
+	if !ok || status.text != "No browser here (no display); copied the URL instead." {
+		t.Errorf("status = %+v", msg)
+	}
+	if fx.terminal.String() != osc52Seq("https://example.com/docs") {
+		t.Errorf("URL not copied: %q", fx.terminal.String())
 	}
 }
