@@ -190,20 +190,6 @@ func (m checklistModel) waitingOn(i int) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// revokesFirst reports whether the source revokes the old key before a new one exists
-// (a revoke step before the first create step), and the index of that revoke step.
-func revokesFirst(src *catalog.Source) (int, bool) {
-	for i, st := range src.Steps {
-		switch st.Kind {
-		case catalog.KindCreate:
-			return -1, false
-		case catalog.KindRevoke:
-			return i, true
-		}
-	}
-	return -1, false
-}
-
 // needsConfirmation: a revoke step while no new key exists (see revokeUnguarded), the
 // first time it is checked on this screen.
 func (m checklistModel) needsConfirmation(i int) bool {
@@ -444,7 +430,7 @@ func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
 		if thenNext {
 			kind = confirmRevokeNext
 		}
-		m.prompt = newConfirm(fmt.Sprintf("Step %d revokes the old key, and no new key exists yet: whatever still uses it stops working now. Go ahead?", i+1), kind, i)
+		m.prompt = newConfirm(revokeQuestion(m.src, m.rot, i), kind, i)
 		return m, nil, nil
 	}
 	return m.check(i, thenNext)

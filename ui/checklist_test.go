@@ -376,12 +376,18 @@ func TestStartOverAsksAndKeepsTheAttempt(t *testing.T) {
 func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
 	store := newMemStore()
 	m := openSource(t, store, &fakeEffects{}, "activecampaign", nil)
-	if !strings.Contains(m.View(), "old key stops working before the new one exists: plan a window") {
+	// ActiveCampaign's "Reset API key" makes the new key as it revokes the old one
+	// (no create step): the caution says what happens, not that no new key exists
+	// (issue 15, item 8).
+	if !strings.Contains(m.View(), "Step 3 revokes the old key and makes the new one in one action: the old key") {
 		t.Errorf("no caution:\n%s", m.View())
 	}
 	m = press(t, m, "enter", "enter", "enter")
 	if m.checklist.prompt.kind != confirmRevokeNext {
 		t.Fatalf("no confirmation before step 3 (Reset API key)")
+	}
+	if q := m.checklist.prompt.label; !strings.Contains(q, "makes the new one in one action: the old key stops working at once, and the connection is down until you update it") || strings.Contains(q, "no new key exists") {
+		t.Errorf("question: %q", q)
 	}
 	m = press(t, m, "n")
 	if store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
@@ -395,6 +401,15 @@ func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
 	m = press(t, m, "space", "space")
 	if m.checklist.prompt.kind != noPrompt {
 		t.Error("asked again after confirming")
+	}
+	// A source that revokes first and creates after says that no new key exists yet.
+	m = openSource(t, newMemStore(), &fakeEffects{}, "tradedoubler", nil)
+	if !strings.Contains(m.View(), "old key stops working before the new one exists: plan a window") {
+		t.Errorf("no caution on Tradedoubler:\n%s", m.View())
+	}
+	m = press(t, m, "enter")
+	if q := m.checklist.prompt.label; !strings.Contains(q, "Step 1 revokes the old key, and no new key exists yet: whatever still uses it stops working now.") {
+		t.Errorf("Tradedoubler's question: %q", q)
 	}
 	// Sources that create the new key first do not ask.
 	m = openSource(t, newMemStore(), &fakeEffects{}, "bigcommerce", nil)
@@ -835,8 +850,8 @@ func TestSkippedCreateStepIsNoNewKey(t *testing.T) {
 	if m.checklist.prompt.kind != confirmRevokeNext {
 		t.Fatalf("no confirmation before revoking with the create step skipped:\n%s", m.View())
 	}
-	if !strings.Contains(m.View(), "no new key exists yet") {
-		t.Errorf("the question does not say why:\n%s", m.View())
+	if !strings.Contains(m.checklist.prompt.label, "no new key exists yet (step 4, which creates it, was skipped)") {
+		t.Errorf("the question does not say why: %q", m.checklist.prompt.label)
 	}
 	m = press(t, m, "n")
 	if store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {

@@ -114,8 +114,8 @@ func (m checklistModel) header(width int) []string {
 		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
 	}
 	if !m.finished {
-		if _, risky := revokesFirst(m.src); risky {
-			head = append(head, wrapStyled(st.Warning, "⚠ The old key stops working before the new one exists: plan a window.", width)...)
+		if caution := revokeCaution(m.src); caution != "" {
+			head = append(head, wrapStyled(st.Warning, caution, width)...)
 		}
 		if i := m.firstKind(catalog.KindContact); i >= 0 {
 			head = append(head, wrapStyled(st.Warning, fmt.Sprintf("☎ This rotation needs another person (step %d). Press n on that step to note who you asked and when.", i+1), width)...)
