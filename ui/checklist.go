@@ -38,8 +38,10 @@ type checklistModel struct {
 
 	prompt    prompt
 	undo      []undoEntry
-	confirmed map[string]bool // revoke steps the user already confirmed on this screen
-	tickGen   int             // the countdown ticker that is current
+	confirmed map[string]bool    // revoke steps the user already confirmed on this screen
+	hist      historyView        // the past rotations, shown over the steps (h)
+	recorded  *state.SourceState // everything recorded about the source, for the history; nil: nothing
+	tickGen   int                // the countdown ticker that is current
 	ticking   bool
 	announced map[string]bool // waits whose end was already announced
 }
@@ -71,6 +73,7 @@ func (m checklistModel) init() (checklistModel, tea.Cmd) {
 // setState picks the rotation to show from a new state.
 func (m checklistModel) setState(st *state.State) checklistModel {
 	ss := st.Source(m.src.ID)
+	m.recorded = ss
 	m.rot, m.finished, m.changed = nil, false, ""
 	m.lastRotated = ss.LastRotatedAt()
 	m.byHand = m.lastRotated != nil && ss.LastRotated != nil && m.lastRotated.Equal(*ss.LastRotated)
@@ -212,8 +215,16 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 	case waitTickMsg:
 		m, cmd = m.tick(msg)
 	case tea.MouseMsg:
+		if m.hist.open {
+			m = m.historyMouse(msg)
+			break
+		}
 		m, ev = m.mouse(msg)
 	case tea.KeyMsg:
+		if m.hist.open {
+			m = m.historyKey(msg)
+			break
+		}
 		if m.prompt.kind != noPrompt {
 			m, cmd, ev = m.updatePrompt(msg)
 		} else {
@@ -252,6 +263,8 @@ func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, even
 		return m.startAction(actOpen)
 	case key.Matches(msg, k.Undo):
 		return m.undoLast()
+	case key.Matches(msg, k.History):
+		m.hist = historyView{open: true}
 	case key.Matches(msg, k.Reset):
 		if m.finished {
 			// Nothing to abandon: just show a fresh checklist.

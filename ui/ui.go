@@ -110,6 +110,7 @@ type common struct {
 	effects       Effects
 	suspend       func() error     // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
 	savesFailing  bool             // the last save failed and changes wait in memory: set by the root only
+	actor         string           // who this rotatetui records changes as (Options.Actor)
 	interval      catalog.Duration // the default rotation interval
 }
 
@@ -168,6 +169,7 @@ func New(opts Options) Model {
 		keys:    newKeyMap(),
 		now:     opts.Now,
 		catalog: opts.Catalog,
+		actor:   opts.Actor,
 		effects: opts.Effects.withDefaults(),
 		// The same default as the command line's, should a caller not set one.
 		interval: opts.DefaultInterval,
@@ -814,7 +816,7 @@ func (m Model) View() string {
 	case sourcesScreen:
 		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys.filtering)
 	case checklistScreen:
-		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpKeys(), m.c.keys.filtering)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpMap(), m.c.keys.filtering)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.
