@@ -110,15 +110,19 @@ func copyCmd(fx Effects, text, what string) tea.Cmd {
 func openCmd(fx Effects, url string) tea.Cmd {
 	return func() tea.Msg {
 		err := fx.OpenURL(url)
+		site := "the link"
+		if host := linkHost(url); host != "" {
+			site = host
+		}
 		switch {
 		case err == nil:
-			return statusMsg{text: "Opened " + url + " in the browser."}
+			return statusMsg{text: "Opened " + site + " in the browser: " + url}
 		case errors.Is(err, errNoBrowser):
 			if _, werr := osc52.New(url).WriteTo(fx.Terminal); werr != nil {
 				return statusMsg{text: "No browser here, and the URL could not be copied: " + werr.Error(), isErr: true}
 			}
 			_ = fx.SystemClipboard(url)
-			return statusMsg{text: noBrowserText(err) + "; copied the URL instead."}
+			return statusMsg{text: noBrowserText(err) + "; copied the link to " + site + " instead."}
 		default:
 			return statusMsg{text: "Could not open the browser: " + err.Error(), isErr: true}
 		}

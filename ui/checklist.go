@@ -30,8 +30,9 @@ type checklistModel struct {
 	// knows), and byHand whether that is a date recorded with r or `rotated --on`.
 	lastRotated *time.Time
 	byHand      bool
-	changed     string // says how the catalog's steps changed since rot started
-	values      map[string]string
+	changed     string            // says how the catalog's steps changed since rot started
+	values      map[string]string // the source's placeholder values that can be used
+	refused     map[string]string // saved values that cannot (see usableValues), with why
 
 	cursor int
 	offset int // first visible line of the step list
@@ -77,12 +78,12 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 	m.rot, m.finished, m.changed = nil, false, ""
 	m.lastRotated = ss.LastRotatedAt()
 	m.byHand = m.lastRotated != nil && ss.LastRotated != nil && m.lastRotated.Equal(*ss.LastRotated)
-	m.values = map[string]string{}
+	var saved map[string]string
 	if ss != nil {
-		for k, v := range ss.Placeholders {
-			m.values[k] = v
-		}
+		saved = ss.Placeholders
 	}
+	// A saved value that cannot go where it is used is not used: it is asked again.
+	m.values, m.refused = usableValues(m.src, saved)
 	switch {
 	case ss != nil && ss.Current != nil:
 		m.rot = ss.Current
@@ -552,7 +553,7 @@ func (m checklistModel) startAction(a action) (checklistModel, tea.Cmd, event) {
 		m.prompt = m.newValuePrompt(missing, a, false)
 		return m, nil, nil
 	}
-	return m, m.perform(a), nil
+	return m, m.perform(a), m.opening(a)
 }
 
 // perform does a: its status line is about this checklist (see forSource).
@@ -581,6 +582,22 @@ func (m checklistModel) effect(a action) tea.Cmd {
 			return func() tea.Msg { return statusMsg{text: "This step has no link, and the source no documentation page."} }
 		}
 		return openCmd(m.c.effects, url)
+	}
+	return nil
+}
+
+// opening says, for o, which site the link leads to before the browser is asked to
+// open it; nil for other actions.
+func (m checklistModel) opening(a action) event {
+	if a != actOpen {
+		return nil
+	}
+	link := fill(m.src.Steps[m.cursor].URL, m.values)
+	if link == "" {
+		link = m.src.Docs
+	}
+	if host := linkHost(link); host != "" {
+		return statusEvent{text: "Opening " + host + "…"}
 	}
 	return nil
 }

@@ -542,9 +542,17 @@ func TestHostileProgressFileTextIsInert(t *testing.T) {
 	m := openSource(t, store, fx, "smarp", nil)
 	assertNoControl(t, "checklist", m.View())
 	m = press(t, m, "c")
-	if got := fx.clipboard[0]; strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0x07) {
-		t.Errorf("control characters reached the clipboard: %q", got)
+	for _, got := range fx.clipboard {
+		if strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0x07) {
+			t.Errorf("control characters reached the clipboard: %q", got)
+		}
 	}
+	// The value cannot go in the link's host name, so it is not used at all: it is
+	// asked for again (issue 20, item 9), and the question is inert too.
+	if len(fx.clipboard) != 0 || m.checklist.prompt.kind != promptValue {
+		t.Errorf("a saved value that is no host name was used (clipboard %q)", fx.clipboard)
+	}
+	assertNoControl(t, "value prompt", m.View())
 }
 
 // TestStartOverNeverAbandonsAnotherInstancesRotation: R on a screen that still shows an
@@ -876,7 +884,7 @@ func TestNoBrowserSaysWhyOnce(t *testing.T) {
 	effects.OpenURL = openInBrowser // the real one: here it finds no display
 	msg := openCmd(effects, "https://example.com/docs")()
 	status, ok := msg.(statusMsg)
-	if !ok || status.text != "No browser here (no display); copied the URL instead." {
+	if !ok || status.text != "No browser here (no display); copied the link to example.com instead." {
 		t.Errorf("status = %+v", msg)
 	}
 	if fx.terminal.String() != osc52Seq("https://example.com/docs") {
