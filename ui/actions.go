@@ -34,6 +34,24 @@ type Effects struct {
 // errNoBrowser says there is no browser to open a URL with (e.g. over SSH).
 var errNoBrowser = errors.New("no browser here")
 
+// noBrowser is errNoBrowser with the reason ("no display", "SSH session"). It is one
+// error, not errors.Join's two, whose message "no browser here\nno display" read on
+// the status line as "no browser here no display".
+type noBrowser struct{ why string }
+
+func (e noBrowser) Error() string        { return "no browser here (" + e.why + ")" }
+func (e noBrowser) Is(target error) bool { return target == errNoBrowser }
+
+// noBrowserText is what the status line says when there is no browser, with the
+// reason when err gives one.
+func noBrowserText(err error) string {
+	var nb noBrowser
+	if errors.As(err, &nb) {
+		return "No browser here (" + nb.why + ")"
+	}
+	return "No browser here"
+}
+
 func defaultEffects() Effects {
 	return Effects{Terminal: os.Stdout, SystemClipboard: clipboard.WriteAll, OpenURL: openInBrowser}
 }
@@ -56,6 +74,24 @@ func (e Effects) withDefaults() Effects {
 type statusMsg struct {
 	text  string
 	isErr bool
+	// source is the checklist it is about (see forSource), "" when it is about no
+	// screen: said after that checklist was left, it is dropped.
+	source string
+}
+
+// forSource marks the statusMsg cmd returns as about the checklist of source id.
+func forSource(id string, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if s, ok := msg.(statusMsg); ok {
+			s.source = id
+			return s
+		}
+		return msg
+	}
 }
 
 // copyCmd puts text on the clipboard: OSC 52 through the terminal (works over SSH and
@@ -74,15 +110,19 @@ func copyCmd(fx Effects, text, what string) tea.Cmd {
 func openCmd(fx Effects, url string) tea.Cmd {
 	return func() tea.Msg {
 		err := fx.OpenURL(url)
+		site := "the link"
+		if host := linkHost(url); host != "" {
+			site = host
+		}
 		switch {
 		case err == nil:
-			return statusMsg{text: "Opened " + url + " in the browser."}
+			return statusMsg{text: "Opened " + site + " in the browser: " + url}
 		case errors.Is(err, errNoBrowser):
 			if _, werr := osc52.New(url).WriteTo(fx.Terminal); werr != nil {
 				return statusMsg{text: "No browser here, and the URL could not be copied: " + werr.Error(), isErr: true}
 			}
 			_ = fx.SystemClipboard(url)
-			return statusMsg{text: "No browser here (" + err.Error() + "); copied the URL instead."}
+			return statusMsg{text: noBrowserText(err) + "; copied the link to " + site + " instead."}
 		default:
 			return statusMsg{text: "Could not open the browser: " + err.Error(), isErr: true}
 		}
@@ -112,7 +152,7 @@ func openInBrowser(url string) error {
 	switch runtime.GOOS {
 	case "darwin":
 		if os.Getenv("SSH_CONNECTION") != "" {
-			return errNoBrowser
+			return noBrowser{"SSH session"}
 		}
 		cmd = exec.Command("open", url)
 	case "windows":
@@ -120,13 +160,13 @@ func openInBrowser(url string) error {
 	default:
 		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 			if os.Getenv("SSH_CONNECTION") != "" {
-				return errors.Join(errNoBrowser, errors.New("SSH session"))
+				return noBrowser{"SSH session"}
 			}
-			return errors.Join(errNoBrowser, errors.New("no display"))
+			return noBrowser{"no display"}
 		}
 		path, err := exec.LookPath("xdg-open")
 		if err != nil {
-			return errors.Join(errNoBrowser, errors.New("no xdg-open"))
+			return noBrowser{"no xdg-open"}
 		}
 		cmd = exec.Command(path, url)
 	}

@@ -30,16 +30,19 @@ type checklistModel struct {
 	// knows), and byHand whether that is a date recorded with r or `rotated --on`.
 	lastRotated *time.Time
 	byHand      bool
-	changed     string // says how the catalog's steps changed since rot started
-	values      map[string]string
+	changed     string            // says how the catalog's steps changed since rot started
+	values      map[string]string // the source's placeholder values that can be used
+	refused     map[string]string // saved values that cannot (see usableValues), with why
 
 	cursor int
 	offset int // first visible line of the step list
 
 	prompt    prompt
 	undo      []undoEntry
-	confirmed map[string]bool // revoke steps the user already confirmed on this screen
-	tickGen   int             // the countdown ticker that is current
+	confirmed map[string]bool    // revoke steps the user already confirmed on this screen
+	hist      historyView        // the past rotations, shown over the steps (h)
+	recorded  *state.SourceState // everything recorded about the source, for the history; nil: nothing
+	tickGen   int                // the countdown ticker that is current
 	ticking   bool
 	announced map[string]bool // waits whose end was already announced
 }
@@ -71,15 +74,16 @@ func (m checklistModel) init() (checklistModel, tea.Cmd) {
 // setState picks the rotation to show from a new state.
 func (m checklistModel) setState(st *state.State) checklistModel {
 	ss := st.Source(m.src.ID)
+	m.recorded = ss
 	m.rot, m.finished, m.changed = nil, false, ""
 	m.lastRotated = ss.LastRotatedAt()
 	m.byHand = m.lastRotated != nil && ss.LastRotated != nil && m.lastRotated.Equal(*ss.LastRotated)
-	m.values = map[string]string{}
+	var saved map[string]string
 	if ss != nil {
-		for k, v := range ss.Placeholders {
-			m.values[k] = v
-		}
+		saved = ss.Placeholders
 	}
+	// A saved value that cannot go where it is used is not used: it is asked again.
+	m.values, m.refused = usableValues(m.src, saved)
 	switch {
 	case ss != nil && ss.Current != nil:
 		m.rot = ss.Current
@@ -190,33 +194,10 @@ func (m checklistModel) waitingOn(i int) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// revokesFirst reports whether the source revokes the old key before a new one exists
-// (a revoke step before the first create step), and the index of that revoke step.
-func revokesFirst(src *catalog.Source) (int, bool) {
-	for i, st := range src.Steps {
-		switch st.Kind {
-		case catalog.KindCreate:
-			return -1, false
-		case catalog.KindRevoke:
-			return i, true
-		}
-	}
-	return -1, false
-}
-
-// needsConfirmation: revoke steps before the first create, the first time each is
-// checked on this screen.
+// needsConfirmation: a revoke step while no new key exists (see revokeUnguarded), the
+// first time it is checked on this screen.
 func (m checklistModel) needsConfirmation(i int) bool {
-	first, risky := revokesFirst(m.src)
-	if !risky || i < first || m.confirmed[m.keys[i]] || m.checked(i) {
-		return false
-	}
-	for j := first; j <= i; j++ {
-		if m.src.Steps[j].Kind == catalog.KindCreate {
-			return false
-		}
-	}
-	return m.src.Steps[i].Kind == catalog.KindRevoke
+	return !m.confirmed[m.keys[i]] && !m.checked(i) && revokeUnguarded(m.src, m.rot, i)
 }
 
 func (m checklistModel) hasKind(k catalog.Kind) bool {
@@ -235,8 +216,16 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 	case waitTickMsg:
 		m, cmd = m.tick(msg)
 	case tea.MouseMsg:
+		if m.hist.open {
+			m = m.historyMouse(msg)
+			break
+		}
 		m, ev = m.mouse(msg)
 	case tea.KeyMsg:
+		if m.hist.open {
+			m = m.historyKey(msg)
+			break
+		}
 		if m.prompt.kind != noPrompt {
 			m, cmd, ev = m.updatePrompt(msg)
 		} else {
@@ -275,6 +264,8 @@ func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, even
 		return m.startAction(actOpen)
 	case key.Matches(msg, k.Undo):
 		return m.undoLast()
+	case key.Matches(msg, k.History):
+		m.hist = historyView{open: true}
 	case key.Matches(msg, k.Reset):
 		if m.finished {
 			// Nothing to abandon: just show a fresh checklist.
@@ -437,6 +428,11 @@ func (m checklistModel) undoLast() (checklistModel, tea.Cmd, event) {
 
 func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
 	i := m.cursor
+	if thenNext && m.handled(i) {
+		// enter means "done, next": on a step already done or skipped it only moves
+		// on, so pressing it once too often never undoes work. space and x toggle.
+		return m.moveToNextOpen(i)
+	}
 	if m.checked(i) {
 		return m.emit(fmt.Sprintf("uncheck of step %d", i+1), m.change(state.Uncheck, i, ""))
 	}
@@ -448,10 +444,21 @@ func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
 		if thenNext {
 			kind = confirmRevokeNext
 		}
-		m.prompt = newConfirm(fmt.Sprintf("Step %d revokes the old key, and no new key exists yet: whatever still uses it stops working now. Go ahead?", i+1), kind, i)
+		m.prompt = newConfirm(revokeQuestion(m.src, m.rot, i), kind, i)
 		return m, nil, nil
 	}
 	return m.check(i, thenNext)
+}
+
+// moveToNextOpen moves the cursor from the handled step i to the next step still
+// open, changing nothing.
+func (m checklistModel) moveToNextOpen(i int) (checklistModel, tea.Cmd, event) {
+	next := m.nextOpen(i)
+	if next == i {
+		return m, nil, statusEvent{text: "Every step is done or skipped; space unchecks this one."}
+	}
+	m.cursor = next
+	return m, nil, nil
 }
 
 // check records step i as done (with its wait, if it has one) and, for enter, moves
@@ -489,7 +496,7 @@ func (m checklistModel) tick(msg waitTickMsg) (checklistModel, tea.Cmd) {
 		}
 		m.announced[m.keys[i]] = true
 		cmds = append(cmds, bellCmd(m.c.effects), func() tea.Msg {
-			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1)}
+			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1), source: m.src.ID}
 		})
 	}
 	m, next := m.ensureTicking()
@@ -546,10 +553,15 @@ func (m checklistModel) startAction(a action) (checklistModel, tea.Cmd, event) {
 		m.prompt = m.newValuePrompt(missing, a, false)
 		return m, nil, nil
 	}
-	return m, m.perform(a), nil
+	return m, m.perform(a), m.opening(a)
 }
 
+// perform does a: its status line is about this checklist (see forSource).
 func (m checklistModel) perform(a action) tea.Cmd {
+	return forSource(m.src.ID, m.effect(a))
+}
+
+func (m checklistModel) effect(a action) tea.Cmd {
 	step := m.src.Steps[m.cursor]
 	command, url := fill(step.Command, m.values), fill(step.URL, m.values)
 	switch a {
@@ -570,6 +582,22 @@ func (m checklistModel) perform(a action) tea.Cmd {
 			return func() tea.Msg { return statusMsg{text: "This step has no link, and the source no documentation page."} }
 		}
 		return openCmd(m.c.effects, url)
+	}
+	return nil
+}
+
+// opening says, for o, which site the link leads to before the browser is asked to
+// open it; nil for other actions.
+func (m checklistModel) opening(a action) event {
+	if a != actOpen {
+		return nil
+	}
+	link := fill(m.src.Steps[m.cursor].URL, m.values)
+	if link == "" {
+		link = m.src.Docs
+	}
+	if host := linkHost(link); host != "" {
+		return statusEvent{text: "Opening " + host + "…"}
 	}
 	return nil
 }

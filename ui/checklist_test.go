@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -375,12 +376,18 @@ func TestStartOverAsksAndKeepsTheAttempt(t *testing.T) {
 func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
 	store := newMemStore()
 	m := openSource(t, store, &fakeEffects{}, "activecampaign", nil)
-	if !strings.Contains(m.View(), "old key stops working before the new one exists: plan a window") {
+	// ActiveCampaign's "Reset API key" makes the new key as it revokes the old one
+	// (no create step): the caution says what happens, not that no new key exists
+	// (issue 15, item 8).
+	if !strings.Contains(m.View(), "Step 3 revokes the old key and makes the new one in one action: the old key") {
 		t.Errorf("no caution:\n%s", m.View())
 	}
 	m = press(t, m, "enter", "enter", "enter")
 	if m.checklist.prompt.kind != confirmRevokeNext {
 		t.Fatalf("no confirmation before step 3 (Reset API key)")
+	}
+	if q := m.checklist.prompt.label; !strings.Contains(q, "makes the new one in one action: the old key stops working at once, and the connection is down until you update it") || strings.Contains(q, "no new key exists") {
+		t.Errorf("question: %q", q)
 	}
 	m = press(t, m, "n")
 	if store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
@@ -394,6 +401,15 @@ func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
 	m = press(t, m, "space", "space")
 	if m.checklist.prompt.kind != noPrompt {
 		t.Error("asked again after confirming")
+	}
+	// A source that revokes first and creates after says that no new key exists yet.
+	m = openSource(t, newMemStore(), &fakeEffects{}, "tradedoubler", nil)
+	if !strings.Contains(m.View(), "old key stops working before the new one exists: plan a window") {
+		t.Errorf("no caution on Tradedoubler:\n%s", m.View())
+	}
+	m = press(t, m, "enter")
+	if q := m.checklist.prompt.label; !strings.Contains(q, "Step 1 revokes the old key, and no new key exists yet: whatever still uses it stops working now.") {
+		t.Errorf("Tradedoubler's question: %q", q)
 	}
 	// Sources that create the new key first do not ask.
 	m = openSource(t, newMemStore(), &fakeEffects{}, "bigcommerce", nil)
@@ -526,9 +542,17 @@ func TestHostileProgressFileTextIsInert(t *testing.T) {
 	m := openSource(t, store, fx, "smarp", nil)
 	assertNoControl(t, "checklist", m.View())
 	m = press(t, m, "c")
-	if got := fx.clipboard[0]; strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0x07) {
-		t.Errorf("control characters reached the clipboard: %q", got)
+	for _, got := range fx.clipboard {
+		if strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0x07) {
+			t.Errorf("control characters reached the clipboard: %q", got)
+		}
 	}
+	// The value cannot go in the link's host name, so it is not used at all: it is
+	// asked for again (issue 20, item 9), and the question is inert too.
+	if len(fx.clipboard) != 0 || m.checklist.prompt.kind != promptValue {
+		t.Errorf("a saved value that is no host name was used (clipboard %q)", fx.clipboard)
+	}
+	assertNoControl(t, "value prompt", m.View())
 }
 
 // TestStartOverNeverAbandonsAnotherInstancesRotation: R on a screen that still shows an
@@ -785,5 +809,85 @@ func TestQuitWaitsForKeptText(t *testing.T) {
 	}
 	if _, ok := cmd().(tea.QuitMsg); !ok {
 		t.Errorf("after the text was kept: command %T", cmd())
+	}
+}
+
+// Issue 15 item 1: enter is "done, next"; on a step already checked or skipped it
+// moves on and changes nothing. Only space and x take a check back.
+func TestEnterNeverUnticks(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "wix", nil)
+	m = press(t, m, "enter", "k", "enter")
+	rot := store.snapshot().Source("wix-commerce").Current
+	if rot == nil || !rot.Checked("api-keys-page") {
+		t.Fatalf("enter on a checked step unchecked it: %+v", rot)
+	}
+	if m.checklist.cursor != 1 {
+		t.Errorf("enter on a checked step: cursor on step %d, want the next open one, 2", m.checklist.cursor+1)
+	}
+	// A skipped step: enter moves on, the skip stays.
+	m = press(t, m, "j", "s")
+	m = typeText(t, m, "no access")
+	m = press(t, m, "enter", "k", "k", "j", "j", "enter")
+	rot = store.snapshot().Source("wix-commerce").Current
+	if rec := rot.Steps["reconnect"]; rec == nil || rec.SkippedAt == nil || rec.CheckedAt != nil {
+		t.Errorf("enter on a skipped step changed it: %+v", rec)
+	}
+	if m.checklist.cursor != 1 {
+		t.Errorf("cursor on step %d, want 2, the only open step", m.checklist.cursor+1)
+	}
+	// space still unchecks.
+	m = press(t, m, "g", "space")
+	if store.snapshot().Source("wix-commerce").Current.Checked("api-keys-page") {
+		t.Error("space did not uncheck step 1")
+	}
+}
+
+// Issue 15 item 3: a skipped create step is no new key. Revoking the old one is then
+// as risky as on a source that revokes first, and the checklist asks.
+func TestSkippedCreateStepIsNoNewKey(t *testing.T) {
+	store := newMemStore()
+	m := openSource(t, store, &fakeEffects{}, "appsflyer", nil)
+	m = press(t, m, "enter", "enter", "enter", "s")
+	m = typeText(t, m, "made by the account manager")
+	m = press(t, m, "enter", "j")
+	if m.checklist.cursor != 4 {
+		t.Fatalf("cursor on step %d, want 5", m.checklist.cursor+1)
+	}
+	m = press(t, m, "enter")
+	if m.checklist.prompt.kind != confirmRevokeNext {
+		t.Fatalf("no confirmation before revoking with the create step skipped:\n%s", m.View())
+	}
+	if !strings.Contains(m.checklist.prompt.label, "no new key exists yet (step 4, which creates it, was skipped)") {
+		t.Errorf("the question does not say why: %q", m.checklist.prompt.label)
+	}
+	m = press(t, m, "n")
+	if store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+		t.Error("n checked the revoke step")
+	}
+	m = press(t, m, "space", "y")
+	if !store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+		t.Error("y did not check it")
+	}
+}
+
+// Issue 15 item 8: the reason there is no browser is said once, in words.
+func TestNoBrowserSaysWhyOnce(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("the display check is for Linux and the BSDs")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("SSH_CONNECTION", "")
+	fx := &fakeEffects{}
+	effects := fx.effects()
+	effects.OpenURL = openInBrowser // the real one: here it finds no display
+	msg := openCmd(effects, "https://example.com/docs")()
+	status, ok := msg.(statusMsg)
+	if !ok || status.text != "No browser here (no display); copied the link to example.com instead." {
+		t.Errorf("status = %+v", msg)
+	}
+	if fx.terminal.String() != osc52Seq("https://example.com/docs") {
+		t.Errorf("URL not copied: %q", fx.terminal.String())
 	}
 }

@@ -8,11 +8,15 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // view renders the checklist into width x height, scrolling to keep the cursor's step
 // in sight, with the prompt (if any) at the bottom.
 func (m checklistModel) view(width, height int) string {
+	if m.hist.open {
+		return m.historyScreen(width, height)
+	}
 	head := m.header(width)
 	var foot []string
 	if m.prompt.kind != noPrompt {
@@ -94,7 +98,12 @@ func (m checklistModel) header(width int) []string {
 			head = append(head, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
 		}
 	case m.rot != nil:
-		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+". Every check is saved as you make it.", width)))
+		saved := " Every check is saved as you make it."
+		if m.c.savesFailing {
+			// The promise does not hold right now: the status line says why.
+			saved = " Not saving now: checks are kept on screen and retried."
+		}
+		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+"."+saved, width)))
 	case m.lastRotated != nil:
 		// Opened again after a rotation: whether this one is due is the first question.
 		last := m.when(*m.lastRotated)
@@ -109,8 +118,8 @@ func (m checklistModel) header(width int) []string {
 		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
 	}
 	if !m.finished {
-		if _, risky := revokesFirst(m.src); risky {
-			head = append(head, wrapStyled(st.Warning, "⚠ The old key stops working before the new one exists: plan a window.", width)...)
+		if caution := revokeCaution(m.src); caution != "" {
+			head = append(head, wrapStyled(st.Warning, caution, width)...)
 		}
 		if i := m.firstKind(catalog.KindContact); i >= 0 {
 			head = append(head, wrapStyled(st.Warning, fmt.Sprintf("☎ This rotation needs another person (step %d). Press n on that step to note who you asked and when.", i+1), width)...)
@@ -122,7 +131,26 @@ func (m checklistModel) header(width int) []string {
 	if m.src.Note != "" {
 		head = append(head, wrapStyled(st.Note, m.src.Note, width)...)
 	}
+	if m.src.Docs != "" {
+		head = append(head, m.docsLines(width)...)
+	}
 	return append(head, "")
+}
+
+// docsLines shows the source's documentation page, which o opens on a step without a
+// link of its own; a URL wider than the window is broken with a visible ↩.
+func (m checklistModel) docsLines(width int) []string {
+	st := m.c.styles
+	label := "Docs: "
+	lines := m.codeLines(catalog.PrintableLine(m.src.Docs), "", max(width-len(label), 8), st.URL)
+	for i := range lines {
+		if i == 0 {
+			lines[i] = st.Subtitle.Render(label) + lines[i]
+		} else {
+			lines[i] = strings.Repeat(" ", len(label)) + lines[i]
+		}
+	}
+	return lines
 }
 
 func (m checklistModel) firstKind(k catalog.Kind) int {
@@ -239,6 +267,9 @@ func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
 		} else if until := m.waitBefore(i); until != nil && !m.handled(i) {
 			lines = append(lines, pad+st.Rotated.Render("✓ the wait is over: this step can be done now"))
 		}
+		if who := m.doneByOther(rec); who != "" {
+			lines = append(lines, wrapIndented(st.Subtitle, who, pad, textW)...)
+		}
 		if rec != nil && rec.SkippedAt != nil {
 			lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(rec.SkipReason), pad, textW)...)
 		}
@@ -247,6 +278,22 @@ func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
 		}
 	}
 	return lines, starts
+}
+
+// doneByOther says who checked or skipped a step, and when, if that was someone other
+// than the person at this screen (another actor sharing the progress file); "" else.
+func (m checklistModel) doneByOther(rec *state.StepRecord) string {
+	if rec == nil || rec.By == "" || rec.By == m.c.actor {
+		return ""
+	}
+	who := catalog.PrintableLine(rec.By)
+	switch {
+	case rec.CheckedAt != nil:
+		return "checked by " + who + ", " + m.when(*rec.CheckedAt)
+	case rec.SkippedAt != nil:
+		return "skipped by " + who + ", " + m.when(*rec.SkippedAt)
+	}
+	return ""
 }
 
 // codeLines shows a command or URL in code style: wrapped at spaces, and where one

@@ -39,6 +39,7 @@ type keyMap struct {
 	Skip       key.Binding
 	Undo       key.Binding
 	Reset      key.Binding
+	History    key.Binding
 
 	// Prompts on the checklist.
 	Submit  key.Binding
@@ -80,6 +81,7 @@ func newKeyMap() *keyMap {
 		Skip:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
 		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
 		Reset:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start over")),
+		History:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 
 		Submit:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -206,7 +208,7 @@ func (h checklistHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
 		{toggle, next, skip, note, undo},
-		{copyB, open, edit, reset},
+		{copyB, open, edit, reset, h.k.History},
 		{h.k.Back, h.k.Help, h.k.Quit, h.k.ForceQ, h.k.Suspend},
 	}
 }

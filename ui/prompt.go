@@ -105,6 +105,9 @@ func (m checklistModel) askValue(p prompt) prompt {
 	p.input = inputWithValue(p.input, m.values[name])
 	p.initial = p.input.Value()
 	p.problem = ""
+	if why, ok := m.refused[name]; ok {
+		p.problem = fmt.Sprintf("The saved value of {%s} is not used: it goes in the link's host name, and %s. Type it again.", name, why)
+	}
 	return p
 }
 
@@ -204,6 +207,10 @@ func (m checklistModel) submitText(p prompt) (checklistModel, tea.Cmd, event) {
 		name := p.names[0]
 		if value == "" && !p.editing {
 			m.prompt.problem = fmt.Sprintf("Type the value of {%s}, or esc to cancel.", name)
+			return m, nil, nil
+		}
+		if why := valueProblem(m.src, name, value); why != "" {
+			m.prompt.problem = fmt.Sprintf("Refused: {%s} goes in the link's host name, and %s.", name, why)
 			return m, nil, nil
 		}
 		if value == "" {

@@ -109,6 +109,8 @@ type common struct {
 	catalog       *catalog.Catalog
 	effects       Effects
 	suspend       func() error     // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
+	savesFailing  bool             // the last save failed and changes wait in memory: set by the root only
+	actor         string           // who this rotatetui records changes as (Options.Actor)
 	interval      catalog.Duration // the default rotation interval
 }
 
@@ -135,6 +137,10 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// statusLocal: the status was said on the screen now shown, about what is on it
+	// ("Note not changed.", "{subdomain} = acme"); leaving the screen clears it. Other
+	// statuses (a failing save, a notice, work left in a rescue file) stay until replaced.
+	statusLocal bool
 
 	screen    screen
 	sources   sourcesModel
@@ -163,6 +169,7 @@ func New(opts Options) Model {
 		keys:    newKeyMap(),
 		now:     opts.Now,
 		catalog: opts.Catalog,
+		actor:   opts.Actor,
 		effects: opts.Effects.withDefaults(),
 		// The same default as the command line's, should a caller not set one.
 		interval: opts.DefaultInterval,
@@ -387,6 +394,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case saveDoneMsg:
 		m.saved = msg.state
 		m.saves++
+		m.c.savesFailing = false
 		dropped := m.droppedForEndedRotation(m.pending[:msg.count], msg.applied)
 		m.pending = m.pending[msg.count:]
 		m.inFlight, m.attempts = 0, 0
@@ -423,8 +431,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case saveFailedMsg:
 		m.inFlight = 0
 		m.attempts++
+		m.c.savesFailing = true
 		m.status = "Not saved (" + saveProblem(msg.err) + "). Kept in memory; retrying."
-		m.statusErr = true
+		m.statusErr, m.statusLocal = true, false
 		if m.quitting {
 			// One more try was made on the way out; main reports what is still unsaved,
 			// once a dropped note's text is kept.
@@ -436,7 +445,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, retryAfter(m.attempts)
 
 	case statusMsg:
-		m.status, m.statusErr = msg.text, msg.isErr
+		if msg.source != "" && (m.screen != checklistScreen || m.checklist.src.ID != msg.source) {
+			return m, nil // said about a checklist that was left meanwhile
+		}
+		m.status, m.statusErr, m.statusLocal = msg.text, msg.isErr, msg.source != ""
 		return m, nil
 
 	case pendingWorkMsg:
@@ -509,6 +521,7 @@ func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 	case openSourceEvent:
 		return m.open(ev.index)
 	case backEvent:
+		m = m.leaveScreen()
 		m.screen = sourcesScreen
 		m.sources = m.sources.setState(m.current)
 		return m, nil
@@ -517,19 +530,28 @@ func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 		switch {
 		case next.statusErr:
 		case !recorded && ev.ifNothing != "":
-			next.status = ev.ifNothing
+			next.status, next.statusLocal = ev.ifNothing, true
 		case ev.status != "":
-			next.status = ev.status
+			next.status, next.statusLocal = ev.status, true
 		}
 		if recorded && ev.ifNothing != "" && !next.statusErr {
 			next.undos = append(next.undos, sentUndo{from: m.queued, to: next.queued, status: next.status, ifNothing: ev.ifNothing})
 		}
 		return next, cmd
 	case statusEvent:
-		m.status, m.statusErr = ev.text, ev.isErr
+		m.status, m.statusErr, m.statusLocal = ev.text, ev.isErr, true
 		return m, nil
 	}
 	return m, nil
+}
+
+// leaveScreen clears what the status line said about the screen being left: a message
+// belongs to its moment, and "Note not changed." must not follow the user elsewhere.
+func (m Model) leaveScreen() Model {
+	if m.statusLocal {
+		m.status, m.statusErr, m.statusLocal = "", false, false
+	}
+	return m
 }
 
 // unsavedText names the text being written and not yet saved (see prompt.unsaved), or
@@ -580,7 +602,7 @@ func (m Model) record(changes ...state.Change) (next Model, cmd tea.Cmd, recorde
 		c.By = m.actor
 		changed, err := c.Apply(st)
 		if err != nil {
-			m.status, m.statusErr = err.Error(), true
+			m.status, m.statusErr, m.statusLocal = err.Error(), true, true
 			return m, nil, false
 		}
 		if changed {
@@ -590,7 +612,10 @@ func (m Model) record(changes ...state.Change) (next Model, cmd tea.Cmd, recorde
 	if len(kept) == 0 {
 		return m, nil, false
 	}
-	m.status, m.statusErr = "", false
+	if !m.c.savesFailing {
+		// While saves fail, their failure stays said: this change is not on disk either.
+		m.status, m.statusErr, m.statusLocal = "", false, false
+	}
 	m.pending = append(m.pending, kept...)
 	m.queued += len(kept)
 	m.current = st
@@ -750,6 +775,7 @@ func (m Model) open(index int) (Model, tea.Cmd) {
 	if index < 0 || index >= len(m.c.catalog.Sources) {
 		return m, nil
 	}
+	m = m.leaveScreen()
 	m.screen = checklistScreen
 	var cmd tea.Cmd
 	m.checklist, cmd = newChecklistModel(m.c, &m.c.catalog.Sources[index], m.current).init()
@@ -790,7 +816,7 @@ func (m Model) View() string {
 	case sourcesScreen:
 		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys.filtering)
 	case checklistScreen:
-		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpKeys(), m.c.keys.filtering)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpMap(), m.c.keys.filtering)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.

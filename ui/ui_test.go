@@ -863,3 +863,71 @@ func TestWideWindowKeepsColumnsTogether(t *testing.T) {
 	}
 	t.Fatalf("no Adtraction row:\n%s", m.View())
 }
+
+// Issue 15 item 5: a status message belongs to the screen it was said on. Leaving the
+// screen clears it, and one said by an effect after its checklist was left is dropped;
+// what is true everywhere (a failing save) stays.
+func TestMessagesBelongToTheirMoment(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	m = press(t, m, "n", "esc")
+	if !strings.Contains(m.View(), "Note not changed.") {
+		t.Fatalf("no status after cancelling a note:\n%s", m.View())
+	}
+	m = press(t, m, "esc", "esc", "/") // back, and clear the filter the query set
+	m = typeText(t, m, "smarp")
+	m = press(t, m, "enter")
+	if m.screen != checklistScreen || m.checklist.src.ID != "smarp" {
+		t.Fatalf("Smarp did not open")
+	}
+	if strings.Contains(m.View(), "Note not changed.") {
+		t.Errorf("Snowflake's status followed to Smarp:\n%s", m.View())
+	}
+	m = press(t, m, "e")
+	m = typeText(t, m, "acme")
+	m = press(t, m, "enter")
+	if !strings.Contains(m.View(), "{subdomain} = acme") {
+		t.Fatalf("no status after setting a value:\n%s", m.View())
+	}
+	m = press(t, m, "esc")
+	if strings.Contains(m.View(), "{subdomain} = acme") {
+		t.Errorf("Smarp's status is still shown on the list:\n%s", m.View())
+	}
+	// A status an effect sends about a checklist no longer shown is dropped.
+	m = deliver(t, m, statusMsg{text: "Copied the URL.", source: "smarp"})
+	if strings.Contains(m.View(), "Copied the URL.") {
+		t.Errorf("a late status about Smarp shown on the list:\n%s", m.View())
+	}
+
+	// A failing save is said everywhere, and the checklist stops promising that
+	// every check is saved.
+	store.mu.Lock()
+	store.fail = errors.New("no space left on device")
+	store.mu.Unlock()
+	m = press(t, m, "esc", "/")
+	m = typeText(t, m, "appsflyer")
+	m = press(t, m, "enter", "space")
+	view := m.View()
+	if !strings.Contains(view, "Not saved") || strings.Contains(view, "Every check is saved as you make it") {
+		t.Errorf("while saves fail:\n%s", view)
+	}
+	// The next check is not on disk either, before its own save has even failed.
+	m = press(t, m, "j")
+	next, _ := m.Update(keyMsg("space"))
+	if !strings.Contains(next.(Model).View(), "Not saved") {
+		t.Errorf("a second check hid the failing save:\n%s", next.(Model).View())
+	}
+	m = press(t, m, "space")
+	m = press(t, m, "esc")
+	if !strings.Contains(m.View(), "Not saved") {
+		t.Errorf("leaving the checklist hid the failing save:\n%s", m.View())
+	}
+	store.mu.Lock()
+	store.fail = nil
+	store.mu.Unlock()
+	m = deliver(t, m, retrySaveMsg{})
+	m = press(t, m, "enter")
+	if !strings.Contains(m.View(), "Every check is saved as you make it") {
+		t.Errorf("the promise did not come back once saved:\n%s", m.View())
+	}
+}
