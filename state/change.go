@@ -58,6 +58,36 @@ type Change struct {
 	// date. Restore sets it, so that a change rescued hours ago never puts an old note
 	// or mark back over one made since.
 	OnlyIfLatest bool `json:"only_if_latest,omitempty"`
+	// Overrides are the safety rules the person set aside to make this check: a wait
+	// that had not passed, a caution they confirmed. Only a Check carries them; they
+	// are recorded on the step, with who set them aside, for as long as it stays
+	// checked.
+	Overrides []Override `json:"overrides,omitempty"`
+}
+
+// Override names a safety rule a person set aside when checking a step.
+type Override string
+
+// The rules a check can override.
+const (
+	// OverrideWait: the step was checked before the wait of an earlier step had
+	// passed (--force on the command line).
+	OverrideWait Override = "wait"
+	// OverrideCaution: the step was checked although rotatetui cautioned against it,
+	// such as revoking the old key before a new one exists (confirmed with y, or
+	// --yes on the command line).
+	OverrideCaution Override = "caution"
+)
+
+func (o Override) known() bool { return o == OverrideWait || o == OverrideCaution }
+
+// normalOverrides returns list sorted and without repeats, nil when empty, so that the
+// same overrides are always recorded the same way.
+func normalOverrides(list []Override) []Override {
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.Compact(slices.Sorted(slices.Values(list)))
 }
 
 // Mark is whether a step is checked or skipped, and when: a zero Mark is an open
@@ -130,6 +160,14 @@ func (c Change) validate() error {
 	case Reset, RecordRotated:
 	default:
 		return c.invalid("unknown kind")
+	}
+	if len(c.Overrides) > 0 && c.Kind != Check {
+		return c.invalid("only a check can override a safety rule")
+	}
+	for _, o := range c.Overrides {
+		if !o.known() {
+			return c.invalid("unknown override %q", o)
+		}
 	}
 	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
 		// The file must never hold a credential, whoever asks.
@@ -243,17 +281,23 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		}
 		rec.CheckedAt = &at
 		rec.SkippedAt, rec.SkipReason = nil, ""
+		rec.Overrides, rec.OverriddenBy = normalOverrides(c.Overrides), ""
+		if rec.Overrides != nil {
+			rec.OverriddenBy = c.By
+		}
 	case Skip:
 		if rec.SkippedAt != nil && rec.SkipReason == c.Text {
 			return false, nil
 		}
 		rec.SkippedAt, rec.SkipReason = &at, c.Text
 		rec.CheckedAt = nil
+		rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
 	case Uncheck:
 		if rec.CheckedAt == nil {
 			return false, nil
 		}
 		rec.CheckedAt = nil
+		rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
 	case Unskip:
 		if rec.SkippedAt == nil {
 			return false, nil

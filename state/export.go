@@ -73,6 +73,10 @@ type ExportStep struct {
 	Note       string
 	NotedAt    *time.Time
 	SkipReason string
+	// Overrides are the safety rules set aside to check the step (see [Override]),
+	// by OverriddenBy; empty when none was.
+	Overrides    []Override
+	OverriddenBy string
 }
 
 // ExportManual is a rotation date recorded by hand for a rotation done outside
@@ -145,7 +149,32 @@ func exportStep(n int, key, text string, rec *StepRecord, clean func(string) str
 	}
 	s.By, s.Note, s.SkipReason = clean(rec.By), clean(rec.Note), clean(rec.SkipReason)
 	s.NotedAt = cloneTime(rec.NotedAt)
+	for _, o := range rec.Overrides {
+		s.Overrides = append(s.Overrides, Override(clean(string(o)))) // a hand-edited file could hold anything
+	}
+	s.OverriddenBy = clean(rec.OverriddenBy)
 	return s
+}
+
+// Overridden counts the rotation's steps that were checked by setting a safety rule
+// aside.
+func (r ExportRotation) Overridden() int {
+	n := 0
+	for _, s := range r.Steps {
+		if len(s.Overrides) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// overridesText joins the step's overrides with sep: "caution, wait".
+func (s ExportStep) overridesText(sep string) string {
+	names := make([]string, len(s.Overrides))
+	for i, o := range s.Overrides {
+		names[i] = string(o)
+	}
+	return strings.Join(names, sep)
 }
 
 // Counts returns how many of the rotation's steps are done, skipped and pending.
@@ -245,7 +274,13 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 		}
 	}
 	fmt.Fprintf(&b, "%s: %d completed, %d in progress, %d abandoned. ", plural(len(e.Rotations), "rotation", "rotations"), completed, inProgress, abandoned)
-	b.WriteString("Times are local, with their offset from UTC; durations are written like 1d2h30m (days of 24 hours).\n")
+	b.WriteString("Times are local, with their offset from UTC; durations are written like 1d2h30m (days of 24 hours).")
+	if slices.ContainsFunc(e.Rotations, func(r ExportRotation) bool { return r.Overridden() > 0 }) {
+		b.WriteString(" Overridden names the safety rules set aside to check a step, and who did:" +
+			" wait (checked before an earlier step's wait had passed), caution (checked against a caution," +
+			" such as revoking the old key before a new one existed).")
+	}
+	b.WriteString("\n")
 
 	b.WriteString("\n## Summary\n\n")
 	if len(e.Rotations) == 0 {
@@ -277,13 +312,17 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 		}
 		fmt.Fprintf(&b, "- Duration: %s\n", mdDuration(r))
 		done, skipped, pending := r.Counts()
-		fmt.Fprintf(&b, "- Steps: %d done, %d skipped, %d pending, of %d\n\n", done, skipped, pending, len(r.Steps))
+		fmt.Fprintf(&b, "- Steps: %d done, %d skipped, %d pending, of %d\n", done, skipped, pending, len(r.Steps))
+		if n := r.Overridden(); n > 0 {
+			fmt.Fprintf(&b, "- Overridden: %s checked by setting a safety rule aside\n", plural(n, "step", "steps"))
+		}
+		b.WriteString("\n")
 		if len(r.Steps) == 0 {
 			b.WriteString("No steps recorded.\n")
 			continue
 		}
-		b.WriteString("| # | Step | Result | Time | By | Note | Skip reason |\n")
-		b.WriteString("|---|---|---|---|---|---|---|\n")
+		b.WriteString("| # | Step | Result | Time | By | Note | Skip reason | Overridden |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|\n")
 		for _, s := range r.Steps {
 			num, text := "-", mdCell(s.Text)
 			if s.Number > 0 {
@@ -295,8 +334,8 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 			if s.At != nil {
 				at = e.mdTime(s.At)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", num, text, s.Result, at,
-				mdCell(s.By), mdCell(s.Note), mdCell(s.SkipReason))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", num, text, s.Result, at,
+				mdCell(s.By), mdCell(s.Note), mdCell(s.SkipReason), mdOverridden(s))
 		}
 	}
 
@@ -310,6 +349,18 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// mdOverridden is the Overridden cell: "caution, wait by alice@laptop".
+func mdOverridden(s ExportStep) string {
+	if len(s.Overrides) == 0 {
+		return ""
+	}
+	text := s.overridesText(", ")
+	if s.OverriddenBy != "" {
+		text += " by " + s.OverriddenBy
+	}
+	return mdCell(text)
 }
 
 func mdDuration(r ExportRotation) string {
@@ -358,7 +409,8 @@ func plural(n int, one, many string) string {
 
 // CSVHeader is the header row of the CSV export.
 var CSVHeader = []string{"source_id", "source_name", "rotation_started", "rotation_finished", "outcome",
-	"step_number", "step_id", "step_text", "result", "time", "actor", "note", "skip_reason"}
+	"step_number", "step_id", "step_text", "result", "time", "actor", "note", "skip_reason",
+	"overrides", "overridden_by"}
 
 // WriteCSV writes one row per step of every rotation (a rotation with no steps to show
 // gets one row with the step columns empty), after a header row. Times are RFC 3339 in
@@ -377,14 +429,15 @@ func WriteCSV(w io.Writer, e *Export) error {
 	for _, r := range e.Rotations {
 		rot := []string{r.SourceID, r.SourceName, tm(&r.StartedAt), tm(r.FinishedAt), string(r.Outcome)}
 		if len(r.Steps) == 0 {
-			_ = cw.Write(csvRow(append(rot, "", "", "", "", "", "", "", "")))
+			_ = cw.Write(csvRow(append(rot, "", "", "", "", "", "", "", "", "", "")))
 		}
 		for _, s := range r.Steps {
 			num := ""
 			if s.Number > 0 {
 				num = strconv.Itoa(s.Number)
 			}
-			_ = cw.Write(csvRow(append(slices.Clip(rot), num, s.Key, s.Text, string(s.Result), tm(s.At), s.By, s.Note, s.SkipReason)))
+			_ = cw.Write(csvRow(append(slices.Clip(rot), num, s.Key, s.Text, string(s.Result), tm(s.At), s.By, s.Note, s.SkipReason,
+				s.overridesText(";"), s.OverriddenBy)))
 		}
 	}
 	cw.Flush()
@@ -456,6 +509,10 @@ type JSONStep struct {
 	Note       string     `json:"note"`
 	NotedAt    *time.Time `json:"noted_at"`
 	SkipReason string     `json:"skip_reason"`
+	// Overrides are the safety rules set aside to check the step, by OverriddenBy:
+	// [] and "" when none was.
+	Overrides    []Override `json:"overrides"`
+	OverriddenBy string     `json:"overridden_by"`
 }
 
 // JSONManual is a rotation date recorded by hand, in the JSON export.
@@ -490,7 +547,8 @@ func (r ExportRotation) JSON() JSONRotation {
 	}
 	for _, s := range r.Steps {
 		sj := JSONStep{ID: s.Key, Text: s.Text, InCatalog: s.Number > 0, Result: s.Result, Time: utc(s.At),
-			Actor: s.By, Note: s.Note, NotedAt: utc(s.NotedAt), SkipReason: s.SkipReason}
+			Actor: s.By, Note: s.Note, NotedAt: utc(s.NotedAt), SkipReason: s.SkipReason,
+			Overrides: append([]Override{}, s.Overrides...), OverriddenBy: s.OverriddenBy}
 		if s.Number > 0 {
 			n := s.Number
 			sj.Number = &n

@@ -107,6 +107,13 @@ type StepRecord struct {
 	NotedAt    *time.Time `json:"noted_at,omitempty"`
 	WaitUntil  *time.Time `json:"wait_until,omitempty"` // set by the UI when a step with a wait is checked
 	By         string     `json:"by,omitempty"`         // actor of the latest change to this step, e.g. "alice@laptop"
+	// Overrides are the safety rules set aside to check the step (see [Override]),
+	// sorted; they were set aside at CheckedAt, by OverriddenBy, which a later change
+	// to the step (a note by someone else) does not overwrite as it does By. Both
+	// are cleared when the check is undone or replaced by a skip. Files written
+	// before overrides existed have neither.
+	Overrides    []Override `json:"overrides,omitempty"`
+	OverriddenBy string     `json:"overridden_by,omitempty"`
 }
 
 // Done reports whether the step counts as handled (checked or skipped).
@@ -120,7 +127,7 @@ func (r *StepRecord) Done() bool {
 func (r *StepRecord) empty() bool {
 	// By alone says nothing: it only qualifies the other fields.
 	return r.CheckedAt == nil && r.SkippedAt == nil && r.SkipReason == "" &&
-		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil
+		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil && len(r.Overrides) == 0
 }
 
 func (r *Rotation) step(key string) *StepRecord {
@@ -243,6 +250,7 @@ func (r *StepRecord) clone() *StepRecord {
 	c.SkippedAt = cloneTime(r.SkippedAt)
 	c.NotedAt = cloneTime(r.NotedAt)
 	c.WaitUntil = cloneTime(r.WaitUntil)
+	c.Overrides = slices.Clone(r.Overrides)
 	return &c
 }
 
