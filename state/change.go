@@ -10,15 +10,16 @@ import (
 // ChangeKind names a user action.
 type ChangeKind string
 
-// The user actions. Check, Skip, SetNote and SetWait start a rotation when the
-// source has none, because touching a step is how a person begins rotating.
+// The user actions. Check, Skip and SetNote start a rotation when the source has
+// none, because touching a step is how a person begins rotating; a change that
+// leaves a rotation with no work in it (see [Rotation.HasWork]) makes it vanish.
 const (
 	Check          ChangeKind = "check"
 	Uncheck        ChangeKind = "uncheck"
 	Skip           ChangeKind = "skip" // Text = reason
 	Unskip         ChangeKind = "unskip"
 	SetNote        ChangeKind = "note"        // Text = note ("" clears)
-	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned); with Started, only that rotation
+	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned, or dropped if it has no work); with Started, only that rotation
 	RecordRotated  ChangeKind = "rotated"     // sets LastRotated = At
 	SetPlaceholder ChangeKind = "placeholder" // Name, Text = value ("" removes it)
 	SetWait        ChangeKind = "wait"        // Step's WaitUntil = Until (nil clears)
@@ -49,8 +50,9 @@ type Change struct {
 	// what the action being undone left it (its check or skip, its note), and is a
 	// no-op otherwise. An undo is made on this instance's view of the file; without
 	// the guards it would overwrite what another instance recorded on the step since.
-	// A step change with Started also applies only to the rotation that started then,
-	// and never starts one.
+	// A step change with Started also applies only to the rotation that started then.
+	// It never starts another one; it starts that one again only if it vanished
+	// because its work was all undone (it is neither current nor in the history).
 	IfMark *Mark   `json:"if_mark,omitempty"`
 	IfNote *string `json:"if_note,omitempty"`
 	// OnlyIfLatest makes the change a no-op when what it would overwrite was recorded
@@ -235,6 +237,12 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		if c.Started != nil && !ss.Current.StartedAt.Equal(*c.Started) {
 			return false, nil
 		}
+		if !ss.Current.HasWork() {
+			// Nothing to keep: an abandoned rotation with nothing done would be a
+			// ghost in the history.
+			s.dropCurrent(c.Source)
+			return true, nil
+		}
 		ss.finish(Abandoned, at, c.By)
 		return true, nil
 
@@ -261,7 +269,7 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		cur = ss.Current
 	}
 	rec := cur.step(c.Step)
-	if c.Started != nil && (cur == nil || !cur.StartedAt.Equal(*c.Started)) {
+	if c.Started != nil && !ss.mayTouch(*c.Started) {
 		return false, nil // the rotation the change was made for is no longer in progress
 	}
 	if rec == nil {
@@ -324,10 +332,18 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 	rec.By = c.By
 
 	if cur == nil {
-		// Every no-op returned above, so this change really starts a rotation.
+		if !rec.hasWork() {
+			return false, nil // a rotation with nothing in it is no rotation
+		}
+		// Every no-op returned above, so this change really starts a rotation: the
+		// one it names, if it vanished (see mayTouch), or a new one.
+		start := at
+		if c.Started != nil {
+			start = c.Started.Round(0)
+		}
 		ss = s.source(c.Source)
 		cur = &Rotation{
-			StartedAt: at,
+			StartedAt: start,
 			Outcome:   InProgress,
 			StartedBy: c.By,
 			StepKeys:  slices.Clone(c.Steps),
@@ -345,6 +361,12 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 			cur.Steps = map[string]*StepRecord{}
 		}
 		cur.Steps[c.Step] = rec
+	}
+	if !cur.HasWork() {
+		// Its only work was just undone: the rotation was never really under way,
+		// so it goes, leaving no abandoned attempt in the history.
+		s.dropCurrent(c.Source)
+		return true, nil
 	}
 
 	if c.Kind == Check || c.Kind == Skip {
@@ -373,6 +395,27 @@ func (s *State) source(id string) *SourceState {
 		s.Sources[id] = ss
 	}
 	return ss
+}
+
+// mayTouch reports whether a change made for the rotation that started at started
+// may act on ss: that rotation is the current one, or, when none is, it vanished
+// because its work was undone (dropCurrent), which leaves it neither current nor in
+// the history. Undoing that undo, or restoring a change made in it, brings it back
+// rather than lose the work. Nil-safe.
+func (ss *SourceState) mayTouch(started time.Time) bool {
+	if ss == nil {
+		return true
+	}
+	if ss.Current != nil {
+		return ss.Current.StartedAt.Equal(started)
+	}
+	return !slices.ContainsFunc(ss.History, func(r Rotation) bool { return r.StartedAt.Equal(started) })
+}
+
+// dropCurrent removes the current rotation of source id without a trace: not in the
+// history. The source's entry stays, even empty, as callers may hold on to it.
+func (s *State) dropCurrent(id string) {
+	s.Sources[id].Current = nil
 }
 
 // finish moves Current to History with the given outcome.

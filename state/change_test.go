@@ -2,6 +2,7 @@ package state
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -129,5 +130,127 @@ func TestExportShowsOverrides(t *testing.T) {
 	}
 	if r.Overridden() != 1 {
 		t.Errorf("Overridden() = %d, want 1", r.Overridden())
+	}
+}
+
+// TestNoGhostRotations: a rotation whose work is all taken back is not in progress
+// and leaves nothing in the history; one that still holds work stays.
+func TestNoGhostRotations(t *testing.T) {
+	skip := func(step string, min int) Change {
+		return Change{Kind: Skip, Source: "src", Step: step, Steps: keys, At: at(min), Text: "n/a", By: "alice@laptop"}
+	}
+	note := func(step string, min int, text string) Change {
+		return Change{Kind: SetNote, Source: "src", Step: step, Steps: keys, At: at(min), Text: text}
+	}
+	wait := Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))}
+	tests := []struct {
+		name     string
+		changes  []Change
+		wantRota bool // a rotation is still in progress
+	}{
+		{"its only check undone", []Change{ch(Check, "a", 1), ch(Uncheck, "a", 2)}, false},
+		{"its only check undone, its wait left behind", []Change{ch(Check, "a", 1), wait, ch(Uncheck, "a", 2)}, false},
+		{"its only skip taken back", []Change{skip("a", 1), ch(Unskip, "a", 2)}, false},
+		{"its only note cleared", []Change{note("a", 1, "ask Bob"), note("a", 2, "")}, false},
+		{"each of its checks undone", []Change{ch(Check, "a", 1), ch(Check, "b", 2), ch(Uncheck, "b", 3), ch(Uncheck, "a", 4)}, false},
+		{"a check left", []Change{ch(Check, "a", 1), ch(Check, "b", 2), ch(Uncheck, "a", 3)}, true},
+		{"a note left on the unchecked step", []Change{ch(Check, "a", 1), note("a", 2, "half done"), ch(Uncheck, "a", 3)}, true},
+		{"a skip left", []Change{skip("b", 1), ch(Check, "a", 2), ch(Uncheck, "a", 3)}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New()
+			for _, c := range tt.changes {
+				if changed, err := c.Apply(s); err != nil || !changed {
+					t.Fatalf("%s %s: changed %v, %v", c.Kind, c.Step, changed, err)
+				}
+			}
+			ss := s.Source("src")
+			if got := ss.Current != nil; got != tt.wantRota {
+				t.Errorf("in progress = %v, want %v: %+v", got, tt.wantRota, ss.Current)
+			}
+			if ss.History != nil {
+				t.Errorf("history = %+v, want none", ss.History)
+			}
+			if err := s.validate(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestNothingStartsARotationWithoutWork(t *testing.T) {
+	s := New()
+	wait := Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))}
+	if changed, err := wait.Apply(s); err != nil || changed || len(s.Sources) != 0 {
+		t.Errorf("a wait alone: changed %v, %v, sources %+v", changed, err, s.Sources)
+	}
+}
+
+// TestResetWithoutWorkKeepsNoAbandonedAttempt: a file may hold a rotation with no work
+// (written before rotations without work vanished); resetting it keeps nothing.
+func TestResetWithoutWorkKeepsNoAbandonedAttempt(t *testing.T) {
+	s := New()
+	s.Sources["src"] = &SourceState{Current: &Rotation{StartedAt: at(0), UpdatedAt: at(1), Outcome: InProgress, StepKeys: keys,
+		Steps: map[string]*StepRecord{"a": {WaitUntil: tp(at(60)), By: "alice"}}}}
+	if changed, err := ch(Reset, "", 2).Apply(s); err != nil || !changed {
+		t.Fatalf("reset: changed %v, %v", changed, err)
+	}
+	if ss := s.Source("src"); ss.Current != nil || ss.History != nil {
+		t.Errorf("after reset: %+v", ss)
+	}
+
+	// With work, a reset keeps the attempt, as always.
+	mustApply(t, s, ch(Check, "a", 3), ch(Reset, "", 4))
+	if h := s.Source("src").History; len(h) != 1 || h[0].Outcome != Abandoned {
+		t.Errorf("history = %+v", h)
+	}
+}
+
+// TestUndoBringsBackARotationThatVanished: undoing the uncheck that emptied a rotation
+// brings that rotation back, start time and all; a change made for it that adds no
+// work, or for a rotation that is in the history, still does nothing.
+func TestUndoBringsBackARotationThatVanished(t *testing.T) {
+	s := New()
+	mustApply(t, s, ch(Check, "a", 1), ch(Uncheck, "a", 2))
+	started := at(1)
+	stale := Change{Kind: Uncheck, Source: "src", Step: "b", Steps: keys, At: at(3), Started: &started}
+	if changed, _ := stale.Apply(s); changed || s.Source("src").Current != nil {
+		t.Error("an uncheck made for the vanished rotation started one")
+	}
+	undo := Change{Kind: Check, Source: "src", Step: "a", Steps: keys, At: at(1), By: "alice@laptop", Started: &started, IfMark: &Mark{}}
+	if changed, err := undo.Apply(s); err != nil || !changed {
+		t.Fatalf("undo: changed %v, %v", changed, err)
+	}
+	cur := s.Source("src").Current
+	if cur == nil || !cur.StartedAt.Equal(started) || !cur.Checked("a") || !cur.Steps["a"].CheckedAt.Equal(at(1)) {
+		t.Fatalf("after the undo: %+v", cur)
+	}
+
+	// Once that rotation is finished, a change made for it does nothing.
+	mustApply(t, s, ch(Reset, "", 5))
+	again := Change{Kind: Check, Source: "src", Step: "b", Steps: keys, At: at(6), Started: &started}
+	if changed, _ := again.Apply(s); changed || s.Source("src").Current != nil {
+		t.Error("a change made for an abandoned rotation started one")
+	}
+}
+
+// TestStoreForgetsARotationWithoutWork: through the store, as `rotatetui uncheck`
+// saves it, the file keeps no rotation whose only check was undone.
+func TestStoreForgetsARotationWithoutWork(t *testing.T) {
+	store, path := newTestStore(t)
+	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Apply(ch(Uncheck, "a", 2)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ss := st.Source("src"); ss != nil && (ss.Current != nil || ss.History != nil) {
+		data, _ := os.ReadFile(path)
+		t.Errorf("the file keeps a rotation without work:\n%s", data)
 	}
 }

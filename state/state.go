@@ -137,6 +137,26 @@ func (r *Rotation) step(key string) *StepRecord {
 	return r.Steps[key]
 }
 
+// HasWork reports whether the rotation holds something a person did: a step checked
+// or skipped, or a note. A rotation without work is not under way, and is never kept
+// (see [Change.Apply]): it is neither in progress nor worth a place in the history.
+// A note counts because it is the person's own words, which are never dropped; a
+// wait does not, because it only says when the step after a check may follow, and
+// who changed a step last says nothing alone. Nil-safe.
+func (r *Rotation) HasWork() bool {
+	if r == nil {
+		return false
+	}
+	for _, rec := range r.Steps {
+		if rec.hasWork() {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *StepRecord) hasWork() bool { return r.Done() || r != nil && r.Note != "" }
+
 // Checked reports whether step key was checked (not merely skipped). It is
 // nil-safe so the UI can ask about a source with no current rotation.
 func (r *Rotation) Checked(key string) bool {
