@@ -254,3 +254,27 @@ func TestStoreForgetsARotationWithoutWork(t *testing.T) {
 		t.Errorf("the file keeps a rotation without work:\n%s", data)
 	}
 }
+
+// TestEveryKindIsAppliedByOneFunction: each kind of change has exactly one function
+// that applies it, acting on the source as a whole or on one step, and validate
+// knows each kind.
+func TestEveryKindIsAppliedByOneFunction(t *testing.T) {
+	kinds := []ChangeKind{Check, Uncheck, Skip, Unskip, SetNote, Reset, RecordRotated, SetPlaceholder, SetWait, Reopen}
+	for _, k := range kinds {
+		_, onSource := sourceChanges[k]
+		_, onStep := stepChanges[k]
+		if onSource == onStep {
+			t.Errorf("%s: applied on the source %v, on a step %v; want exactly one", k, onSource, onStep)
+		}
+		c := Change{Kind: k, Source: "src", Step: "a", Steps: keys, At: at(1), Name: "n", Started: tp(at(0))}
+		if err := c.validate(); err != nil {
+			t.Errorf("%s: %v", k, err)
+		}
+	}
+	if n := len(sourceChanges) + len(stepChanges); n != len(kinds) {
+		t.Errorf("%d kinds are applied, want the %d known", n, len(kinds))
+	}
+	if (&Rotation{}).HasWork() || (*Rotation)(nil).HasWork() {
+		t.Error("a rotation without steps has work")
+	}
+}
