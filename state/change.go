@@ -10,15 +10,16 @@ import (
 // ChangeKind names a user action.
 type ChangeKind string
 
-// The user actions. Check, Skip, SetNote and SetWait start a rotation when the
-// source has none, because touching a step is how a person begins rotating.
+// The user actions. Check, Skip and SetNote start a rotation when the source has
+// none, because touching a step is how a person begins rotating; a change that
+// leaves a rotation with no work in it (see [Rotation.HasWork]) makes it vanish.
 const (
 	Check          ChangeKind = "check"
 	Uncheck        ChangeKind = "uncheck"
 	Skip           ChangeKind = "skip" // Text = reason
 	Unskip         ChangeKind = "unskip"
 	SetNote        ChangeKind = "note"        // Text = note ("" clears)
-	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned); with Started, only that rotation
+	Reset          ChangeKind = "reset"       // abandon Current (moved to History as Abandoned, or dropped if it has no work); with Started, only that rotation
 	RecordRotated  ChangeKind = "rotated"     // sets LastRotated = At
 	SetPlaceholder ChangeKind = "placeholder" // Name, Text = value ("" removes it)
 	SetWait        ChangeKind = "wait"        // Step's WaitUntil = Until (nil clears)
@@ -49,8 +50,9 @@ type Change struct {
 	// what the action being undone left it (its check or skip, its note), and is a
 	// no-op otherwise. An undo is made on this instance's view of the file; without
 	// the guards it would overwrite what another instance recorded on the step since.
-	// A step change with Started also applies only to the rotation that started then,
-	// and never starts one.
+	// A step change with Started also applies only to the rotation that started then.
+	// It never starts another one; it starts that one again only if it vanished
+	// because its work was all undone (it is neither current nor in the history).
 	IfMark *Mark   `json:"if_mark,omitempty"`
 	IfNote *string `json:"if_note,omitempty"`
 	// OnlyIfLatest makes the change a no-op when what it would overwrite was recorded
@@ -58,6 +60,36 @@ type Change struct {
 	// date. Restore sets it, so that a change rescued hours ago never puts an old note
 	// or mark back over one made since.
 	OnlyIfLatest bool `json:"only_if_latest,omitempty"`
+	// Overrides are the safety rules the person set aside to make this check: a wait
+	// that had not passed, a caution they confirmed. Only a Check carries them; they
+	// are recorded on the step, with who set them aside, for as long as it stays
+	// checked.
+	Overrides []Override `json:"overrides,omitempty"`
+}
+
+// Override names a safety rule a person set aside when checking a step.
+type Override string
+
+// The rules a check can override.
+const (
+	// OverrideWait: the step was checked before the wait of an earlier step had
+	// passed (--force on the command line).
+	OverrideWait Override = "wait"
+	// OverrideCaution: the step was checked although rotatetui cautioned against it,
+	// such as revoking the old key before a new one exists (confirmed with y, or
+	// --yes on the command line).
+	OverrideCaution Override = "caution"
+)
+
+func (o Override) known() bool { return o == OverrideWait || o == OverrideCaution }
+
+// normalOverrides returns list sorted and without repeats, nil when empty, so that the
+// same overrides are always recorded the same way.
+func normalOverrides(list []Override) []Override {
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.Compact(slices.Sorted(slices.Values(list)))
 }
 
 // Mark is whether a step is checked or skipped, and when: a zero Mark is an open
@@ -111,14 +143,38 @@ func (c Change) validate() error {
 		// A zero time would be recorded as year 1 and look like real data.
 		return c.invalid("zero time")
 	}
-	switch c.Kind {
-	case Check, Uncheck, Skip, Unskip, SetNote, SetWait:
+	if err := c.validateKind(); err != nil {
+		return err
+	}
+	if len(c.Overrides) > 0 && c.Kind != Check {
+		return c.invalid("only a check can override a safety rule")
+	}
+	for _, o := range c.Overrides {
+		if !o.known() {
+			return c.invalid("unknown override %q", o)
+		}
+	}
+	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
+		// The file must never hold a credential, whoever asks.
+		if what, secret := LooksLikeSecret(c.Text); secret {
+			return c.invalid("the text looks like %s; rotatetui never stores secrets", what)
+		}
+	}
+	return nil
+}
+
+// validateKind checks that the kind is known and the change has what its kind needs.
+func (c Change) validateKind() error {
+	if _, ok := stepChanges[c.Kind]; ok {
 		if c.Step == "" {
 			return c.invalid("empty step")
 		}
 		if len(c.Steps) > 0 && !slices.Contains(c.Steps, c.Step) {
 			return c.invalid("step %q is not one of the source's steps %q", c.Step, c.Steps)
 		}
+		return nil
+	}
+	switch c.Kind {
 	case SetPlaceholder:
 		if c.Name == "" {
 			return c.invalid("empty placeholder name")
@@ -130,12 +186,6 @@ func (c Change) validate() error {
 	case Reset, RecordRotated:
 	default:
 		return c.invalid("unknown kind")
-	}
-	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
-		// The file must never hold a credential, whoever asks.
-		if what, secret := LooksLikeSecret(c.Text); secret {
-			return c.invalid("the text looks like %s; rotatetui never stores secrets", what)
-		}
 	}
 	return nil
 }
@@ -156,166 +206,289 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		return false, err
 	}
 	at := c.At.Round(0) // drop the monotonic reading: it is not data
-	ss := s.Sources[c.Source]
-
-	switch c.Kind {
-	case RecordRotated:
-		if ss != nil && ss.LastRotated != nil && (ss.LastRotated.Equal(at) || c.OnlyIfLatest && ss.LastRotated.After(at)) {
-			return false, nil
-		}
-		ss = s.source(c.Source)
-		ss.LastRotated, ss.LastRotatedBy = &at, c.By
-		return true, nil
-
-	case SetPlaceholder:
-		if ss != nil {
-			if old, ok := ss.Placeholders[c.Name]; ok && old == c.Text {
-				return false, nil
-			}
-		}
-		if c.Text == "" {
-			if ss == nil || ss.Placeholders == nil {
-				return false, nil
-			}
-			delete(ss.Placeholders, c.Name)
-			if len(ss.Placeholders) == 0 {
-				ss.Placeholders = nil
-			}
-			return true, nil
-		}
-		ss = s.source(c.Source)
-		if ss.Placeholders == nil {
-			ss.Placeholders = map[string]string{}
-		}
-		ss.Placeholders[c.Name] = c.Text
-		return true, nil
-
-	case Reset:
-		if ss == nil || ss.Current == nil {
-			return false, nil
-		}
-		if c.Started != nil && !ss.Current.StartedAt.Equal(*c.Started) {
-			return false, nil
-		}
-		ss.finish(Abandoned, at, c.By)
-		return true, nil
-
-	case Reopen:
-		if ss == nil || ss.Current != nil || len(ss.History) == 0 {
-			return false, nil
-		}
-		last := ss.History[len(ss.History)-1]
-		if last.Outcome != Completed || !last.StartedAt.Equal(*c.Started) {
-			return false, nil
-		}
-		ss.History = ss.History[:len(ss.History)-1]
-		if len(ss.History) == 0 {
-			ss.History = nil
-		}
-		last.Outcome, last.FinishedAt, last.FinishedBy, last.UpdatedAt = InProgress, nil, "", at
-		ss.Current = &last
-		return true, nil
+	if !c.guardsHold(s.Sources[c.Source], at) {
+		return false, nil
 	}
+	if apply, ok := sourceChanges[c.Kind]; ok {
+		return apply(c, s, at), nil
+	}
+	return c.applyToStep(s, at), nil
+}
 
-	// The remaining kinds act on one step of the current rotation.
-	var cur *Rotation
-	if ss != nil {
-		cur = ss.Current
+// sourceChanges apply the kinds that act on a source as a whole, reporting whether
+// they changed anything.
+var sourceChanges = map[ChangeKind]func(c Change, s *State, at time.Time) bool{
+	RecordRotated:  Change.recordRotated,
+	SetPlaceholder: Change.setPlaceholder,
+	Reset:          Change.reset,
+	Reopen:         Change.reopen,
+}
+
+// stepChanges apply the kinds that act on one step of the current rotation to the
+// step's record, reporting whether they changed it; a no-op leaves it as it was.
+// applyToStep does what is common to them all.
+var stepChanges = map[ChangeKind]func(c Change, rec *StepRecord, at time.Time) bool{
+	Check:   Change.check,
+	Uncheck: Change.uncheck,
+	Skip:    Change.skip,
+	Unskip:  Change.unskip,
+	SetNote: Change.setNote,
+	SetWait: Change.setWait,
+}
+
+// guardsHold is the one place the guards a change carries are checked: Started (a
+// step change or a reset acts only on the rotation that started then; see
+// mayTouch), IfMark and IfNote (the step is still as the undone action left it) and
+// OnlyIfLatest (nothing it would overwrite was recorded after it). A change whose
+// guards do not hold is a no-op. Reopen's Started names what to reopen, not a guard.
+func (c Change) guardsHold(ss *SourceState, at time.Time) bool {
+	_, onStep := stepChanges[c.Kind]
+	switch {
+	case c.Started != nil && (onStep || c.Kind == Reset) && !ss.mayTouch(*c.Started):
+		return false // the rotation the change was made for is no longer in progress
+	case c.Kind == RecordRotated:
+		return !c.OnlyIfLatest || !ss.rotatedAfter(at)
+	case onStep:
+		return c.stepGuardsHold(ss.current().step(c.Step), at)
 	}
-	rec := cur.step(c.Step)
-	if c.Started != nil && (cur == nil || !cur.StartedAt.Equal(*c.Started)) {
-		return false, nil // the rotation the change was made for is no longer in progress
-	}
+	return true
+}
+
+// stepGuardsHold is guardsHold for the step's record (nil: a step nobody touched).
+func (c Change) stepGuardsHold(rec *StepRecord, at time.Time) bool {
 	if rec == nil {
 		rec = &StepRecord{}
 	}
 	if c.IfMark != nil && !MarkOf(rec).Equal(*c.IfMark) || c.IfNote != nil && rec.Note != *c.IfNote {
-		return false, nil // another instance changed the step since
+		return false // another instance changed the step since
 	}
-	if c.OnlyIfLatest && rec.recordedAfter(c.Kind, at) {
-		return false, nil
-	}
+	return !c.OnlyIfLatest || !rec.recordedAfter(c.Kind, at)
+}
 
-	switch c.Kind {
-	case Check:
-		if rec.CheckedAt != nil {
-			return false, nil
-		}
-		rec.CheckedAt = &at
-		rec.SkippedAt, rec.SkipReason = nil, ""
-	case Skip:
-		if rec.SkippedAt != nil && rec.SkipReason == c.Text {
-			return false, nil
-		}
-		rec.SkippedAt, rec.SkipReason = &at, c.Text
-		rec.CheckedAt = nil
-	case Uncheck:
-		if rec.CheckedAt == nil {
-			return false, nil
-		}
-		rec.CheckedAt = nil
-	case Unskip:
-		if rec.SkippedAt == nil {
-			return false, nil
-		}
-		rec.SkippedAt, rec.SkipReason = nil, ""
-	case SetNote:
-		if rec.Note == c.Text {
-			return false, nil
-		}
-		rec.Note, rec.NotedAt = c.Text, &at
-		if c.Text == "" {
-			rec.NotedAt = nil
-		}
-	case SetWait:
-		if timeEqual(rec.WaitUntil, c.Until) {
-			return false, nil
-		}
-		rec.WaitUntil = nil
-		if c.Until != nil {
-			u := c.Until.Round(0)
-			rec.WaitUntil = &u
-		}
+// applyToStep applies a step change: to the step's record (stepChanges), then to
+// the rotation, which it starts if there is none and ends if it is complete, or
+// drops if no work is left in it.
+func (c Change) applyToStep(s *State, at time.Time) bool {
+	cur := s.Sources[c.Source].current()
+	rec := cur.step(c.Step)
+	if rec == nil {
+		rec = &StepRecord{}
+	}
+	if !stepChanges[c.Kind](c, rec, at) {
+		return false
 	}
 	rec.By = c.By
-
 	if cur == nil {
-		// Every no-op returned above, so this change really starts a rotation.
-		ss = s.source(c.Source)
-		cur = &Rotation{
-			StartedAt: at,
-			Outcome:   InProgress,
-			StartedBy: c.By,
-			StepKeys:  slices.Clone(c.Steps),
+		if !rec.hasWork() {
+			return false // a rotation with nothing in it is no rotation
 		}
-		ss.Current = cur
+		cur = c.startRotation(s, at)
 	}
 	cur.UpdatedAt = at
-	if rec.empty() {
-		delete(cur.Steps, c.Step)
-		if len(cur.Steps) == 0 {
-			cur.Steps = nil
-		}
-	} else {
-		if cur.Steps == nil {
-			cur.Steps = map[string]*StepRecord{}
-		}
-		cur.Steps[c.Step] = rec
+	cur.setStep(c.Step, rec)
+	switch {
+	case !cur.HasWork():
+		// Its only work was just undone: the rotation was never really under way,
+		// so it goes, leaving no abandoned attempt in the history.
+		s.dropCurrent(c.Source)
+	case c.completes(cur):
+		s.Sources[c.Source].finish(Completed, at, c.By)
 	}
+	return true
+}
 
-	if c.Kind == Check || c.Kind == Skip {
-		// Completion is judged against the catalog as it is now (c.Steps), not
-		// as it was when the rotation started: a step added since must be done
-		// too. Without c.Steps, fall back to the keys recorded at the start.
-		keys := c.Steps
-		if len(keys) == 0 {
-			keys = cur.StepKeys
-		}
-		if done, total := cur.Progress(keys); total > 0 && done == total {
-			ss.finish(Completed, at, c.By)
-		}
+// startRotation makes the source's current rotation the one the change starts: the
+// one it names, if that vanished (see mayTouch), or a new one.
+func (c Change) startRotation(s *State, at time.Time) *Rotation {
+	start := at
+	if c.Started != nil {
+		start = c.Started.Round(0)
 	}
-	return true, nil
+	cur := &Rotation{StartedAt: start, Outcome: InProgress, StartedBy: c.By, StepKeys: slices.Clone(c.Steps)}
+	s.source(c.Source).Current = cur
+	return cur
+}
+
+// setStep records rec as step key's, dropping a record that holds nothing.
+func (r *Rotation) setStep(key string, rec *StepRecord) {
+	if rec.empty() {
+		delete(r.Steps, key)
+		if len(r.Steps) == 0 {
+			r.Steps = nil
+		}
+		return
+	}
+	if r.Steps == nil {
+		r.Steps = map[string]*StepRecord{}
+	}
+	r.Steps[key] = rec
+}
+
+// completes reports whether the change, a check or a skip, left no step of cur open.
+// Completion is judged against the catalog as it is now (c.Steps), not as it was
+// when the rotation started: a step added since must be done too. Without c.Steps,
+// it falls back to the keys recorded at the start.
+func (c Change) completes(cur *Rotation) bool {
+	if c.Kind != Check && c.Kind != Skip {
+		return false
+	}
+	keys := c.Steps
+	if len(keys) == 0 {
+		keys = cur.StepKeys
+	}
+	done, total := cur.Progress(keys)
+	return total > 0 && done == total
+}
+
+func (c Change) check(rec *StepRecord, at time.Time) bool {
+	if rec.CheckedAt != nil {
+		return false // the first check time is kept
+	}
+	rec.CheckedAt = &at
+	rec.SkippedAt, rec.SkipReason = nil, ""
+	rec.Overrides, rec.OverriddenBy = normalOverrides(c.Overrides), ""
+	if rec.Overrides != nil {
+		rec.OverriddenBy = c.By
+	}
+	return true
+}
+
+func (c Change) uncheck(rec *StepRecord, _ time.Time) bool {
+	if rec.CheckedAt == nil {
+		return false
+	}
+	rec.CheckedAt = nil
+	rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
+	return true
+}
+
+func (c Change) skip(rec *StepRecord, at time.Time) bool {
+	if rec.SkippedAt != nil && rec.SkipReason == c.Text {
+		return false
+	}
+	rec.SkippedAt, rec.SkipReason = &at, c.Text
+	rec.CheckedAt = nil
+	rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
+	return true
+}
+
+func (c Change) unskip(rec *StepRecord, _ time.Time) bool {
+	if rec.SkippedAt == nil {
+		return false
+	}
+	rec.SkippedAt, rec.SkipReason = nil, ""
+	return true
+}
+
+func (c Change) setNote(rec *StepRecord, at time.Time) bool {
+	if rec.Note == c.Text {
+		return false
+	}
+	rec.Note, rec.NotedAt = c.Text, &at
+	if c.Text == "" {
+		rec.NotedAt = nil
+	}
+	return true
+}
+
+func (c Change) setWait(rec *StepRecord, _ time.Time) bool {
+	if timeEqual(rec.WaitUntil, c.Until) {
+		return false
+	}
+	rec.WaitUntil = nil
+	if c.Until != nil {
+		u := c.Until.Round(0)
+		rec.WaitUntil = &u
+	}
+	return true
+}
+
+func (c Change) recordRotated(s *State, at time.Time) bool {
+	if ss := s.Sources[c.Source]; ss != nil && ss.LastRotated != nil && ss.LastRotated.Equal(at) {
+		return false
+	}
+	ss := s.source(c.Source)
+	ss.LastRotated, ss.LastRotatedBy = &at, c.By
+	return true
+}
+
+func (c Change) setPlaceholder(s *State, _ time.Time) bool {
+	ss := s.Sources[c.Source]
+	if old, ok := ss.placeholder(c.Name); ok && old == c.Text {
+		return false
+	}
+	if c.Text == "" {
+		if ss == nil || ss.Placeholders == nil {
+			return false
+		}
+		delete(ss.Placeholders, c.Name)
+		if len(ss.Placeholders) == 0 {
+			ss.Placeholders = nil
+		}
+		return true
+	}
+	ss = s.source(c.Source)
+	if ss.Placeholders == nil {
+		ss.Placeholders = map[string]string{}
+	}
+	ss.Placeholders[c.Name] = c.Text
+	return true
+}
+
+func (c Change) reset(s *State, at time.Time) bool {
+	ss := s.Sources[c.Source]
+	if ss.current() == nil {
+		return false
+	}
+	if !ss.Current.HasWork() {
+		// Nothing to keep: an abandoned rotation with nothing done would be a ghost
+		// in the history.
+		s.dropCurrent(c.Source)
+		return true
+	}
+	ss.finish(Abandoned, at, c.By)
+	return true
+}
+
+func (c Change) reopen(s *State, at time.Time) bool {
+	ss := s.Sources[c.Source]
+	if ss == nil || ss.Current != nil || len(ss.History) == 0 {
+		return false
+	}
+	last := ss.History[len(ss.History)-1]
+	if last.Outcome != Completed || !last.StartedAt.Equal(*c.Started) {
+		return false
+	}
+	ss.History = ss.History[:len(ss.History)-1]
+	if len(ss.History) == 0 {
+		ss.History = nil
+	}
+	last.Outcome, last.FinishedAt, last.FinishedBy, last.UpdatedAt = InProgress, nil, "", at
+	ss.Current = &last
+	return true
+}
+
+// current is the source's current rotation, nil when none. Nil-safe.
+func (ss *SourceState) current() *Rotation {
+	if ss == nil {
+		return nil
+	}
+	return ss.Current
+}
+
+// rotatedAfter reports whether the rotation date recorded by hand is after t.
+// Nil-safe.
+func (ss *SourceState) rotatedAfter(t time.Time) bool {
+	return ss != nil && ss.LastRotated != nil && ss.LastRotated.After(t)
+}
+
+// placeholder is the value of placeholder name, if it has one. Nil-safe.
+func (ss *SourceState) placeholder(name string) (string, bool) {
+	if ss == nil {
+		return "", false
+	}
+	v, ok := ss.Placeholders[name]
+	return v, ok
 }
 
 // source returns the SourceState for id, creating it when absent.
@@ -329,6 +502,27 @@ func (s *State) source(id string) *SourceState {
 		s.Sources[id] = ss
 	}
 	return ss
+}
+
+// mayTouch reports whether a change made for the rotation that started at started
+// may act on ss: that rotation is the current one, or, when none is, it vanished
+// because its work was undone (dropCurrent), which leaves it neither current nor in
+// the history. Undoing that undo, or restoring a change made in it, brings it back
+// rather than lose the work. Nil-safe.
+func (ss *SourceState) mayTouch(started time.Time) bool {
+	if ss == nil {
+		return true
+	}
+	if ss.Current != nil {
+		return ss.Current.StartedAt.Equal(started)
+	}
+	return !slices.ContainsFunc(ss.History, func(r Rotation) bool { return r.StartedAt.Equal(started) })
+}
+
+// dropCurrent removes the current rotation of source id without a trace: not in the
+// history. The source's entry stays, even empty, as callers may hold on to it.
+func (s *State) dropCurrent(id string) {
+	s.Sources[id].Current = nil
 }
 
 // finish moves Current to History with the given outcome.

@@ -42,9 +42,12 @@ func exportFixture(t *testing.T) *Export {
 		c(Check, "awin", "api-credentials", awinKeys, exportAt(10, 0), "alice@laptop", ""),
 		c(SetNote, "awin", "api-credentials", awinKeys, exportAt(10, 1), "alice@laptop", "ticket OPS-12 | see <b>wiki</b>\nsecond line"),
 		c(Skip, "awin", "revoke-token", awinKeys, exportAt(10, 2), "alice@laptop", "-old token already revoked"),
-		c(Check, "awin", "reconnect", awinKeys, exportAt(10, 28), "@carol", ""),
+		// Checked before the wait had passed.
+		withOverrides(c(Check, "awin", "reconnect", awinKeys, exportAt(10, 28), "@carol", ""), OverrideWait),
 		// Snowflake: in progress for 2 days; "old-step" is no longer in the catalog.
-		c(Check, "snowflake", "login", snowKeys, exportAt(2, 0), "alice@laptop", ""),
+		// Its first step overrode both rules, then someone else noted on it.
+		withOverrides(c(Check, "snowflake", "login", snowKeys, exportAt(2, 0), "alice@laptop", ""), OverrideWait, OverrideCaution),
+		c(SetNote, "snowflake", "login", snowKeys, exportAt(2, 1), "bob@desk", "asked | Bob"),
 		c(Check, "snowflake", "old-step", snowKeys, exportAt(2, 3), "alice@laptop", ""),
 		c(SetNote, "snowflake", "role", snowKeys, exportAt(2, 4), "alice@laptop", "=waiting for the DBA"),
 		// A source that was removed from the catalog, completed long ago.
@@ -71,6 +74,11 @@ func exportFixture(t *testing.T) *Export {
 	e.Rotations = append(e.Rotations, NewExportRotation(snow, s.Sources["snowflake"].Current, id))
 	e.RecordedByHand = []ExportManual{{SourceID: "adjust", SourceName: "Adjust", LastRotated: *s.Sources["adjust"].LastRotated}}
 	return e
+}
+
+func withOverrides(c Change, list ...Override) Change {
+	c.Overrides = list
+	return c
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -171,7 +179,7 @@ func TestCSVReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason" {
+	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by" {
 		t.Errorf("header %q", rows[0])
 	}
 	steps := 1 // the rotation with no steps still gets a row
@@ -212,7 +220,7 @@ func TestJSONExportSchema(t *testing.T) {
 		}
 	}
 	step := rot["steps"].([]any)[0].(map[string]any)
-	for _, k := range []string{"number", "id", "text", "in_catalog", "result", "time", "actor", "note", "noted_at", "skip_reason"} {
+	for _, k := range []string{"number", "id", "text", "in_catalog", "result", "time", "actor", "note", "noted_at", "skip_reason", "overrides", "overridden_by"} {
 		if _, ok := step[k]; !ok {
 			t.Errorf("step lacks %q", k)
 		}

@@ -306,6 +306,15 @@ func (r *jsonReader) stepRecord(rec *StepRecord) bool {
 			rec.WaitUntil, ok = r.timePtr()
 		case "by":
 			rec.By, ok = r.string()
+		case "overrides":
+			rec.Overrides = []Override{}
+			ok = r.array(func() bool {
+				o, ok := r.string()
+				rec.Overrides = append(rec.Overrides, Override(o))
+				return ok
+			})
+		case "overridden_by":
+			rec.OverriddenBy, ok = r.string()
 		}
 		return ok
 	})

@@ -32,9 +32,10 @@ const (
 	// DueUnknown: the source was never rotated (neither a completed rotation nor a
 	// recorded date), so nothing can be said about it. It is not overdue.
 	DueUnknown DueState = "unknown"
-	// DueOK: the next rotation is more than DueSoonWindow away.
+	// DueOK: the next rotation is further away than the due-soon window
+	// ([DueSoonWithin]).
 	DueOK DueState = "ok"
-	// DueSoon: the next rotation is due within DueSoonWindow, but not today.
+	// DueSoon: the next rotation is due within the due-soon window, but not today.
 	DueSoon DueState = "due_soon"
 	// DueToday: the next rotation is due today (local calendar day).
 	DueToday DueState = "due_today"
@@ -55,15 +56,26 @@ type Due struct {
 	Days int
 }
 
-// DueSoonWindow is how far ahead a due date makes a source DueSoon. It is compared
-// in calendar days: a source is due soon when its due date is at most 14 days after
-// today.
+// DueSoonWindow is the longest a due-soon window gets: a source rotated every 70
+// days or more is due soon when its due date is at most 14 days after today.
 const DueSoonWindow = 14 * 24 * time.Hour
+
+// DueSoonWithin is how far ahead a due date makes a source rotated every interval
+// DueSoon: DueSoonWindow or a fifth of the interval, whichever is shorter, so that a
+// source rotated weekly is not due soon the day it is done. ComputeDue counts it in
+// whole calendar days, rounded down: 1 day for a 7-day interval, 6 for 30 days, 14
+// from 70 days on; an interval under 5 days has none (such a source goes from ok to
+// due today).
+func DueSoonWithin(interval time.Duration) time.Duration {
+	return max(0, min(DueSoonWindow, interval/5))
+}
 
 // ComputeDue places a source in its rotation schedule at time now. The next rotation
 // is due at LastRotatedAt + interval. States are decided by local calendar day, in
 // now's location, so a key due at 09:00 is "due today" all day and "overdue" from the
-// next midnight, and the answer does not depend on the hour the question is asked.
+// next midnight, and the answer does not depend on the hour the question is asked. It
+// is "due soon" when the due date is at most [DueSoonWithin] the interval away, in
+// whole days.
 // An interval of zero or less means no schedule: a rotated source is then DueOK, with
 // no NextDue.
 func ComputeDue(ss *SourceState, interval time.Duration, now time.Time) Due {
@@ -78,7 +90,7 @@ func ComputeDue(ss *SourceState, interval time.Duration, now time.Time) Due {
 	next := last.Add(interval)
 	d.NextDue = &next
 	days := calendarDays(now, next.In(now.Location()))
-	soon := int(DueSoonWindow / (24 * time.Hour))
+	soon := int(DueSoonWithin(interval) / (24 * time.Hour))
 	switch {
 	case days < 0:
 		d.State, d.Days = DueOverdue, -days

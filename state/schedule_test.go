@@ -66,7 +66,8 @@ func TestComputeDue(t *testing.T) {
 	// Now is 15:00 on 10 March 2026, five hours west of UTC.
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, minusFive)
 	local := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, minusFive) }
-	const interval = 30 * day
+	// 90 days, so the due-soon window is its longest, 14 days.
+	const interval = 90 * day
 
 	tests := []struct {
 		name      string
@@ -85,8 +86,8 @@ func TestComputeDue(t *testing.T) {
 		{"due tomorrow at midnight", completedAt(local(11, 0, 0).Add(-interval)), DueSoon, 1},
 		{"due in 14 days: still due soon", completedAt(local(24, 23, 0).Add(-interval)), DueSoon, 14},
 		{"due in 15 days: ok", completedAt(local(25, 0, 0).Add(-interval)), DueOK, 15},
-		{"just rotated", completedAt(now), DueOK, 30},
-		{"manual date newer than the completed rotation", &SourceState{History: completedAt(local(1, 9, 0).Add(-interval)).History, LastRotated: ptr(now.Add(-time.Hour))}, DueOK, 30},
+		{"just rotated", completedAt(now), DueOK, 90},
+		{"manual date newer than the completed rotation", &SourceState{History: completedAt(local(1, 9, 0).Add(-interval)).History, LastRotated: ptr(now.Add(-time.Hour))}, DueOK, 90},
 		{"completed rotation newer than the manual date", &SourceState{History: completedAt(now.Add(-interval)).History, LastRotated: ptr(local(1, 9, 0).Add(-interval))}, DueToday, 0},
 	}
 	for _, tt := range tests {
@@ -151,6 +152,41 @@ func TestComputeDueAcrossDaylightSaving(t *testing.T) {
 	ss := &SourceState{LastRotated: ptr(due.Add(-30 * day))}
 	if got := ComputeDue(ss, 30*day, now); got.State != DueOverdue || got.Days != 1 {
 		t.Errorf("%s %d days, want 1 day overdue", got.State, got.Days)
+	}
+}
+
+// TestDueSoonFitsTheInterval: the due-soon window is 14 days or a fifth of the
+// interval, whichever is shorter, so a weekly source is not due soon once done.
+func TestDueSoonFitsTheInterval(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, minusFive)
+	tests := []struct {
+		name      string
+		interval  time.Duration
+		rotated   time.Time
+		wantState DueState
+		wantDays  int
+	}{
+		{"weekly, done today", 7 * day, now, DueOK, 7},
+		{"weekly, due in 2 days", 7 * day, now.Add(-5 * day), DueOK, 2},
+		{"weekly, due tomorrow", 7 * day, now.Add(-6 * day), DueSoon, 1},
+		{"30 days, due in 7 days", 30 * day, now.Add(-23 * day), DueOK, 7},
+		{"30 days, due in 6 days", 30 * day, now.Add(-24 * day), DueSoon, 6},
+		{"70 days, due in 14 days", 70 * day, now.Add(-56 * day), DueSoon, 14},
+		{"daily, due tomorrow: no window", day, now, DueOK, 1},
+		{"daily, due today", day, now.Add(-day), DueToday, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ComputeDue(&SourceState{LastRotated: &tt.rotated}, tt.interval, now)
+			if got.State != tt.wantState || got.Days != tt.wantDays {
+				t.Errorf("got %s %d days, want %s %d days", got.State, got.Days, tt.wantState, tt.wantDays)
+			}
+		})
+	}
+	for interval, want := range map[time.Duration]time.Duration{7 * day: 7 * day / 5, 90 * day: 14 * day, 0: 0, -day: 0} {
+		if got := DueSoonWithin(interval); got != want {
+			t.Errorf("DueSoonWithin(%v) = %v, want %v", interval, got, want)
+		}
 	}
 }
 

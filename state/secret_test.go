@@ -183,7 +183,7 @@ func TestGuardedUndoKeepsAnotherInstancesWork(t *testing.T) {
 			}
 		}
 	}
-	rec := func(st *State) *StepRecord { return st.Source("s").Current.Steps["a"] }
+	rec := func(st *State) *StepRecord { return st.Source("s").Current.step("a") } // nil once the rotation has no work left
 	cases := []struct {
 		name      string
 		done      []Change // this instance's action, then (maybe) another instance's

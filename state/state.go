@@ -107,6 +107,13 @@ type StepRecord struct {
 	NotedAt    *time.Time `json:"noted_at,omitempty"`
 	WaitUntil  *time.Time `json:"wait_until,omitempty"` // set by the UI when a step with a wait is checked
 	By         string     `json:"by,omitempty"`         // actor of the latest change to this step, e.g. "alice@laptop"
+	// Overrides are the safety rules set aside to check the step (see [Override]),
+	// sorted; they were set aside at CheckedAt, by OverriddenBy, which a later change
+	// to the step (a note by someone else) does not overwrite as it does By. Both
+	// are cleared when the check is undone or replaced by a skip. Files written
+	// before overrides existed have neither.
+	Overrides    []Override `json:"overrides,omitempty"`
+	OverriddenBy string     `json:"overridden_by,omitempty"`
 }
 
 // Done reports whether the step counts as handled (checked or skipped).
@@ -120,7 +127,7 @@ func (r *StepRecord) Done() bool {
 func (r *StepRecord) empty() bool {
 	// By alone says nothing: it only qualifies the other fields.
 	return r.CheckedAt == nil && r.SkippedAt == nil && r.SkipReason == "" &&
-		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil
+		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil && len(r.Overrides) == 0
 }
 
 func (r *Rotation) step(key string) *StepRecord {
@@ -129,6 +136,26 @@ func (r *Rotation) step(key string) *StepRecord {
 	}
 	return r.Steps[key]
 }
+
+// HasWork reports whether the rotation holds something a person did: a step checked
+// or skipped, or a note. A rotation without work is not under way, and is never kept
+// (see [Change.Apply]): it is neither in progress nor worth a place in the history.
+// A note counts because it is the person's own words, which are never dropped; a
+// wait does not, because it only says when the step after a check may follow, and
+// who changed a step last says nothing alone. Nil-safe.
+func (r *Rotation) HasWork() bool {
+	if r == nil {
+		return false
+	}
+	for _, rec := range r.Steps {
+		if rec.hasWork() {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *StepRecord) hasWork() bool { return r.Done() || r != nil && r.Note != "" }
 
 // Checked reports whether step key was checked (not merely skipped). It is
 // nil-safe so the UI can ask about a source with no current rotation.
@@ -243,6 +270,7 @@ func (r *StepRecord) clone() *StepRecord {
 	c.SkippedAt = cloneTime(r.SkippedAt)
 	c.NotedAt = cloneTime(r.NotedAt)
 	c.WaitUntil = cloneTime(r.WaitUntil)
+	c.Overrides = slices.Clone(r.Overrides)
 	return &c
 }
 

@@ -30,304 +30,308 @@ func mustApply(t *testing.T, s *State, cs ...Change) {
 	}
 }
 
+// changeApplyTests are TestChangeApply's cases, outside it so that its complexity is
+// that of the loop, not the sum of the cases' checks.
+var changeApplyTests = []struct {
+	name        string
+	setup       []Change
+	change      Change
+	wantChanged bool
+	want        func(t *testing.T, ss *SourceState)
+}{
+	{
+		name:        "check starts a rotation",
+		change:      ch(Check, "b", 1),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			want := &Rotation{
+				StartedAt: at(1), UpdatedAt: at(1), Outcome: InProgress, StartedBy: "alice@laptop",
+				StepKeys: keys,
+				Steps:    map[string]*StepRecord{"b": {CheckedAt: tp(at(1)), By: "alice@laptop"}},
+			}
+			if !reflect.DeepEqual(ss.Current, want) {
+				t.Errorf("current = %+v, want %+v", ss.Current, want)
+			}
+		},
+	},
+	{
+		name:        "check again keeps the first time",
+		setup:       []Change{ch(Check, "a", 1)},
+		change:      ch(Check, "a", 5),
+		wantChanged: false,
+		want: func(t *testing.T, ss *SourceState) {
+			if got := *ss.Current.Steps["a"].CheckedAt; !got.Equal(at(1)) {
+				t.Errorf("checked at %v, want %v", got, at(1))
+			}
+			if !ss.Current.UpdatedAt.Equal(at(1)) {
+				t.Errorf("updated at %v, want unchanged %v", ss.Current.UpdatedAt, at(1))
+			}
+		},
+	},
+	{
+		name:        "uncheck clears the check, keeps the note",
+		setup:       []Change{ch(Check, "a", 1), {Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "ticket 12"}},
+		change:      ch(Uncheck, "a", 3),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			rec := ss.Current.Steps["a"]
+			if rec.CheckedAt != nil || rec.Note != "ticket 12" || !rec.NotedAt.Equal(at(2)) {
+				t.Errorf("record = %+v", rec)
+			}
+			if !ss.Current.UpdatedAt.Equal(at(3)) {
+				t.Errorf("updated at %v, want %v", ss.Current.UpdatedAt, at(3))
+			}
+		},
+	},
+	{
+		name:        "uncheck an unchecked step is a no-op",
+		setup:       []Change{ch(Check, "a", 1)},
+		change:      ch(Uncheck, "b", 2),
+		wantChanged: false,
+	},
+	{
+		name:        "uncheck with no rotation is a no-op and starts nothing",
+		change:      ch(Uncheck, "a", 1),
+		wantChanged: false,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss != nil {
+				t.Errorf("source created: %+v", ss)
+			}
+		},
+	},
+	{
+		name:        "unskip with no rotation is a no-op",
+		change:      ch(Unskip, "a", 1),
+		wantChanged: false,
+	},
+	{
+		name:        "skip records the reason and clears a check",
+		setup:       []Change{ch(Check, "a", 1)},
+		change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "no webhooks"},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			rec := ss.Current.Steps["a"]
+			if rec.CheckedAt != nil || !rec.SkippedAt.Equal(at(2)) || rec.SkipReason != "no webhooks" {
+				t.Errorf("record = %+v", rec)
+			}
+		},
+	},
+	{
+		name:        "check clears a skip",
+		setup:       []Change{{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
+		change:      ch(Check, "a", 2),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			rec := ss.Current.Steps["a"]
+			if rec.SkippedAt != nil || rec.SkipReason != "" || !rec.CheckedAt.Equal(at(2)) {
+				t.Errorf("record = %+v", rec)
+			}
+		},
+	},
+	{
+		// The skip was the rotation's only work: the rotation goes with it.
+		name:        "unskip clears the skip and drops the empty record",
+		setup:       []Change{{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
+		change:      ch(Unskip, "a", 2),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Current != nil || ss.History != nil {
+				t.Errorf("source = %+v, want no rotation, none in the history", ss)
+			}
+		},
+	},
+	{
+		name:        "note starts a rotation",
+		change:      Change{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(1), Text: "see runbook"},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Current == nil || ss.Current.Steps["c"].Note != "see runbook" || ss.Current.Handled("c") {
+				t.Errorf("current = %+v", ss.Current)
+			}
+		},
+	},
+	{
+		name:        "clearing a note with no rotation starts nothing",
+		change:      Change{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(1)},
+		wantChanged: false,
+	},
+	{
+		name:        "wait sets WaitUntil",
+		setup:       []Change{ch(Check, "a", 1)},
+		change:      Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if w := ss.Current.Steps["a"].WaitUntil; w == nil || !w.Equal(at(60)) {
+				t.Errorf("wait until %v", w)
+			}
+		},
+	},
+	{
+		name:        "last step handled completes the rotation",
+		setup:       []Change{ch(Check, "a", 1), {Kind: Skip, Source: "src", Step: "b", Steps: keys, At: at(2), Text: "n/a"}},
+		change:      ch(Check, "c", 3),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Current != nil {
+				t.Errorf("current = %+v, want nil", ss.Current)
+			}
+			if len(ss.History) != 1 {
+				t.Fatalf("history = %+v", ss.History)
+			}
+			h := ss.History[0]
+			if h.Outcome != Completed || !h.FinishedAt.Equal(at(3)) || !h.StartedAt.Equal(at(1)) || len(h.Steps) != 3 {
+				t.Errorf("history[0] = %+v", h)
+			}
+			if ss.LastCompleted() != &ss.History[0] {
+				t.Errorf("LastCompleted = %v", ss.LastCompleted())
+			}
+		},
+	},
+	{
+		name:  "completion uses the catalog's current keys",
+		setup: []Change{ch(Check, "a", 1), ch(Check, "b", 2)},
+		// The catalog gained step "d" since the rotation started.
+		change:      Change{Kind: Check, Source: "src", Step: "c", Steps: []string{"a", "b", "c", "d"}, At: at(3)},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Current == nil || len(ss.History) != 0 {
+				t.Fatalf("rotation finished early: %+v", ss)
+			}
+			if !reflect.DeepEqual(ss.Current.StepKeys, keys) {
+				t.Errorf("step keys = %v, want the ones at start %v", ss.Current.StepKeys, keys)
+			}
+		},
+	},
+	{
+		name:        "reset abandons the current rotation",
+		setup:       []Change{ch(Check, "a", 1)},
+		change:      ch(Reset, "", 2),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Current != nil || len(ss.History) != 1 {
+				t.Fatalf("state = %+v", ss)
+			}
+			if h := ss.History[0]; h.Outcome != Abandoned || !h.FinishedAt.Equal(at(2)) || !h.Checked("a") {
+				t.Errorf("history[0] = %+v", h)
+			}
+			if ss.LastCompleted() != nil {
+				t.Errorf("abandoned rotation counted as completed")
+			}
+		},
+	},
+	{
+		name:        "reset without a rotation is a no-op",
+		change:      ch(Reset, "", 2),
+		wantChanged: false,
+	},
+	{
+		name: "history is kept when a new rotation starts",
+		setup: []Change{
+			ch(Check, "a", 1), ch(Check, "b", 2), ch(Check, "c", 3), // completed
+			ch(Check, "a", 4), ch(Reset, "", 5), // abandoned
+		},
+		change:      ch(Check, "b", 6),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if len(ss.History) != 2 || ss.History[0].Outcome != Completed || ss.History[1].Outcome != Abandoned {
+				t.Fatalf("history = %+v", ss.History)
+			}
+			if ss.Current == nil || !ss.Current.StartedAt.Equal(at(6)) || ss.Current.Checked("a") {
+				t.Errorf("current = %+v", ss.Current)
+			}
+			if lc := ss.LastCompleted(); lc == nil || !lc.FinishedAt.Equal(at(3)) {
+				t.Errorf("LastCompleted = %+v", lc)
+			}
+		},
+	},
+	{
+		name:        "record rotated",
+		change:      ch(RecordRotated, "", 7),
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.LastRotated == nil || !ss.LastRotated.Equal(at(7)) || ss.Current != nil {
+				t.Errorf("state = %+v", ss)
+			}
+		},
+	},
+	{
+		name:        "only if latest: an older note does not replace a newer one",
+		setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(5), Text: "newer"}},
+		change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "older", OnlyIfLatest: true},
+		wantChanged: false,
+	},
+	{
+		name:        "only if latest: a later note replaces an older one",
+		setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "older"}},
+		change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "later", OnlyIfLatest: true},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if rec := ss.Current.Steps["a"]; rec.Note != "later" {
+				t.Errorf("record = %+v", rec)
+			}
+		},
+	},
+	{
+		name:        "only if latest: an older uncheck does not undo a newer check",
+		setup:       []Change{ch(Check, "a", 5)},
+		change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
+		wantChanged: false,
+	},
+	{
+		name:        "only if latest: an older skip does not replace a newer check",
+		setup:       []Change{ch(Check, "a", 5)},
+		change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "why", OnlyIfLatest: true},
+		wantChanged: false,
+	},
+	{
+		name:        "only if latest: an uncheck after the check applies",
+		setup:       []Change{ch(Check, "a", 1)},
+		change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
+		wantChanged: true,
+	},
+	{
+		name:        "only if latest: a note is not held back by a later check",
+		setup:       []Change{ch(Check, "a", 5)},
+		change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "asked Bob", OnlyIfLatest: true},
+		wantChanged: true,
+	},
+	{
+		name:        "only if latest: an older rotation date does not replace a newer one",
+		setup:       []Change{ch(RecordRotated, "", 7)},
+		change:      Change{Kind: RecordRotated, Source: "src", At: at(3), OnlyIfLatest: true},
+		wantChanged: false,
+	},
+	{
+		name:        "set placeholder",
+		change:      Change{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Placeholders["org"] != "acme" {
+				t.Errorf("placeholders = %v", ss.Placeholders)
+			}
+		},
+	},
+	{
+		name:        "same placeholder value is a no-op",
+		setup:       []Change{{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"}},
+		change:      Change{Kind: SetPlaceholder, Source: "src", At: at(2), Name: "org", Text: "acme"},
+		wantChanged: false,
+	},
+	{
+		name:        "empty placeholder value removes it",
+		setup:       []Change{{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"}},
+		change:      Change{Kind: SetPlaceholder, Source: "src", At: at(2), Name: "org"},
+		wantChanged: true,
+		want: func(t *testing.T, ss *SourceState) {
+			if ss.Placeholders != nil {
+				t.Errorf("placeholders = %v", ss.Placeholders)
+			}
+		},
+	},
+}
+
 func TestChangeApply(t *testing.T) {
-	tests := []struct {
-		name        string
-		setup       []Change
-		change      Change
-		wantChanged bool
-		want        func(t *testing.T, ss *SourceState)
-	}{
-		{
-			name:        "check starts a rotation",
-			change:      ch(Check, "b", 1),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				want := &Rotation{
-					StartedAt: at(1), UpdatedAt: at(1), Outcome: InProgress, StartedBy: "alice@laptop",
-					StepKeys: keys,
-					Steps:    map[string]*StepRecord{"b": {CheckedAt: tp(at(1)), By: "alice@laptop"}},
-				}
-				if !reflect.DeepEqual(ss.Current, want) {
-					t.Errorf("current = %+v, want %+v", ss.Current, want)
-				}
-			},
-		},
-		{
-			name:        "check again keeps the first time",
-			setup:       []Change{ch(Check, "a", 1)},
-			change:      ch(Check, "a", 5),
-			wantChanged: false,
-			want: func(t *testing.T, ss *SourceState) {
-				if got := *ss.Current.Steps["a"].CheckedAt; !got.Equal(at(1)) {
-					t.Errorf("checked at %v, want %v", got, at(1))
-				}
-				if !ss.Current.UpdatedAt.Equal(at(1)) {
-					t.Errorf("updated at %v, want unchanged %v", ss.Current.UpdatedAt, at(1))
-				}
-			},
-		},
-		{
-			name:        "uncheck clears the check, keeps the note",
-			setup:       []Change{ch(Check, "a", 1), {Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "ticket 12"}},
-			change:      ch(Uncheck, "a", 3),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				rec := ss.Current.Steps["a"]
-				if rec.CheckedAt != nil || rec.Note != "ticket 12" || !rec.NotedAt.Equal(at(2)) {
-					t.Errorf("record = %+v", rec)
-				}
-				if !ss.Current.UpdatedAt.Equal(at(3)) {
-					t.Errorf("updated at %v, want %v", ss.Current.UpdatedAt, at(3))
-				}
-			},
-		},
-		{
-			name:        "uncheck an unchecked step is a no-op",
-			setup:       []Change{ch(Check, "a", 1)},
-			change:      ch(Uncheck, "b", 2),
-			wantChanged: false,
-		},
-		{
-			name:        "uncheck with no rotation is a no-op and starts nothing",
-			change:      ch(Uncheck, "a", 1),
-			wantChanged: false,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss != nil {
-					t.Errorf("source created: %+v", ss)
-				}
-			},
-		},
-		{
-			name:        "unskip with no rotation is a no-op",
-			change:      ch(Unskip, "a", 1),
-			wantChanged: false,
-		},
-		{
-			name:        "skip records the reason and clears a check",
-			setup:       []Change{ch(Check, "a", 1)},
-			change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "no webhooks"},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				rec := ss.Current.Steps["a"]
-				if rec.CheckedAt != nil || !rec.SkippedAt.Equal(at(2)) || rec.SkipReason != "no webhooks" {
-					t.Errorf("record = %+v", rec)
-				}
-			},
-		},
-		{
-			name:        "check clears a skip",
-			setup:       []Change{{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
-			change:      ch(Check, "a", 2),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				rec := ss.Current.Steps["a"]
-				if rec.SkippedAt != nil || rec.SkipReason != "" || !rec.CheckedAt.Equal(at(2)) {
-					t.Errorf("record = %+v", rec)
-				}
-			},
-		},
-		{
-			name:        "unskip clears the skip and drops the empty record",
-			setup:       []Change{{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
-			change:      ch(Unskip, "a", 2),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Current == nil || ss.Current.Steps != nil {
-					t.Errorf("current = %+v, want in-progress rotation without steps", ss.Current)
-				}
-			},
-		},
-		{
-			name:        "note starts a rotation",
-			change:      Change{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(1), Text: "see runbook"},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Current == nil || ss.Current.Steps["c"].Note != "see runbook" || ss.Current.Handled("c") {
-					t.Errorf("current = %+v", ss.Current)
-				}
-			},
-		},
-		{
-			name:        "clearing a note with no rotation starts nothing",
-			change:      Change{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(1)},
-			wantChanged: false,
-		},
-		{
-			name:        "wait sets WaitUntil",
-			setup:       []Change{ch(Check, "a", 1)},
-			change:      Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if w := ss.Current.Steps["a"].WaitUntil; w == nil || !w.Equal(at(60)) {
-					t.Errorf("wait until %v", w)
-				}
-			},
-		},
-		{
-			name:        "last step handled completes the rotation",
-			setup:       []Change{ch(Check, "a", 1), {Kind: Skip, Source: "src", Step: "b", Steps: keys, At: at(2), Text: "n/a"}},
-			change:      ch(Check, "c", 3),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Current != nil {
-					t.Errorf("current = %+v, want nil", ss.Current)
-				}
-				if len(ss.History) != 1 {
-					t.Fatalf("history = %+v", ss.History)
-				}
-				h := ss.History[0]
-				if h.Outcome != Completed || !h.FinishedAt.Equal(at(3)) || !h.StartedAt.Equal(at(1)) || len(h.Steps) != 3 {
-					t.Errorf("history[0] = %+v", h)
-				}
-				if ss.LastCompleted() != &ss.History[0] {
-					t.Errorf("LastCompleted = %v", ss.LastCompleted())
-				}
-			},
-		},
-		{
-			name:  "completion uses the catalog's current keys",
-			setup: []Change{ch(Check, "a", 1), ch(Check, "b", 2)},
-			// The catalog gained step "d" since the rotation started.
-			change:      Change{Kind: Check, Source: "src", Step: "c", Steps: []string{"a", "b", "c", "d"}, At: at(3)},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Current == nil || len(ss.History) != 0 {
-					t.Fatalf("rotation finished early: %+v", ss)
-				}
-				if !reflect.DeepEqual(ss.Current.StepKeys, keys) {
-					t.Errorf("step keys = %v, want the ones at start %v", ss.Current.StepKeys, keys)
-				}
-			},
-		},
-		{
-			name:        "reset abandons the current rotation",
-			setup:       []Change{ch(Check, "a", 1)},
-			change:      ch(Reset, "", 2),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Current != nil || len(ss.History) != 1 {
-					t.Fatalf("state = %+v", ss)
-				}
-				if h := ss.History[0]; h.Outcome != Abandoned || !h.FinishedAt.Equal(at(2)) || !h.Checked("a") {
-					t.Errorf("history[0] = %+v", h)
-				}
-				if ss.LastCompleted() != nil {
-					t.Errorf("abandoned rotation counted as completed")
-				}
-			},
-		},
-		{
-			name:        "reset without a rotation is a no-op",
-			change:      ch(Reset, "", 2),
-			wantChanged: false,
-		},
-		{
-			name: "history is kept when a new rotation starts",
-			setup: []Change{
-				ch(Check, "a", 1), ch(Check, "b", 2), ch(Check, "c", 3), // completed
-				ch(Check, "a", 4), ch(Reset, "", 5), // abandoned
-			},
-			change:      ch(Check, "b", 6),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if len(ss.History) != 2 || ss.History[0].Outcome != Completed || ss.History[1].Outcome != Abandoned {
-					t.Fatalf("history = %+v", ss.History)
-				}
-				if ss.Current == nil || !ss.Current.StartedAt.Equal(at(6)) || ss.Current.Checked("a") {
-					t.Errorf("current = %+v", ss.Current)
-				}
-				if lc := ss.LastCompleted(); lc == nil || !lc.FinishedAt.Equal(at(3)) {
-					t.Errorf("LastCompleted = %+v", lc)
-				}
-			},
-		},
-		{
-			name:        "record rotated",
-			change:      ch(RecordRotated, "", 7),
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.LastRotated == nil || !ss.LastRotated.Equal(at(7)) || ss.Current != nil {
-					t.Errorf("state = %+v", ss)
-				}
-			},
-		},
-		{
-			name:        "only if latest: an older note does not replace a newer one",
-			setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(5), Text: "newer"}},
-			change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "older", OnlyIfLatest: true},
-			wantChanged: false,
-		},
-		{
-			name:        "only if latest: a later note replaces an older one",
-			setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "older"}},
-			change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "later", OnlyIfLatest: true},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if rec := ss.Current.Steps["a"]; rec.Note != "later" {
-					t.Errorf("record = %+v", rec)
-				}
-			},
-		},
-		{
-			name:        "only if latest: an older uncheck does not undo a newer check",
-			setup:       []Change{ch(Check, "a", 5)},
-			change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
-			wantChanged: false,
-		},
-		{
-			name:        "only if latest: an older skip does not replace a newer check",
-			setup:       []Change{ch(Check, "a", 5)},
-			change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "why", OnlyIfLatest: true},
-			wantChanged: false,
-		},
-		{
-			name:        "only if latest: an uncheck after the check applies",
-			setup:       []Change{ch(Check, "a", 1)},
-			change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
-			wantChanged: true,
-		},
-		{
-			name:        "only if latest: a note is not held back by a later check",
-			setup:       []Change{ch(Check, "a", 5)},
-			change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "asked Bob", OnlyIfLatest: true},
-			wantChanged: true,
-		},
-		{
-			name:        "only if latest: an older rotation date does not replace a newer one",
-			setup:       []Change{ch(RecordRotated, "", 7)},
-			change:      Change{Kind: RecordRotated, Source: "src", At: at(3), OnlyIfLatest: true},
-			wantChanged: false,
-		},
-		{
-			name:        "set placeholder",
-			change:      Change{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Placeholders["org"] != "acme" {
-					t.Errorf("placeholders = %v", ss.Placeholders)
-				}
-			},
-		},
-		{
-			name:        "same placeholder value is a no-op",
-			setup:       []Change{{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"}},
-			change:      Change{Kind: SetPlaceholder, Source: "src", At: at(2), Name: "org", Text: "acme"},
-			wantChanged: false,
-		},
-		{
-			name:        "empty placeholder value removes it",
-			setup:       []Change{{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"}},
-			change:      Change{Kind: SetPlaceholder, Source: "src", At: at(2), Name: "org"},
-			wantChanged: true,
-			want: func(t *testing.T, ss *SourceState) {
-				if ss.Placeholders != nil {
-					t.Errorf("placeholders = %v", ss.Placeholders)
-				}
-			},
-		},
-	}
-	for _, tt := range tests {
+	for _, tt := range changeApplyTests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New()
 			mustApply(t, s, tt.setup...)
