@@ -299,7 +299,8 @@ func TestSkipNeedsAReasonAndCountsAsHandled(t *testing.T) {
 	}
 	// s on a skipped step takes the skip back.
 	m = press(t, m, "s")
-	if rec := store.snapshot().Source("awin").Current.Steps[m.checklist.keys[0]]; rec != nil && rec.SkippedAt != nil {
+	// Taking back the only skip leaves the rotation without work, so it goes.
+	if store.snapshot().Source("awin").Current.Handled(m.checklist.keys[0]) {
 		t.Error("s did not unskip")
 	}
 }
