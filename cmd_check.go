@@ -161,6 +161,18 @@ type stepCheck struct {
 	caution   string
 }
 
+// overrides are the safety rules checking sc overrides, once it is allowed to.
+func (sc stepCheck) overrides() []state.Override {
+	var o []state.Override
+	if sc.waiting != nil {
+		o = append(o, state.OverrideWait)
+	}
+	if sc.unguarded {
+		o = append(o, state.OverrideCaution)
+	}
+	return o
+}
+
 // planChecks works out what checking each step does, in the order given, on top of
 // rot (nil before the first check) as the steps before it on the line leave it: a step
 // checked first can make the new key, or start the wait of the step after it.
@@ -180,7 +192,7 @@ func planChecks(src *catalog.Source, rot *state.Rotation, indexes []int, at time
 			if until := waitBefore(src, rot, checkedNow, i, at); until != nil && at.Before(*until) {
 				sc.waiting = until
 			}
-			if sc.unguarded = p.revokeUnguarded(i); sc.unguarded {
+			if sc.unguarded = src.RevokeUnguarded(i, p.isSet); sc.unguarded {
 				sc.caution = p.revokeCaution(i)
 			}
 		}
@@ -261,14 +273,17 @@ func stepsText(indexes []int) string {
 // a check made on the command line becomes a change. A step checked with a wait also
 // starts that wait, as on screen.
 //
-// The overrides are known here: sc.waiting (with --force, the wait that was cut short)
-// and sc.unguarded (a revoke confirmed while no new key existed). This is where the
-// Change records them, with c.By as who overrode.
+// The change records the safety rules the check overrode, with c.By as who overrode
+// them: sc.waiting (reached only with --force, the wait that was cut short) and
+// sc.unguarded (a revoke confirmed, with y or --yes, while no new key existed).
 func checkChanges(src *catalog.Source, plan []stepCheck, at time.Time, by string) []state.Change {
 	keys := src.StepKeys()
 	changes := make([]state.Change, 0, len(plan))
 	for _, sc := range plan {
 		c := state.Change{Kind: state.Check, Source: src.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
+		if !sc.already {
+			c.Overrides = sc.overrides()
+		}
 		changes = append(changes, c)
 		if w := src.Steps[sc.index].Wait; w > 0 && !sc.already {
 			until := at.Add(time.Duration(w))

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1498,9 +1499,16 @@ func TestCheckRefusesAStepStillWaiting(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Appsflyer: checked step 5") || !strings.Contains(out, "step 5 was checked before its wait ended (at 15:30), as --force asked") {
 		t.Errorf("--force: exit %d, %q %q", code, out, errOut)
 	}
-	// Once the wait is over, no --force is needed.
+	// The record says the wait was overridden, and by whom.
+	if rec := c.load().Source("appsflyer").Current.Steps["delete-old-token"]; rec == nil || !slices.Equal(rec.Overrides, []state.Override{state.OverrideWait}) || rec.OverriddenBy == "" {
+		t.Errorf("step 5 after --force: %+v, want the wait recorded as overridden", rec)
+	}
+	// Once the wait is over, no --force is needed, and nothing is overridden.
 	c.at(testClock.Add(31*time.Minute)).mustRun("uncheck", "appsflyer", "5")
 	c.mustRun("check", "appsflyer", "5")
+	if rec := c.load().Source("appsflyer").Current.Steps["delete-old-token"]; rec == nil || len(rec.Overrides) != 0 {
+		t.Errorf("step 5 after its wait: %+v, want no override", rec)
+	}
 
 	// A wait that starts on the same line: 4 then 5 (a fresh rotation).
 	d := newCLI(t).at(testClock)
@@ -1541,6 +1549,12 @@ func TestCheckAsksBeforeRevokingWithoutANewKey(t *testing.T) {
 	}
 	if out, _, code := c.runInput("y\n", true, "check", "awin", "1", "2"); code != 0 || !strings.Contains(out, "checked step 2") {
 		t.Errorf("answer y: exit %d, %q", code, out)
+	}
+	awin := c.load().Source("awin").Current
+	for key, want := range map[string][]state.Override{awin.StepKeys[0]: nil, awin.StepKeys[1]: {state.OverrideCaution}} {
+		if rec := awin.Steps[key]; rec == nil || !slices.Equal(rec.Overrides, want) {
+			t.Errorf("awin step %s: %+v, want overrides %v", key, rec, want)
+		}
 	}
 	if out, _, code := c.run("check", "--yes", "axon", "3", "4"); code != 0 || !strings.Contains(out, "Axon (AppLovin): 2/6 steps done") {
 		t.Errorf("--yes: exit %d, %q", code, out)

@@ -353,7 +353,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 			switch {
 			case prev != nil && prev.CheckedAt != nil:
 				r := base
-				r.Kind, r.At, r.IfMark = state.Check, *prev.CheckedAt, open
+				r.Kind, r.At, r.IfMark, r.Overrides = state.Check, *prev.CheckedAt, open, prev.Overrides
 				inv = append(inv, r)
 			case prev != nil && prev.SkippedAt != nil:
 				r := base
@@ -465,6 +465,10 @@ func (m checklistModel) moveToNextOpen(i int) (checklistModel, tea.Cmd, event) {
 // to the next step still open.
 func (m checklistModel) check(i int, thenNext bool) (checklistModel, tea.Cmd, event) {
 	c := m.change(state.Check, i, "")
+	if revokeUnguarded(m.src, m.rot, i) {
+		// Reached only once the revoke was confirmed: the record says so.
+		c.Overrides = []state.Override{state.OverrideCaution}
+	}
 	changes := []state.Change{c}
 	if w := m.src.Steps[i].Wait; w > 0 {
 		until := c.At.Add(time.Duration(w))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -398,10 +399,24 @@ func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
 	if !store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
 		t.Error("y did not check it")
 	}
-	// Asked only the first time on this screen.
+	overrides := func() []state.Override {
+		if rec := store.snapshot().Source("activecampaign").Current.Steps["reset-api-key"]; rec != nil {
+			return rec.Overrides
+		}
+		return nil
+	}
+	if got := overrides(); !slices.Equal(got, []state.Override{state.OverrideCaution}) {
+		t.Errorf("confirmed revoke recorded overrides %v, want the caution", got)
+	}
+	// Asked only the first time on this screen; a check after that still records
+	// the caution it overrides, and undoing an uncheck keeps the record.
 	m = press(t, m, "space", "space")
 	if m.checklist.prompt.kind != noPrompt {
 		t.Error("asked again after confirming")
+	}
+	m = press(t, m, "space", "u")
+	if got := overrides(); !slices.Equal(got, []state.Override{state.OverrideCaution}) {
+		t.Errorf("after undoing the uncheck, overrides %v, want the caution", got)
 	}
 	// A source that revokes first and creates after says that no new key exists yet.
 	m = openSource(t, newMemStore(), &fakeEffects{}, "tradedoubler", nil)

@@ -178,7 +178,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 
 func statusOf(src *catalog.Source, ss *state.SourceState, now time.Time) sourceStatus {
 	st := sourceStatus{total: len(src.Steps)}
-	_, st.revokeFirst = revokesFirst(src)
+	_, st.revokeFirst = src.RevokesFirst()
 	if ss == nil {
 		return st
 	}
