@@ -133,6 +133,10 @@ func (e *env) reportProgress(src *catalog.Source, before, after *state.SourceSta
 		fmt.Fprintf(e.stdout, "%s: %d/%d steps done\n", src.Name, done, total)
 	case completedCount(after) > completedCount(before):
 		fmt.Fprintf(e.stdout, "%s: rotation complete\n", src.Name)
+	case before != nil && before.Current != nil:
+		// The last handled step was taken back: the state drops a rotation with no
+		// work, so there is nothing in progress and nothing for the history.
+		fmt.Fprintf(e.stdout, "%s: no step is done any more, so no rotation is in progress\n", src.Name)
 	}
 }
 

@@ -237,6 +237,13 @@ func TestCheckUncheckAndStatus(t *testing.T) {
 			t.Errorf("awin status %+v", r)
 		}
 	}
+	// Taking back the last done step leaves no rotation: none in progress, none kept.
+	if out, _, _ := c.run("uncheck", "snowflake", "1"); !strings.Contains(out, "Snowflake: no step is done any more, so no rotation is in progress") {
+		t.Errorf("uncheck of the last done step: %q", out)
+	}
+	if ss := c.load().Source("snowflake"); ss.Current != nil || len(ss.History) != 0 {
+		t.Errorf("after the last uncheck: current %+v, history %d", ss.Current, len(ss.History))
+	}
 	// Completing a rotation from the command line.
 	if out, _, _ := c.run("check", "--yes", "awin", "1", "2", "3"); !strings.Contains(out, "Awin: rotation complete") {
 		t.Errorf("completion: %q", out)
