@@ -61,7 +61,7 @@ type sourceStatus struct {
 func newSourcesModel(c *common, st *state.State) sourcesModel {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "type / to filter by name"
+	in.Placeholder = "type / to filter by name or category"
 	// A steady cursor: a blinking one would keep a timer running while idle.
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.PromptStyle = c.styles.Prompt
@@ -69,10 +69,12 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 
 	names := make([]string, len(c.catalog.Sources))
 	aliases := make([][]string, len(c.catalog.Sources))
+	categories := make([]string, len(c.catalog.Sources))
 	for i, s := range c.catalog.Sources {
-		names[i], aliases[i] = s.Name, s.Aliases
+		names[i], aliases[i], categories[i] = s.Name, s.Aliases, s.Category
 	}
-	m := sourcesModel{c: c, input: &in, recording: -1, index: newFilterIndex(names, aliases), catalogView: newCatalogView(c.catalog)}
+	index := newFilterIndex(names, aliases).withCategories(categories)
+	m := sourcesModel{c: c, input: &in, recording: -1, index: index, catalogView: newCatalogView(c.catalog)}
 	return m.setState(st)
 }
 
@@ -580,6 +582,11 @@ func (m sourcesModel) rowView(i, width int) string {
 		nb.WriteString(st.Category.Render(" aka "))
 		nb.WriteString(m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category))
 	}
+	if row.match != nil && row.match.alias == aliasCategory && !showCategory {
+		// Matched through a category that has no column here: say which.
+		nb.WriteString(st.Category.Render(" in "))
+		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
+	}
 	if status.revokeFirst {
 		nb.WriteByte(' ')
 		nb.WriteString(st.Warning.Render("⚠"))
@@ -598,7 +605,7 @@ func (m sourcesModel) rowView(i, width int) string {
 	}
 	b.WriteByte(' ')
 	if showCategory {
-		b.WriteString(st.Category.Render(pad(truncate(src.Category, categoryWidth), categoryWidth)))
+		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), categoryWidth), categoryWidth))
 		b.WriteByte(' ')
 	}
 	b.WriteString(m.statusView(status))
@@ -606,12 +613,17 @@ func (m sourcesModel) rowView(i, width int) string {
 }
 
 // highlight renders text, marking the characters the filter matched when this row
-// matched through this text (alias -1 is the name).
+// matched through this text (alias -1 is the name, aliasCategory the category).
 func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
 	if row.match == nil || row.match.alias != alias {
 		return base.Render(text)
 	}
-	pos := m.index.positions(*row.match, m.query())
+	var pos []int
+	if alias == aliasCategory {
+		pos = categoryPositions(text, m.query())
+	} else {
+		pos = m.index.positions(*row.match, m.query())
+	}
 	if len(pos) == 0 {
 		return base.Render(text)
 	}
