@@ -31,6 +31,9 @@ type sourcesModel struct {
 	tab         listView             // the view shown
 	orders      [viewCount][]int
 	viewSize    [viewCount]int // how many sources each view lists
+	// How many sources of each view the filter matches, counted when a view other than
+	// All is shown, so that an empty view can say where its matches are.
+	matchesIn [viewCount]int
 
 	// Recording a rotation done outside rotatetui: a date prompt for one source.
 	recording   int // catalog index, or -1
@@ -217,19 +220,33 @@ func (m sourcesModel) refilter() sourcesModel {
 	if q := m.query(); q != "" {
 		m.rows = m.index.rows(q)
 		if m.tab != viewAll {
-			// Matches outside the tab are dropped (a new slice: the index owns its own).
-			var kept []listRow
-			for i := range m.rows.Len() {
-				if r := m.rows.At(i); m.tab.includes(m.statusAt(r.source)) {
-					kept = append(kept, r)
-				}
-			}
-			m.rows = rowList{plain: kept}
+			m = m.keepInView()
 		}
 	} else {
 		m.rows = m.index.unfiltered(m.orders[m.tab])
 	}
 	m.cursor = min(m.cursor, max(m.rows.Len()-1, 0))
+	return m
+}
+
+// keepInView drops the matches outside the view shown (into a new slice: the index owns
+// its own), counting on the way how many each view holds.
+func (m sourcesModel) keepInView() sourcesModel {
+	var kept []listRow
+	m.matchesIn = [viewCount]int{viewAll: m.rows.Len()}
+	for i := range m.rows.Len() {
+		r := m.rows.At(i)
+		s := m.statusAt(r.source)
+		for v := listView(1); v < viewCount; v++ {
+			if v.includes(s) {
+				m.matchesIn[v]++
+			}
+		}
+		if m.tab.includes(s) {
+			kept = append(kept, r)
+		}
+	}
+	m.rows = rowList{plain: kept}
 	return m
 }
 
@@ -491,14 +508,7 @@ func (m sourcesModel) view(width, height int) string {
 		return b.String()
 	}
 	if m.rows.Len() == 0 {
-		msg := "No sources."
-		switch q := m.query(); {
-		case q != "":
-			msg = fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
-		case m.tab != viewAll:
-			msg = fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
-		}
-		b.WriteString(st.Empty.Render(msg))
+		b.WriteString(st.Empty.Render(m.emptyText()))
 		return b.String()
 	}
 	// The full help can make the list shorter than update planned for.
@@ -513,8 +523,57 @@ func (m sourcesModel) view(width, height int) string {
 	return b.String()
 }
 
+// emptyText says why nothing is listed, and what to press about it.
+func (m sourcesModel) emptyText() string {
+	q := m.query()
+	switch {
+	case q != "" && m.tab != viewAll && m.matchesIn[viewAll] > 0:
+		// The filter matches, but not here: say where, and how to get there.
+		to, keys := m.nearestViewWithMatches()
+		if m.filtering {
+			keys = m.c.keys.AcceptQuery.Help().Key + ", then " + keys // tab first leaves the input
+		}
+		return fmt.Sprintf("No match in %s; %s in %s: %s to see them.", m.tab.title(), count(m.matchesIn[to]), to.title(), keys)
+	case q != "":
+		return fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
+	case m.tab != viewAll:
+		return fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
+	}
+	return "No sources."
+}
+
+// nearestViewWithMatches is the view holding matches of the filter that the fewest
+// presses of tab or shift+tab reach from the one shown, tab first on a tie, with the
+// keys to press. All holds every match, so one is always found.
+func (m sourcesModel) nearestViewWithMatches() (listView, string) {
+	for steps := listView(1); steps < viewCount; steps++ {
+		for _, dir := range []struct {
+			view listView
+			key  string
+		}{{(m.tab + steps) % viewCount, m.c.keys.NextView.Help().Key}, {(m.tab + viewCount - steps) % viewCount, m.c.keys.PrevView.Help().Key}} {
+			if m.matchesIn[dir.view] > 0 {
+				return dir.view, pressTimes(dir.key, int(steps))
+			}
+		}
+	}
+	return viewAll, m.c.keys.NextView.Help().Key
+}
+
+// pressTimes says to press key n times: "tab", "tab twice", "tab 3 times".
+func pressTimes(key string, n int) string {
+	switch n {
+	case 1:
+		return key
+	case 2:
+		return key + " twice"
+	}
+	return fmt.Sprintf("%s %d times", key, n)
+}
+
+// counts is the header's count: of the rows shown, and of the whole catalog when that
+// is not all of it.
 func (m sourcesModel) counts() string {
-	if q := m.query(); q != "" {
+	if m.query() != "" || m.tab != viewAll {
 		return count(m.rows.Len()) + " of " + count(len(m.sources))
 	}
 	return plural(len(m.sources), "source", "sources")
