@@ -31,6 +31,8 @@ type sourcesModel struct {
 	tab         listView             // the view shown
 	orders      [viewCount][]int
 	viewSize    [viewCount]int // how many sources each view lists
+	firstRun    bool           // nothing is recorded at all: no source in the state
+	browsed     bool           // the cursor has been moved (by key or mouse) at least once
 	// How many sources of each view the filter matches, counted when a view other than
 	// All is shown, so that an empty view can say where its matches are.
 	matchesIn [viewCount]int
@@ -136,6 +138,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	now := m.c.now()
 	// Only sources the state mentions can be in progress, waiting, due or rotated.
 	m.touched = make(map[int]sourceStatus, len(st.Sources))
+	m.firstRun = len(st.Sources) == 0
 	var urgent []int
 	isUrgent := make([]bool, len(srcs))
 	for id, ss := range st.Sources {
@@ -319,6 +322,9 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	}
 	k := m.c.keys
 	k.forFiltering(m.filtering)
+	if key.Matches(keyMsg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom) {
+		m.browsed = true
+	}
 	switch {
 	case key.Matches(keyMsg, k.Up):
 		m.cursor = max(m.cursor-1, 0)
@@ -433,12 +439,12 @@ const listTop = 5
 func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 	switch {
 	case msg.Button == tea.MouseButtonWheelUp:
-		m.cursor = max(m.cursor-1, 0)
+		m.cursor, m.browsed = max(m.cursor-1, 0), true
 	case msg.Button == tea.MouseButtonWheelDown:
-		m.cursor = min(m.cursor+1, max(m.rows.Len()-1, 0))
+		m.cursor, m.browsed = min(m.cursor+1, max(m.rows.Len()-1, 0)), true
 	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
 		if row := m.offset + msg.Y - listTop; msg.Y >= listTop && row < m.rows.Len() && msg.Y-listTop < listHeight(m.c.height) {
-			m.cursor = row
+			m.cursor, m.browsed = row, true
 		}
 	}
 	return m
@@ -453,7 +459,10 @@ func (m sourcesModel) blur() sourcesModel {
 
 func (m sourcesModel) helpKeys() sourcesHelp {
 	m.c.keys.forFiltering(m.filtering)
-	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0}
+	sel := m.selected()
+	never := sel >= 0 && !m.statusAt(sel).inProgress && m.statusAt(sel).due.State == state.DueUnknown
+	views := m.viewSize[viewInProgress]+m.viewSize[viewDueSoon]+m.viewSize[viewOverdue] > 0
+	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0, record: never, views: views}
 }
 
 // pageSize is how many rows a page holds at the current height (an estimate that only
@@ -598,6 +607,12 @@ func (m sourcesModel) tabs(width int) string {
 func (m sourcesModel) resumeLine(width int) string {
 	st := m.c.styles
 	sel := m.selected()
+	// On a first run the list leads with what tells rotatetui what is due, not with a
+	// caution about whichever source sorts first; moving to one shows its caution.
+	firstRun := m.firstRun && m.query() == "" && m.tab == viewAll
+	if firstRun && !m.browsed {
+		return st.Resume.Render(truncate(firstRunHint, width))
+	}
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.revokeFirst && !s.inProgress {
 		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)
 		return st.Warning.Render(truncate(text, width))
@@ -609,8 +624,15 @@ func (m sourcesModel) resumeLine(width int) string {
 	if n := m.viewSize[viewInProgress]; n > 0 && m.query() == "" {
 		return st.Resume.Render(truncate(fmt.Sprintf("▶ %s in progress, pinned at the top.", plural(n, "rotation", "rotations")), width))
 	}
+	if firstRun {
+		return st.Resume.Render(truncate(firstRunHint, width))
+	}
 	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
 }
+
+// firstRunHint is the list's first line while nothing is recorded: "unknown" on every
+// row is only true until the person says when each key was last rotated.
+const firstRunHint = "First run: r records when a source's key was last rotated; enter opens its checklist."
 
 func (m sourcesModel) rowView(i, width int) string {
 	st := &m.c.styles.Paint
