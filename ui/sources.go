@@ -71,6 +71,7 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.PromptStyle = c.styles.Prompt
 	in.PlaceholderStyle = c.styles.Empty
+	in.Cursor.Style = c.styles.TextCursor
 
 	names := make([]string, len(c.catalog.Sources))
 	aliases := make([][]string, len(c.catalog.Sources))
@@ -674,7 +675,7 @@ func (m sourcesModel) rowView(i, width int) string {
 	}
 	if src.Custom() {
 		nb.WriteByte(' ')
-		nb.WriteString(st.Tag.Render("custom"))
+		nb.WriteString(m.c.styles.Badge("custom"))
 	}
 	name := truncate(nb.String(), nameW)
 	var b strings.Builder

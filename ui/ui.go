@@ -166,7 +166,7 @@ func New(opts Options) Model {
 	}
 	c := &common{
 		width: 80, height: 24,
-		styles:  newStyles(),
+		styles:  newStylesFor(opts.NoColor),
 		keys:    newKeyMap(),
 		now:     opts.Now,
 		catalog: opts.Catalog,
