@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // filterIndex answers "which sources match this query, best first" over the names and
@@ -92,6 +94,9 @@ type filterIndex struct {
 	categories []string  // distinct, lower-cased, in the order first seen
 	inCategory [][]int32 // per category, its sources in catalog order
 	catScratch []int32
+	// The widest category, in cells: the list's category column is laid out by it,
+	// and it is known here without measuring every source's.
+	widestCategory int
 }
 
 // hayInfo is what a search reads of a haystack it matches, beside its record: its
@@ -270,6 +275,7 @@ func (idx *filterIndex) withCategories(categories []string) *filterIndex {
 			seen[low] = k
 			idx.categories = append(idx.categories, low)
 			idx.inCategory = append(idx.inCategory, nil)
+			idx.widestCategory = max(idx.widestCategory, ansi.StringWidth(c))
 		}
 		idx.inCategory[k] = append(idx.inCategory[k], int32(i))
 	}

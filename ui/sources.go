@@ -524,8 +524,15 @@ func (m sourcesModel) view(width, height int) string {
 	// The full help can make the list shorter than update planned for.
 	offset := scrollWindow(m.offset, m.cursor, m.rows.Len(), listH)
 	end := min(offset+listH, m.rows.Len())
+	// The names first: how wide the widest is decides how wide the category can be.
+	names, widest := make([]string, end-offset), 0
+	for i := range names {
+		names[i] = m.nameCell(offset+i, width >= minCategoryColumns)
+		widest = max(widest, ansi.StringWidth(names[i]))
+	}
+	cols := m.columns(width, widest)
 	for i := offset; i < end; i++ {
-		b.WriteString(m.rowView(i, width))
+		b.WriteString(m.rowWith(i, names[i-offset], cols))
 		if i < end-1 {
 			b.WriteByte('\n')
 		}
@@ -635,27 +642,48 @@ func (m sourcesModel) resumeLine(width int) string {
 // row is only true until the person says when each key was last rotated.
 const firstRunHint = "First run: r records when a source's key was last rotated; enter opens its checklist."
 
+// rowView is row i drawn alone in width cells, laid out for its own name.
 func (m sourcesModel) rowView(i, width int) string {
+	name := m.nameCell(i, width >= minCategoryColumns)
+	return m.rowWith(i, name, m.columns(width, ansi.StringWidth(name)))
+}
+
+// minCategoryColumns is the narrowest list with a category column.
+const minCategoryColumns = 70
+
+// listColumns is how wide the list's name and category columns are; category 0: none.
+type listColumns struct{ name, category int }
+
+// columns lays out a list width cells wide whose widest name (with its badges) is
+// widest cells: the category column is categoryWidth wide, or as wide as the widest
+// category of the catalog as far as the name column has cells to spare for it, so
+// that a category is not cut while the names beside it leave room.
+func (m sourcesModel) columns(width, widest int) listColumns {
+	c := listColumns{name: width - 2 - statusWidth - 1}
+	if width < minCategoryColumns {
+		return c
+	}
+	c.category = categoryWidth
+	c.name -= categoryWidth + 1
+	if want := m.index.widestCategory; want > c.category {
+		grow := min(want-c.category, max(c.name-widest, 0))
+		c.category += grow
+		c.name -= grow
+	}
+	return c
+}
+
+// nameCell is row i's name with what goes beside it (the alias or category it matched
+// through, ⚠, the custom badge), before it is fitted to its column.
+func (m sourcesModel) nameCell(i int, showCategory bool) string {
 	st := &m.c.styles.Paint
 	row := m.rows.At(i)
 	src := &m.c.catalog.Sources[row.source]
-	status := m.statusAt(row.source)
-	selected := i == m.cursor
-
-	marker := "  "
 	nameStyle := st.Row
-	if selected {
-		marker = st.Cursor.Render("› ")
+	if i == m.cursor {
 		nameStyle = st.RowSelected
 	}
-
-	showCategory := width >= 70
-	nameW := width - 2 - statusWidth - 1
-	if showCategory {
-		nameW -= categoryWidth + 1
-	}
-
-	// Written into builders rather than added up: a row is drawn for every visible
+	// Written into a builder rather than added up: a row is drawn for every visible
 	// source on every frame.
 	var nb strings.Builder
 	nb.Grow(2 * len(src.Name))
@@ -669,7 +697,7 @@ func (m sourcesModel) rowView(i, width int) string {
 		nb.WriteString(st.Category.Render(" in "))
 		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
 	}
-	if status.revokeFirst {
+	if m.statusAt(row.source).revokeFirst {
 		nb.WriteByte(' ')
 		nb.WriteString(st.Warning.Render("⚠"))
 	}
@@ -677,20 +705,33 @@ func (m sourcesModel) rowView(i, width int) string {
 		nb.WriteByte(' ')
 		nb.WriteString(m.c.styles.Badge("custom"))
 	}
-	name := truncate(nb.String(), nameW)
+	return nb.String()
+}
+
+// rowWith is row i with its name cell (see nameCell), in the columns cols.
+func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
+	st := &m.c.styles.Paint
+	row := m.rows.At(i)
+	src := &m.c.catalog.Sources[row.source]
+	marker := "  "
+	if i == m.cursor {
+		marker = st.Cursor.Render("› ")
+	}
+	nameW := cols.name
+	name = truncate(name, nameW)
 	var b strings.Builder
-	b.Grow(len(marker) + len(name) + 2*width)
+	b.Grow(len(marker) + len(name) + 2*(nameW+cols.category+statusWidth))
 	b.WriteString(marker)
 	b.WriteString(name)
 	for w := ansi.StringWidth(name); w < nameW; w++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte(' ')
-	if showCategory {
-		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), categoryWidth), categoryWidth))
+	if cols.category > 0 {
+		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), cols.category), cols.category))
 		b.WriteByte(' ')
 	}
-	b.WriteString(m.statusView(status))
+	b.WriteString(m.statusView(m.statusAt(row.source)))
 	return b.String()
 }
 

@@ -276,3 +276,24 @@ func TestFilterFindsEveryMemberOfACategory(t *testing.T) {
 		t.Errorf("without a category column, the row does not say its category: %q", row)
 	}
 }
+
+// TestCategoryColumnTakesTheRoomNamesLeave: a category longer than the column's usual
+// width is shown whole when the names beside it leave room, and cut, not the names,
+// when they do not.
+func TestCategoryColumnTakesTheRoomNamesLeave(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	row := ansi.Strip(m.sources.rowView(indexOfRow(m, "Smarp"), 78))
+	if !strings.Contains(row, "Social & communications ") {
+		t.Errorf("Smarp's category is cut at 80 columns: %q", row)
+	}
+	// A name that needs the room keeps it: the category gives way.
+	long := strings.Repeat("N", 40)
+	cat := builtin(t)
+	src, _ := cat.Lookup("smarp")
+	src.Name = long
+	m = newTestModel(t, newMemStore(), Options{Catalog: cat})
+	row = ansi.Strip(m.sources.rowView(indexOfRow(m, long), 78))
+	if !strings.Contains(row, strings.Repeat("N", 33)+"…") || !strings.Contains(row, "Social & communicatio…") {
+		t.Errorf("the long name lost cells to the category: %q", row)
+	}
+}
