@@ -82,7 +82,7 @@ func TestShortHelpDropsTheLastHintsFirst(t *testing.T) {
 func TestFirstRunSaysHowToRecordPastRotations(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
 	view := m.View()
-	if !strings.Contains(view, "First run: r records when a source's key was last rotated") || strings.Contains(view, "plan a window") {
+	if !strings.Contains(view, "First run: press r to record when the key under the cursor was last rotated.") || strings.Contains(view, "plan a window") {
 		t.Errorf("first run does not lead with r:\n%s", view)
 	}
 	if line := helpLineOf(m); !strings.Contains(line, "r record past rotation") {

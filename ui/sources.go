@@ -518,7 +518,13 @@ func (m sourcesModel) view(width, height int) string {
 		return b.String()
 	}
 	if m.rows.Len() == 0 {
-		b.WriteString(st.Empty.Render(m.emptyText()))
+		// Wrapped when too long, not cut: its end says which keys to press.
+		if text := m.emptyText(); ansi.StringWidth(text) > width {
+			lines := wrapSentences(st.Empty, text, width)
+			b.WriteString(strings.Join(lines[:min(len(lines), listH)], "\n"))
+		} else {
+			b.WriteString(st.Empty.Render(text))
+		}
 		return b.String()
 	}
 	// The full help can make the list shorter than update planned for.
@@ -640,7 +646,7 @@ func (m sourcesModel) resumeLine(width int) string {
 
 // firstRunHint is the list's first line while nothing is recorded: "unknown" on every
 // row is only true until the person says when each key was last rotated.
-const firstRunHint = "First run: r records when a source's key was last rotated; enter opens its checklist."
+const firstRunHint = "First run: press r to record when the key under the cursor was last rotated."
 
 // rowView is row i drawn alone in width cells, laid out for its own name.
 func (m sourcesModel) rowView(i, width int) string {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/state"
@@ -218,6 +219,12 @@ func TestFilterInAViewSaysWhereTheMatchesAre(t *testing.T) {
 	if strings.Contains(m.View(), "No source matches") || !strings.Contains(m.View(), "0 of 51") {
 		t.Errorf("the empty view says nothing matches, or the header counts what is hidden:\n%s", m.View())
 	}
+	// In a narrow window it is wrapped, not cut.
+	narrow, _ := m.Update(tea.WindowSizeMsg{Width: 50, Height: 24})
+	if got := strings.Join(strings.Fields(ansi.Strip(narrow.(Model).View())), " "); !strings.Contains(got, "1 in All: tab, then shift+tab to see them.") || lipgloss.Width(narrow.(Model).View()) > 50 {
+		t.Errorf("cut at 50 columns:\n%s", narrow.(Model).View())
+	}
+	m = resized(narrow.(Model), 80)
 	m = press(t, m, "tab")
 	if want := "No match in In progress; 1 in All: shift+tab to see them."; !strings.Contains(m.View(), want) {
 		t.Errorf("want %q:\n%s", want, m.View())
