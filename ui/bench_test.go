@@ -401,14 +401,25 @@ func runSync(cmd tea.Cmd) []tea.Msg {
 func BenchmarkBuildIndex(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
-			names, aliases := catalogText(benchCatalog(size.n))
+			cat := benchCatalog(size.n)
+			names, aliases := catalogText(cat)
+			categories := catalogCategories(cat)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				newFilterIndex(names, aliases)
+				newFilterIndex(names, aliases).withCategories(categories)
 			}
 		})
 	}
+}
+
+// catalogCategories is each source's category, as the list gives them to the index.
+func catalogCategories(cat *catalog.Catalog) []string {
+	out := make([]string, len(cat.Sources))
+	for i, s := range cat.Sources {
+		out[i] = s.Category
+	}
+	return out
 }
 
 func catalogText(cat *catalog.Catalog) (names []string, aliases [][]string) {
@@ -420,14 +431,18 @@ func catalogText(cat *catalog.Catalog) (names []string, aliases [][]string) {
 	return names, aliases
 }
 
-// BenchmarkFilter times the index alone (no Update, no View): the first key press ("s")
-// and an extension ("s" → "sn"). Each op also resets the query, which costs next to
-// nothing (an empty query, or a backspace to the cached "s"), so no timer is stopped. It
-// reports how many sources matched.
+// BenchmarkFilter times the index alone (no Update, no View): the first key press ("s"),
+// an extension ("s" → "sn"), and one that also starts a category's word ("a" → "an",
+// Analytics: a sixth of the catalog). Each op also resets the query, which costs next
+// to nothing (an empty query, or a backspace to the cached level), so no timer is
+// stopped. It reports how many sources matched.
 func BenchmarkFilter(b *testing.B) {
 	for _, size := range benchSizes {
-		newIndex := func() *filterIndex { return newFilterIndex(catalogText(benchCatalog(size.n))) }
-		for _, tc := range []struct{ name, from, to string }{{"first", "", "s"}, {"extend", "s", "sn"}} {
+		newIndex := func() *filterIndex {
+			cat := benchCatalog(size.n)
+			return newFilterIndex(catalogText(cat)).withCategories(catalogCategories(cat))
+		}
+		for _, tc := range []struct{ name, from, to string }{{"first", "", "s"}, {"extend", "s", "sn"}, {"category", "a", "an"}} {
 			b.Run(size.name+"/"+tc.name, func(b *testing.B) {
 				idx := newIndex()
 				idx.rows(tc.from)

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // filterIndex answers "which sources match this query, best first" over the names and
@@ -86,6 +88,15 @@ type filterIndex struct {
 	// The unfiltered rows, for the order slice they were built from.
 	orderRows []listRow
 	orderOf   *int
+
+	// Categories (see withCategories): a category is one string for many sources, so it
+	// is matched once per query, not once per source.
+	categories []string  // distinct, lower-cased, in the order first seen
+	inCategory [][]int32 // per category, its sources in catalog order
+	catScratch []int32
+	// The widest category, in cells: the list's category column is laid out by it,
+	// and it is known here without measuring every source's.
+	widestCategory int
 }
 
 // hayInfo is what a search reads of a haystack it matches, beside its record: its
@@ -120,6 +131,10 @@ type filterLevel struct {
 	matches []filterMatch // matches[:ranked]: the best sources, best first
 	rows    []listRow     // rows[:ranked]: the same as list rows
 	ranked  int
+	// The sources matched through their category only, in catalog order: they come
+	// after every source matched by name or alias (see categoryTail).
+	tail     []filterMatch
+	tailRows []listRow
 }
 
 // candidate is a source that matched, before and after it is scored.
@@ -129,6 +144,9 @@ type candidate struct {
 	bound  int32 // no haystack of it can score more than this
 	score  int32 // unscored until it is scored; then its best haystack's
 }
+
+// aliasCategory is the alias of a match through the source's category.
+const aliasCategory = -2
 
 // unscored marks a candidate whose score is not computed yet.
 const unscored = math.MinInt32
@@ -242,6 +260,110 @@ func (idx *filterIndex) add(source, alias int, s string) {
 	}
 }
 
+// withCategories adds each source's category (categories[i] is source i's) to what the
+// index matches. It returns idx, for chaining after newFilterIndex.
+func (idx *filterIndex) withCategories(categories []string) *filterIndex {
+	seen := map[string]int32{}
+	for i, c := range categories {
+		low := strings.ToLower(strings.TrimSpace(c))
+		if low == "" {
+			continue
+		}
+		k, ok := seen[low]
+		if !ok {
+			k = int32(len(idx.categories))
+			seen[low] = k
+			idx.categories = append(idx.categories, low)
+			idx.inCategory = append(idx.inCategory, nil)
+			idx.widestCategory = max(idx.widestCategory, ansi.StringWidth(c))
+		}
+		idx.inCategory[k] = append(idx.inCategory[k], int32(i))
+	}
+	return idx
+}
+
+// minCategoryQuery is the shortest query, in letters, that matches categories: one
+// letter starts a word in nearly every category, and would list the whole catalog.
+const minCategoryQuery = 2
+
+// categoryMatch is where q, lower-cased, starts a word in the lower-cased category
+// (as a byte offset), or -1. A category matches only this way, not fuzzily: its words
+// are few and common, and letters scattered over them would match nearly any query.
+func categoryMatch(category, q string) int {
+	for from := 0; from < len(category); {
+		i := strings.Index(category[from:], q)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if prev, _ := utf8.DecodeLastRuneInString(category[:i]); i == 0 || !isAlnum(prev) {
+			return i
+		}
+		from = i + 1
+	}
+	return -1
+}
+
+// categoryTail fills lv's tail with the sources whose category matches lv's query and
+// that did not match by name or alias. It reads the categories once each and the
+// sources of those that match, not the catalog.
+func (idx *filterIndex) categoryTail(lv *filterLevel) {
+	lv.tail, lv.tailRows = lv.tail[:0], lv.tailRows[:0]
+	if utf8.RuneCountInString(lv.query) < minCategoryQuery {
+		return
+	}
+	var srcs []int32
+	matched := 0
+	for k, c := range idx.categories {
+		if categoryMatch(c, lv.query) < 0 {
+			continue
+		}
+		if matched++; matched == 1 {
+			srcs = idx.inCategory[k]
+			continue
+		}
+		if matched == 2 {
+			idx.catScratch = append(idx.catScratch[:0], srcs...)
+		}
+		idx.catScratch = append(idx.catScratch, idx.inCategory[k]...)
+		srcs = idx.catScratch
+	}
+	if matched > 1 {
+		slices.Sort(srcs) // each list is in catalog order; together they must be too
+	}
+	// Both lists are in catalog order: skip the sources already matched in one pass.
+	cands := lv.cands
+	for _, s := range srcs {
+		for len(cands) > 0 && cands[0].source < s {
+			cands = cands[1:]
+		}
+		if len(cands) > 0 && cands[0].source == s {
+			continue
+		}
+		lv.tail = append(lv.tail, filterMatch{source: s, hay: -1, alias: aliasCategory})
+	}
+	for i := range lv.tail {
+		lv.tailRows = append(lv.tailRows, listRow{source: int(lv.tail[i].source), match: &lv.tail[i]})
+	}
+}
+
+// categoryPositions returns the rune indexes of category that query matched (see
+// categoryMatch), for highlighting.
+func categoryPositions(category, query string) []int {
+	q := normalizeQuery(query)
+	low := strings.ToLower(category) // one rune for one rune, so rune indexes still hold
+	at := categoryMatch(low, q)
+	if q == "" || at < 0 {
+		return nil
+	}
+	start := utf8.RuneCountInString(low[:at])
+	pos := make([]int, utf8.RuneCountInString(q))
+	for i := range pos {
+		pos[i] = start + i
+	}
+	return pos
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -288,7 +410,7 @@ type rowList struct {
 
 func (r rowList) Len() int {
 	if r.lv != nil {
-		return len(r.lv.cands)
+		return len(r.lv.cands) + len(r.lv.tailRows)
 	}
 	return len(r.plain)
 }
@@ -305,6 +427,9 @@ func (r rowList) rankTo(n int) {
 func (r rowList) At(i int) listRow {
 	if r.lv == nil {
 		return r.plain[i]
+	}
+	if n := len(r.lv.cands); i >= n {
+		return r.lv.tailRows[i-n]
 	}
 	if i >= r.lv.ranked {
 		r.idx.rankAll(r.lv)
@@ -419,6 +544,7 @@ func (idx *filterIndex) search(lv, parent *filterLevel, q string) {
 	lv.cands = groupBySource(lv.cands[:0], idx.source[:k], idx.bound[:k])
 	lv.best = growTo(lv.best, len(lv.cands)) // written only for the candidates scored
 	idx.rankTop(lv)
+	idx.categoryTail(lv)
 }
 
 // prefilter returns the candidates (haystacks, or indexes into the parent's matches)

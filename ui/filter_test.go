@@ -380,8 +380,10 @@ func checkAgainstReference(t *testing.T, idx *filterIndex, all []string, aliases
 // TestFilterKeystrokesDoNotAllocate: once its buffers have grown, the index answers a
 // typed, extended and shortened query without allocating.
 func TestFilterKeystrokesDoNotAllocate(t *testing.T) {
-	idx := newFilterIndex(catalogText(syntheticCatalog(2000)))
-	seq := []string{"s", "sn", "sno", "sn", "s", "sa", "", "a", "ap"}
+	cat := syntheticCatalog(2000)
+	idx := newFilterIndex(catalogText(cat)).withCategories(catalogCategories(cat))
+	// "an" and "pa" also match categories (Analytics; Payments).
+	seq := []string{"s", "sn", "sno", "sn", "s", "sa", "", "a", "ap", "an", "", "pa"}
 	run := func() {
 		for _, q := range seq {
 			if q == "" {
@@ -491,5 +493,49 @@ func TestListRanksInUpdateNotView(t *testing.T) {
 		if end := m.sources.offset + listHeight(m.c.height); lv.ranked < min(end, m.sources.rows.Len()) {
 			t.Fatalf("cursor %d: rows up to %d on screen but only %d ranked before View", m.sources.cursor, end, lv.ranked)
 		}
+	}
+}
+
+// TestFilterMatchesCategoriesBelowNames: a query that starts a word of a category
+// finds every source of it, after every source found by name or alias, each once.
+func TestFilterMatchesCategoriesBelowNames(t *testing.T) {
+	all := []string{"Mixpanel", "Awin", "Analytics Pro", "Adjust", "Shop", "Brevo"}
+	aliases := [][]string{nil, nil, nil, nil, nil, {"Analytics Mail"}}
+	cats := []string{"Analytics", "Affiliate marketing", "Analytics", "analytics", "Web analytics", "CRM"}
+	idx := newFilterIndex(all, aliases).withCategories(cats)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		// By name (Analytics Pro), by alias (Brevo), then by category in catalog
+		// order; Analytics Pro is not listed twice, and a category's case does not
+		// matter.
+		{"analytics", []string{"Analytics Pro", "Brevo", "Mixpanel", "Adjust", "Shop"}},
+		{"ANAL", []string{"Analytics Pro", "Brevo", "Mixpanel", "Adjust", "Shop"}},
+		{"marketing", []string{"Awin"}},
+		// Only where a word starts, and not fuzzily: "keting" starts no word, and
+		// "aff mark" is not in "affiliate marketing".
+		{"keting", nil},
+		{"aff mark", nil},
+		// One letter starts a word in nearly every category: names only.
+		{"a", []string{"Awin", "Analytics Pro", "Adjust", "Brevo", "Mixpanel"}},
+	} {
+		rows := idx.rows(tc.query)
+		if got := sourceNames(rows, all); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: got %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	// A category match says so, for the highlight.
+	rows := idx.rows("analytics")
+	if r := rows.At(2); r.match == nil || r.match.alias != aliasCategory {
+		t.Errorf("Mixpanel's match: %+v, want one through its category", r.match)
+	}
+	if got := categoryPositions("Web analytics", "anal"); !slices.Equal(got, []int{4, 5, 6, 7}) {
+		t.Errorf("positions in the category: %v", got)
+	}
+	// A backspace to a query on the prefix stack keeps its category matches.
+	idx.rows("analyticsx")
+	if got := sourceNames(idx.rows("analytics"), all); len(got) != 5 {
+		t.Errorf("back to \"analytics\": %q", got)
 	}
 }

@@ -1,6 +1,11 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+)
 
 // keyMap holds every binding of the program. Screens enable the ones that apply, so the
 // help line only ever shows keys that do something right now.
@@ -120,24 +125,78 @@ func (k *keyMap) forFiltering(on bool) {
 	}
 }
 
+// fitShortHelp returns the bindings of a short help line that fit in width cells,
+// with sepWidth cells between two. When they do not all fit, the others are dropped,
+// the last first, before the way out (q, ctrl+c) and the way to every key (?): the
+// help line never hides those. So each screen lists its short help most useful first.
+func (k *keyMap) fitShortHelp(bindings []key.Binding, width, sepWidth int) []key.Binding {
+	kept := make([]key.Binding, 0, len(bindings))
+	for _, b := range bindings {
+		if b.Enabled() {
+			kept = append(kept, b)
+		}
+	}
+	for shortHelpWidth(kept, sepWidth) > width {
+		i := len(kept) - 1
+		for i >= 0 && k.essential(kept[i]) {
+			i--
+		}
+		if i < 0 {
+			break // only the essential ones are left: bubbles/help cuts those
+		}
+		kept = slices.Delete(kept, i, i+1)
+	}
+	return kept
+}
+
+// essential reports whether b is a way out or the way to every key.
+func (k *keyMap) essential(b key.Binding) bool {
+	h := b.Help()
+	return h == k.Help.Help() || h == k.Quit.Help() || h == k.ForceQ.Help()
+}
+
+// shortHelpWidth is how wide bubbles/help draws these bindings on one line.
+func shortHelpWidth(bindings []key.Binding, sepWidth int) int {
+	w := 0
+	for i, b := range bindings {
+		if i > 0 {
+			w += sepWidth
+		}
+		w += ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+	}
+	return w
+}
+
 // sourcesHelp is the help.KeyMap of the source list.
 type sourcesHelp struct {
 	k         *keyMap
 	filtering bool
 	filtered  bool
 	recording bool
+	record    bool // the source under the cursor was never rotated: r says when it was
+	views     bool // a view other than All lists something: tab leads somewhere
 }
 
+// ShortHelp lists the list's keys most useful first (see fitShortHelp).
 func (h sourcesHelp) ShortHelp() []key.Binding {
 	if h.recording {
 		return []key.Binding{h.k.Submit, h.k.Cancel, h.k.ForceQ}
 	}
 	if h.filtering {
-		return []key.Binding{h.k.Move, h.k.Open, h.k.AcceptQuery, h.k.ClearFilter, h.k.ForceQ}
+		return []key.Binding{h.k.Move, h.k.Open, h.k.ClearFilter, h.k.AcceptQuery, h.k.ForceQ}
 	}
-	b := []key.Binding{h.k.Move, h.k.Open, h.k.Filter, h.k.NextView}
+	b := []key.Binding{h.k.Move, h.k.Open}
 	if h.filtered {
 		b = append(b, h.k.ClearFilter)
+	}
+	b = append(b, h.k.Filter)
+	if h.views {
+		b = append(b, h.k.NextView)
+	}
+	if h.record {
+		record := h.k.Record
+		record.SetHelp("r", "record past rotation") // shorter than in the full help
+		b = append(b, record)
 	}
 	return append(b, h.k.Help, h.k.Quit)
 }
@@ -196,11 +255,12 @@ func (h checklistHelp) ShortHelp() []key.Binding {
 	if h.finished {
 		return []key.Binding{undo, reset, h.k.Back, h.k.Help, h.k.Quit}
 	}
+	// Most useful first: a narrow window drops the last ones (see fitShortHelp).
 	b := []key.Binding{toggle, next}
 	if h.hasCommand {
 		b = append(b, copyB)
 	}
-	return append(b, open, undo, h.k.Help, h.k.Quit)
+	return append(b, undo, open, h.k.Help, h.k.Quit)
 }
 
 func (h checklistHelp) FullHelp() [][]key.Binding {

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 )
 
@@ -60,6 +64,36 @@ func TestResolvedColorsRenderTheSame(t *testing.T) {
 				if want, got := s.Render("Snowflake"), resolvedStyle(s).Render("Snowflake"); got != want {
 					t.Errorf("profile %v, dark %v, %#v: resolved %q, lipgloss %q", profile, dark, c, got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestNoColorKeepsAttributes: under NO_COLOR (the package's tests render as Run does
+// then, without colour) matched letters are still underlined and bold, the filter's
+// cursor is still in reverse video, and a custom source's badge is bracketed; and no
+// colour is drawn.
+func TestNoColorKeepsAttributes(t *testing.T) {
+	cat := builtin(t)
+	cat.Sources[0].Origin = "my-catalog.toml"
+	m := newTestModel(t, newMemStore(), Options{Catalog: cat, NoColor: true})
+	m = press(t, m, "/")
+	m = typeText(t, m, strings.ToLower(cat.Sources[0].Name[:3]))
+	row := m.sources.rowView(0, 76)
+	if !strings.Contains(row, "\x1b[1;4") {
+		t.Errorf("matched letters neither underlined nor bold: %q", row)
+	}
+	if !strings.Contains(ansi.Strip(row), "[custom]") {
+		t.Errorf("badge not bracketed: %q", ansi.Strip(row))
+	}
+	view := m.View()
+	if !strings.Contains(view, "\x1b[7m") {
+		t.Errorf("the filter's cursor is not in reverse video:\n%q", view)
+	}
+	for _, sgr := range regexp.MustCompile(`\x1b\[[0-9;]*m`).FindAllString(view, -1) {
+		for _, p := range strings.Split(strings.Trim(sgr, "\x1b[m"), ";") {
+			if n, _ := strconv.Atoi(p); n >= 30 && n <= 49 || n >= 90 && n <= 107 {
+				t.Fatalf("colour %q drawn under NO_COLOR", sgr)
 			}
 		}
 	}

@@ -31,6 +31,11 @@ type sourcesModel struct {
 	tab         listView             // the view shown
 	orders      [viewCount][]int
 	viewSize    [viewCount]int // how many sources each view lists
+	firstRun    bool           // nothing is recorded at all: no source in the state
+	browsed     bool           // the cursor has been moved (by key or mouse) at least once
+	// How many sources of each view the filter matches, counted when a view other than
+	// All is shown, so that an empty view can say where its matches are.
+	matchesIn [viewCount]int
 
 	// Recording a rotation done outside rotatetui: a date prompt for one source.
 	recording   int // catalog index, or -1
@@ -61,18 +66,21 @@ type sourceStatus struct {
 func newSourcesModel(c *common, st *state.State) sourcesModel {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "type / to filter by name"
+	in.Placeholder = "type / to filter by name or category"
 	// A steady cursor: a blinking one would keep a timer running while idle.
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.PromptStyle = c.styles.Prompt
 	in.PlaceholderStyle = c.styles.Empty
+	in.Cursor.Style = c.styles.TextCursor
 
 	names := make([]string, len(c.catalog.Sources))
 	aliases := make([][]string, len(c.catalog.Sources))
+	categories := make([]string, len(c.catalog.Sources))
 	for i, s := range c.catalog.Sources {
-		names[i], aliases[i] = s.Name, s.Aliases
+		names[i], aliases[i], categories[i] = s.Name, s.Aliases, s.Category
 	}
-	m := sourcesModel{c: c, input: &in, recording: -1, index: newFilterIndex(names, aliases), catalogView: newCatalogView(c.catalog)}
+	index := newFilterIndex(names, aliases).withCategories(categories)
+	m := sourcesModel{c: c, input: &in, recording: -1, index: index, catalogView: newCatalogView(c.catalog)}
 	return m.setState(st)
 }
 
@@ -131,6 +139,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	now := m.c.now()
 	// Only sources the state mentions can be in progress, waiting, due or rotated.
 	m.touched = make(map[int]sourceStatus, len(st.Sources))
+	m.firstRun = len(st.Sources) == 0
 	var urgent []int
 	isUrgent := make([]bool, len(srcs))
 	for id, ss := range st.Sources {
@@ -215,19 +224,33 @@ func (m sourcesModel) refilter() sourcesModel {
 	if q := m.query(); q != "" {
 		m.rows = m.index.rows(q)
 		if m.tab != viewAll {
-			// Matches outside the tab are dropped (a new slice: the index owns its own).
-			var kept []listRow
-			for i := range m.rows.Len() {
-				if r := m.rows.At(i); m.tab.includes(m.statusAt(r.source)) {
-					kept = append(kept, r)
-				}
-			}
-			m.rows = rowList{plain: kept}
+			m = m.keepInView()
 		}
 	} else {
 		m.rows = m.index.unfiltered(m.orders[m.tab])
 	}
 	m.cursor = min(m.cursor, max(m.rows.Len()-1, 0))
+	return m
+}
+
+// keepInView drops the matches outside the view shown (into a new slice: the index owns
+// its own), counting on the way how many each view holds.
+func (m sourcesModel) keepInView() sourcesModel {
+	var kept []listRow
+	m.matchesIn = [viewCount]int{viewAll: m.rows.Len()}
+	for i := range m.rows.Len() {
+		r := m.rows.At(i)
+		s := m.statusAt(r.source)
+		for v := listView(1); v < viewCount; v++ {
+			if v.includes(s) {
+				m.matchesIn[v]++
+			}
+		}
+		if m.tab.includes(s) {
+			kept = append(kept, r)
+		}
+	}
+	m.rows = rowList{plain: kept}
 	return m
 }
 
@@ -300,6 +323,9 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	}
 	k := m.c.keys
 	k.forFiltering(m.filtering)
+	if key.Matches(keyMsg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom) {
+		m.browsed = true
+	}
 	switch {
 	case key.Matches(keyMsg, k.Up):
 		m.cursor = max(m.cursor-1, 0)
@@ -414,12 +440,12 @@ const listTop = 5
 func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 	switch {
 	case msg.Button == tea.MouseButtonWheelUp:
-		m.cursor = max(m.cursor-1, 0)
+		m.cursor, m.browsed = max(m.cursor-1, 0), true
 	case msg.Button == tea.MouseButtonWheelDown:
-		m.cursor = min(m.cursor+1, max(m.rows.Len()-1, 0))
+		m.cursor, m.browsed = min(m.cursor+1, max(m.rows.Len()-1, 0)), true
 	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
 		if row := m.offset + msg.Y - listTop; msg.Y >= listTop && row < m.rows.Len() && msg.Y-listTop < listHeight(m.c.height) {
-			m.cursor = row
+			m.cursor, m.browsed = row, true
 		}
 	}
 	return m
@@ -434,7 +460,10 @@ func (m sourcesModel) blur() sourcesModel {
 
 func (m sourcesModel) helpKeys() sourcesHelp {
 	m.c.keys.forFiltering(m.filtering)
-	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0}
+	sel := m.selected()
+	never := sel >= 0 && !m.statusAt(sel).inProgress && m.statusAt(sel).due.State == state.DueUnknown
+	views := m.viewSize[viewInProgress]+m.viewSize[viewDueSoon]+m.viewSize[viewOverdue] > 0
+	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0, record: never, views: views}
 }
 
 // pageSize is how many rows a page holds at the current height (an estimate that only
@@ -489,21 +518,27 @@ func (m sourcesModel) view(width, height int) string {
 		return b.String()
 	}
 	if m.rows.Len() == 0 {
-		msg := "No sources."
-		switch q := m.query(); {
-		case q != "":
-			msg = fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
-		case m.tab != viewAll:
-			msg = fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
+		// Wrapped when too long, not cut: its end says which keys to press.
+		if text := m.emptyText(); ansi.StringWidth(text) > width {
+			lines := wrapSentences(st.Empty, text, width)
+			b.WriteString(strings.Join(lines[:min(len(lines), listH)], "\n"))
+		} else {
+			b.WriteString(st.Empty.Render(text))
 		}
-		b.WriteString(st.Empty.Render(msg))
 		return b.String()
 	}
 	// The full help can make the list shorter than update planned for.
 	offset := scrollWindow(m.offset, m.cursor, m.rows.Len(), listH)
 	end := min(offset+listH, m.rows.Len())
+	// The names first: how wide the widest is decides how wide the category can be.
+	names, widest := make([]string, end-offset), 0
+	for i := range names {
+		names[i] = m.nameCell(offset+i, width >= minCategoryColumns)
+		widest = max(widest, ansi.StringWidth(names[i]))
+	}
+	cols := m.columns(width, widest)
 	for i := offset; i < end; i++ {
-		b.WriteString(m.rowView(i, width))
+		b.WriteString(m.rowWith(i, names[i-offset], cols))
 		if i < end-1 {
 			b.WriteByte('\n')
 		}
@@ -511,8 +546,57 @@ func (m sourcesModel) view(width, height int) string {
 	return b.String()
 }
 
+// emptyText says why nothing is listed, and what to press about it.
+func (m sourcesModel) emptyText() string {
+	q := m.query()
+	switch {
+	case q != "" && m.tab != viewAll && m.matchesIn[viewAll] > 0:
+		// The filter matches, but not here: say where, and how to get there.
+		to, keys := m.nearestViewWithMatches()
+		if m.filtering {
+			keys = m.c.keys.AcceptQuery.Help().Key + ", then " + keys // tab first leaves the input
+		}
+		return fmt.Sprintf("No match in %s; %s in %s: %s to see them.", m.tab.title(), count(m.matchesIn[to]), to.title(), keys)
+	case q != "":
+		return fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
+	case m.tab != viewAll:
+		return fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
+	}
+	return "No sources."
+}
+
+// nearestViewWithMatches is the view holding matches of the filter that the fewest
+// presses of tab or shift+tab reach from the one shown, tab first on a tie, with the
+// keys to press. All holds every match, so one is always found.
+func (m sourcesModel) nearestViewWithMatches() (listView, string) {
+	for steps := listView(1); steps < viewCount; steps++ {
+		for _, dir := range []struct {
+			view listView
+			key  string
+		}{{(m.tab + steps) % viewCount, m.c.keys.NextView.Help().Key}, {(m.tab + viewCount - steps) % viewCount, m.c.keys.PrevView.Help().Key}} {
+			if m.matchesIn[dir.view] > 0 {
+				return dir.view, pressTimes(dir.key, int(steps))
+			}
+		}
+	}
+	return viewAll, m.c.keys.NextView.Help().Key
+}
+
+// pressTimes says to press key n times: "tab", "tab twice", "tab 3 times".
+func pressTimes(key string, n int) string {
+	switch n {
+	case 1:
+		return key
+	case 2:
+		return key + " twice"
+	}
+	return fmt.Sprintf("%s %d times", key, n)
+}
+
+// counts is the header's count: of the rows shown, and of the whole catalog when that
+// is not all of it.
 func (m sourcesModel) counts() string {
-	if q := m.query(); q != "" {
+	if m.query() != "" || m.tab != viewAll {
 		return count(m.rows.Len()) + " of " + count(len(m.sources))
 	}
 	return plural(len(m.sources), "source", "sources")
@@ -537,6 +621,12 @@ func (m sourcesModel) tabs(width int) string {
 func (m sourcesModel) resumeLine(width int) string {
 	st := m.c.styles
 	sel := m.selected()
+	// On a first run the list leads with what tells rotatetui what is due, not with a
+	// caution about whichever source sorts first; moving to one shows its caution.
+	firstRun := m.firstRun && m.query() == "" && m.tab == viewAll
+	if firstRun && !m.browsed {
+		return st.Resume.Render(truncate(firstRunHint, width))
+	}
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.revokeFirst && !s.inProgress {
 		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)
 		return st.Warning.Render(truncate(text, width))
@@ -548,30 +638,58 @@ func (m sourcesModel) resumeLine(width int) string {
 	if n := m.viewSize[viewInProgress]; n > 0 && m.query() == "" {
 		return st.Resume.Render(truncate(fmt.Sprintf("▶ %s in progress, pinned at the top.", plural(n, "rotation", "rotations")), width))
 	}
+	if firstRun {
+		return st.Resume.Render(truncate(firstRunHint, width))
+	}
 	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
 }
 
+// firstRunHint is the list's first line while nothing is recorded: "unknown" on every
+// row is only true until the person says when each key was last rotated.
+const firstRunHint = "First run: press r to record when the key under the cursor was last rotated."
+
+// rowView is row i drawn alone in width cells, laid out for its own name.
 func (m sourcesModel) rowView(i, width int) string {
+	name := m.nameCell(i, width >= minCategoryColumns)
+	return m.rowWith(i, name, m.columns(width, ansi.StringWidth(name)))
+}
+
+// minCategoryColumns is the narrowest list with a category column.
+const minCategoryColumns = 70
+
+// listColumns is how wide the list's name and category columns are; category 0: none.
+type listColumns struct{ name, category int }
+
+// columns lays out a list width cells wide whose widest name (with its badges) is
+// widest cells: the category column is categoryWidth wide, or as wide as the widest
+// category of the catalog as far as the name column has cells to spare for it, so
+// that a category is not cut while the names beside it leave room.
+func (m sourcesModel) columns(width, widest int) listColumns {
+	c := listColumns{name: width - 2 - statusWidth - 1}
+	if width < minCategoryColumns {
+		return c
+	}
+	c.category = categoryWidth
+	c.name -= categoryWidth + 1
+	if want := m.index.widestCategory; want > c.category {
+		grow := min(want-c.category, max(c.name-widest, 0))
+		c.category += grow
+		c.name -= grow
+	}
+	return c
+}
+
+// nameCell is row i's name with what goes beside it (the alias or category it matched
+// through, ⚠, the custom badge), before it is fitted to its column.
+func (m sourcesModel) nameCell(i int, showCategory bool) string {
 	st := &m.c.styles.Paint
 	row := m.rows.At(i)
 	src := &m.c.catalog.Sources[row.source]
-	status := m.statusAt(row.source)
-	selected := i == m.cursor
-
-	marker := "  "
 	nameStyle := st.Row
-	if selected {
-		marker = st.Cursor.Render("› ")
+	if i == m.cursor {
 		nameStyle = st.RowSelected
 	}
-
-	showCategory := width >= 70
-	nameW := width - 2 - statusWidth - 1
-	if showCategory {
-		nameW -= categoryWidth + 1
-	}
-
-	// Written into builders rather than added up: a row is drawn for every visible
+	// Written into a builder rather than added up: a row is drawn for every visible
 	// source on every frame.
 	var nb strings.Builder
 	nb.Grow(2 * len(src.Name))
@@ -580,38 +698,61 @@ func (m sourcesModel) rowView(i, width int) string {
 		nb.WriteString(st.Category.Render(" aka "))
 		nb.WriteString(m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category))
 	}
-	if status.revokeFirst {
+	if row.match != nil && row.match.alias == aliasCategory && !showCategory {
+		// Matched through a category that has no column here: say which.
+		nb.WriteString(st.Category.Render(" in "))
+		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
+	}
+	if m.statusAt(row.source).revokeFirst {
 		nb.WriteByte(' ')
 		nb.WriteString(st.Warning.Render("⚠"))
 	}
 	if src.Custom() {
 		nb.WriteByte(' ')
-		nb.WriteString(st.Tag.Render("custom"))
+		nb.WriteString(m.c.styles.Badge("custom"))
 	}
-	name := truncate(nb.String(), nameW)
+	return nb.String()
+}
+
+// rowWith is row i with its name cell (see nameCell), in the columns cols.
+func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
+	st := &m.c.styles.Paint
+	row := m.rows.At(i)
+	src := &m.c.catalog.Sources[row.source]
+	marker := "  "
+	if i == m.cursor {
+		marker = st.Cursor.Render("› ")
+	}
+	nameW := cols.name
+	name = truncate(name, nameW)
 	var b strings.Builder
-	b.Grow(len(marker) + len(name) + 2*width)
+	b.Grow(len(marker) + len(name) + 2*(nameW+cols.category+statusWidth))
 	b.WriteString(marker)
 	b.WriteString(name)
 	for w := ansi.StringWidth(name); w < nameW; w++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte(' ')
-	if showCategory {
-		b.WriteString(st.Category.Render(pad(truncate(src.Category, categoryWidth), categoryWidth)))
+	if cols.category > 0 {
+		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), cols.category), cols.category))
 		b.WriteByte(' ')
 	}
-	b.WriteString(m.statusView(status))
+	b.WriteString(m.statusView(m.statusAt(row.source)))
 	return b.String()
 }
 
 // highlight renders text, marking the characters the filter matched when this row
-// matched through this text (alias -1 is the name).
+// matched through this text (alias -1 is the name, aliasCategory the category).
 func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
 	if row.match == nil || row.match.alias != alias {
 		return base.Render(text)
 	}
-	pos := m.index.positions(*row.match, m.query())
+	var pos []int
+	if alias == aliasCategory {
+		pos = categoryPositions(text, m.query())
+	} else {
+		pos = m.index.positions(*row.match, m.query())
+	}
 	if len(pos) == 0 {
 		return base.Render(text)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"strconv"
 	"strings"
 
@@ -13,9 +14,9 @@ type colors struct {
 	accent, subtle, faint, ok, warn, bad, match, text lipgloss.TerminalColor
 }
 
-// palette holds every colour the program uses. Each adapts to light and dark terminals;
-// under NO_COLOR the renderer drops them and the layout still reads in monochrome,
-// because state is always also shown as text ([x], ›, "in progress").
+// palette holds every colour the program uses. Each adapts to light and dark terminals.
+// Under NO_COLOR there are none (see newStylesFor), and the layout still reads in
+// monochrome, because state is always also shown as text ([x], ›, "in progress").
 var palette = colors{
 	accent: lipgloss.AdaptiveColor{Light: "#5A3FD9", Dark: "#A78BFA"},
 	subtle: lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#9A9A9A"},
@@ -63,6 +64,10 @@ func resolved(c lipgloss.TerminalColor) lipgloss.TerminalColor {
 	return lipgloss.NoColor{}
 }
 
+// Badge renders a tag beside a name, such as "[custom]": bracketed, so that it reads
+// as a tag without its colour too.
+func (s *Styles) Badge(text string) string { return s.Paint.Tag.Render("[" + text + "]") }
+
 // resolvedStyle is s with its colours resolved.
 func resolvedStyle(s lipgloss.Style) lipgloss.Style {
 	return s.Foreground(resolved(s.GetForeground())).Background(resolved(s.GetBackground()))
@@ -89,6 +94,7 @@ type Styles struct {
 	Tag         lipgloss.Style
 	InProgress  lipgloss.Style
 	Rotated     lipgloss.Style
+	TextCursor  lipgloss.Style // the text inputs' cursor, which bubbles draws in reverse video
 
 	StepNumber   lipgloss.Style
 	BoxDone      lipgloss.Style
@@ -136,8 +142,8 @@ type look struct {
 	bold, italic, underline bool
 }
 
-func (l look) style() lipgloss.Style {
-	s := lipgloss.NewStyle().Foreground(l.fg)
+func (l look) style(r *lipgloss.Renderer) lipgloss.Style {
+	s := r.NewStyle().Foreground(l.fg)
 	if l.bold {
 		s = s.Bold(true)
 	}
@@ -150,12 +156,28 @@ func (l look) style() lipgloss.Style {
 	return s
 }
 
-// newStyles builds the styles, once: the screens share them through common and never
+// newStyles builds the styles in colour, as the terminal shows it.
+func newStyles() *Styles { return newStylesFor(false) }
+
+// newStylesFor builds the styles, once: the screens share them through common and never
 // change them. Held by pointer, because the set is 16 KB (a lipgloss.Style is 550
 // bytes): the views used to begin by copying it.
-func newStyles() *Styles {
-	p := palette.resolved()
-	s := &Styles{App: lipgloss.NewStyle().Padding(0, 1)}
+//
+// Under NO_COLOR (noColor) the program renders without colour (Run), which also drops
+// bold, underline and reverse video. But NO_COLOR forbids colour, not attributes, and
+// without them a match, the text cursor and the emphasis are invisible: so these styles
+// have no colours and render their attributes through a renderer of their own.
+func newStylesFor(noColor bool) *Styles {
+	p, r := palette.resolved(), lipgloss.DefaultRenderer()
+	if noColor {
+		p = colors{}
+		for _, c := range []*lipgloss.TerminalColor{&p.accent, &p.subtle, &p.faint, &p.ok, &p.warn, &p.bad, &p.match, &p.text} {
+			*c = lipgloss.NoColor{}
+		}
+		r = lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(termenv.ANSI) // its attributes; there is no colour to render
+	}
+	s := &Styles{App: lipgloss.NewStyle().Padding(0, 1), TextCursor: r.NewStyle()}
 	for _, l := range [...]struct {
 		style *lipgloss.Style
 		look
@@ -173,7 +195,7 @@ func newStyles() *Styles {
 		{&s.Cursor, look{fg: p.accent, bold: true}},
 		{&s.Row, look{fg: p.text}},
 		{&s.RowSelected, look{fg: p.accent, bold: true}},
-		{&s.Match, look{fg: p.match, underline: true}},
+		{&s.Match, look{fg: p.match, underline: true, bold: noColor}}, // without its colour, bold too
 		{&s.Category, look{fg: p.faint}},
 		{&s.Tag, look{fg: p.accent}},
 		{&s.InProgress, look{fg: p.warn}},
@@ -191,7 +213,7 @@ func newStyles() *Styles {
 		{&s.Banner, look{fg: p.ok, bold: true}},
 		{&s.Progress, look{fg: p.ok}},
 	} {
-		*l.style = l.look.style()
+		*l.style = l.look.style(r)
 	}
 
 	for _, pt := range [...]struct {

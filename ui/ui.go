@@ -23,6 +23,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -91,10 +92,16 @@ type helpLine struct {
 	text      string
 }
 
-func (l *helpLine) view(width int, all bool, keys help.KeyMap, filtering bool) string {
-	if l.keys != keys || l.filtering != filtering || l.width != width || l.all != all {
+func (l *helpLine) view(width int, all bool, keys help.KeyMap, k *keyMap) string {
+	if l.keys != keys || l.filtering != k.filtering || l.width != width || l.all != all {
 		l.model.Width, l.model.ShowAll = width, all
-		l.keys, l.filtering, l.width, l.all, l.text = keys, filtering, width, all, l.model.View(keys)
+		l.keys, l.filtering, l.width, l.all = keys, k.filtering, width, all
+		if all {
+			l.text = l.model.View(keys)
+		} else {
+			// Cut to fit by dropping hints, never ? and q (see fitShortHelp).
+			l.text = l.model.ShortHelpView(k.fitShortHelp(keys.ShortHelp(), width, ansi.StringWidth(l.model.ShortSeparator)))
+		}
 	}
 	return l.text
 }
@@ -165,7 +172,7 @@ func New(opts Options) Model {
 	}
 	c := &common{
 		width: 80, height: 24,
-		styles:  newStyles(),
+		styles:  newStylesFor(opts.NoColor),
 		keys:    newKeyMap(),
 		now:     opts.Now,
 		catalog: opts.Catalog,
@@ -814,9 +821,9 @@ func (m Model) View() string {
 	var helpView string
 	switch m.screen {
 	case sourcesScreen:
-		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys.filtering)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys)
 	case checklistScreen:
-		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpMap(), m.c.keys.filtering)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpMap(), m.c.keys)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -196,5 +198,109 @@ func TestWrapSentencesKeepsDatesWhole(t *testing.T) {
 		if got := wrapSentences(plain, tt.text, tt.width); !slices.Equal(got, tt.want) {
 			t.Errorf("wrapSentences(%q, %d) = %q, want %q", tt.text, tt.width, got, tt.want)
 		}
+	}
+}
+
+// TestFilterInAViewSaysWhereTheMatchesAre: a filter that matches only outside the view
+// shown says how many match and which keys lead to them, not that nothing matches; the
+// header counts the rows shown.
+func TestFilterInAViewSaysWhereTheMatchesAre(t *testing.T) {
+	m := newTestModel(t, scheduleStore(t), Options{})
+	m = press(t, m, "tab") // In progress: Snowflake
+	if !strings.Contains(m.View(), "1 of 51") {
+		t.Errorf("the header does not count the one row shown:\n%s", m.View())
+	}
+	m = press(t, m, "/")
+	m = typeText(t, m, "awin")
+	// Awin is overdue: All is one shift+tab away, once tab has left the input.
+	if want := "No match in In progress; 1 in All: tab, then shift+tab to see them."; !strings.Contains(m.View(), want) {
+		t.Errorf("want %q:\n%s", want, m.View())
+	}
+	if strings.Contains(m.View(), "No source matches") || !strings.Contains(m.View(), "0 of 51") {
+		t.Errorf("the empty view says nothing matches, or the header counts what is hidden:\n%s", m.View())
+	}
+	// In a narrow window it is wrapped, not cut.
+	narrow, _ := m.Update(tea.WindowSizeMsg{Width: 50, Height: 24})
+	if got := strings.Join(strings.Fields(ansi.Strip(narrow.(Model).View())), " "); !strings.Contains(got, "1 in All: tab, then shift+tab to see them.") || lipgloss.Width(narrow.(Model).View()) > 50 {
+		t.Errorf("cut at 50 columns:\n%s", narrow.(Model).View())
+	}
+	m = resized(narrow.(Model), 80)
+	m = press(t, m, "tab")
+	if want := "No match in In progress; 1 in All: shift+tab to see them."; !strings.Contains(m.View(), want) {
+		t.Errorf("want %q:\n%s", want, m.View())
+	}
+	// From Due soon, Overdue holds it and is nearer.
+	m = press(t, m, "tab")
+	if want := "No match in Due soon; 1 in Overdue: tab to see them."; !strings.Contains(m.View(), want) {
+		t.Errorf("want %q:\n%s", want, m.View())
+	}
+	m = press(t, m, "tab")
+	if got := rowNames(m); !slices.Equal(got, []string{"Awin"}) {
+		t.Errorf("tab as told: %v", got)
+	}
+	// A filter that matches nothing at all still says so.
+	m = press(t, m, "esc", "/")
+	m = typeText(t, m, "zzzz")
+	if want := `No source matches "zzzz".`; !strings.Contains(m.View(), want) {
+		t.Errorf("want %q:\n%s", want, m.View())
+	}
+}
+
+// TestFilterFindsEveryMemberOfACategory: "/analytics" lists every Analytics source,
+// those named so first, each with the category's letters marked.
+func TestFilterFindsEveryMemberOfACategory(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	m = press(t, m, "/")
+	m = typeText(t, m, "analytics")
+	got := rowNames(m)
+	var want []string
+	for _, s := range m.c.catalog.Sources {
+		if s.Category == "Analytics" {
+			want = append(want, s.Name)
+		}
+	}
+	if len(want) < 5 {
+		t.Fatalf("setup: %d Analytics sources", len(want))
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("%s (Analytics) is not listed: %v", w, got)
+		}
+	}
+	// Matches by name rank first: Piano Analytics (AT Internet) is named so.
+	if len(got) == 0 || got[0] != "Piano Analytics (AT Internet)" {
+		t.Errorf("first %v, want the source named Analytics", got)
+	}
+	if t.Failed() {
+		return
+	}
+	// The category's letters are marked in a row that matched by it.
+	m.c.styles.Paint.Match = paint{pre: "\x1b[4m", post: "\x1b[24m"} // zero width, as real styles
+	if row := m.sources.rowView(1, 76); strings.Count(row, "\x1b[4m") != len("analytics") || !strings.Contains(row, "\x1b[4mA\x1b[24m") {
+		t.Errorf("category not marked: %q", row)
+	}
+	if row := m.sources.rowView(1, 60); !strings.Contains(ansi.Strip(row), " in Analytics") || !strings.Contains(row, "\x1b[4mA\x1b[24m") {
+		t.Errorf("without a category column, the row does not say its category: %q", row)
+	}
+}
+
+// TestCategoryColumnTakesTheRoomNamesLeave: a category longer than the column's usual
+// width is shown whole when the names beside it leave room, and cut, not the names,
+// when they do not.
+func TestCategoryColumnTakesTheRoomNamesLeave(t *testing.T) {
+	m := newTestModel(t, newMemStore(), Options{})
+	row := ansi.Strip(m.sources.rowView(indexOfRow(m, "Smarp"), 78))
+	if !strings.Contains(row, "Social & communications ") {
+		t.Errorf("Smarp's category is cut at 80 columns: %q", row)
+	}
+	// A name that needs the room keeps it: the category gives way.
+	long := strings.Repeat("N", 40)
+	cat := builtin(t)
+	src, _ := cat.Lookup("smarp")
+	src.Name = long
+	m = newTestModel(t, newMemStore(), Options{Catalog: cat})
+	row = ansi.Strip(m.sources.rowView(indexOfRow(m, long), 78))
+	if !strings.Contains(row, strings.Repeat("N", 33)+"…") || !strings.Contains(row, "Social & communicatio…") {
+		t.Errorf("the long name lost cells to the category: %q", row)
 	}
 }
