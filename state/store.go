@@ -22,7 +22,11 @@ import (
 // a Store is safe for concurrent use, and several Stores (in one process or
 // many) can share a path.
 type Store struct {
-	path        string
+	path string // as the person gave it, for messages
+	// real is path with its symbolic links resolved, set only on the copy of the
+	// store that each operation works with (see resolved): it is the file read,
+	// replaced and locked.
+	real        string
 	fsys        FS
 	lockTimeout time.Duration
 
@@ -61,7 +65,8 @@ var ErrLockHeld = errors.New("another rotatetui process is holding it")
 // stuck, and an error (which the UI turns into a rescue file) beats a frozen UI.
 const defaultLockTimeout = 10 * time.Second
 
-// NewStore returns a store for the state file at path. The lock is path+".lock".
+// NewStore returns a store for the state file at path. The lock is path+".lock", next
+// to the file path leads to once its symbolic links are followed (see [Store.Load]).
 func NewStore(path string, opts ...Option) *Store {
 	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout}
 	for _, o := range opts {
@@ -73,26 +78,82 @@ func NewStore(path string, opts ...Option) *Store {
 // Path returns the state file's path, for messages to the person.
 func (s *Store) Path() string { return s.path }
 
-func (s *Store) dir() string      { return filepath.Dir(s.path) }
-func (s *Store) lockPath() string { return s.path + ".lock" }
+// file is the state file the store reads and replaces: the real one, once resolved.
+func (s *Store) file() string {
+	if s.real != "" {
+		return s.real
+	}
+	return s.path
+}
+
+func (s *Store) dir() string      { return filepath.Dir(s.file()) }
+func (s *Store) lockPath() string { return s.file() + ".lock" }
 
 // tempPrefix is the name prefix of every temp file the store creates next to
 // the state file; CleanTemp removes only names with this prefix.
-func (s *Store) tempPrefix() string { return "." + filepath.Base(s.path) + ".tmp-" }
+func (s *Store) tempPrefix() string { return "." + filepath.Base(s.file()) + ".tmp-" }
+
+// resolved returns a copy of the store that works on the real state file: the path
+// with every symbolic link in it followed, so that a state file that is a link is
+// updated where it points (and stays a link), and every spelling of one file takes
+// the same lock next to it. A directory that does not exist yet has no link to follow.
+// A link that leads nowhere is refused: saving would create a file wherever it points.
+func (s *Store) resolved() (*Store, error) {
+	r := *s
+	abs, err := filepath.Abs(s.path)
+	if err != nil {
+		return nil, &FileError{Path: s.path, Problem: "cannot resolve: " + errText(err), Err: err}
+	}
+	dir, err := s.fsys.EvalSymlinks(filepath.Dir(abs))
+	if errors.Is(err, fs.ErrNotExist) {
+		r.real = abs
+		return &r, nil
+	}
+	if err != nil {
+		return nil, &FileError{Path: s.path, Problem: "cannot resolve its directory: " + errText(err), Err: err}
+	}
+	r.real = filepath.Join(dir, filepath.Base(abs))
+	if fi, err := s.fsys.Lstat(r.real); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return &r, nil // missing, or not a link; any other trouble shows when it is read
+	}
+	link := r.real
+	if r.real, err = s.fsys.EvalSymlinks(link); err != nil {
+		problem := "cannot follow the symbolic link: " + errText(err)
+		if errors.Is(err, fs.ErrNotExist) {
+			problem = "is a symbolic link to nothing (" + linkText(s.fsys, link) +
+				"); rotatetui does not create a file through a link: create its target or remove the link"
+		}
+		return nil, &FileError{Path: s.path, Problem: problem, Err: err}
+	}
+	return &r, nil
+}
+
+// linkText says where a symbolic link points, as written in it.
+func linkText(fsys FS, link string) string {
+	to, err := fsys.Readlink(link)
+	if err != nil {
+		return "unreadable"
+	}
+	return fmt.Sprintf("it points to %q", to)
+}
 
 // Load reads the state file. A missing file or directory reads as New(): that
 // is simply a person who has not rotated anything yet. Load creates nothing and
 // takes no lock: saves replace the file atomically, so a reader sees either the
 // old or the new content.
 func (s *Store) Load() (*State, error) {
-	st, _, _, err := s.read()
+	r, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	st, _, _, err := r.read()
 	return st, err
 }
 
 // read returns the decoded state, the file's bytes (nil when missing) and the
 // version the file had before migration.
 func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
-	data, err = s.fsys.ReadFile(s.path)
+	data, err = s.fsys.ReadFile(s.file())
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil, currentVersion, nil
 	}
@@ -128,6 +189,9 @@ func (s *Store) Apply(changes ...Change) (*State, error) {
 func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err error) {
 	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, nil, s.saveErr("mkdir", s.dir(), err)
+	}
+	if s, err = s.resolved(); err != nil {
+		return nil, nil, err
 	}
 	if !s.noLock {
 		unlock, err := s.fsys.Lock(s.lockPath(), s.lockTimeout)
@@ -173,7 +237,7 @@ func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err err
 	}
 
 	if prev != nil && fileVersion < currentVersion {
-		backup := fmt.Sprintf("%s.v%d", s.path, fileVersion)
+		backup := fmt.Sprintf("%s.v%d", s.file(), fileVersion)
 		if _, err := s.fsys.Stat(backup); errors.Is(err, fs.ErrNotExist) {
 			if _, err := s.replace(backup, prev); err != nil {
 				return nil, nil, err
@@ -182,7 +246,7 @@ func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err err
 			return nil, nil, s.saveErr("stat", backup, err)
 		}
 	}
-	if renamed, err := s.replace(s.path, data); err != nil {
+	if renamed, err := s.replace(s.file(), data); err != nil {
 		if renamed {
 			err = s.undo(prev, err)
 		}
@@ -234,8 +298,8 @@ func (s *Store) replace(target string, data []byte) (renamed bool, err error) {
 func (s *Store) undo(prev []byte, saveErr error) error {
 	var err error
 	if prev == nil {
-		err = s.fsys.Remove(s.path)
-	} else if renamed, rerr := s.replace(s.path, prev); !renamed {
+		err = s.fsys.Remove(s.file())
+	} else if renamed, rerr := s.replace(s.file(), prev); !renamed {
 		err = rerr
 	}
 	if err != nil {
@@ -300,14 +364,17 @@ func errText(err error) string { return bareErr(err).Error() }
 // is accessible by other users or its directory is looser than 0700. The store
 // never chmods on its own: the person may have reasons, and should know.
 func (s *Store) PermissionWarning() string {
+	if r, err := s.resolved(); err == nil {
+		s = r // the directory that holds the file is the one that matters
+	}
 	var msgs []string
 	if fi, err := s.fsys.Stat(s.dir()); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		msgs = append(msgs, fmt.Sprintf("directory %s has mode %04o and other users can access it (chmod 700 %q)",
 			s.dir(), fi.Mode().Perm(), s.dir()))
 	}
-	if fi, err := s.fsys.Stat(s.path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+	if fi, err := s.fsys.Stat(s.file()); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		msgs = append(msgs, fmt.Sprintf("state file %s has mode %04o and other users can read it (chmod 600 %q)",
-			s.path, fi.Mode().Perm(), s.path))
+			s.file(), fi.Mode().Perm(), s.file()))
 	}
 	return strings.Join(msgs, "; ")
 }
@@ -316,6 +383,10 @@ func (s *Store) PermissionWarning() string {
 // startup. It takes the lock, and every save creates its temp file only while
 // holding the lock, so any temp file it sees belongs to nobody.
 func (s *Store) CleanTemp() error {
+	s, err := s.resolved()
+	if err != nil {
+		return fmt.Errorf("clean temp files: %w", err)
+	}
 	entries, err := s.fsys.ReadDir(s.dir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -363,6 +434,9 @@ func (s *Store) isTemp(name string) bool {
 type FS interface {
 	ReadFile(name string) ([]byte, error)
 	Stat(name string) (fs.FileInfo, error)
+	Lstat(name string) (fs.FileInfo, error)
+	Readlink(name string) (string, error)
+	EvalSymlinks(path string) (string, error)
 	ReadDir(name string) ([]fs.DirEntry, error)
 	MkdirAll(path string, perm fs.FileMode) error
 	OpenFile(name string, flag int, perm fs.FileMode) (File, error)
@@ -392,6 +466,15 @@ func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
 
 // Stat calls os.Stat.
 func (OSFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+
+// Lstat calls os.Lstat.
+func (OSFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+
+// Readlink calls os.Readlink.
+func (OSFS) Readlink(name string) (string, error) { return os.Readlink(name) }
+
+// EvalSymlinks calls filepath.EvalSymlinks.
+func (OSFS) EvalSymlinks(path string) (string, error) { return filepath.EvalSymlinks(path) }
 
 // ReadDir calls os.ReadDir.
 func (OSFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
@@ -426,9 +509,14 @@ func (OSFS) SyncDir(name string) error {
 }
 
 // Lock uses flock(2) (via github.com/gofrs/flock), which the kernel releases
-// when the holder dies, even by SIGKILL.
+// when the holder dies, even by SIGKILL. The lock file is never opened through a
+// symbolic link (O_NOFOLLOW): a link to nowhere would have it created wherever it
+// points.
 func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
-	fl := flock.New(name, flock.SetPermissions(0o600))
+	if fi, err := os.Lstat(name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, errLockLink
+	}
+	fl := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|openNoFollow))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 5*time.Millisecond)
@@ -436,6 +524,9 @@ func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
 		return nil, fmt.Errorf("timed out after %v: %w", timeout, ErrLockHeld)
 	}
 	if err != nil {
+		if fi, lerr := os.Lstat(name); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, errLockLink // made a link since the look above
+		}
 		return nil, err
 	}
 	if !ok {
@@ -443,3 +534,6 @@ func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
 	}
 	return fl.Unlock, nil
 }
+
+// errLockLink refuses a lock file that is a symbolic link.
+var errLockLink = errors.New("is a symbolic link, and a lock is never taken through one (remove it: rotatetui makes a new one)")

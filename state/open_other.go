@@ -1,0 +1,7 @@
+//go:build !unix
+
+package state
+
+// openNoFollow is 0 where the system has no O_NOFOLLOW: Lock looks at the lock file
+// with Lstat before opening it instead.
+const openNoFollow = 0
