@@ -80,7 +80,10 @@ func writeNew(path string, data []byte) (err error) {
 // ReadRescue reads a file written by [WriteRescue], so the changes can be
 // re-applied. A file that is not one is a [*FileError] naming its line and column.
 func ReadRescue(path string) (*Rescue, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, DefaultMaxFileSize)
+	if errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge) {
+		return nil, &FileError{Path: path, Problem: errText(err), Err: err}
+	}
 	if err != nil {
 		return nil, err
 	}

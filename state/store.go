@@ -23,6 +23,9 @@ import (
 // many) can share a path.
 type Store struct {
 	path string // as the person gave it, for messages
+	// maxSize is the most bytes a state file may hold, so a file that is huge (or never
+	// ends) fails at once instead of filling memory.
+	maxSize int64
 	// real is path with its symbolic links resolved, set only on the copy of the
 	// store that each operation works with (see resolved): it is the file read,
 	// replaced and locked.
@@ -57,6 +60,14 @@ func WithoutLockingForTests(raceDelay time.Duration) Option {
 	return func(s *Store) { s.noLock, s.raceDelay = true, raceDelay }
 }
 
+// WithMaxFileSize sets the most bytes a state file may hold before it is refused
+// (default [DefaultMaxFileSize]); a command-line flag can raise it.
+func WithMaxFileSize(n int64) Option { return func(s *Store) { s.maxSize = n } }
+
+// DefaultMaxFileSize is the largest state file read by default: years of rotations of
+// hundreds of sources take a few megabytes.
+const DefaultMaxFileSize = 256 << 20
+
 // ErrLockHeld is wrapped by the error of a save that gave up waiting for the lock.
 var ErrLockHeld = errors.New("another rotatetui process is holding it")
 
@@ -68,7 +79,7 @@ const defaultLockTimeout = 10 * time.Second
 // NewStore returns a store for the state file at path. The lock is path+".lock", next
 // to the file path leads to once its symbolic links are followed (see [Store.Load]).
 func NewStore(path string, opts ...Option) *Store {
-	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout}
+	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout, maxSize: DefaultMaxFileSize}
 	for _, o := range opts {
 		o(s)
 	}
@@ -113,8 +124,12 @@ func (s *Store) resolved() (*Store, error) {
 		return nil, &FileError{Path: s.path, Problem: "cannot resolve its directory: " + errText(err), Err: err}
 	}
 	r.real = filepath.Join(dir, filepath.Base(abs))
-	if fi, err := s.fsys.Lstat(r.real); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		return &r, nil // missing, or not a link; any other trouble shows when it is read
+	fi, err := s.fsys.Lstat(r.real)
+	if err != nil {
+		return &r, nil // missing; any other trouble shows when it is read
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return &r, r.regular(fi)
 	}
 	link := r.real
 	if r.real, err = s.fsys.EvalSymlinks(link); err != nil {
@@ -125,7 +140,20 @@ func (s *Store) resolved() (*Store, error) {
 		}
 		return nil, &FileError{Path: s.path, Problem: problem, Err: err}
 	}
+	if fi, err := s.fsys.Lstat(r.real); err == nil {
+		return &r, r.regular(fi)
+	}
 	return &r, nil
+}
+
+// regular refuses a state file that is not a regular file before anything is opened
+// or locked beside it: the lock of /dev/zero would be /dev/zero.lock. Reading checks
+// again, on what it opened.
+func (s *Store) regular(fi fs.FileInfo) error {
+	if err := regularFile(fi); err != nil {
+		return s.readErr(err)
+	}
+	return nil
 }
 
 // linkText says where a symbolic link points, as written in it.
@@ -153,12 +181,12 @@ func (s *Store) Load() (*State, error) {
 // read returns the decoded state, the file's bytes (nil when missing) and the
 // version the file had before migration.
 func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
-	data, err = s.fsys.ReadFile(s.file())
+	data, err = s.fsys.ReadRegular(s.file(), s.maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil, currentVersion, nil
 	}
 	if err != nil {
-		return nil, nil, 0, &FileError{Path: s.path, Problem: "cannot read: " + errText(err), Err: err}
+		return nil, nil, 0, s.readErr(err)
 	}
 	st, fileVersion, err = decode(data)
 	if err != nil {
@@ -169,6 +197,15 @@ func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
 		return nil, nil, 0, fe
 	}
 	return st, data, fileVersion, nil
+}
+
+// readErr is the refusal of a state file that could not be read.
+func (s *Store) readErr(err error) *FileError {
+	problem := errText(err)
+	if !errors.Is(err, ErrNotRegular) && !errors.Is(err, ErrTooLarge) {
+		problem = "cannot read: " + problem
+	}
+	return &FileError{Path: s.path, Problem: problem, Err: err}
 }
 
 // Apply applies the changes, in order, to the file as it is now on disk and
@@ -432,7 +469,10 @@ func (s *Store) isTemp(name string) bool {
 // FS is the set of file operations the store uses. It exists so tests can make
 // any one of them fail; [OSFS] is the real thing.
 type FS interface {
-	ReadFile(name string) ([]byte, error)
+	// ReadRegular reads the regular file name, failing at once on anything else (a
+	// directory, a named pipe, a device) with an error wrapping [ErrNotRegular], and
+	// on one longer than limit bytes with one wrapping [ErrTooLarge].
+	ReadRegular(name string, limit int64) ([]byte, error)
 	Stat(name string) (fs.FileInfo, error)
 	Lstat(name string) (fs.FileInfo, error)
 	Readlink(name string) (string, error)
@@ -461,8 +501,11 @@ type File interface {
 // elsewhere can wrap it and fail selected operations.
 type OSFS struct{}
 
-// ReadFile calls os.ReadFile.
-func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+// ReadRegular opens name without blocking (a named pipe would otherwise wait for a
+// writer for ever), checks what it opened with fstat, and reads at most limit bytes.
+func (OSFS) ReadRegular(name string, limit int64) ([]byte, error) {
+	return readRegular(name, limit)
+}
 
 // Stat calls os.Stat.
 func (OSFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
@@ -515,8 +558,12 @@ func (OSFS) SyncDir(name string) error {
 func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
 	if fi, err := os.Lstat(name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		return nil, errLockLink
+	} else if err == nil {
+		if err := regularFile(fi); err != nil {
+			return nil, err // before opening it: opening a device can do things
+		}
 	}
-	fl := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|openNoFollow))
+	fl := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|openNoFollow|openNonBlock))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 5*time.Millisecond)
@@ -531,6 +578,13 @@ func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
 	}
 	if !ok {
 		return nil, errors.New("not acquired")
+	}
+	if fi, err := fl.Stat(); err != nil || regularFile(fi) != nil { // what was opened, should it have changed since
+		_ = fl.Unlock()
+		if err == nil {
+			err = regularFile(fi)
+		}
+		return nil, err
 	}
 	return fl.Unlock, nil
 }
