@@ -48,29 +48,35 @@ func regularFile(fi fs.FileInfo) error {
 // readRegular opens name without blocking, refuses what is not a regular file (looked
 // at on the open file, so it cannot change in between), and reads at most limit bytes.
 func readRegular(name string, limit int64) ([]byte, error) {
+	data, _, err := readRegularInfo(name, limit)
+	return data, err
+}
+
+// readRegularInfo is readRegular, and also returns what fstat said of the file read.
+func readRegularInfo(name string, limit int64) ([]byte, fs.FileInfo, error) {
 	f, err := os.OpenFile(name, os.O_RDONLY|openNonBlock, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := regularFile(fi); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if fi.Size() > limit {
-		return nil, tooLarge(fi.Size(), limit)
+		return nil, nil, tooLarge(fi.Size(), limit)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if int64(len(data)) > limit { // it grew while we read
-		return nil, tooLarge(-1, limit)
+		return nil, nil, tooLarge(-1, limit)
 	}
-	return data, nil
+	return data, fi, nil
 }
 
 // tooLarge is the refusal of a file of size bytes (-1: it grew past limit while read).
