@@ -4,6 +4,7 @@ package state
 
 import (
 	"io/fs"
+	"os"
 	"os/user"
 	"path/filepath"
 )
@@ -29,3 +30,7 @@ func userID() string {
 	}
 	return "user"
 }
+
+// tryLockFile reports every file as free where there is no flock: an entry of a live
+// process may then be applied by another as well, which only repeats its changes.
+func tryLockFile(*os.File) (bool, error) { return true, nil }

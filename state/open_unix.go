@@ -3,6 +3,7 @@
 package state
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"strconv"
@@ -30,3 +31,13 @@ func fileOwner(fi fs.FileInfo) (uid int, ok bool) {
 
 // userID names the current user in the name of its own temporary directory.
 func userID() string { return strconv.Itoa(os.Getuid()) }
+
+// tryLockFile takes an exclusive flock on f without waiting, and reports whether it
+// has it: false when another open file holds it, in this process or another.
+func tryLockFile(f *os.File) (bool, error) {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return false, nil
+	}
+	return err == nil, err
+}

@@ -39,6 +39,9 @@ type Store struct {
 	// loss reliable on a quiet machine.
 	noLock    bool
 	raceDelay time.Duration
+
+	keepFailed bool         // see WithJournalKept
+	held       *heldEntries // shared by the copies resolved makes
 }
 
 // Option configures a Store.
@@ -79,7 +82,7 @@ const defaultLockTimeout = 10 * time.Second
 // NewStore returns a store for the state file at path. The lock is path+".lock", next
 // to the file path leads to once its symbolic links are followed (see [Store.Load]).
 func NewStore(path string, opts ...Option) *Store {
-	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout, maxSize: DefaultMaxFileSize}
+	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout, maxSize: DefaultMaxFileSize, held: &heldEntries{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -175,7 +178,14 @@ func (s *Store) Load() (*State, error) {
 		return nil, err
 	}
 	st, _, _, err := r.read()
-	return st, err
+	if err != nil {
+		return nil, err
+	}
+	// Changes a killed process journaled are shown as the next save will make them.
+	if orphans, _ := r.orphans(); len(orphans) > 0 {
+		replay(st, orphans)
+	}
+	return st, nil
 }
 
 // read returns the decoded state, the file's bytes (nil when missing) and the
@@ -223,17 +233,37 @@ func (s *Store) Apply(changes ...Change) (*State, error) {
 // ApplyEach is Apply, and also reports which changes took effect: applied[i] is false
 // for a change that was a no-op on the file as it was, such as a check already made
 // or an undo whose guard no longer held because another instance changed its step.
+//
+// Before it waits for the lock, the batch is journaled (see WithJournalKept), and
+// changes journaled by processes killed before they could save theirs are applied
+// first, as a restore would.
 func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err error) {
+	st, applied, _, err = s.save(changes)
+	return st, applied, err
+}
+
+// save is ApplyEach, and also reports how many orphan journal entries it saved.
+func (s *Store) save(changes []Change) (st *State, applied []bool, replayed int, err error) {
 	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
-		return nil, nil, s.saveErr("mkdir", s.dir(), err)
+		return nil, nil, 0, s.saveErr("mkdir", s.dir(), err)
 	}
-	if s, err = s.resolved(); err != nil {
-		return nil, nil, err
+	r, err := s.resolved()
+	if err != nil {
+		return nil, nil, 0, err
 	}
+	own := r.journal(changes)
+	st, applied, replayed, err = r.saveLocked(changes)
+	s.settle(own, err)
+	return st, applied, replayed, err
+}
+
+// saveLocked takes the lock, applies orphan journal entries and then changes to the
+// file as it is now, and saves the result.
+func (s *Store) saveLocked(changes []Change) (st *State, applied []bool, replayed int, err error) {
 	if !s.noLock {
 		unlock, err := s.fsys.Lock(s.lockPath(), s.lockTimeout)
 		if err != nil {
-			return nil, nil, s.saveErr("lock", s.lockPath(), err)
+			return nil, nil, 0, s.saveErr("lock", s.lockPath(), err)
 		}
 		defer unlock()
 	}
@@ -242,54 +272,66 @@ func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err err
 	// caller last loaded, and its changes must survive ours.
 	st, prev, fileVersion, err := s.read()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if s.raceDelay > 0 {
 		time.Sleep(s.raceDelay)
 	}
-	changed := false
+	orphans, stray := s.orphans()
+	changed := replay(st, orphans)
 	applied = make([]bool, len(changes))
 	for i, c := range changes {
 		ch, err := c.Apply(st)
 		if err != nil {
-			return nil, nil, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
+			return nil, nil, 0, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
 		}
 		applied[i] = ch
 		changed = changed || ch
 	}
 	if !changed {
-		return st, applied, nil
+		removeAll(orphans, stray) // already in the file
+		return st, applied, len(orphans), nil
 	}
+	saved, err := s.write(st, prev, fileVersion)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	removeAll(orphans, stray)
+	return saved, applied, len(orphans), nil
+}
 
+// write saves st over the file whose bytes were prev (nil: none) in format version
+// fileVersion, keeping a backup of an older format, and returns st as saved.
+func (s *Store) write(st *State, prev []byte, fileVersion int) (*State, error) {
 	data, err := encode(st)
 	if err != nil {
-		return nil, nil, fmt.Errorf("save %s: encode: %w", s.path, err)
+		return nil, fmt.Errorf("save %s: encode: %w", s.path, err)
 	}
 	// Never write what we could not read back: the result is what Load will
 	// return, and a bug that breaks an invariant is refused here instead of
 	// producing a file every later run refuses.
 	saved, _, err := decode(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
+		return nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
 	}
 
 	if prev != nil && fileVersion < currentVersion {
 		backup := fmt.Sprintf("%s.v%d", s.file(), fileVersion)
 		if _, err := s.fsys.Stat(backup); errors.Is(err, fs.ErrNotExist) {
 			if _, err := s.replace(backup, prev); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		} else if err != nil {
-			return nil, nil, s.saveErr("stat", backup, err)
+			return nil, s.saveErr("stat", backup, err)
 		}
 	}
 	if renamed, err := s.replace(s.file(), data); err != nil {
 		if renamed {
 			err = s.undo(prev, err)
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	return saved, applied, nil
+	return saved, nil
 }
 
 // replace writes data over target so that a crash leaves either the old or the
