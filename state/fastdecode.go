@@ -321,8 +321,8 @@ func (r *jsonReader) stepRecord(rec *StepRecord) bool {
 }
 
 // fields reads an object into a struct, calling field for each key, and declines a
-// key that comes twice: encoding/json lets a repeated key overwrite (or, into a
-// pointer, merge with) the first, which fastDecode leaves to it.
+// key that comes twice, so that the encoding/json path refuses it with its position
+// (see checkKeys).
 func (r *jsonReader) fields(field func(key string) bool) bool {
 	var seen []string // a handful of keys
 	return r.object(func(key string) bool {

@@ -101,6 +101,22 @@ func TestHelperSaver(t *testing.T) {
 			}
 		}
 		os.Exit(0)
+	case "journaled", "journaled-kept":
+		// Saves a check and a note while another process holds the lock: the first
+		// waits for as long as it takes, the second (which keeps its journal entry when
+		// a save fails, as the UI does) gives up at once and would retry later.
+		opts := []Option{WithLockTimeout(time.Hour)}
+		if mode == "journaled-kept" {
+			opts = []Option{WithLockTimeout(50 * time.Millisecond), WithJournalKept()}
+		}
+		store = NewStore(path, opts...)
+		fmt.Println("saving")
+		_, err := store.Apply(
+			Change{Kind: Check, Source: "src", Step: "j1", Steps: []string{"j1", "final"}, At: at(1), By: mode},
+			Change{Kind: SetNote, Source: "src", Step: "j1", Steps: []string{"j1", "final"}, At: at(1), Text: "evidence: OPS-1"},
+		)
+		fmt.Println("failed:", err != nil)
+		time.Sleep(time.Hour)
 	case "holder":
 		if _, err := (OSFS{}).Lock(path+".lock", time.Second); err != nil {
 			die(err)
@@ -323,4 +339,83 @@ func TestModesIndependentOfUmask(t *testing.T) {
 	if got := perm(t, rescue); got != 0o600 {
 		t.Errorf("rescue file mode %04o", got)
 	}
+}
+
+// TestJournaledChangesSurviveKillWhileLockBusy: what a process was saving while
+// another held the lock is not lost when it is killed -9, waiting for the lock or
+// between the attempts of a save that timed out: the next Load shows it, and the next
+// save (here Recover) puts it in the file.
+func TestJournaledChangesSurviveKillWhileLockBusy(t *testing.T) {
+	for _, mode := range []string{"journaled", "journaled-kept"} {
+		t.Run(mode, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if _, err := NewStore(path).Apply(ch(Check, "a", 0)); err != nil {
+				t.Fatal(err)
+			}
+			holder, hout, _ := helper(t, "holder", path)
+			expectLine(t, hout, "locked")
+			saver, sout, _ := helper(t, mode, path)
+			expectLine(t, sout, "saving")
+			if mode == "journaled-kept" {
+				expectLine(t, sout, "failed: true")
+			} else {
+				waitForJournalEntry(t, path)
+			}
+			for _, p := range []*exec.Cmd{saver, holder} {
+				if err := p.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				_ = p.Wait()
+			}
+
+			store := NewStore(path)
+			st, err := store.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec := st.Source("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != "evidence: OPS-1" {
+				t.Fatalf("after the kill, Load does not show the journaled check and note: %+v", rec)
+			}
+			if n, err := store.Recover(); err != nil || n != 1 {
+				t.Fatalf("Recover = %d, %v; want 1 batch saved", n, err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil || !strings.Contains(string(data), "evidence: OPS-1") {
+				t.Fatalf("the state file does not hold the note after Recover (%v):\n%s", err, data)
+			}
+			if left := journalEntries(t, path); len(left) != 0 {
+				t.Errorf("journal entries left after they were saved: %v", left)
+			}
+			if n, err := store.Recover(); err != nil || n != 0 {
+				t.Errorf("a second Recover = %d, %v", n, err)
+			}
+		})
+	}
+}
+
+// journalEntries lists the journal directory of the state file at path.
+func journalEntries(t *testing.T, path string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".journal"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// waitForJournalEntry waits until a batch has been journaled for the state file.
+func waitForJournalEntry(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		for _, n := range journalEntries(t, path) {
+			if strings.HasSuffix(n, ".json") {
+				return
+			}
+		}
+	}
+	t.Fatal("no journal entry 5s after the save began waiting for the lock")
 }

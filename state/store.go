@@ -22,7 +22,14 @@ import (
 // a Store is safe for concurrent use, and several Stores (in one process or
 // many) can share a path.
 type Store struct {
-	path        string
+	path string // as the person gave it, for messages
+	// maxSize is the most bytes a state file may hold, so a file that is huge (or never
+	// ends) fails at once instead of filling memory.
+	maxSize int64
+	// real is path with its symbolic links resolved, set only on the copy of the
+	// store that each operation works with (see resolved): it is the file read,
+	// replaced and locked.
+	real        string
 	fsys        FS
 	lockTimeout time.Duration
 
@@ -32,6 +39,9 @@ type Store struct {
 	// loss reliable on a quiet machine.
 	noLock    bool
 	raceDelay time.Duration
+
+	keepFailed bool         // see WithJournalKept
+	held       *heldEntries // shared by the copies resolved makes
 }
 
 // Option configures a Store.
@@ -53,6 +63,14 @@ func WithoutLockingForTests(raceDelay time.Duration) Option {
 	return func(s *Store) { s.noLock, s.raceDelay = true, raceDelay }
 }
 
+// WithMaxFileSize sets the most bytes a state file may hold before it is refused
+// (default [DefaultMaxFileSize]); a command-line flag can raise it.
+func WithMaxFileSize(n int64) Option { return func(s *Store) { s.maxSize = n } }
+
+// DefaultMaxFileSize is the largest state file read by default: years of rotations of
+// hundreds of sources take a few megabytes.
+const DefaultMaxFileSize = 256 << 20
+
 // ErrLockHeld is wrapped by the error of a save that gave up waiting for the lock.
 var ErrLockHeld = errors.New("another rotatetui process is holding it")
 
@@ -61,9 +79,10 @@ var ErrLockHeld = errors.New("another rotatetui process is holding it")
 // stuck, and an error (which the UI turns into a rescue file) beats a frozen UI.
 const defaultLockTimeout = 10 * time.Second
 
-// NewStore returns a store for the state file at path. The lock is path+".lock".
+// NewStore returns a store for the state file at path. The lock is path+".lock", next
+// to the file path leads to once its symbolic links are followed (see [Store.Load]).
 func NewStore(path string, opts ...Option) *Store {
-	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout}
+	s := &Store{path: path, fsys: OSFS{}, lockTimeout: defaultLockTimeout, maxSize: DefaultMaxFileSize, held: &heldEntries{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -73,31 +92,111 @@ func NewStore(path string, opts ...Option) *Store {
 // Path returns the state file's path, for messages to the person.
 func (s *Store) Path() string { return s.path }
 
-func (s *Store) dir() string      { return filepath.Dir(s.path) }
-func (s *Store) lockPath() string { return s.path + ".lock" }
+// file is the state file the store reads and replaces: the real one, once resolved.
+func (s *Store) file() string {
+	if s.real != "" {
+		return s.real
+	}
+	return s.path
+}
+
+func (s *Store) dir() string      { return filepath.Dir(s.file()) }
+func (s *Store) lockPath() string { return s.file() + ".lock" }
 
 // tempPrefix is the name prefix of every temp file the store creates next to
 // the state file; CleanTemp removes only names with this prefix.
-func (s *Store) tempPrefix() string { return "." + filepath.Base(s.path) + ".tmp-" }
+func (s *Store) tempPrefix() string { return "." + filepath.Base(s.file()) + ".tmp-" }
+
+// resolved returns a copy of the store that works on the real state file: the path
+// with every symbolic link in it followed, so that a state file that is a link is
+// updated where it points (and stays a link), and every spelling of one file takes
+// the same lock next to it. A directory that does not exist yet has no link to follow.
+// A link that leads nowhere is refused: saving would create a file wherever it points.
+func (s *Store) resolved() (*Store, error) {
+	r := *s
+	abs, err := filepath.Abs(s.path)
+	if err != nil {
+		return nil, &FileError{Path: s.path, Problem: "cannot resolve: " + errText(err), Err: err}
+	}
+	dir, err := s.fsys.EvalSymlinks(filepath.Dir(abs))
+	if errors.Is(err, fs.ErrNotExist) {
+		r.real = abs
+		return &r, nil
+	}
+	if err != nil {
+		return nil, &FileError{Path: s.path, Problem: "cannot resolve its directory: " + errText(err), Err: err}
+	}
+	r.real = filepath.Join(dir, filepath.Base(abs))
+	fi, err := s.fsys.Lstat(r.real)
+	if err != nil {
+		return &r, nil // missing; any other trouble shows when it is read
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return &r, r.regular(fi)
+	}
+	link := r.real
+	if r.real, err = s.fsys.EvalSymlinks(link); err != nil {
+		problem := "cannot follow the symbolic link: " + errText(err)
+		if errors.Is(err, fs.ErrNotExist) {
+			problem = "is a symbolic link to nothing (" + linkText(s.fsys, link) +
+				"); rotatetui does not create a file through a link: create its target or remove the link"
+		}
+		return nil, &FileError{Path: s.path, Problem: problem, Err: err}
+	}
+	if fi, err := s.fsys.Lstat(r.real); err == nil {
+		return &r, r.regular(fi)
+	}
+	return &r, nil
+}
+
+// regular refuses a state file that is not a regular file before anything is opened
+// or locked beside it: the lock of /dev/zero would be /dev/zero.lock. Reading checks
+// again, on what it opened.
+func (s *Store) regular(fi fs.FileInfo) error {
+	if err := regularFile(fi); err != nil {
+		return s.readErr(err)
+	}
+	return nil
+}
+
+// linkText says where a symbolic link points, as written in it.
+func linkText(fsys FS, link string) string {
+	to, err := fsys.Readlink(link)
+	if err != nil {
+		return "unreadable"
+	}
+	return fmt.Sprintf("it points to %q", to)
+}
 
 // Load reads the state file. A missing file or directory reads as New(): that
 // is simply a person who has not rotated anything yet. Load creates nothing and
 // takes no lock: saves replace the file atomically, so a reader sees either the
 // old or the new content.
 func (s *Store) Load() (*State, error) {
-	st, _, _, err := s.read()
-	return st, err
+	r, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	st, _, _, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	// Changes a killed process journaled are shown as the next save will make them.
+	if orphans, _ := r.orphans(); len(orphans) > 0 {
+		replay(st, orphans)
+	}
+	return st, nil
 }
 
 // read returns the decoded state, the file's bytes (nil when missing) and the
 // version the file had before migration.
 func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
-	data, err = s.fsys.ReadFile(s.path)
+	data, err = s.fsys.ReadRegular(s.file(), s.maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil, currentVersion, nil
 	}
 	if err != nil {
-		return nil, nil, 0, &FileError{Path: s.path, Problem: "cannot read: " + errText(err), Err: err}
+		return nil, nil, 0, s.readErr(err)
 	}
 	st, fileVersion, err = decode(data)
 	if err != nil {
@@ -108,6 +207,15 @@ func (s *Store) read() (st *State, data []byte, fileVersion int, err error) {
 		return nil, nil, 0, fe
 	}
 	return st, data, fileVersion, nil
+}
+
+// readErr is the refusal of a state file that could not be read.
+func (s *Store) readErr(err error) *FileError {
+	problem := errText(err)
+	if !errors.Is(err, ErrNotRegular) && !errors.Is(err, ErrTooLarge) {
+		problem = "cannot read: " + problem
+	}
+	return &FileError{Path: s.path, Problem: problem, Err: err}
 }
 
 // Apply applies the changes, in order, to the file as it is now on disk and
@@ -125,14 +233,37 @@ func (s *Store) Apply(changes ...Change) (*State, error) {
 // ApplyEach is Apply, and also reports which changes took effect: applied[i] is false
 // for a change that was a no-op on the file as it was, such as a check already made
 // or an undo whose guard no longer held because another instance changed its step.
+//
+// Before it waits for the lock, the batch is journaled (see WithJournalKept), and
+// changes journaled by processes killed before they could save theirs are applied
+// first, as a restore would.
 func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err error) {
+	st, applied, _, err = s.save(changes)
+	return st, applied, err
+}
+
+// save is ApplyEach, and also reports how many orphan journal entries it saved.
+func (s *Store) save(changes []Change) (st *State, applied []bool, replayed int, err error) {
 	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
-		return nil, nil, s.saveErr("mkdir", s.dir(), err)
+		return nil, nil, 0, s.saveErr("mkdir", s.dir(), err)
 	}
+	r, err := s.resolved()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	own := r.journal(changes)
+	st, applied, replayed, err = r.saveLocked(changes)
+	s.settle(own, err)
+	return st, applied, replayed, err
+}
+
+// saveLocked takes the lock, applies orphan journal entries and then changes to the
+// file as it is now, and saves the result.
+func (s *Store) saveLocked(changes []Change) (st *State, applied []bool, replayed int, err error) {
 	if !s.noLock {
 		unlock, err := s.fsys.Lock(s.lockPath(), s.lockTimeout)
 		if err != nil {
-			return nil, nil, s.saveErr("lock", s.lockPath(), err)
+			return nil, nil, 0, s.saveErr("lock", s.lockPath(), err)
 		}
 		defer unlock()
 	}
@@ -141,54 +272,66 @@ func (s *Store) ApplyEach(changes ...Change) (st *State, applied []bool, err err
 	// caller last loaded, and its changes must survive ours.
 	st, prev, fileVersion, err := s.read()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if s.raceDelay > 0 {
 		time.Sleep(s.raceDelay)
 	}
-	changed := false
+	orphans, stray := s.orphans()
+	changed := replay(st, orphans)
 	applied = make([]bool, len(changes))
 	for i, c := range changes {
 		ch, err := c.Apply(st)
 		if err != nil {
-			return nil, nil, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
+			return nil, nil, 0, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.path, i+1, len(changes), err)
 		}
 		applied[i] = ch
 		changed = changed || ch
 	}
 	if !changed {
-		return st, applied, nil
+		removeAll(orphans, stray) // already in the file
+		return st, applied, len(orphans), nil
 	}
+	saved, err := s.write(st, prev, fileVersion)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	removeAll(orphans, stray)
+	return saved, applied, len(orphans), nil
+}
 
+// write saves st over the file whose bytes were prev (nil: none) in format version
+// fileVersion, keeping a backup of an older format, and returns st as saved.
+func (s *Store) write(st *State, prev []byte, fileVersion int) (*State, error) {
 	data, err := encode(st)
 	if err != nil {
-		return nil, nil, fmt.Errorf("save %s: encode: %w", s.path, err)
+		return nil, fmt.Errorf("save %s: encode: %w", s.path, err)
 	}
 	// Never write what we could not read back: the result is what Load will
 	// return, and a bug that breaks an invariant is refused here instead of
 	// producing a file every later run refuses.
 	saved, _, err := decode(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
+		return nil, fmt.Errorf("save %s: refusing to write a file that would not load: %w", s.path, err)
 	}
 
 	if prev != nil && fileVersion < currentVersion {
-		backup := fmt.Sprintf("%s.v%d", s.path, fileVersion)
+		backup := fmt.Sprintf("%s.v%d", s.file(), fileVersion)
 		if _, err := s.fsys.Stat(backup); errors.Is(err, fs.ErrNotExist) {
 			if _, err := s.replace(backup, prev); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		} else if err != nil {
-			return nil, nil, s.saveErr("stat", backup, err)
+			return nil, s.saveErr("stat", backup, err)
 		}
 	}
-	if renamed, err := s.replace(s.path, data); err != nil {
+	if renamed, err := s.replace(s.file(), data); err != nil {
 		if renamed {
 			err = s.undo(prev, err)
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	return saved, applied, nil
+	return saved, nil
 }
 
 // replace writes data over target so that a crash leaves either the old or the
@@ -234,8 +377,8 @@ func (s *Store) replace(target string, data []byte) (renamed bool, err error) {
 func (s *Store) undo(prev []byte, saveErr error) error {
 	var err error
 	if prev == nil {
-		err = s.fsys.Remove(s.path)
-	} else if renamed, rerr := s.replace(s.path, prev); !renamed {
+		err = s.fsys.Remove(s.file())
+	} else if renamed, rerr := s.replace(s.file(), prev); !renamed {
 		err = rerr
 	}
 	if err != nil {
@@ -300,14 +443,17 @@ func errText(err error) string { return bareErr(err).Error() }
 // is accessible by other users or its directory is looser than 0700. The store
 // never chmods on its own: the person may have reasons, and should know.
 func (s *Store) PermissionWarning() string {
+	if r, err := s.resolved(); err == nil {
+		s = r // the directory that holds the file is the one that matters
+	}
 	var msgs []string
 	if fi, err := s.fsys.Stat(s.dir()); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		msgs = append(msgs, fmt.Sprintf("directory %s has mode %04o and other users can access it (chmod 700 %q)",
 			s.dir(), fi.Mode().Perm(), s.dir()))
 	}
-	if fi, err := s.fsys.Stat(s.path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+	if fi, err := s.fsys.Stat(s.file()); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		msgs = append(msgs, fmt.Sprintf("state file %s has mode %04o and other users can read it (chmod 600 %q)",
-			s.path, fi.Mode().Perm(), s.path))
+			s.file(), fi.Mode().Perm(), s.file()))
 	}
 	return strings.Join(msgs, "; ")
 }
@@ -316,6 +462,10 @@ func (s *Store) PermissionWarning() string {
 // startup. It takes the lock, and every save creates its temp file only while
 // holding the lock, so any temp file it sees belongs to nobody.
 func (s *Store) CleanTemp() error {
+	s, err := s.resolved()
+	if err != nil {
+		return fmt.Errorf("clean temp files: %w", err)
+	}
 	entries, err := s.fsys.ReadDir(s.dir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -361,8 +511,14 @@ func (s *Store) isTemp(name string) bool {
 // FS is the set of file operations the store uses. It exists so tests can make
 // any one of them fail; [OSFS] is the real thing.
 type FS interface {
-	ReadFile(name string) ([]byte, error)
+	// ReadRegular reads the regular file name, failing at once on anything else (a
+	// directory, a named pipe, a device) with an error wrapping [ErrNotRegular], and
+	// on one longer than limit bytes with one wrapping [ErrTooLarge].
+	ReadRegular(name string, limit int64) ([]byte, error)
 	Stat(name string) (fs.FileInfo, error)
+	Lstat(name string) (fs.FileInfo, error)
+	Readlink(name string) (string, error)
+	EvalSymlinks(path string) (string, error)
 	ReadDir(name string) ([]fs.DirEntry, error)
 	MkdirAll(path string, perm fs.FileMode) error
 	OpenFile(name string, flag int, perm fs.FileMode) (File, error)
@@ -387,11 +543,23 @@ type File interface {
 // elsewhere can wrap it and fail selected operations.
 type OSFS struct{}
 
-// ReadFile calls os.ReadFile.
-func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+// ReadRegular opens name without blocking (a named pipe would otherwise wait for a
+// writer for ever), checks what it opened with fstat, and reads at most limit bytes.
+func (OSFS) ReadRegular(name string, limit int64) ([]byte, error) {
+	return readRegular(name, limit)
+}
 
 // Stat calls os.Stat.
 func (OSFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+
+// Lstat calls os.Lstat.
+func (OSFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+
+// Readlink calls os.Readlink.
+func (OSFS) Readlink(name string) (string, error) { return os.Readlink(name) }
+
+// EvalSymlinks calls filepath.EvalSymlinks.
+func (OSFS) EvalSymlinks(path string) (string, error) { return filepath.EvalSymlinks(path) }
 
 // ReadDir calls os.ReadDir.
 func (OSFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
@@ -426,9 +594,18 @@ func (OSFS) SyncDir(name string) error {
 }
 
 // Lock uses flock(2) (via github.com/gofrs/flock), which the kernel releases
-// when the holder dies, even by SIGKILL.
+// when the holder dies, even by SIGKILL. The lock file is never opened through a
+// symbolic link (O_NOFOLLOW): a link to nowhere would have it created wherever it
+// points.
 func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
-	fl := flock.New(name, flock.SetPermissions(0o600))
+	if fi, err := os.Lstat(name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, errLockLink
+	} else if err == nil {
+		if err := regularFile(fi); err != nil {
+			return nil, err // before opening it: opening a device can do things
+		}
+	}
+	fl := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|openNoFollow|openNonBlock))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 5*time.Millisecond)
@@ -436,10 +613,23 @@ func (OSFS) Lock(name string, timeout time.Duration) (func() error, error) {
 		return nil, fmt.Errorf("timed out after %v: %w", timeout, ErrLockHeld)
 	}
 	if err != nil {
+		if fi, lerr := os.Lstat(name); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, errLockLink // made a link since the look above
+		}
 		return nil, err
 	}
 	if !ok {
 		return nil, errors.New("not acquired")
 	}
+	if fi, err := fl.Stat(); err != nil || regularFile(fi) != nil { // what was opened, should it have changed since
+		_ = fl.Unlock()
+		if err == nil {
+			err = regularFile(fi)
+		}
+		return nil, err
+	}
 	return fl.Unlock, nil
 }
+
+// errLockLink refuses a lock file that is a symbolic link.
+var errLockLink = errors.New("is a symbolic link, and a lock is never taken through one (remove it: rotatetui makes a new one)")

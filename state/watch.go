@@ -23,6 +23,12 @@ func (s *Store) Watch(ctx context.Context) (<-chan struct{}, error) {
 	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, fmt.Errorf("watch %s: %w", s.dir(), err)
 	}
+	// Saves replace the real file, in its own directory: a state file that is a
+	// symbolic link is watched where it points.
+	s, err := s.resolved()
+	if err != nil {
+		return nil, fmt.Errorf("watch: %w", err)
+	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", s.dir(), err)
@@ -44,7 +50,7 @@ func (s *Store) Watch(ctx context.Context) (<-chan struct{}, error) {
 				if !ok {
 					return
 				}
-				if filepath.Clean(ev.Name) == filepath.Clean(s.path) && settle == nil {
+				if filepath.Clean(ev.Name) == s.file() && settle == nil {
 					settle = time.After(watchSettle)
 				}
 			case _, ok := <-w.Errors:

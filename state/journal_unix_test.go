@@ -1,0 +1,178 @@
+//go:build unix
+
+package state
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func journalNames(t *testing.T, path string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".journal"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// holdLock holds the lock of the state file at path until the test ends.
+func holdLock(t *testing.T, path string) {
+	t.Helper()
+	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unlock() })
+}
+
+// A save that succeeds, or fails in a store that does not keep its journal, leaves no
+// journal entry behind: its caller knows where its changes stand.
+func TestJournalSettledBySave(t *testing.T) {
+	store, path := newTestStore(t, WithLockTimeout(50*time.Millisecond))
+	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("entries after a save: %v", n)
+	}
+	if _, err := store.Apply(Change{Kind: Check, Source: "src", Step: "zz", Steps: keys, At: at(2)}); err == nil {
+		t.Fatal("an invalid change was saved")
+	}
+	holdLock(t, path)
+	if _, err := store.Apply(ch(Check, "b", 2)); err == nil {
+		t.Fatal("saved while the lock was held")
+	}
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("entries after failed saves: %v", n)
+	}
+}
+
+// A store that keeps the journal of a failed save (as the UI does) holds its entry, so
+// nobody else applies it while it lives, until a later save succeeds or Forget.
+func TestJournalKeptUntilSavedOrForgotten(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	if _, err := NewStore(path).Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	store := NewStore(path, WithLockTimeout(50*time.Millisecond), WithJournalKept())
+	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Apply(ch(Check, "b", 2)); err == nil {
+		t.Fatal("saved while the lock was held")
+	}
+	if n := journalNames(t, path); len(n) != 1 {
+		t.Fatalf("entries after a failed save: %v, want 1", n)
+	}
+	if st, err := NewStore(path).Load(); err != nil || st.Source("src").Current.Checked("b") {
+		t.Errorf("the entry of a live store was applied by another (%v)", err)
+	}
+	unlock()
+	if _, err := store.Apply(ch(Check, "b", 2), ch(Check, "c", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("entries after the retry was saved: %v", n)
+	}
+
+	holdLock(t, path)
+	store.Apply(ch(Check, "d", 4))
+	store.Forget()
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("entries after Forget: %v", n)
+	}
+}
+
+// Orphans are applied oldest first, only where nothing newer was recorded, and a reset
+// made before the rotation now in progress started does not abandon it.
+func TestOrphanEntriesReplayedLikeARestore(t *testing.T) {
+	store, path := newTestStore(t)
+	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	plant := func(name string, changes ...Change) {
+		t.Helper()
+		dir := filepath.Join(filepath.Dir(path), ".state.json.journal")
+		os.MkdirAll(dir, 0o700)
+		data := []byte(rescueJSONOf(t, path, changes))
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Oldest first: checked, then unchecked again later.
+	plant("00000000000000000002-bbbbbbbb.json", ch(Check, "b", 2), ch(Uncheck, "b", 3))
+	plant("00000000000000000001-aaaaaaaa.json", ch(Check, "b", 2))
+	// Older than what the file holds: not applied over it.
+	plant("00000000000000000003-cccccccc.json", Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(0), Text: "old"})
+	plant("00000000000000000004-dddddddd.json", Change{Kind: Reset, Source: "src", At: at(0)})
+	plant(".tmp-0123456789abcdef", ch(Check, "c", 9))
+	if _, err := store.Apply(Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := st.Source("src").Current
+	switch {
+	case cur == nil || len(st.Source("src").History) != 0:
+		t.Fatal("a reset older than the rotation abandoned it")
+	case cur.Checked("b"):
+		t.Error("b checked: the orphans were not applied oldest first")
+	case cur.Steps["a"].Note != "new":
+		t.Errorf("an older journaled note overwrote a newer one: %q", cur.Steps["a"].Note)
+	case cur.Checked("c"):
+		t.Error("a half-written entry was applied")
+	}
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("entries left: %v", n)
+	}
+}
+
+func rescueJSONOf(t *testing.T, statePath string, changes []Change) string {
+	t.Helper()
+	p, err := WriteRescue(statePath, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(p)
+	data, err := os.ReadFile(p)
+	if err != nil || !strings.Contains(string(data), "state_file") {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// A batch that will be refused is not journaled: a note that looks like a secret never
+// reaches the disk, even while its save waits for the lock.
+func TestRefusedBatchNotJournaled(t *testing.T) {
+	store, path := newTestStore(t)
+	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "ghp_" + strings.Repeat("a1B2", 9)}
+	done := make(chan error, 1)
+	go func() { _, err := store.Apply(secret); done <- err }()
+	time.Sleep(200 * time.Millisecond) // waiting for the lock by now
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("journal entries while waiting: %v", n)
+	}
+	unlock()
+	if err := <-done; err == nil {
+		t.Fatal("a secret was saved")
+	}
+}
