@@ -39,3 +39,33 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseInline is the first load of a catalog the fast decoder leaves to the
+// TOML decoder (steps as inline tables), so it includes the shape scan (shape.go).
+func BenchmarkParseInline(b *testing.B) {
+	var out strings.Builder
+	out.WriteString("version = 1\n")
+	for i := range 1000 {
+		fmt.Fprintf(&out, "[[sources]]\nid = \"s%d\"\nname = \"Source %d\"\nsteps = [{ text = \"Log in.\", kind = \"navigate\" }, { text = \"Rotate %d.\" }]\n", i, i, i)
+	}
+	data := []byte(out.String())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if c, err := Parse("bench.toml", data); err != nil || len(c.Sources) != 1000 {
+			b.Fatalf("parse: %v", err)
+		}
+	}
+}
+
+// BenchmarkCheckShape is the shape scan alone, over a generated catalog of 10,000
+// sources.
+func BenchmarkCheckShape(b *testing.B) {
+	data := generatedCatalog(10_000)
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if _, _, ok := checkShape(data); !ok {
+			b.Fatal("refused")
+		}
+	}
+}

@@ -151,6 +151,12 @@ func (p *parser) decode() fields {
 	if raw, ok := fastDecode(p.data); ok {
 		return raw // see fastdecode.go: exactly what the decoder would return
 	}
+	if offset, msg, ok := checkShape(p.data); !ok {
+		// See shape.go: the decoder would take memory out of all proportion to the file.
+		line, col := lineCol(p.data, offset)
+		p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: msg})
+		return nil
+	}
 	var raw map[string]any
 	if _, err := toml.NewDecoder(bytes.NewReader(p.data)).Decode(&raw); err != nil {
 		var perr toml.ParseError
