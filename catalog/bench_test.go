@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -67,5 +69,32 @@ func BenchmarkCheckShape(b *testing.B) {
 		if _, _, ok := checkShape(data); !ok {
 			b.Fatal("refused")
 		}
+	}
+}
+
+// BenchmarkReadFile is ReadFile's open, fstat and bounded read of a 2.5 MB catalog,
+// beside os.ReadFile's.
+func BenchmarkReadFile(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.toml")
+	data := generatedCatalog(10_000)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range []struct {
+		name string
+		read func(string) ([]byte, error)
+	}{
+		{"ReadFile", func(p string) ([]byte, error) { return ReadFile(p, 0) }},
+		{"os.ReadFile", os.ReadFile},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for range b.N {
+				if got, err := r.read(path); err != nil || len(got) != len(data) {
+					b.Fatalf("read: %d bytes, %v", len(got), err)
+				}
+			}
+		})
 	}
 }
