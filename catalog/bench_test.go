@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,6 +36,63 @@ func BenchmarkParse(b *testing.B) {
 				c, err := Parse("bench.toml", data)
 				if err != nil || len(c.Sources) != n {
 					b.Fatalf("parse: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseInline is the first load of a catalog the fast decoder leaves to the
+// TOML decoder (steps as inline tables), so it includes the shape scan (shape.go).
+func BenchmarkParseInline(b *testing.B) {
+	var out strings.Builder
+	out.WriteString("version = 1\n")
+	for i := range 1000 {
+		fmt.Fprintf(&out, "[[sources]]\nid = \"s%d\"\nname = \"Source %d\"\nsteps = [{ text = \"Log in.\", kind = \"navigate\" }, { text = \"Rotate %d.\" }]\n", i, i, i)
+	}
+	data := []byte(out.String())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if c, err := Parse("bench.toml", data); err != nil || len(c.Sources) != 1000 {
+			b.Fatalf("parse: %v", err)
+		}
+	}
+}
+
+// BenchmarkCheckShape is the shape scan alone, over a generated catalog of 10,000
+// sources.
+func BenchmarkCheckShape(b *testing.B) {
+	data := generatedCatalog(10_000)
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if _, _, ok := checkShape(data); !ok {
+			b.Fatal("refused")
+		}
+	}
+}
+
+// BenchmarkReadFile is ReadFile's open, fstat and bounded read of a 2.5 MB catalog,
+// beside os.ReadFile's.
+func BenchmarkReadFile(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.toml")
+	data := generatedCatalog(10_000)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range []struct {
+		name string
+		read func(string) ([]byte, error)
+	}{
+		{"ReadFile", func(p string) ([]byte, error) { return ReadFile(p, 0) }},
+		{"os.ReadFile", os.ReadFile},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for range b.N {
+				if got, err := r.read(path); err != nil || len(got) != len(data) {
+					b.Fatalf("read: %d bytes, %v", len(got), err)
 				}
 			}
 		})

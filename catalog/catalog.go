@@ -5,9 +5,10 @@
 // catalog, builtin.toml, is compiled into the binary as Go data (builtin_gen.go, made by
 // go generate), so a start never parses it; user catalogs are layered over it with Merge, a
 // source with a known id replacing the earlier one whole. Every catalog is untrusted
-// input: Parse reports every problem of a file at once with its line and column, and all
-// text that survives validation has its control characters made inert, so nothing read
-// from a catalog can drive the terminal.
+// input: Parse reports every problem of a file at once with its line and column, a file
+// nested deeper than any catalog needs is refused before the TOML decoder sees it
+// (shape.go), and all text that survives validation has its control characters made
+// inert, so nothing read from a catalog can drive the terminal.
 //
 // Reading a large catalog fast: the lines generated catalogs are made of are decoded
 // directly (fastdecode.go), anything else by BurntSushi/toml, with the same result;

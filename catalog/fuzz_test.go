@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -9,11 +10,19 @@ import (
 
 // FuzzParse feeds Parse arbitrary files. The seed corpus in testdata/fuzz/FuzzParse
 // holds a real catalog, a minimal one, terminal attacks hidden behind TOML escapes,
-// broken TOML and invalid UTF-8. Whatever the input, Parse must not panic, a catalog
-// it returns must be safe to print, and an error must be a well-formed *Error.
+// broken TOML, invalid UTF-8, and files nested deeper than the limits (deep-*) or just
+// within them (limits-*). Whatever the input, Parse must not panic, must allocate in
+// proportion to the input (see fuzzMaxAlloc), a catalog it returns must be safe to
+// print, and an error must be a well-formed *Error.
 func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		c, err := Parse("fuzz.toml", data)
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > fuzzMaxAlloc(len(data)) {
+			t.Fatalf("parsing %d bytes allocated %d KB", len(data), alloc>>10)
+		}
 		if err != nil {
 			fuzzCheckError(t, c, err)
 			return
@@ -40,6 +49,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// fuzzMaxAlloc is the most Parse may allocate for n bytes. The TOML decoder takes up to
+// some 330 bytes per byte of a file nested to the limits of shape.go (and about 100 for
+// a flat one); a file that makes it grow with the square of its depth takes thousands.
+func fuzzMaxAlloc(n int) uint64 { return 8<<20 + 1000*uint64(n) }
 
 func fuzzCheckError(t *testing.T, c *Catalog, err error) {
 	t.Helper()

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -60,20 +59,10 @@ func lazyRegexp(expr string) func() *regexp.Regexp {
 	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
-// LoadFile reads and parses one catalog file.
+// LoadFile reads and parses one catalog file, which must be a regular file of at most
+// DefaultMaxSize bytes (see ReadFile).
 func LoadFile(path string) (*Catalog, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	c, err := Parse(path, data)
-	if err != nil {
-		return nil, err
-	}
-	for i := range c.Sources {
-		c.Sources[i].Origin = path
-	}
-	return c, nil
+	return LoadFileMax(path, DefaultMaxSize)
 }
 
 // Parse decodes and validates one catalog. name is used in problem reports. On failure
@@ -150,6 +139,12 @@ func (p *parser) decode() fields {
 	}
 	if raw, ok := fastDecode(p.data); ok {
 		return raw // see fastdecode.go: exactly what the decoder would return
+	}
+	if offset, msg, ok := checkShape(p.data); !ok {
+		// See shape.go: the decoder would take memory out of all proportion to the file.
+		line, col := lineCol(p.data, offset)
+		p.problems = append(p.problems, Problem{File: p.file, Line: line, Col: col, Msg: msg})
+		return nil
 	}
 	var raw map[string]any
 	if _, err := toml.NewDecoder(bytes.NewReader(p.data)).Decode(&raw); err != nil {
