@@ -516,7 +516,7 @@ func (m checklistModel) ensureTicking() (checklistModel, tea.Cmd) {
 		if _, waiting := m.waitingOn(i); waiting {
 			m.ticking = true
 			m.tickGen++
-			return m, tickEvery(m.tickGen)
+			return m, tickEvery(m.c.effects, m.tickGen)
 		}
 	}
 	return m, nil
