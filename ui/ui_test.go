@@ -454,15 +454,17 @@ func TestCtrlCAsksBeforeDroppingText(t *testing.T) {
 	}
 }
 
+// TestQuitKeys: q, and ctrl+c even in the filter, end the program: their command
+// sends tea.QuitMsg, not merely some message.
 func TestQuitKeys(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
 	next, cmd := m.Update(keyMsg("q"))
-	if !next.(Model).quitting || cmd == nil {
+	if !next.(Model).quitting || !quits(run(t, cmd)) {
 		t.Error("q does not quit")
 	}
 	m = press(t, m, "/")
 	next, cmd = m.Update(keyMsg("ctrl+c"))
-	if !next.(Model).quitting || cmd == nil {
+	if !next.(Model).quitting || !quits(run(t, cmd)) {
 		t.Error("ctrl+c does not quit from the filter")
 	}
 }
