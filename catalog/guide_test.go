@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -286,14 +287,26 @@ func guideFindSource(c *guideCatalog, id string) *guideSource {
 	return nil
 }
 
-func TestBuiltinMatchesGuide(t *testing.T) {
-	data, err := os.ReadFile(guideReferencePath)
+// readGuide reads the reference guide at path. Missing, it skips the test on a
+// developer's machine but fails it in CI (CI set, as .ci/run does), where a skipped
+// drift check would pass unseen.
+func readGuide(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("reference guide %s not found; skipping drift check", guideReferencePath)
+		if os.Getenv("CI") != "" {
+			t.Fatalf("reference guide %s not found, and CI is set: the drift check must run there (the repository is cloned next to shared/)", path)
+		}
+		t.Skipf("reference guide %s not found; skipping drift check", path)
 	}
 	if err != nil {
 		t.Fatalf("reading reference guide: %v", err)
 	}
+	return data
+}
+
+func TestBuiltinMatchesGuide(t *testing.T) {
+	data := readGuide(t, guideReferencePath)
 	c := guideLoadBuiltin(t)
 	known := map[string]bool{}
 	for _, s := range c.Sources {
@@ -447,6 +460,43 @@ func TestGuideBuiltinWellFormed(t *testing.T) {
 			if st.URL != "" && !strings.HasPrefix(st.URL, "https://") {
 				t.Errorf("%s: url %q is not an https URL", sw, st.URL)
 			}
+		}
+	}
+}
+
+// endRecorder is a testing.TB whose Fatalf and Skipf record how the test would
+// end, and end the goroutine as the real ones do.
+type endRecorder struct {
+	testing.TB
+	ended string // "fatal" or "skip"
+	msg   string
+}
+
+func (r *endRecorder) Helper() {}
+
+func (r *endRecorder) Fatalf(format string, args ...any) { r.end("fatal", format, args) }
+func (r *endRecorder) Skipf(format string, args ...any)  { r.end("skip", format, args) }
+
+func (r *endRecorder) end(how, format string, args []any) {
+	r.ended, r.msg = how, fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// TestMissingGuideFailsInCI: without the guide, the drift check is skipped, except in
+// CI, where it fails saying why.
+func TestMissingGuideFailsInCI(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "rotation-guide.txt")
+	for ci, want := range map[string]string{"": "skip", "true": "fatal"} {
+		t.Setenv("CI", ci)
+		rec := &endRecorder{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			readGuide(rec, missing)
+		}()
+		<-done
+		if rec.ended != want || !strings.Contains(rec.msg, missing) {
+			t.Errorf("CI=%q: the test would %s (%q), want %s", ci, rec.ended, rec.msg, want)
 		}
 	}
 }

@@ -17,8 +17,9 @@ import (
 	"github.com/rotatetui/rotatetui/catalog"
 )
 
-// Effects are the things the checklist does to the world outside the terminal window.
-// They run in commands, never in Update; tests replace them.
+// Effects are the things the checklist does to the world outside the terminal window,
+// and the timers the UI starts. They run in commands, never in Update; tests replace
+// them.
 type Effects struct {
 	// Terminal receives OSC 52 clipboard writes and the bell. Default: os.Stdout, the
 	// terminal the program draws on (each write is one whole sequence, so it cannot
@@ -29,6 +30,10 @@ type Effects struct {
 	SystemClipboard func(string) error
 	// OpenURL opens a URL in a browser, or returns errNoBrowser.
 	OpenURL func(string) error
+	// Tick starts a timer whose command returns fn's message after d. Default:
+	// tea.Tick. Tests replace it to see the timers started (countdowns, save retries,
+	// the forced quit) and fire them when they choose, instead of waiting.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }
 
 // errNoBrowser says there is no browser to open a URL with (e.g. over SSH).
@@ -53,7 +58,7 @@ func noBrowserText(err error) string {
 }
 
 func defaultEffects() Effects {
-	return Effects{Terminal: os.Stdout, SystemClipboard: clipboard.WriteAll, OpenURL: openInBrowser}
+	return Effects{Terminal: os.Stdout, SystemClipboard: clipboard.WriteAll, OpenURL: openInBrowser, Tick: tea.Tick}
 }
 
 func (e Effects) withDefaults() Effects {
@@ -66,6 +71,9 @@ func (e Effects) withDefaults() Effects {
 	}
 	if e.OpenURL == nil {
 		e.OpenURL = d.OpenURL
+	}
+	if e.Tick == nil {
+		e.Tick = d.Tick
 	}
 	return e
 }
@@ -141,8 +149,8 @@ func bellCmd(fx Effects) tea.Cmd {
 type waitTickMsg struct{ gen int }
 
 // tickEvery schedules the next countdown tick.
-func tickEvery(gen int) tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return waitTickMsg{gen: gen} })
+func tickEvery(fx Effects, gen int) tea.Cmd {
+	return fx.Tick(time.Second, func(time.Time) tea.Msg { return waitTickMsg{gen: gen} })
 }
 
 // openInBrowser starts the platform's URL opener, detached. It refuses up front where

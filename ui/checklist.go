@@ -293,7 +293,7 @@ func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, even
 		if m.skipped(m.cursor) {
 			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
 		}
-		m.prompt = newTextPrompt(fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
+		m.prompt = newTextPrompt(m.c.styles, fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
 	}
 	return m, nil, nil
 }
@@ -516,7 +516,7 @@ func (m checklistModel) ensureTicking() (checklistModel, tea.Cmd) {
 		if _, waiting := m.waitingOn(i); waiting {
 			m.ticking = true
 			m.tickGen++
-			return m, tickEvery(m.tickGen)
+			return m, tickEvery(m.c.effects, m.tickGen)
 		}
 	}
 	return m, nil

@@ -231,9 +231,11 @@ func pressCmd(t *testing.T, m Model, k string) (Model, tea.Cmd) {
 	t.Helper()
 	next, cmd := m.Update(keyMsg(k))
 	m = next.(Model)
-	// Run everything but timers, as deliver does.
-	for _, msg := range run(cmd) {
-		m = deliver(t, m, msg)
+	// Run everything but timers and quit, as deliver does.
+	for _, msg := range run(t, cmd) {
+		if !isHeld(msg) {
+			m = deliver(t, m, msg)
+		}
 	}
 	return m, cmd
 }

@@ -81,7 +81,7 @@ func (m checklistModel) header(width int) []string {
 		title += st.Subtitle.Render(" · " + m.src.Category)
 	}
 	if m.src.Custom() {
-		title += " " + st.Tag.Render("custom")
+		title += " " + st.Badge("custom") // bracketed, as in the list: a tag without its colour too
 	}
 	head = append(head, truncate(title, width))
 

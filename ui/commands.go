@@ -165,7 +165,7 @@ func saveCmd(store Store, changes []state.Change) tea.Cmd {
 }
 
 // retryAfter schedules the next attempt of a failed save, backing off up to 30 s.
-func retryAfter(attempt int) tea.Cmd {
+func retryAfter(fx Effects, attempt int) tea.Cmd {
 	delay := time.Second << min(attempt, 5)
-	return tea.Tick(min(delay, 30*time.Second), func(time.Time) tea.Msg { return retrySaveMsg{} })
+	return fx.Tick(min(delay, 30*time.Second), func(time.Time) tea.Msg { return retrySaveMsg{} })
 }

@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -283,4 +287,216 @@ func TestShowNowDrawsBeforeReturning(t *testing.T) {
 	if i, j := strings.Index(out, "first frame"), strings.Index(out, "second frame"); i < 0 || j < i {
 		t.Errorf("frames out of order or missing: %q", out)
 	}
+}
+
+// fakeTerminal plays back what a program wrote to a terminal and keeps the screen it
+// leaves. It knows the sequences the display sends (cursor position, erase to the end
+// of the line or the screen, styles, which it ignores) and fails the test on any other:
+// a sequence it cannot place could make the screen differ from what it says.
+type fakeTerminal struct {
+	t             *testing.T
+	width, height int
+	cells         [][]string // [row][col]: a grapheme, or "" under the right half of a wide one
+	row, col      int
+}
+
+func newFakeTerminal(t *testing.T, width, height int) *fakeTerminal {
+	ft := &fakeTerminal{t: t, width: width, height: height, cells: make([][]string, height)}
+	for r := range ft.cells {
+		ft.cells[r] = ft.blankRow()
+	}
+	return ft
+}
+
+func (ft *fakeTerminal) blankRow() []string {
+	row := make([]string, ft.width)
+	for c := range row {
+		row[c] = " "
+	}
+	return row
+}
+
+// play applies out to the screen.
+func (ft *fakeTerminal) play(out string) {
+	ft.t.Helper()
+	p := ansi.NewParser()
+	var state byte
+	for len(out) > 0 {
+		seq, width, n, next := ansi.DecodeSequence(out, state, p)
+		state, out = next, out[n:]
+		switch {
+		case width > 0:
+			ft.print(seq, width)
+		case seq == "\r":
+			ft.col = 0
+		case seq == "\n":
+			ft.lineFeed()
+		case ansi.HasCsiPrefix(seq):
+			ft.csi(seq, p)
+		default:
+			ft.t.Fatalf("the fake terminal got %q, which it does not know", seq)
+		}
+	}
+}
+
+func (ft *fakeTerminal) print(grapheme string, width int) {
+	if ft.col+width > ft.width {
+		ft.t.Fatalf("%q written past the last column, at row %d column %d: the line would wrap", grapheme, ft.row+1, ft.col+1)
+	}
+	ft.cells[ft.row][ft.col] = grapheme
+	for i := 1; i < width; i++ {
+		ft.cells[ft.row][ft.col+i] = ""
+	}
+	ft.col += width
+}
+
+func (ft *fakeTerminal) lineFeed() {
+	if ft.row < ft.height-1 {
+		ft.row++
+		return
+	}
+	ft.cells = append(ft.cells[1:], ft.blankRow())
+}
+
+func (ft *fakeTerminal) csi(seq string, p *ansi.Parser) {
+	ft.t.Helper()
+	param := func(i, def int) int { v, _ := p.Param(i, def); return v }
+	switch ansi.Cmd(p.Command()).Final() {
+	case 'H': // cursor position, 1-based
+		ft.row, ft.col = min(max(param(0, 1), 1), ft.height)-1, min(max(param(1, 1), 1), ft.width)-1
+	case 'K': // erase to the end of the line
+		if param(0, 0) != 0 {
+			ft.t.Fatalf("erase line %q: only to the end is known", seq)
+		}
+		for c := ft.col; c < ft.width; c++ {
+			ft.cells[ft.row][c] = " "
+		}
+	case 'J': // erase to the end of the screen
+		if param(0, 0) != 0 {
+			ft.t.Fatalf("erase screen %q: only below is known", seq)
+		}
+		for c := ft.col; c < ft.width; c++ {
+			ft.cells[ft.row][c] = " "
+		}
+		for r := ft.row + 1; r < ft.height; r++ {
+			ft.cells[r] = ft.blankRow()
+		}
+	case 'm': // styles: the screen keeps text only
+	default:
+		ft.t.Fatalf("the fake terminal got %q, which it does not know", seq)
+	}
+}
+
+// screen is what the terminal shows, one string per row, without trailing blanks.
+func (ft *fakeTerminal) screen() string {
+	rows := make([]string, ft.height)
+	for r, cells := range ft.cells {
+		rows[r] = strings.TrimRight(strings.Join(cells, ""), " ")
+	}
+	return strings.Join(rows, "\n")
+}
+
+// TestFakeTerminalPlaysTheDisplay: the fake terminal places text, wide characters,
+// line ends and erasures as a terminal does, and refuses what it does not know.
+func TestFakeTerminalPlaysTheDisplay(t *testing.T) {
+	ft := newFakeTerminal(t, 8, 3)
+	ft.play(ansi.CursorHomePosition + "abcdefgh\r\n日本" + ansi.EraseLineRight + "\x1b[1mx\x1b[0m")
+	ft.play(ansi.CursorPosition(3, 1) + ansi.EraseLineRight + "\r\n\r\n" + "zz")
+	if got, want := ft.screen(), "ab\n日本x\nzz"; got != want {
+		t.Errorf("screen %q, want %q", got, want)
+	}
+	ft.play(ansi.CursorPosition(1, 2) + ansi.EraseScreenBelow)
+	if got, want := ft.screen(), "ab\n\n"; got != want {
+		t.Errorf("after erasing below: %q, want %q", got, want)
+	}
+}
+
+// displayQuitter runs framed as Run does (the root model updated in place, each frame
+// handed to the display) and ends the program once told to and no save is pending,
+// so the frame compared is the one after the last save.
+type displayQuitter struct {
+	framed
+	quitting bool
+}
+
+func (q displayQuitter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if _, ok := msg.(quitWhenIdleMsg); ok {
+		q.quitting = true
+	} else {
+		var next tea.Model
+		next, cmd = q.framed.Update(msg)
+		q.framed = next.(framed)
+	}
+	if q.crash != nil {
+		return q, cmd
+	}
+	if m := q.model.(*Model); q.quitting && m.inFlight == 0 && len(m.pending) == 0 && m.keeping == 0 {
+		return q, tea.Batch(cmd, tea.Quit)
+	}
+	return q, cmd
+}
+
+// TestGoldenChecklistOnTheDisplay: what reaches the terminal through the program's own
+// display (framed, the display's goroutine, the painter's partial rewrites; Bubble
+// Tea's renderer off, as in Run) leaves on screen exactly the TestGoldenChecklist
+// golden, which compares View's text. Two checks are made on the way, so lines are
+// rewritten in place, not drawn once.
+func TestGoldenChecklistOnTheDisplay(t *testing.T) {
+	const width, height = 80, 24
+	store := seededStore(t)
+	m := New(Options{Catalog: builtin(t), State: store.snapshot(), Store: store, Now: func() time.Time { return fixedNow }, Effects: (&fakeEffects{}).effects()})
+	rec := &recorder{}
+	d := newDisplay(rec)
+	// As runOn: the size first, then the first frame, then the program.
+	d.resize(width, height)
+	m, _ = m.step(tea.WindowSizeMsg{Width: width, Height: height})
+	f, crashed := framed{model: &m, display: d}.drawFirst()
+	if crashed != nil {
+		t.Fatal(crashed)
+	}
+	p := tea.NewProgram(displayQuitter{framed: f}, tea.WithoutRenderer(), tea.WithoutCatchPanics(), tea.WithoutSignalHandler(),
+		tea.WithInput(nil), tea.WithOutput(io.Discard))
+	ended := make(chan error, 1)
+	go func() { _, err := p.Run(); ended <- err }()
+	for _, k := range []string{"enter", "enter"} {
+		p.Send(keyMsg(k))
+	}
+	p.Send(quitWhenIdleMsg{})
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		p.Kill()
+		t.Fatal("the program did not end within 10 s")
+	}
+	d.stop()
+
+	ft := newFakeTerminal(t, width, height)
+	ft.play(rec.all())
+	want, err := os.ReadFile(filepath.Join("testdata", "TestGoldenChecklist.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ft.screen(), trimLines(string(want), height); got != want {
+		t.Errorf("the terminal shows\n%s\n\nthe golden holds\n%s", got, want)
+	}
+	if len(rec.writes) < 3 {
+		t.Errorf("%d frames written, want the first and one per check at least", len(rec.writes))
+	}
+}
+
+// trimLines is text as a screen of height rows shows it: each line without trailing
+// blanks, blank rows added below.
+func trimLines(text string, height int) string {
+	lines := strings.Split(text, "\n")
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -98,3 +98,33 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestNoColorOnTheChecklist: under NO_COLOR the checklist's title badge is bracketed,
+// and the cursor of each of its text inputs (a skip reason, a placeholder's value, the
+// note box) is in reverse video; no colour is drawn.
+func TestNoColorOnTheChecklist(t *testing.T) {
+	cat := builtin(t)
+	smarp, _ := cat.Lookup("smarp")
+	smarp.Origin = "my-catalog.toml"
+	m := newTestModel(t, newMemStore(), Options{Catalog: cat, NoColor: true, Query: "smarp", Effects: (&fakeEffects{}).effects()})
+	if title := ansi.Strip(strings.SplitN(m.View(), "\n", 2)[0]); !strings.Contains(title, "Smarp") || !strings.Contains(title, "[custom]") {
+		t.Errorf("the title's badge is not bracketed: %q", title)
+	}
+	for _, keys := range [][]string{{"s"}, {"e"}, {"n"}} {
+		opened := press(t, m, keys...)
+		if opened.checklist.prompt.kind == noPrompt {
+			t.Fatalf("%v opened no prompt", keys)
+		}
+		view := opened.View()
+		if !strings.Contains(view, "\x1b[7m") {
+			t.Errorf("after %v the text cursor is not in reverse video:\n%q", keys, view)
+		}
+		for _, sgr := range regexp.MustCompile(`\x1b\[[0-9;]*m`).FindAllString(view, -1) {
+			for _, p := range strings.Split(strings.Trim(sgr, "\x1b[m"), ";") {
+				if n, _ := strconv.Atoi(p); n >= 30 && n <= 49 || n >= 90 && n <= 107 {
+					t.Fatalf("after %v, colour %q drawn under NO_COLOR", keys, sgr)
+				}
+			}
+		}
+	}
+}

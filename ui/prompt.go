@@ -78,11 +78,14 @@ func newConfirm(label string, kind promptKind, step int) prompt {
 	return prompt{kind: kind, label: label + " [y/N]", step: step}
 }
 
-func newTextPrompt(label string, kind promptKind, step int, value string) prompt {
+// newTextPrompt asks for one line of text; st gives its cursor the style that stays
+// visible under NO_COLOR.
+func newTextPrompt(st *Styles, label string, kind promptKind, step int, value string) prompt {
 	in := textinput.New()
 	in.Prompt = "› "
 	in.CharLimit = 200
 	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Cursor.Style = st.TextCursor
 	in.SetValue(value)
 	in = safeInput(in)
 	in.Focus()
@@ -90,7 +93,7 @@ func newTextPrompt(label string, kind promptKind, step int, value string) prompt
 }
 
 func (m checklistModel) newValuePrompt(names []string, then action, editing bool) prompt {
-	p := newTextPrompt("", promptValue, m.cursor, "")
+	p := newTextPrompt(m.c.styles, "", promptValue, m.cursor, "")
 	p.names, p.then, p.editing = names, then, editing
 	return m.askValue(p)
 }
@@ -119,6 +122,7 @@ func (m checklistModel) newNotePrompt() prompt {
 	area.SetHeight(3)
 	area.SetWidth(max(m.c.width-4, 10))
 	area.Cursor.SetMode(cursor.CursorStatic)
+	area.Cursor.Style = m.c.styles.TextCursor // reverse video, visible under NO_COLOR
 	// Enter saves; a new line is alt+enter or ctrl+j (handled before the textarea).
 	area.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j"))
 	if r := m.record(m.cursor); r != nil {

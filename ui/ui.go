@@ -60,8 +60,8 @@ type Options struct {
 	// Changes, if set, receives a value whenever the state file may have changed on
 	// disk (see state.Store.Watch), so progress made elsewhere shows up here.
 	Changes <-chan struct{}
-	// Effects reach outside the window (clipboard, browser, bell); zero fields get the
-	// real ones.
+	// Effects reach outside the window (clipboard, browser, bell) and start timers;
+	// zero fields get the real ones.
 	Effects Effects
 }
 
@@ -449,7 +449,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			}
 			return m, tea.Quit
 		}
-		return m, retryAfter(m.attempts)
+		return m, retryAfter(m.c.effects, m.attempts)
 
 	case statusMsg:
 		if msg.source != "" && (m.screen != checklistScreen || m.checklist.src.ID != msg.source) {
@@ -593,7 +593,7 @@ func (m Model) quit() (Model, tea.Cmd) {
 		}
 		m.quitting = true
 		m.status, m.statusErr = "Quitting once the save under way is done…", false
-		return m, tea.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
+		return m, m.c.effects.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
 	}
 	m.quitting = true
 	return m, tea.Quit

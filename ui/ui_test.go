@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,184 +17,6 @@ import (
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
-
-func TestMain(m *testing.M) {
-	// Goldens and expectations hold plain text in one time zone.
-	lipgloss.SetColorProfile(termenv.Ascii)
-	time.Local = time.UTC
-	os.Exit(m.Run())
-}
-
-// fixedNow is the clock of every test: no test depends on the real date.
-var fixedNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
-
-// memStore is an in-memory Store that behaves like the real one: Apply applies the
-// changes to its state and returns a copy. fail makes the next Apply calls fail.
-type memStore struct {
-	mu    sync.Mutex
-	st    *state.State
-	fail  error
-	calls int
-}
-
-func newMemStore() *memStore { return &memStore{st: state.New()} }
-
-func (s *memStore) ApplyEach(changes ...state.Change) (*state.State, []bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	if s.fail != nil {
-		return nil, nil, s.fail
-	}
-	// All or nothing, as the real store.
-	st := s.st.Clone()
-	applied := make([]bool, len(changes))
-	for i, c := range changes {
-		changed, err := c.Apply(st)
-		if err != nil {
-			return nil, nil, err
-		}
-		applied[i] = changed
-	}
-	s.st = st
-	return s.st.Clone(), applied, nil
-}
-
-// Apply is ApplyEach for tests that play another instance.
-func (s *memStore) Apply(changes ...state.Change) (*state.State, error) {
-	st, _, err := s.ApplyEach(changes...)
-	return st, err
-}
-
-func (s *memStore) Load() (*state.State, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.fail != nil {
-		return nil, s.fail
-	}
-	return s.st.Clone(), nil
-}
-
-func (s *memStore) snapshot() *state.State {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.st.Clone()
-}
-
-func builtin(t testing.TB) *catalog.Catalog {
-	t.Helper()
-	c, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func newTestModel(t testing.TB, store *memStore, opts Options) Model {
-	t.Helper()
-	if opts.Catalog == nil {
-		opts.Catalog = builtin(t)
-	}
-	if opts.State == nil {
-		opts.State = store.snapshot()
-	}
-	opts.Store = store
-	opts.Now = func() time.Time { return fixedNow }
-	opts.Actor = "tester@host"
-	m := New(opts)
-	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	return next.(Model)
-}
-
-// press sends keys one by one, running the commands they return (and the commands those
-// messages return) the way the Bubble Tea runtime would, except timers.
-func press(t testing.TB, m Model, keys ...string) Model {
-	t.Helper()
-	for _, k := range keys {
-		m = deliver(t, m, keyMsg(k))
-	}
-	return m
-}
-
-func keyMsg(k string) tea.KeyMsg {
-	switch k {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "space":
-		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
-	case "ctrl+z":
-		return tea.KeyMsg{Type: tea.KeyCtrlZ}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-}
-
-func keyShiftTab() tea.KeyMsg  { return tea.KeyMsg{Type: tea.KeyShiftTab} }
-func keyBackspace() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyBackspace} }
-
-func typeText(t testing.TB, m Model, text string) Model {
-	t.Helper()
-	for _, r := range text {
-		m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
-	}
-	return m
-}
-
-// deliver updates m with msg and follows the resulting commands to completion.
-func deliver(t testing.TB, m Model, msg tea.Msg) Model {
-	t.Helper()
-	queue := []tea.Msg{msg}
-	for len(queue) > 0 {
-		next, cmd := m.Update(queue[0])
-		m = next.(Model)
-		queue = append(queue[1:], run(cmd)...)
-	}
-	return m
-}
-
-// run executes a command and returns its messages; timers (which would block) and quit
-// are left out.
-func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			var out []tea.Msg
-			for _, c := range msg {
-				out = append(out, run(c)...)
-			}
-			return out
-		case tea.QuitMsg, nil:
-			return nil
-		default:
-			return []tea.Msg{msg}
-		}
-	case <-time.After(100 * time.Millisecond):
-		return nil
-	}
-}
-
-func rowNames(m Model) []string {
-	var names []string
-	for i := range m.sources.rows.Len() {
-		names = append(names, m.c.catalog.Sources[m.sources.rows.At(i).source].Name)
-	}
-	return names
-}
 
 func TestFilterNarrowsAsYouType(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
@@ -465,7 +285,7 @@ func TestFailedSaveIsShownKeptAndRetried(t *testing.T) {
 	store := newMemStore()
 	store.fail = errors.New("no space left on device")
 	m := newTestModel(t, store, Options{Query: "snowflake"})
-	m = press(t, m, "space")
+	m, held := deliverAll(t, m, keyMsg("space"))
 	if !strings.Contains(m.View(), "no space left on device") {
 		t.Errorf("failure not shown:\n%s", m.View())
 	}
@@ -475,10 +295,15 @@ func TestFailedSaveIsShownKeptAndRetried(t *testing.T) {
 	if len(m.Unsaved()) != 1 {
 		t.Fatalf("unsaved = %d, want 1", len(m.Unsaved()))
 	}
+	// The failure started a retry timer; firing it saves.
+	timers := heldTimers(held)
+	if len(timers) != 1 || timers[0].msg != (retrySaveMsg{}) || timers[0].after <= 0 {
+		t.Fatalf("timers started: %#v, want one retry", timers)
+	}
 	store.mu.Lock()
 	store.fail = nil
 	store.mu.Unlock()
-	m = deliver(t, m, retrySaveMsg{})
+	m = deliver(t, m, timers[0].msg)
 	if len(m.Unsaved()) != 0 || !store.snapshot().Source("snowflake").Current.Checked("login") {
 		t.Error("retry did not save the check")
 	}
@@ -540,7 +365,7 @@ func TestPendingWorkIsRemindedAfterStart(t *testing.T) {
 	if asked != 0 {
 		t.Fatal("New looked for pending work itself: that is I/O before the first frame")
 	}
-	for _, msg := range run(m.Init()) {
+	for _, msg := range run(t, m.Init()) {
 		m = deliver(t, m, msg)
 	}
 	if asked != 1 {
@@ -551,7 +376,7 @@ func TestPendingWorkIsRemindedAfterStart(t *testing.T) {
 	}
 	// Nothing pending: the notice stays as it was.
 	m = newTestModel(t, newMemStore(), Options{Notice: "notice", PendingWork: func() string { return "" }})
-	for _, msg := range run(m.Init()) {
+	for _, msg := range run(t, m.Init()) {
 		m = deliver(t, m, msg)
 	}
 	if m.status != "notice" {
@@ -629,15 +454,17 @@ func TestCtrlCAsksBeforeDroppingText(t *testing.T) {
 	}
 }
 
+// TestQuitKeys: q, and ctrl+c even in the filter, end the program: their command
+// sends tea.QuitMsg, not merely some message.
 func TestQuitKeys(t *testing.T) {
 	m := newTestModel(t, newMemStore(), Options{})
 	next, cmd := m.Update(keyMsg("q"))
-	if !next.(Model).quitting || cmd == nil {
+	if !next.(Model).quitting || !quits(run(t, cmd)) {
 		t.Error("q does not quit")
 	}
 	m = press(t, m, "/")
 	next, cmd = m.Update(keyMsg("ctrl+c"))
-	if !next.(Model).quitting || cmd == nil {
+	if !next.(Model).quitting || !quits(run(t, cmd)) {
 		t.Error("ctrl+c does not quit from the filter")
 	}
 }
