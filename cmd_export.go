@@ -50,7 +50,8 @@ func runExport(e *env) int {
 		return e.fail(exitFailed, "export: %v", err)
 	}
 	if outPath == "" {
-		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		// Every text in it is printable already (records.go); as it is, it is what -o writes.
+		if _, err := e.rawStdout.Write(buf.Bytes()); err != nil {
 			return e.fail(exitFailed, "export: %v", err)
 		}
 		return exitOK

@@ -89,8 +89,7 @@ const loadingNoticeAfter = 250 * time.Millisecond
 // noticeIfSlow prints msg to w (only if it is a terminal) when the work it guards is
 // still running after delay. The returned func ends the wait; it is safe to call once.
 func noticeIfSlow(w io.Writer, delay time.Duration, msg func() string) (stop func()) {
-	f, ok := w.(*os.File)
-	if !ok || !isTerminal(f) {
+	if terminalOf(w) == nil {
 		return func() {}
 	}
 	// The message is only worked out (stat calls) if it is shown.
