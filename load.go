@@ -168,10 +168,6 @@ func collectOftenWithLargeCatalogs(size int64) {
 // catalog's interval is returned apart, as builtinEvery, because it is only a default
 // that config.toml overrides (see defaultInterval).
 func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
-	var cache catalog.Cache
-	if len(files) > 0 {
-		cache = catalogCache() // the built-in catalog needs none: it is compiled in
-	}
 	var layers []*catalog.Catalog
 	if !o.noBuiltin {
 		b, err := catalog.Builtin()
@@ -183,7 +179,7 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	}
 	var problems []string
 	for _, f := range files {
-		c, err := cache.LoadFile(f)
+		c, err := catalog.LoadFile(f)
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
 			continue
