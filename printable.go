@@ -98,7 +98,7 @@ func escapeJSONControls(b []byte) []byte {
 	out := make([]byte, 0, len(b)+16)
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+		if escapedInJSON(r) {
 			out = fmt.Appendf(out, `\u%04x`, r)
 		} else {
 			out = append(out, b[i:i+size]...)
@@ -106,4 +106,10 @@ func escapeJSONControls(b []byte) []byte {
 		i += size
 	}
 	return out
+}
+
+// escapedInJSON reports whether escapeJSONControls escapes r: DEL, a C1 control or a
+// bidirectional control (encoding/json escapes the C0 controls itself).
+func escapedInJSON(r rune) bool {
+	return r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
