@@ -62,7 +62,8 @@ Command flags (also anywhere on the line):
   export --source SOURCE
                      only this source
   export -o, --output FILE
-                     write to FILE (mode 0600, replaced atomically), not stdout
+                     write to FILE (mode 0600, replaced atomically), not stdout;
+                     never a file rotatetui keeps, nor one that is not a plain file
   rotated --on DATE  the day the sources were rotated: a date, today or yesterday
                      (not in the future)
 

@@ -50,7 +50,8 @@ func runExport(e *env) int {
 		return e.fail(exitFailed, "export: %v", err)
 	}
 	if outPath == "" {
-		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		// Every text in it is printable already (records.go); as it is, it is what -o writes.
+		if _, err := e.rawStdout.Write(buf.Bytes()); err != nil {
 			return e.fail(exitFailed, "export: %v", err)
 		}
 		return exitOK
@@ -106,8 +107,8 @@ func (e *env) exportFilters(x *state.Export) (onlyID string, code int, ok bool) 
 	return onlyID, exitOK, true
 }
 
-// exportPath is the absolute path of -o, "" for stdout. It refuses the progress file
-// and its lock.
+// exportPath is the absolute path of -o, "" for stdout. It refuses the files
+// rotatetui keeps and anything that is not a plain file (see checkOutputPath).
 func (e *env) exportPath() (path string, code int, ok bool) {
 	o := e.opts
 	if o.output == "" || o.output == "-" {
@@ -117,8 +118,8 @@ func (e *env) exportPath() (path string, code int, ok bool) {
 	if err != nil {
 		return "", e.fail(exitFailed, "-o %s: %v", o.output, err), false
 	}
-	if path == e.store.Path() || path == e.store.Path()+".lock" {
-		return "", e.fail(exitUsage, "-o %s would overwrite the progress file; pick another file", o.output), false
+	if err := checkOutputPath(path, e.keptFiles()); err != nil {
+		return "", e.fail(exitUsage, "-o %s %v; nothing was written", o.output, err), false
 	}
 	return path, exitOK, true
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,8 +26,9 @@ type env struct {
 	st    *state.State     // the progress as it was when the command started (needState)
 
 	stdin          io.Reader
-	interactive    bool // stdin is a terminal: questions can be asked
-	stdout, stderr io.Writer
+	interactive    bool      // stdin is a terminal: questions can be asked
+	stdout, stderr io.Writer // made printable (see printable.go)
+	rawStdout      io.Writer // stdout as it is, for JSON and exports, which are printable already
 	now            func() time.Time
 
 	// Large catalogs: the heap is bounded while they load (see limitHeapWhileLoading);
@@ -54,11 +56,16 @@ func (e *env) usageError() int {
 	return e.fail(exitUsage, "usage: rotatetui %s %s", e.cmd.name, e.cmd.usage)
 }
 
-// printJSON writes v to stdout as indented JSON, the one shape of every --json output.
+// printJSON writes v to stdout as indented JSON, the one shape of every --json output,
+// with the characters a terminal would obey escaped (escapeJSONControls).
 func (e *env) printJSON(v any) int {
-	enc := json.NewEncoder(e.stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
+		return e.failErr(exitFailed, err)
+	}
+	if _, err := e.rawStdout.Write(escapeJSONControls(buf.Bytes())); err != nil {
 		return e.failErr(exitFailed, err)
 	}
 	return exitOK

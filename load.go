@@ -89,8 +89,7 @@ const loadingNoticeAfter = 250 * time.Millisecond
 // noticeIfSlow prints msg to w (only if it is a terminal) when the work it guards is
 // still running after delay. The returned func ends the wait; it is safe to call once.
 func noticeIfSlow(w io.Writer, delay time.Duration, msg func() string) (stop func()) {
-	f, ok := w.(*os.File)
-	if !ok || !isTerminal(f) {
+	if terminalOf(w) == nil {
 		return func() {}
 	}
 	// The message is only worked out (stat calls) if it is shown.
@@ -169,10 +168,6 @@ func collectOftenWithLargeCatalogs(size int64) {
 // catalog's interval is returned apart, as builtinEvery, because it is only a default
 // that config.toml overrides (see defaultInterval).
 func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
-	var cache catalog.Cache
-	if len(files) > 0 {
-		cache = catalogCache() // the built-in catalog needs none: it is compiled in
-	}
 	var layers []*catalog.Catalog
 	if !o.noBuiltin {
 		b, err := catalog.Builtin()
@@ -184,7 +179,7 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	}
 	var problems []string
 	for _, f := range files {
-		c, err := cache.LoadFile(f)
+		c, err := catalog.LoadFile(f)
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
 			continue

@@ -104,7 +104,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // runWithInput is run with the standard input given: a question (y/N) is only asked
 // when it is a terminal, someone who can answer.
-func runWithInput(stdin io.Reader, interactive bool, args []string, stdout, stderr io.Writer) int {
+func runWithInput(stdin io.Reader, interactive bool, args []string, rawStdout, rawStderr io.Writer) int {
+	// Messages echo untrusted text (file names, values, catalog and state texts): no
+	// byte of it drives the terminal. JSON and exports are written to rawStdout.
+	stdout, stderr := newPrintableWriter(rawStdout), newPrintableWriter(rawStderr)
+	defer func() { _, _ = stdout.Flush(), stderr.Flush() }()
 	o, err := parseArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "rotatetui: %v\nRun 'rotatetui --help' for usage.\n", err)
@@ -118,7 +122,7 @@ func runWithInput(stdin io.Reader, interactive bool, args []string, stdout, stde
 		fmt.Fprintln(stdout, "rotatetui", buildVersion())
 		return exitOK
 	}
-	e := &env{opts: o, cmd: findCommand(o.command), stdin: stdin, interactive: interactive, stdout: stdout, stderr: stderr, now: now, liftHeapLimit: func() {}}
+	e := &env{opts: o, cmd: findCommand(o.command), stdin: stdin, interactive: interactive, stdout: stdout, rawStdout: rawStdout, stderr: stderr, now: now, liftHeapLimit: func() {}}
 	defer func() { e.liftHeapLimit() }()
 	if code, ok := e.prepare(); !ok {
 		return code

@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/rotatetui/rotatetui/catalog"
 )
 
 // paths.go says where rotatetui's files are: the config directory, the user's catalog
-// and config.toml, the catalog cache and the progress file.
+// and config.toml, and the progress file.
 
 // configDir is $XDG_CONFIG_HOME/rotatetui (default ~/.config/rotatetui), or "" without
 // a home directory.
@@ -23,30 +21,6 @@ func configDir() string {
 		dir = filepath.Join(home, ".config")
 	}
 	return filepath.Join(dir, "rotatetui")
-}
-
-// catalogCache keeps validated catalogs in $XDG_CACHE_HOME/rotatetui (default
-// ~/.cache/rotatetui), so large catalogs are parsed once, not at every start. Entries
-// belong to this exact executable; without one to identify, there is no cache.
-func catalogCache() catalog.Cache {
-	dir := os.Getenv("XDG_CACHE_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return catalog.Cache{}
-		}
-		dir = filepath.Join(home, ".cache")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return catalog.Cache{}
-	}
-	info, err := os.Stat(exe)
-	if err != nil {
-		return catalog.Cache{}
-	}
-	identity := fmt.Sprintf("%s %d %d %s", exe, info.Size(), info.ModTime().UnixNano(), buildVersion())
-	return catalog.Cache{Dir: filepath.Join(dir, "rotatetui"), Identity: identity}
 }
 
 // userCatalogPath is the catalog a user keeps beside their config, if they made one.

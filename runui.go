@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 	"github.com/rotatetui/rotatetui/ui"
 )
@@ -34,6 +36,7 @@ func runUI(e *env) int {
 		// Progress made elsewhere then shows up at our next save instead of at once.
 		changes = nil
 	}
+	keeper := &textKeeper{store: store}
 	res, err := ui.Run(ui.Options{
 		Catalog:         e.sched.cat,
 		DefaultInterval: e.sched.fallback,
@@ -47,16 +50,14 @@ func runUI(e *env) int {
 		Notice:          notice,
 		Changes:         changes,
 		PendingWork:     func() string { return rescueReminder(store, "quit and run") },
-		KeepText: func(changes []state.Change) error {
-			_, err := state.WriteRescue(store.Path(), changes)
-			return err
-		},
+		KeepText:        keeper.keep,
 	})
 	code := exitOK
 	if err != nil {
 		code = e.failErr(exitFailed, err)
 	}
-	if !saveUnsaved(store, res.Unsaved, e.stderr) {
+	saved := saveUnsaved(store, res.Unsaved, e.stderr)
+	if kept := keeper.atExit(e.stderr); !saved || !kept {
 		return exitUnsaved
 	}
 	if sig, ok := res.Signal.(syscall.Signal); ok && code == exitOK {
@@ -64,6 +65,44 @@ func runUI(e *env) int {
 		return 128 + int(sig)
 	}
 	return code
+}
+
+// textKeeper keeps in rescue files the notes and skip reasons the UI could record
+// nowhere (ui.Options.KeepText). Those that no rescue file could keep wait here for the
+// exit, when one more rescue file is tried and, failing that, they are printed.
+type textKeeper struct {
+	store  *state.Store
+	mu     sync.Mutex // keep runs in the UI's commands, atExit after them
+	unkept []state.Change
+}
+
+// keep writes changes to a rescue file, or holds them for atExit.
+func (k *textKeeper) keep(changes []state.Change) error {
+	_, err := state.WriteRescue(k.store.Path(), changes)
+	if err != nil {
+		k.mu.Lock()
+		k.unkept = append(k.unkept, changes...)
+		k.mu.Unlock()
+	}
+	return err
+}
+
+// atExit makes one more attempt at a rescue file for the texts keep could not keep and,
+// if that fails too, prints them in full. It reports whether there were none.
+func (k *textKeeper) atExit(stderr io.Writer) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.unkept) == 0 {
+		return true
+	}
+	fmt.Fprintf(stderr, "rotatetui: %s could be recorded nowhere: their rotation ended before they were saved.\n", plural(len(k.unkept), "note or skip reason", "notes and skip reasons"))
+	path, err := state.WriteRescue(k.store.Path(), k.unkept)
+	if err != nil {
+		printLastResort(stderr, err, k.unkept)
+		return false
+	}
+	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); %s shows them.\n", path, restoreCommand(k.store))
+	return false
 }
 
 // saveUnsaved makes one more attempt at changes the UI could not confirm on disk and,
@@ -85,14 +124,42 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 	fmt.Fprintf(stderr, "rotatetui: %s could not be saved to %s: %v\n", plural(len(unsaved), "change", "changes"), store.Path(), err)
 	path, rerr := state.WriteRescue(store.Path(), unsaved)
 	if rerr != nil {
-		fmt.Fprintf(stderr, "rotatetui: no rescue file could be written either (%v). The changes were:\n", rerr)
-		for _, c := range unsaved {
-			fmt.Fprintf(stderr, "  %s %s step %s at %s\n", c.Kind, c.Source, c.Step, c.At.Format(time.RFC3339))
-		}
+		printLastResort(stderr, rerr, unsaved)
 		return false
 	}
 	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\nOnce the problem is fixed, run: %s\n", path, restoreCommand(store))
 	return false
+}
+
+// printLastResort lists changes that no file could keep, with the full text of every
+// note, skip reason and value, each line as it was typed: the terminal is then the
+// only copy of what the person wrote.
+func printLastResort(w io.Writer, why error, changes []state.Change) {
+	fmt.Fprintf(w, "rotatetui: no rescue file could be written either (%v). The changes were (copy them now: this is their only copy):\n", why)
+	for _, c := range changes {
+		fmt.Fprintf(w, "  %s at %s\n", changeHeading(c), c.At.Format(time.RFC3339))
+		if c.Text == "" && (c.Kind == state.SetNote || c.Kind == state.SetPlaceholder) {
+			fmt.Fprintln(w, "    (cleared)")
+		}
+		if c.Text != "" {
+			for _, line := range strings.Split(catalog.Printable(c.Text), "\n") {
+				fmt.Fprintf(w, "    | %s\n", line)
+			}
+		}
+	}
+}
+
+// changeHeading names a change by its kind, source and step (or placeholder), e.g.
+// "note snowflake step refresh-secret".
+func changeHeading(c state.Change) string {
+	where := "step " + catalog.PrintableLine(c.Step)
+	switch {
+	case c.Kind == state.SetPlaceholder:
+		where = "{" + catalog.PrintableLine(c.Name) + "}"
+	case c.Step == "":
+		where = ""
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s %s %s", catalog.PrintableLine(string(c.Kind)), catalog.PrintableLine(c.Source), where))
 }
 
 // whyNoUI says why the full-screen checklist cannot run here, or "" if it can. Run from

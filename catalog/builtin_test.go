@@ -24,7 +24,9 @@ func parsedBuiltin(t testing.TB) *Catalog {
 	if err != nil {
 		t.Fatalf("builtin.toml is invalid:\n%v", err)
 	}
-	setOrigin(c, BuiltinOrigin)
+	for i := range c.Sources {
+		c.Sources[i].Origin = BuiltinOrigin
+	}
 	return c
 }
 

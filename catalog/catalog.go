@@ -11,9 +11,8 @@
 // inert, so nothing read from a catalog can drive the terminal.
 //
 // Reading a large catalog fast: the lines generated catalogs are made of are decoded
-// directly (fastdecode.go), anything else by BurntSushi/toml, with the same result;
-// files of 1 MB or more are parsed in pieces on every core (chunked.go); and validated
-// catalogs are cached in a compact form of our own (cache.go, cachecodec.go).
+// directly (fastdecode.go), anything else by BurntSushi/toml, with the same result,
+// and files of 1 MB or more are parsed in pieces on every core (chunked.go).
 package catalog
 
 import (

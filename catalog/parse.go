@@ -44,8 +44,7 @@ func (e *Error) Error() string {
 }
 
 // The patterns are compiled on first use, not at start-up: the built-in catalog is
-// compiled into the binary and user catalogs usually come from the cache, so most runs
-// never parse anything.
+// compiled into the binary, so runs without a catalog file never parse anything.
 var (
 	slugPattern        = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	placeholderPattern = lazyRegexp(`\{([^{}]*)\}`)

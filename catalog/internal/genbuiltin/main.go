@@ -1,6 +1,6 @@
 // Command genbuiltin turns catalog/builtin.toml into catalog/builtin_gen.go: the
 // built-in catalog as one Go composite literal, which the compiler lays out in the
-// binary's data, so a start costs neither parsing TOML nor decoding a cache entry.
+// binary's data, so a start costs no parsing of TOML.
 //
 // It runs from catalog's go:generate line, in the catalog directory:
 //
