@@ -235,7 +235,7 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 			m, cmd, ev = m.updatePrompt(msg)
 		}
 	}
-	m.offset = m.scroll(m.c.width-2, bodyHeight(m.c.height))
+	m.offset = m.scroll(m.c.bodyWidth(), bodyHeight(m.c.height))
 	return m, cmd, ev
 }
 

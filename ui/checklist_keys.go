@@ -119,7 +119,7 @@ func (m checklistModel) mouse(msg tea.MouseMsg) (checklistModel, event) {
 	case msg.Button == tea.MouseButtonWheelDown:
 		m.cursor = min(m.cursor+1, len(m.keys)-1)
 	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
-		width := m.c.width - 2
+		width := m.c.bodyWidth()
 		line := msg.Y - len(m.header(width)) + m.offset
 		_, starts := m.stepLines(width)
 		if msg.Y < len(m.header(width)) || line < 0 {
@@ -132,7 +132,8 @@ func (m checklistModel) mouse(msg tea.MouseMsg) (checklistModel, event) {
 			}
 		}
 		m.cursor = i
-		boxStart := 1 + 2 + len(fmt.Sprint(len(m.keys))) + 2 // padding, marker, number, ". "
+		// The margin View draws (see composeFrame), the marker, the number and ". ".
+		boxStart := m.c.styles.App.GetPaddingLeft() + 2 + len(fmt.Sprint(len(m.keys))) + 2
 		if line == starts[i] && msg.X >= boxStart && msg.X < boxStart+3 && !m.finished {
 			var ev event
 			m, _, ev = m.toggle(false)

@@ -318,8 +318,7 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	if m.recording >= 0 {
 		return m.updateRecord(keyMsg)
 	}
-	k := m.c.keys
-	k.forFiltering(m.filtering)
+	k := m.keys()
 	if next, moved := m.moveKey(keyMsg, k); moved {
 		return next, nil, nil
 	}
@@ -376,7 +375,6 @@ func (m sourcesModel) commandKey(msg tea.KeyMsg, k *keyMap) (next sourcesModel, 
 		m, cmd = m.startRecord()
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
-		k.forFiltering(true)
 		m.input, cmd = focusedInput(m.input)
 	default:
 		return m, nil, nil, false
@@ -476,16 +474,23 @@ func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 func (m sourcesModel) blur() sourcesModel {
 	m.filtering = false
 	m.input = blurredInput(m.input)
-	m.c.keys.forFiltering(false)
 	return m
 }
 
+// keys is the list's key map: while the filter has focus, the one whose letters type.
+func (m sourcesModel) keys() *keyMap {
+	if m.filtering {
+		return m.c.filterKeys
+	}
+	return m.c.keys
+}
+
+// helpKeys is what the help line shows for the list as it is.
 func (m sourcesModel) helpKeys() sourcesHelp {
-	m.c.keys.forFiltering(m.filtering)
 	sel := m.selected()
 	never := sel >= 0 && !m.statusAt(sel).inProgress && m.statusAt(sel).due.State == state.DueUnknown
 	views := m.viewSize[viewInProgress]+m.viewSize[viewDueSoon]+m.viewSize[viewOverdue] > 0
-	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0, record: never, views: views}
+	return sourcesHelp{k: m.keys(), filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0, record: never, views: views}
 }
 
 // pageSize is how many rows a page holds at the current height (an estimate that only

@@ -82,18 +82,18 @@ const (
 // helpLine keeps the last help line drawn: bubbles/help measures and styles every
 // binding on every frame, while what it shows changes only with the screen's state.
 type helpLine struct {
-	model     help.Model  // its styles; the width and expansion are the root model's
-	keys      help.KeyMap // a sourcesHelp or checklistHelp: comparable
-	filtering bool        // the state of the bindings (see keyMap.forFiltering)
-	width     int
-	all       bool
-	text      string
+	model help.Model  // its styles; the width and expansion are the root model's
+	keys  help.KeyMap // a sourcesHelp, checklistHelp or historyHelp: comparable, with its key map
+	width int
+	all   bool
+	text  string
 }
 
+// view is the help line of keys, whose bindings are k's, width cells wide.
 func (l *helpLine) view(width int, all bool, keys help.KeyMap, k *keyMap) string {
-	if l.keys != keys || l.filtering != k.filtering || l.width != width || l.all != all {
+	if l.keys != keys || l.width != width || l.all != all {
 		l.model.Width, l.model.ShowAll = width, all
-		l.keys, l.filtering, l.width, l.all = keys, k.filtering, width, all
+		l.keys, l.width, l.all = keys, width, all
 		if all {
 			l.text = l.model.View(keys)
 		} else {
@@ -109,7 +109,8 @@ type common struct {
 	helpLine      helpLine // used only while drawing, on the UI goroutine
 	width, height int
 	styles        *Styles
-	keys          *keyMap
+	keys          *keyMap // every screen's bindings
+	filterKeys    *keyMap // the source list's while the filter has focus
 	now           func() time.Time
 	catalog       *catalog.Catalog
 	effects       Effects
@@ -156,14 +157,16 @@ func New(opts Options) Model {
 	if opts.State == nil {
 		opts.State = state.New()
 	}
+	keys := newKeyMap()
 	c := &common{
 		width: 80, height: 24,
-		styles:  newStylesFor(opts.NoColor),
-		keys:    newKeyMap(),
-		now:     opts.Now,
-		catalog: opts.Catalog,
-		actor:   opts.Actor,
-		effects: opts.Effects.withDefaults(),
+		styles:     newStylesFor(opts.NoColor),
+		keys:       keys,
+		filterKeys: keys.forFiltering(),
+		now:        opts.Now,
+		catalog:    opts.Catalog,
+		actor:      opts.Actor,
+		effects:    opts.Effects.withDefaults(),
 		// The same default as the command line's, should a caller not set one.
 		interval: opts.DefaultInterval,
 	}
@@ -338,19 +341,19 @@ func (m Model) View() string {
 		msg := fmt.Sprintf("Window too small (%dx%d).\nrotatetui needs at least %dx%d.\nq quits.", w, h, minWidth, minHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Empty.Render(msg))
 	}
-	innerW := w - st.App.GetHorizontalFrameSize()
+	innerW := m.c.bodyWidth()
 
 	var helpView string
 	switch m.screen {
 	case sourcesScreen:
-		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.sources.keys())
 	case checklistScreen:
 		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpMap(), m.c.keys)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.
 	footer := m.statusLine(innerW) + "\n" + fitWidth(helpView, innerW)
-	bodyH := h - lipgloss.Height(footer)
+	bodyH := bodyHeightWith(h, lipgloss.Height(helpView))
 
 	var body string
 	switch m.screen {
@@ -420,9 +423,23 @@ func (m Model) statusLine(width int) string {
 	return style.Render(truncate(catalog.PrintableLine(text), width))
 }
 
-// bodyHeight is the height left for a screen's body in a window of the given height,
-// with the short help: the status line and the help line sit below it.
-func bodyHeight(height int) int { return height - 2 }
+// The window is laid out the same way for drawing (View) and for what update works out
+// from it (scrolling, clicks, page sizes): each screen's body, then the status line,
+// then the help line, all inside the App style's frame.
+
+// statusLines is the height of the status line (see statusLine: one line, cut to fit).
+const statusLines = 1
+
+// bodyWidth is the width of a screen's body: the window less the App style's frame.
+func (c *common) bodyWidth() int { return c.width - c.styles.App.GetHorizontalFrameSize() }
+
+// bodyHeightWith is the height left for a screen's body in a window of the given height
+// when the help line takes helpLines lines.
+func bodyHeightWith(height, helpLines int) int { return height - statusLines - helpLines }
+
+// bodyHeight is bodyHeightWith the short help, one line, which update plans for: the
+// full help can make the body shorter, which the screens' views allow for.
+func bodyHeight(height int) int { return bodyHeightWith(height, 1) }
 
 // fitWidth cuts every line of s to width cells.
 func fitWidth(s string, width int) string {

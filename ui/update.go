@@ -17,7 +17,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
-		m.helpWidth = msg.Width - 2
+		m.helpWidth = m.c.bodyWidth() // as View draws it
 		return m, nil
 	case tea.KeyMsg:
 		next, cmd, handled := m.rootKey(msg)
@@ -95,8 +95,13 @@ func (m Model) forceQuit(asked bool) (Model, tea.Cmd) {
 	return m.quit()
 }
 
-// keys is the key map of the screen shown.
-func (m Model) keys() *keyMap { return m.c.keys }
+// keys is the key map of the screen shown (see sourcesModel.keys).
+func (m Model) keys() *keyMap {
+	if m.screen == sourcesScreen {
+		return m.sources.keys()
+	}
+	return m.c.keys
+}
 
 // resumed tells of a ctrl+z that did not go as planned.
 func (m Model) resumed(msg resumedMsg) Model {
