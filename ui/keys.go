@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// keyMap holds every binding of the program. The program has two, built once in New
-// and never changed after: the one every screen uses, and the source list's while its
+// keyMap holds every binding of the program. There are two, built once in New and
+// never changed after: the one every screen uses, and the source list's while its
 // filter has focus (see forFiltering). What a screen shows in its help line it works
 // out into a value (sourcesHelp, checklistHelp), so drawing changes no binding.
 type keyMap struct {

@@ -382,7 +382,8 @@ func (m sourcesModel) commandKey(msg tea.KeyMsg, k *keyMap) (next sourcesModel, 
 	return m, cmd, nil, true
 }
 
-// showView moves step views along (viewCount-1: one back), to the top of its list.
+// showView shows the view step places along (1: the next, viewCount-1: the one before),
+// from the top of its list.
 func (m sourcesModel) showView(step listView) sourcesModel {
 	m.tab = (m.tab + step) % viewCount
 	m.cursor, m.offset = 0, 0
