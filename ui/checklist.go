@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -236,66 +235,8 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 			m, cmd, ev = m.updatePrompt(msg)
 		}
 	}
-	m.offset = m.scroll(m.c.width-2, bodyHeight(m.c.height))
+	m.offset = m.scroll(m.c.bodyWidth(), bodyHeight(m.c.height))
 	return m, cmd, ev
-}
-
-func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, event) {
-	k := m.c.keys
-	last := len(m.keys) - 1
-	switch {
-	case key.Matches(msg, k.Back):
-		return m, nil, backEvent{}
-	case key.Matches(msg, k.Up):
-		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		m.cursor = min(m.cursor+1, last)
-	case key.Matches(msg, k.PageUp):
-		m.cursor = max(m.cursor-5, 0)
-	case key.Matches(msg, k.PageDown):
-		m.cursor = min(m.cursor+5, last)
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		m.cursor = last
-	case key.Matches(msg, k.Copy):
-		return m.startAction(actCopy)
-	case key.Matches(msg, k.OpenLink):
-		return m.startAction(actOpen)
-	case key.Matches(msg, k.Undo):
-		return m.undoLast()
-	case key.Matches(msg, k.History):
-		m.hist = historyView{open: true}
-	case key.Matches(msg, k.Reset):
-		if m.finished {
-			// Nothing to abandon: just show a fresh checklist.
-			m.rot, m.finished, m.tracking, m.undo = nil, false, time.Time{}, nil
-			m.cursor = 0
-			return m, nil, statusEvent{text: "New rotation: check the first step when you have done it."}
-		}
-		if m.rot != nil {
-			m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.src.Name), confirmReset, m.cursor)
-		}
-	case m.finished:
-		// A finished rotation is a record: nothing below changes it.
-	case key.Matches(msg, k.EditValues):
-		names := m.valueNames()
-		if len(names) > 0 {
-			m.prompt = m.newValuePrompt(names, actNone, true)
-		}
-	case key.Matches(msg, k.Toggle):
-		return m.toggle(false)
-	case key.Matches(msg, k.ToggleNext):
-		return m.toggle(true)
-	case key.Matches(msg, k.Note):
-		m.prompt = m.newNotePrompt()
-	case key.Matches(msg, k.Skip):
-		if m.skipped(m.cursor) {
-			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
-		}
-		m.prompt = newTextPrompt(m.c.styles, fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
-	}
-	return m, nil, nil
 }
 
 // change builds a change of step i, stamped now. Made during a rotation, it belongs to
@@ -631,39 +572,4 @@ func (m checklistModel) helpKeys() checklistHelp {
 		canUndo:    len(m.undo) > 0,
 		started:    m.rot != nil,
 	}
-}
-
-// mouse: the wheel moves the cursor; a click on a step selects it, and a click on its
-// box toggles it.
-func (m checklistModel) mouse(msg tea.MouseMsg) (checklistModel, event) {
-	if m.prompt.kind != noPrompt {
-		return m, nil
-	}
-	switch {
-	case msg.Button == tea.MouseButtonWheelUp:
-		m.cursor = max(m.cursor-1, 0)
-	case msg.Button == tea.MouseButtonWheelDown:
-		m.cursor = min(m.cursor+1, len(m.keys)-1)
-	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
-		width := m.c.width - 2
-		line := msg.Y - len(m.header(width)) + m.offset
-		_, starts := m.stepLines(width)
-		if msg.Y < len(m.header(width)) || line < 0 {
-			return m, nil
-		}
-		i := 0
-		for j, s := range starts {
-			if s <= line {
-				i = j
-			}
-		}
-		m.cursor = i
-		boxStart := 1 + 2 + len(fmt.Sprint(len(m.keys))) + 2 // padding, marker, number, ". "
-		if line == starts[i] && msg.X >= boxStart && msg.X < boxStart+3 && !m.finished {
-			var ev event
-			m, _, ev = m.toggle(false)
-			return m, ev
-		}
-	}
-	return m, nil
 }

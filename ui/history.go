@@ -25,7 +25,7 @@ type historyView struct {
 // historyKey handles a key while the history is shown: it scrolls or closes.
 func (m checklistModel) historyKey(msg tea.KeyMsg) checklistModel {
 	k := m.c.keys
-	page := max(bodyHeight(m.c.height)-2, 1)
+	page := max(bodyHeight(m.c.height)-historyHead, 1)
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.History):
 		m.hist = historyView{}
@@ -40,9 +40,9 @@ func (m checklistModel) historyKey(msg tea.KeyMsg) checklistModel {
 	case key.Matches(msg, k.Top):
 		m.hist.offset = 0
 	case key.Matches(msg, k.Bottom):
-		m.hist.offset = len(m.historyLines(m.c.width - 2))
+		m.hist.offset = len(m.historyLines(m.c.bodyWidth()))
 	}
-	m.hist.offset = m.clampHistory(m.hist.offset, m.c.width-2, bodyHeight(m.c.height))
+	m.hist.offset = m.clampHistory(m.hist.offset, m.c.bodyWidth(), bodyHeight(m.c.height))
 	return m
 }
 
@@ -55,15 +55,18 @@ func (m checklistModel) historyMouse(msg tea.MouseMsg) checklistModel {
 	case tea.MouseButtonWheelDown:
 		m.hist.offset++
 	}
-	m.hist.offset = m.clampHistory(m.hist.offset, m.c.width-2, bodyHeight(m.c.height))
+	m.hist.offset = m.clampHistory(m.hist.offset, m.c.bodyWidth(), bodyHeight(m.c.height))
 	return m
 }
 
 // clampHistory keeps offset within the lines, so the last page stays full.
 func (m checklistModel) clampHistory(offset, width, height int) int {
-	avail := height - 2 // the title and the line under it
+	avail := height - historyHead
 	return max(min(offset, len(m.historyLines(width))-avail), 0)
 }
+
+// historyHead is how many lines the overlay's head takes: the title and the line under it.
+const historyHead = 2
 
 // historyScreen renders the overlay into width x height.
 func (m checklistModel) historyScreen(width, height int) string {

@@ -7,10 +7,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// keyMap holds every binding of the program. Screens enable the ones that apply, so the
-// help line only ever shows keys that do something right now.
+// keyMap holds every binding of the program. There are two, built once in New and
+// never changed after: the one every screen uses, and the source list's while its
+// filter has focus (see forFiltering). What a screen shows in its help line it works
+// out into a value (sourcesHelp, checklistHelp), so drawing changes no binding.
 type keyMap struct {
-	filtering bool // set by forFiltering, which changes the bindings below
 	// Anywhere.
 	Quit     key.Binding
 	ForceQ   key.Binding
@@ -71,7 +72,7 @@ func newKeyMap() *keyMap {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		AcceptQuery: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "browse matches")),
+		AcceptQuery: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "browse matches"), key.WithDisabled()), // see forFiltering
 		NextView:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		PrevView:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		Record:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "record a past rotation")),
@@ -96,33 +97,21 @@ func newKeyMap() *keyMap {
 	}
 }
 
-// While the filter input has focus, letters type into it, so the bindings that are
-// letters are off and only the ones that still work are shown.
-func (k *keyMap) forFiltering(on bool) {
-	k.filtering = on
-	k.Quit.SetEnabled(!on)
-	k.Help.SetEnabled(!on)
-	k.Filter.SetEnabled(!on)
-	k.Top.SetEnabled(!on)
-	k.Bottom.SetEnabled(!on)
-	k.AcceptQuery.SetEnabled(on)
-	k.NextView.SetEnabled(!on)
-	k.PrevView.SetEnabled(!on)
-	k.Record.SetEnabled(!on)
-	// j and k type letters while filtering; only the arrows move.
-	if on {
-		k.Move.SetHelp("↑↓", "move")
-		k.Up.SetKeys("up")
-		k.Up.SetHelp("↑", "up")
-		k.Down.SetKeys("down")
-		k.Down.SetHelp("↓", "down")
-	} else {
-		k.Move.SetHelp("↑↓/jk", "move")
-		k.Up.SetKeys("up", "k")
-		k.Up.SetHelp("↑/k", "up")
-		k.Down.SetKeys("down", "j")
-		k.Down.SetHelp("↓/j", "down")
+// forFiltering is a copy of k for while the filter input has focus: letters type into
+// it, so the bindings that are letters are off and only the ones that still work are
+// shown.
+func (k keyMap) forFiltering() *keyMap {
+	for _, b := range []*key.Binding{&k.Quit, &k.Help, &k.Filter, &k.Top, &k.Bottom, &k.NextView, &k.PrevView, &k.Record} {
+		b.SetEnabled(false)
 	}
+	k.AcceptQuery.SetEnabled(true)
+	// j and k type letters while filtering; only the arrows move.
+	k.Move.SetHelp("↑↓", "move")
+	k.Up.SetKeys("up")
+	k.Up.SetHelp("↑", "up")
+	k.Down.SetKeys("down")
+	k.Down.SetHelp("↓", "down")
+	return &k
 }
 
 // fitShortHelp returns the bindings of a short help line that fit in width cells,

@@ -3,16 +3,13 @@ package ui
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
@@ -321,73 +318,97 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	if m.recording >= 0 {
 		return m.updateRecord(keyMsg)
 	}
-	k := m.c.keys
-	k.forFiltering(m.filtering)
-	if key.Matches(keyMsg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom) {
-		m.browsed = true
+	k := m.keys()
+	if next, moved := m.moveKey(keyMsg, k); moved {
+		return next, nil, nil
 	}
-	switch {
-	case key.Matches(keyMsg, k.Up):
-		m.cursor = max(m.cursor-1, 0)
-		return m, nil, nil
-	case key.Matches(keyMsg, k.Down):
-		m.cursor = min(m.cursor+1, max(m.rows.Len()-1, 0))
-		return m, nil, nil
-	case key.Matches(keyMsg, k.PageUp):
-		m.cursor = max(m.cursor-m.pageSize(), 0)
-		return m, nil, nil
-	case key.Matches(keyMsg, k.PageDown):
-		m.cursor = min(m.cursor+m.pageSize(), max(m.rows.Len()-1, 0))
-		return m, nil, nil
-	case key.Matches(keyMsg, k.Top):
-		m.cursor = 0
-		return m, nil, nil
-	case key.Matches(keyMsg, k.Bottom):
-		m.cursor = max(m.rows.Len()-1, 0)
-		return m, nil, nil
-	case key.Matches(keyMsg, k.Open):
-		if i := m.selected(); i >= 0 {
-			return m.blur(), nil, openSourceEvent{index: i}
-		}
-		return m, nil, nil
-	case key.Matches(keyMsg, k.ClearFilter):
-		m.input = inputWithValue(m.input, "")
-		m = m.blur().refilter()
-		m.cursor, m.offset = 0, 0
-		return m, nil, nil
-	case key.Matches(keyMsg, k.AcceptQuery):
-		return m.blur(), nil, nil
-	case key.Matches(keyMsg, k.NextView), key.Matches(keyMsg, k.PrevView):
-		step := listView(1)
-		if key.Matches(keyMsg, k.PrevView) {
-			step = viewCount - 1
-		}
-		m.tab = (m.tab + step) % viewCount
-		m.cursor, m.offset = 0, 0
-		return m.refilter(), nil, nil
-	case key.Matches(keyMsg, k.Record):
-		if i := m.selected(); i >= 0 {
-			m.recording, m.recordErr = i, ""
-			in := textinput.New()
-			in.Prompt = "› "
-			in.Placeholder = m.c.now().Local().Format("2006-01-02")
-			in.CharLimit = 10
-			in.Cursor.SetMode(cursor.CursorStatic)
-			cmd := in.Focus()
-			m.recordInput = &in
-			return m, cmd, nil
-		}
-		return m, nil, nil
-	case key.Matches(keyMsg, k.Filter):
-		m.filtering = true
-		k.forFiltering(true)
-		var cmd tea.Cmd
-		m.input, cmd = focusedInput(m.input)
-		return m, cmd, nil
+	if next, cmd, ev, handled := m.commandKey(keyMsg, k); handled {
+		return next, cmd, ev
 	}
 	if !m.filtering {
 		return m, nil, nil
 	}
+	return m.typeFilter(msg)
+}
+
+// moveKey moves the cursor for the keys that do; moved is false for the others.
+func (m sourcesModel) moveKey(msg tea.KeyMsg, k *keyMap) (next sourcesModel, moved bool) {
+	last := max(m.rows.Len()-1, 0)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = max(m.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(m.cursor+1, last)
+	case key.Matches(msg, k.PageUp):
+		m.cursor = max(m.cursor-m.pageSize(), 0)
+	case key.Matches(msg, k.PageDown):
+		m.cursor = min(m.cursor+m.pageSize(), last)
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = last
+	default:
+		return m, false
+	}
+	m.browsed = true
+	return m, true
+}
+
+// commandKey acts on the list's other keys; handled is false for keys it has none for.
+func (m sourcesModel) commandKey(msg tea.KeyMsg, k *keyMap) (next sourcesModel, cmd tea.Cmd, ev event, handled bool) {
+	switch {
+	case key.Matches(msg, k.Open):
+		if i := m.selected(); i >= 0 {
+			return m.blur(), nil, openSourceEvent{index: i}, true
+		}
+	case key.Matches(msg, k.ClearFilter):
+		m.input = inputWithValue(m.input, "")
+		m = m.blur().refilter()
+		m.cursor, m.offset = 0, 0
+	case key.Matches(msg, k.AcceptQuery):
+		m = m.blur()
+	case key.Matches(msg, k.NextView):
+		m = m.showView(1)
+	case key.Matches(msg, k.PrevView):
+		m = m.showView(viewCount - 1)
+	case key.Matches(msg, k.Record):
+		m, cmd = m.startRecord()
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.input, cmd = focusedInput(m.input)
+	default:
+		return m, nil, nil, false
+	}
+	return m, cmd, nil, true
+}
+
+// showView shows the view step places along (1: the next, viewCount-1: the one before),
+// from the top of its list.
+func (m sourcesModel) showView(step listView) sourcesModel {
+	m.tab = (m.tab + step) % viewCount
+	m.cursor, m.offset = 0, 0
+	return m.refilter()
+}
+
+// startRecord asks when the source under the cursor was last rotated (see updateRecord).
+func (m sourcesModel) startRecord() (sourcesModel, tea.Cmd) {
+	i := m.selected()
+	if i < 0 {
+		return m, nil
+	}
+	m.recording, m.recordErr = i, ""
+	in := textinput.New()
+	in.Prompt = "› "
+	in.Placeholder = m.c.now().Local().Format("2006-01-02")
+	in.CharLimit = 10
+	in.Cursor.SetMode(cursor.CursorStatic)
+	cmd := in.Focus()
+	m.recordInput = &in
+	return m, cmd
+}
+
+// typeFilter hands a key to the filter input.
+func (m sourcesModel) typeFilter(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = updatedInput(m.input, msg)
@@ -454,426 +475,25 @@ func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 func (m sourcesModel) blur() sourcesModel {
 	m.filtering = false
 	m.input = blurredInput(m.input)
-	m.c.keys.forFiltering(false)
 	return m
 }
 
+// keys is the list's key map: while the filter has focus, the one whose letters type.
+func (m sourcesModel) keys() *keyMap {
+	if m.filtering {
+		return m.c.filterKeys
+	}
+	return m.c.keys
+}
+
+// helpKeys is what the help line shows for the list as it is.
 func (m sourcesModel) helpKeys() sourcesHelp {
-	m.c.keys.forFiltering(m.filtering)
 	sel := m.selected()
 	never := sel >= 0 && !m.statusAt(sel).inProgress && m.statusAt(sel).due.State == state.DueUnknown
 	views := m.viewSize[viewInProgress]+m.viewSize[viewDueSoon]+m.viewSize[viewOverdue] > 0
-	return sourcesHelp{k: m.c.keys, filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0, record: never, views: views}
+	return sourcesHelp{k: m.keys(), filtering: m.filtering, filtered: m.query() != "", recording: m.recording >= 0, record: never, views: views}
 }
 
 // pageSize is how many rows a page holds at the current height (an estimate that only
 // needs to be close: it drives pgup/pgdn).
 func (m sourcesModel) pageSize() int { return max(listHeight(m.c.height)-1, 1) }
-
-// Widths of the right-hand columns, and the widest the list is drawn: in a wider
-// window it looks as at 100 columns, each source's category and status beside its
-// name rather than across the screen from it.
-const (
-	categoryWidth = 22
-	statusWidth   = 18
-	maxListWidth  = 100
-)
-
-// view renders the list into width x height, drawing only the visible rows.
-func (m sourcesModel) view(width, height int) string {
-	width = min(width, maxListWidth)
-	st := m.c.styles
-	var b strings.Builder
-	// Sized for a screenful of styled rows, so it is not regrown (and copied) on the
-	// way, about half of what a frame allocated.
-	b.Grow(height * (width + 128))
-
-	// Header: title left, counts right; the views below it.
-	title := st.Title.Render("rotatetui") + st.Subtitle.Render(" · "+m.c.catalog.Title)
-	counts := st.Counts.Render(m.counts())
-	b.WriteString(spread(title, counts, width))
-	b.WriteByte('\n')
-	b.WriteString(m.tabs(width))
-	b.WriteByte('\n')
-
-	// A line telling how to pick up unfinished work, or what the date prompt is for.
-	if m.recording >= 0 {
-		b.WriteString(st.Prompt.Render(truncate(fmt.Sprintf("When was %s's key last rotated outside rotatetui? (YYYY-MM-DD, empty = today)", m.c.catalog.Sources[m.recording].Name), width)))
-		b.WriteByte('\n')
-		line := inputView(m.recordInput, 12) // a date; the reason for a refusal goes beside it
-		if m.recordErr != "" {
-			line += "  " + st.StatusErr.Render(m.recordErr)
-		}
-		b.WriteString(truncate(line, width))
-	} else {
-		b.WriteString(m.resumeLine(width))
-		b.WriteByte('\n')
-		b.WriteString(inputView(m.input, max(width-4, 1)))
-	}
-	b.WriteByte('\n')
-	b.WriteByte('\n')
-
-	listH := height - listTop
-	if listH < 1 {
-		return b.String()
-	}
-	if m.rows.Len() == 0 {
-		// Wrapped when too long, not cut: its end says which keys to press.
-		if text := m.emptyText(); ansi.StringWidth(text) > width {
-			lines := wrapSentences(st.Empty, text, width)
-			b.WriteString(strings.Join(lines[:min(len(lines), listH)], "\n"))
-		} else {
-			b.WriteString(st.Empty.Render(text))
-		}
-		return b.String()
-	}
-	// The full help can make the list shorter than update planned for.
-	offset := scrollWindow(m.offset, m.cursor, m.rows.Len(), listH)
-	end := min(offset+listH, m.rows.Len())
-	// The names first: how wide the widest is decides how wide the category can be.
-	names, widest := make([]string, end-offset), 0
-	for i := range names {
-		names[i] = m.nameCell(offset+i, width >= minCategoryColumns)
-		widest = max(widest, ansi.StringWidth(names[i]))
-	}
-	cols := m.columns(width, widest)
-	for i := offset; i < end; i++ {
-		b.WriteString(m.rowWith(i, names[i-offset], cols))
-		if i < end-1 {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
-// emptyText says why nothing is listed, and what to press about it.
-func (m sourcesModel) emptyText() string {
-	q := m.query()
-	switch {
-	case q != "" && m.tab != viewAll && m.matchesIn[viewAll] > 0:
-		// The filter matches, but not here: say where, and how to get there.
-		to, keys := m.nearestViewWithMatches()
-		if m.filtering {
-			keys = m.c.keys.AcceptQuery.Help().Key + ", then " + keys // tab first leaves the input
-		}
-		return fmt.Sprintf("No match in %s; %s in %s: %s to see them.", m.tab.title(), count(m.matchesIn[to]), to.title(), keys)
-	case q != "":
-		return fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
-	case m.tab != viewAll:
-		return fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
-	}
-	return "No sources."
-}
-
-// nearestViewWithMatches is the view holding matches of the filter that the fewest
-// presses of tab or shift+tab reach from the one shown, tab first on a tie, with the
-// keys to press. All holds every match, so one is always found.
-func (m sourcesModel) nearestViewWithMatches() (listView, string) {
-	for steps := listView(1); steps < viewCount; steps++ {
-		for _, dir := range []struct {
-			view listView
-			key  string
-		}{{(m.tab + steps) % viewCount, m.c.keys.NextView.Help().Key}, {(m.tab + viewCount - steps) % viewCount, m.c.keys.PrevView.Help().Key}} {
-			if m.matchesIn[dir.view] > 0 {
-				return dir.view, pressTimes(dir.key, int(steps))
-			}
-		}
-	}
-	return viewAll, m.c.keys.NextView.Help().Key
-}
-
-// pressTimes says to press key n times: "tab", "tab twice", "tab 3 times".
-func pressTimes(key string, n int) string {
-	switch n {
-	case 1:
-		return key
-	case 2:
-		return key + " twice"
-	}
-	return fmt.Sprintf("%s %d times", key, n)
-}
-
-// counts is the header's count: of the rows shown, and of the whole catalog when that
-// is not all of it.
-func (m sourcesModel) counts() string {
-	if m.query() != "" || m.tab != viewAll {
-		return count(m.rows.Len()) + " of " + count(len(m.sources))
-	}
-	return plural(len(m.sources), "source", "sources")
-}
-
-// tabs is the line of views with their counts; the current one is bracketed, so it
-// reads without colour too.
-func (m sourcesModel) tabs(width int) string {
-	st := m.c.styles
-	var parts []string
-	for v := listView(0); v < viewCount; v++ {
-		label := v.title() + " " + count(m.viewSize[v])
-		if v == m.tab {
-			parts = append(parts, st.Title.Render("["+label+"]"))
-		} else {
-			parts = append(parts, st.Subtitle.Render(" "+label+" "))
-		}
-	}
-	return truncate(strings.Join(parts, " "), width)
-}
-
-func (m sourcesModel) resumeLine(width int) string {
-	st := m.c.styles
-	sel := m.selected()
-	// On a first run the list leads with what tells rotatetui what is due, not with a
-	// caution about whichever source sorts first; moving to one shows its caution.
-	firstRun := m.firstRun && m.query() == "" && m.tab == viewAll
-	if firstRun && !m.browsed {
-		return st.Resume.Render(truncate(firstRunHint, width))
-	}
-	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.revokeFirst && !s.inProgress {
-		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)
-		return st.Warning.Render(truncate(text, width))
-	}
-	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress {
-		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.c.catalog.Sources[sel].Name, s.done, s.total)
-		return st.Resume.Render(truncate(text, width))
-	}
-	if n := m.viewSize[viewInProgress]; n > 0 && m.query() == "" {
-		return st.Resume.Render(truncate(fmt.Sprintf("▶ %s in progress, pinned at the top.", plural(n, "rotation", "rotations")), width))
-	}
-	if firstRun {
-		return st.Resume.Render(truncate(firstRunHint, width))
-	}
-	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
-}
-
-// firstRunHint is the list's first line while nothing is recorded: "unknown" on every
-// row is only true until the person says when each key was last rotated.
-const firstRunHint = "First run: press r to record when the key under the cursor was last rotated."
-
-// rowView is row i drawn alone in width cells, laid out for its own name.
-func (m sourcesModel) rowView(i, width int) string {
-	name := m.nameCell(i, width >= minCategoryColumns)
-	return m.rowWith(i, name, m.columns(width, ansi.StringWidth(name)))
-}
-
-// minCategoryColumns is the narrowest list with a category column.
-const minCategoryColumns = 70
-
-// listColumns is how wide the list's name and category columns are; category 0: none.
-type listColumns struct{ name, category int }
-
-// columns lays out a list width cells wide whose widest name (with its badges) is
-// widest cells: the category column is categoryWidth wide, or as wide as the widest
-// category of the catalog as far as the name column has cells to spare for it, so
-// that a category is not cut while the names beside it leave room.
-func (m sourcesModel) columns(width, widest int) listColumns {
-	c := listColumns{name: width - 2 - statusWidth - 1}
-	if width < minCategoryColumns {
-		return c
-	}
-	c.category = categoryWidth
-	c.name -= categoryWidth + 1
-	if want := m.index.widestCategory; want > c.category {
-		grow := min(want-c.category, max(c.name-widest, 0))
-		c.category += grow
-		c.name -= grow
-	}
-	return c
-}
-
-// nameCell is row i's name with what goes beside it (the alias or category it matched
-// through, ⚠, the custom badge), before it is fitted to its column.
-func (m sourcesModel) nameCell(i int, showCategory bool) string {
-	st := &m.c.styles.Paint
-	row := m.rows.At(i)
-	src := &m.c.catalog.Sources[row.source]
-	nameStyle := st.Row
-	if i == m.cursor {
-		nameStyle = st.RowSelected
-	}
-	// Written into a builder rather than added up: a row is drawn for every visible
-	// source on every frame.
-	var nb strings.Builder
-	nb.Grow(2 * len(src.Name))
-	nb.WriteString(m.highlight(src.Name, row, -1, nameStyle))
-	if row.match != nil && row.match.alias >= 0 {
-		nb.WriteString(st.Category.Render(" aka "))
-		nb.WriteString(m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category))
-	}
-	if row.match != nil && row.match.alias == aliasCategory && !showCategory {
-		// Matched through a category that has no column here: say which.
-		nb.WriteString(st.Category.Render(" in "))
-		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
-	}
-	if m.statusAt(row.source).revokeFirst {
-		nb.WriteByte(' ')
-		nb.WriteString(st.Warning.Render("⚠"))
-	}
-	if src.Custom() {
-		nb.WriteByte(' ')
-		nb.WriteString(m.c.styles.Badge("custom"))
-	}
-	return nb.String()
-}
-
-// rowWith is row i with its name cell (see nameCell), in the columns cols.
-func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
-	st := &m.c.styles.Paint
-	row := m.rows.At(i)
-	src := &m.c.catalog.Sources[row.source]
-	marker := "  "
-	if i == m.cursor {
-		marker = st.Cursor.Render("› ")
-	}
-	nameW := cols.name
-	name = truncate(name, nameW)
-	var b strings.Builder
-	b.Grow(len(marker) + len(name) + 2*(nameW+cols.category+statusWidth))
-	b.WriteString(marker)
-	b.WriteString(name)
-	for w := ansi.StringWidth(name); w < nameW; w++ {
-		b.WriteByte(' ')
-	}
-	b.WriteByte(' ')
-	if cols.category > 0 {
-		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), cols.category), cols.category))
-		b.WriteByte(' ')
-	}
-	b.WriteString(m.statusView(m.statusAt(row.source)))
-	return b.String()
-}
-
-// highlight renders text, marking the characters the filter matched when this row
-// matched through this text (alias -1 is the name, aliasCategory the category).
-func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
-	if row.match == nil || row.match.alias != alias {
-		return base.Render(text)
-	}
-	var pos []int
-	if alias == aliasCategory {
-		pos = categoryPositions(text, m.query())
-	} else {
-		pos = m.index.positions(*row.match, m.query())
-	}
-	if len(pos) == 0 {
-		return base.Render(text)
-	}
-	if !utf8.ValidString(text) {
-		// Invalid bytes turn into U+FFFD as runes; keep that exact rendering.
-		text = string([]rune(text))
-	}
-	// pos is ascending: walk the runes once, rendering the unmatched runs whole and each
-	// matched rune on its own.
-	var b strings.Builder
-	run, ri := 0, 0
-	for i, r := range text {
-		if len(pos) > 0 && pos[0] == ri {
-			pos = pos[1:]
-			if run < i {
-				b.WriteString(base.Render(text[run:i]))
-			}
-			size := utf8.RuneLen(r)
-			b.WriteString(m.c.styles.Paint.Match.Render(text[i : i+size]))
-			run = i + size
-		}
-		ri++
-	}
-	if run < len(text) {
-		b.WriteString(base.Render(text[run:]))
-	}
-	return b.String()
-}
-
-func (m sourcesModel) statusView(s sourceStatus) string {
-	st := &m.c.styles.Paint
-	switch {
-	case s.waitUntil != nil:
-		left := s.waitUntil.Sub(m.c.now())
-		return st.InProgress.Render(fmt.Sprintf("%d/%d waiting %s", s.done, s.total, minutesLeft(left)))
-	case s.inProgress:
-		return st.InProgress.Render(fmt.Sprintf("in progress %d/%d", s.done, s.total))
-	}
-	text := dueText(s.due, "")
-	switch s.due.State {
-	case state.DueOverdue:
-		return st.StatusErr.Render(text)
-	case state.DueToday, state.DueSoon:
-		return st.Warning.Render(text)
-	case state.DueOK:
-		return st.Rotated.Render("✓ " + ago(m.c.now(), *s.due.LastRotated))
-	}
-	return st.Category.Render(text)
-}
-
-// minutesLeft prints a remaining time rounded up to the minute: "12m", "1h20m".
-func minutesLeft(d time.Duration) string {
-	mins := int((d + time.Minute - 1) / time.Minute)
-	if mins >= 60 {
-		return fmt.Sprintf("%dh%02dm", mins/60, mins%60)
-	}
-	return fmt.Sprintf("%dm", max(mins, 1))
-}
-
-// ago says how long ago t was in whole local days: "today", "yesterday", "12d ago".
-func ago(now, t time.Time) string {
-	y1, m1, d1 := now.Local().Date()
-	y2, m2, d2 := t.Local().Date()
-	days := int(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC).Sub(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-	switch {
-	case days <= 0:
-		return "today"
-	case days == 1:
-		return "yesterday"
-	}
-	return fmt.Sprintf("%dd ago", days)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return count(n) + " " + one
-	}
-	return count(n) + " " + many
-}
-
-// count writes n with its thousands grouped ("100,051"), so catalogs generated from an
-// inventory read at a glance.
-func count(n int) string {
-	digits := strconv.Itoa(n)
-	var b strings.Builder
-	if n < 0 {
-		b.WriteByte('-')
-		digits = digits[1:]
-	}
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
-
-// truncate cuts s (which may hold styles) to width cells, marking the cut with "…".
-func truncate(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// pad fills s (which may hold styles) with spaces up to width cells.
-func pad(s string, width int) string {
-	if w := ansi.StringWidth(s); w < width {
-		return s + strings.Repeat(" ", width-w)
-	}
-	return s
-}
-
-// spread puts left and right on one line of width cells. When both do not fit, left is
-// shortened first (the counts on the right are the news), then right is dropped.
-func spread(left, right string, width int) string {
-	rw := ansi.StringWidth(right)
-	if rw+12 > width {
-		return truncate(left, width)
-	}
-	left = truncate(left, width-rw-1)
-	return left + strings.Repeat(" ", width-ansi.StringWidth(left)-rw) + right
-}

@@ -2,7 +2,8 @@
 // checklist per source, built on Bubble Tea.
 //
 // The root Model routes: it owns the window size, the help line, quitting and the save
-// queue, and forwards everything else to the active screen (sources.go, checklist.go).
+// queue (savequeue.go), and forwards everything else to the active screen (sources.go,
+// checklist.go); update.go and storage.go are its update.
 // Screens never touch the disk; they send changeMsgs, and the root writes them through
 // the Store in commands, one batch at a time, showing the result of each save. What the
 // user sees is the last state read from disk with the unsaved changes applied on top, so
@@ -12,15 +13,12 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"reflect"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -84,18 +82,18 @@ const (
 // helpLine keeps the last help line drawn: bubbles/help measures and styles every
 // binding on every frame, while what it shows changes only with the screen's state.
 type helpLine struct {
-	model     help.Model  // its styles; the width and expansion are the root model's
-	keys      help.KeyMap // a sourcesHelp or checklistHelp: comparable
-	filtering bool        // the state of the bindings (see keyMap.forFiltering)
-	width     int
-	all       bool
-	text      string
+	model help.Model  // its styles; the width and expansion are the root model's
+	keys  help.KeyMap // a sourcesHelp, checklistHelp or historyHelp: comparable, with its key map
+	width int
+	all   bool
+	text  string
 }
 
+// view is the help line of keys, whose bindings are k's, width cells wide.
 func (l *helpLine) view(width int, all bool, keys help.KeyMap, k *keyMap) string {
-	if l.keys != keys || l.filtering != k.filtering || l.width != width || l.all != all {
+	if l.keys != keys || l.width != width || l.all != all {
 		l.model.Width, l.model.ShowAll = width, all
-		l.keys, l.filtering, l.width, l.all = keys, k.filtering, width, all
+		l.keys, l.width, l.all = keys, width, all
 		if all {
 			l.text = l.model.View(keys)
 		} else {
@@ -111,7 +109,8 @@ type common struct {
 	helpLine      helpLine // used only while drawing, on the UI goroutine
 	width, height int
 	styles        *Styles
-	keys          *keyMap
+	keys          *keyMap // every screen's bindings
+	filterKeys    *keyMap // the source list's while the filter has focus
 	now           func() time.Time
 	catalog       *catalog.Catalog
 	effects       Effects
@@ -123,24 +122,12 @@ type common struct {
 
 // Model is the root model.
 type Model struct {
-	c     *common
-	store Store
-	actor string
-
-	saved    *state.State   // as last read from or written to disk
-	pending  []state.Change // applied on screen, not yet confirmed on disk
-	queued   int            // changes ever queued for saving (pending or saved)
-	settled  int            // of those, the ones a save has carried
-	undos    []sentUndo     // undos not yet settled by a save
-	inFlight int            // how many of pending the running save carries
-	attempts int            // consecutive failed saves
-	saves    int            // saves completed, to spot reloads overtaken by a save
-	current  *state.State   // saved with pending applied: what the screens show
-	changes  <-chan struct{}
+	c *common
+	// saveQueue is what is on disk and what waits to be (see savequeue.go). Its fields
+	// are promoted: the root reads m.current, m.pending.
+	saveQueue
 	// pendingWork finds work waiting outside the screen (see Options.PendingWork).
 	pendingWork func() string
-	keepText    func([]state.Change) error // see Options.KeepText
-	keeping     int                        // keepTextCmds running: quitting waits for them
 
 	status    string
 	statusErr bool
@@ -170,14 +157,16 @@ func New(opts Options) Model {
 	if opts.State == nil {
 		opts.State = state.New()
 	}
+	keys := newKeyMap()
 	c := &common{
 		width: 80, height: 24,
-		styles:  newStylesFor(opts.NoColor),
-		keys:    newKeyMap(),
-		now:     opts.Now,
-		catalog: opts.Catalog,
-		actor:   opts.Actor,
-		effects: opts.Effects.withDefaults(),
+		styles:     newStylesFor(opts.NoColor),
+		keys:       keys,
+		filterKeys: keys.forFiltering(),
+		now:        opts.Now,
+		catalog:    opts.Catalog,
+		actor:      opts.Actor,
+		effects:    opts.Effects.withDefaults(),
 		// The same default as the command line's, should a caller not set one.
 		interval: opts.DefaultInterval,
 	}
@@ -193,14 +182,9 @@ func New(opts Options) Model {
 	hs.FullDesc, hs.FullSeparator = resolvedStyle(hs.FullDesc), resolvedStyle(hs.FullSeparator)
 	m := Model{
 		c:           c,
-		store:       opts.Store,
-		actor:       opts.Actor,
-		saved:       opts.State,
-		current:     opts.State,
+		saveQueue:   newSaveQueue(opts),
 		status:      opts.Notice,
-		changes:     opts.Changes,
 		pendingWork: opts.PendingWork,
-		keepText:    opts.KeepText,
 	}
 	m.sources = newSourcesModel(c, opts.State)
 	if opts.Query != "" {
@@ -319,465 +303,6 @@ func (m Model) step(msg tea.Msg) (Model, tea.Cmd) {
 	return nm, cmd
 }
 
-func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		m.c.width, m.c.height = msg.Width, msg.Height
-		m.helpWidth = msg.Width - 2
-		return m, nil
-
-	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			// Keys typed faster than one read (or sent by a script) arrive as one
-			// message; each is still its own key press.
-			return m.splitKeys(msg)
-		}
-		// ctrl+c always quits, asking once when it would drop text being written; q
-		// and ? are letters the filter input may be typing.
-		asked := m.quitAsked
-		m.quitAsked = false
-		if key.Matches(msg, m.c.keys.ForceQ) {
-			if what := m.unsavedText(); what != "" && !asked {
-				m.quitAsked = true
-				m.status, m.statusErr = strings.ToUpper(what[:1])+what[1:]+" not saved: enter saves it, esc drops it, ctrl+c again quits without it.", true
-				return m, nil
-			}
-			return m.quit()
-		}
-		if !m.typing() && key.Matches(msg, m.c.keys.Quit) {
-			return m.quit()
-		}
-		if key.Matches(msg, m.c.keys.Suspend) {
-			return m, m.suspendCmd()
-		}
-		if m.tooSmall() {
-			// The screen shows only "q quits": a key that checked a step or typed into
-			// a note would act where nobody can see it.
-			if key.Matches(msg, m.c.keys.Quit) {
-				return m.quit()
-			}
-			return m, nil
-		}
-		if !m.typing() && key.Matches(msg, m.c.keys.Help) {
-			m.helpAll = !m.helpAll
-			return m, nil
-		}
-
-	case tea.MouseMsg:
-		if m.tooSmall() {
-			return m, nil // as keys: nothing acts unseen
-		}
-
-	case fileChangedMsg:
-		return m, tea.Batch(loadCmd(m.store, m.saves), waitForChange(m.changes))
-
-	case resumedMsg:
-		// Progress made elsewhere meanwhile arrives through the watcher, whose events
-		// waited in the kernel.
-		switch {
-		case errors.Is(msg.err, errNoJobControl), errors.Is(msg.err, errNotHandedBack):
-			m.status, m.statusErr = "Not suspended: "+msg.err.Error()+".", true
-		case msg.err != nil:
-			// Stopped and continued, but raw mode or the screen could not be set up
-			// again: keys may echo until the program is restarted.
-			m.status, m.statusErr = "Back from ctrl+z, but the terminal could not be set up again ("+msg.err.Error()+"); quit and start again.", true
-		}
-		return m, nil
-
-	case stateLoadedMsg:
-		switch {
-		case msg.err != nil:
-			m.status, m.statusErr = "Cannot re-read progress: "+msg.err.Error(), true
-		case msg.seq != m.saves || m.inFlight > 0:
-			// A save finished or is running since this load began; its result is at
-			// least as new, and its own write brings another notification.
-		case !reflect.DeepEqual(msg.state, m.saved):
-			m.saved = msg.state
-			m.status, m.statusErr = "Progress was changed by another rotatetui; showing it.", false
-			m = m.refresh()
-		}
-		return m, nil
-
-	case saveDoneMsg:
-		m.saved = msg.state
-		m.saves++
-		m.c.savesFailing = false
-		dropped := m.droppedForEndedRotation(m.pending[:msg.count], msg.applied)
-		m.pending = m.pending[msg.count:]
-		m.inFlight, m.attempts = 0, 0
-		if m.statusErr {
-			m.status, m.statusErr = "Saved. All progress is on disk again.", false
-		}
-		m = m.settleUndos(msg.count, msg.applied)
-		if dropped.told != "" {
-			m.status, m.statusErr = dropped.told, true
-		}
-		m = m.refresh()
-		var keep tea.Cmd
-		if len(dropped.text) > 0 && m.keepText != nil {
-			m.keeping++
-			keep = keepTextCmd(m.keepText, dropped)
-		}
-		if m.quitting && len(m.pending) == 0 && m.keeping == 0 {
-			return m, tea.Quit
-		}
-		return m, tea.Batch(keep, m.startSave())
-
-	case textKeptMsg:
-		m.keeping--
-		// Not kept: the status line holds the only copy of the text, so it is shown again.
-		m.status, m.statusErr = msg.dropped.told, true
-		if msg.err == nil {
-			m.status = msg.dropped.ifKept
-		}
-		if m.quitting && m.inFlight == 0 && m.keeping == 0 {
-			return m, tea.Quit // what is still pending, after a failed save, main rescues
-		}
-		return m, nil
-
-	case saveFailedMsg:
-		m.inFlight = 0
-		m.attempts++
-		m.c.savesFailing = true
-		m.status = "Not saved (" + saveProblem(msg.err) + "). Kept in memory; retrying."
-		m.statusErr, m.statusLocal = true, false
-		if m.quitting {
-			// One more try was made on the way out; main reports what is still unsaved,
-			// once a dropped note's text is kept.
-			if m.keeping > 0 {
-				return m, nil
-			}
-			return m, tea.Quit
-		}
-		return m, retryAfter(m.c.effects, m.attempts)
-
-	case statusMsg:
-		if msg.source != "" && (m.screen != checklistScreen || m.checklist.src.ID != msg.source) {
-			return m, nil // said about a checklist that was left meanwhile
-		}
-		m.status, m.statusErr, m.statusLocal = msg.text, msg.isErr, msg.source != ""
-		return m, nil
-
-	case pendingWorkMsg:
-		// It comes first: the notice shown at start (a permissions warning) stays after it.
-		m.status, m.statusErr = strings.TrimSpace(msg.reminder+" "+m.status), true
-		return m, nil
-
-	case retrySaveMsg:
-		return m, m.startSave()
-
-	case forceQuitMsg:
-		return m, tea.Quit
-
-	case endSignalMsg:
-		return m.quit()
-	}
-
-	var cmd tea.Cmd
-	var ev event
-	switch m.screen {
-	case sourcesScreen:
-		m.sources, cmd, ev = m.sources.update(msg)
-	case checklistScreen:
-		m.checklist, cmd, ev = m.checklist.update(msg)
-	}
-	if ev == nil {
-		return m, cmd
-	}
-	// Events are handled now, not sent back as commands: the next keystroke must
-	// already find the new screen and the new progress, however fast it comes.
-	next, evCmd := m.handleEvent(ev)
-	return next, tea.Batch(cmd, evCmd)
-}
-
-// saveProblem says why a save failed in the few words the status line has room for: the
-// full error starts with the state file's path, which pushed the reason off the line.
-func saveProblem(err error) string {
-	switch {
-	case errors.Is(err, state.ErrLockHeld):
-		return "another rotatetui is holding the lock"
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return "the disk is full"
-	case errors.Is(err, syscall.EROFS):
-		return "the file system is read-only"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied: " + err.Error()
-	}
-	return err.Error()
-}
-
-// splitKeys handles a burst of typed runes one key at a time.
-func (m Model) splitKeys(burst tea.KeyMsg) (Model, tea.Cmd) {
-	model := m
-	var cmds []tea.Cmd
-	for _, r := range burst.Runes {
-		k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: burst.Alt}
-		if r == ' ' {
-			k.Type = tea.KeySpace
-		}
-		var cmd tea.Cmd
-		model, cmd = model.update(k)
-		cmds = append(cmds, cmd)
-	}
-	return model, tea.Batch(cmds...)
-}
-
-// handleEvent acts on what a screen asked for.
-func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
-	switch ev := ev.(type) {
-	case openSourceEvent:
-		return m.open(ev.index)
-	case backEvent:
-		m = m.leaveScreen()
-		m.screen = sourcesScreen
-		m.sources = m.sources.setState(m.current)
-		return m, nil
-	case changeEvent:
-		next, cmd, recorded := m.record(ev.changes...)
-		switch {
-		case next.statusErr:
-		case !recorded && ev.ifNothing != "":
-			next.status, next.statusLocal = ev.ifNothing, true
-		case ev.status != "":
-			next.status, next.statusLocal = ev.status, true
-		}
-		if recorded && ev.ifNothing != "" && !next.statusErr {
-			next.undos = append(next.undos, sentUndo{from: m.queued, to: next.queued, status: next.status, ifNothing: ev.ifNothing})
-		}
-		return next, cmd
-	case statusEvent:
-		m.status, m.statusErr, m.statusLocal = ev.text, ev.isErr, true
-		return m, nil
-	}
-	return m, nil
-}
-
-// leaveScreen clears what the status line said about the screen being left: a message
-// belongs to its moment, and "Note not changed." must not follow the user elsewhere.
-func (m Model) leaveScreen() Model {
-	if m.statusLocal {
-		m.status, m.statusErr, m.statusLocal = "", false, false
-	}
-	return m
-}
-
-// unsavedText names the text being written and not yet saved (see prompt.unsaved), or
-// "" when there is none.
-func (m Model) unsavedText() string {
-	if m.screen != checklistScreen {
-		return ""
-	}
-	return m.checklist.prompt.unsaved()
-}
-
-// typing reports whether keystrokes are going into a text input or a question.
-func (m Model) typing() bool {
-	return m.screen == sourcesScreen && (m.sources.filtering || m.sources.recording >= 0) ||
-		m.screen == checklistScreen && m.checklist.prompt.kind != noPrompt
-}
-
-// suspendCmd stops the program for the shell's job control (ctrl+z); fg brings it back.
-func (m Model) suspendCmd() tea.Cmd {
-	if m.c.suspend == nil {
-		return tea.Suspend // Bubble Tea's renderer owns the terminal and puts it back itself
-	}
-	return tea.Exec(suspension(m.c.suspend), func(err error) tea.Msg { return resumedMsg{err: err} })
-}
-
-// quit ends the program once the save in flight, if any, is done. Pending changes that
-// never reached the disk are returned by Run for the caller to deal with.
-func (m Model) quit() (Model, tea.Cmd) {
-	if m.inFlight > 0 || m.keeping > 0 {
-		if m.quitting {
-			return m, nil // already waiting, with its own deadline
-		}
-		m.quitting = true
-		m.status, m.statusErr = "Quitting once the save under way is done…", false
-		return m, m.c.effects.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
-	}
-	m.quitting = true
-	return m, tea.Quit
-}
-
-// record applies changes on screen at once and queues them for saving. They are one
-// action: if any is refused, none is recorded. recorded is false when nothing
-// changed (every change was a no-op on the state as this instance knows it).
-func (m Model) record(changes ...state.Change) (next Model, cmd tea.Cmd, recorded bool) {
-	st := m.current.Clone()
-	var kept []state.Change
-	for _, c := range changes {
-		c.By = m.actor
-		changed, err := c.Apply(st)
-		if err != nil {
-			m.status, m.statusErr, m.statusLocal = err.Error(), true, true
-			return m, nil, false
-		}
-		if changed {
-			kept = append(kept, c)
-		}
-	}
-	if len(kept) == 0 {
-		return m, nil, false
-	}
-	if !m.c.savesFailing {
-		// While saves fail, their failure stays said: this change is not on disk either.
-		m.status, m.statusErr, m.statusLocal = "", false, false
-	}
-	m.pending = append(m.pending, kept...)
-	m.queued += len(kept)
-	m.current = st
-	m = m.refresh()
-	return m, m.startSave(), true
-}
-
-// sentUndo is an undo recorded on screen and queued for saving. The save may find that
-// another rotatetui changed the step first, and skip it (see state.Change.IfMark): the
-// status line must not then keep saying it was undone.
-type sentUndo struct {
-	from, to  int    // its changes' places among the changes queued (see Model.queued)
-	status    string // what the status line said when it was recorded
-	ifNothing string // what it says instead if none of its changes took effect
-}
-
-// settleUndos acts on a save of the next count queued changes, applied telling which
-// took effect: an undo none of whose changes did says so, unless the status line has
-// moved on since.
-func (m Model) settleUndos(count int, applied []bool) Model {
-	start := m.settled
-	m.settled += count
-	if len(m.undos) == 0 {
-		return m
-	}
-	var waiting []sentUndo
-	for _, u := range m.undos {
-		if u.to > m.settled {
-			waiting = append(waiting, u)
-			continue
-		}
-		tookEffect := false
-		for i := max(u.from, start); i < u.to; i++ {
-			tookEffect = tookEffect || i-start < len(applied) && applied[i-start]
-		}
-		if !tookEffect && m.status == u.status && !m.statusErr {
-			m.status = u.ifNothing
-		}
-	}
-	m.undos = waiting
-	return m
-}
-
-// droppedChanges are saved changes that did nothing because the rotation they were
-// made for had ended (completed or abandoned in another rotatetui before this screen
-// heard of it). They are recorded nowhere, so the person is told of the first, with a
-// note's text (told), and the notes and skip reasons among them (text) are kept
-// elsewhere if they can be; ifKept is what to tell then.
-type droppedChanges struct {
-	told, ifKept string
-	text         []state.Change
-}
-
-// droppedForEndedRotation finds the droppedChanges among carried. Undos are left to
-// settleUndos.
-func (m Model) droppedForEndedRotation(carried []state.Change, applied []bool) droppedChanges {
-	var d droppedChanges
-	for i, c := range carried {
-		if i >= len(applied) || applied[i] || c.Started == nil || c.IfMark != nil || c.IfNote != nil || c.Step == "" {
-			continue
-		}
-		ss := m.saved.Source(c.Source)
-		if ss != nil && ss.Current != nil && ss.Current.StartedAt.Equal(*c.Started) {
-			continue // a no-op on the rotation still in progress: nothing was lost
-		}
-		if alreadySo(ss, c) {
-			continue // the other rotatetui left the step as this change would have
-		}
-		if c.Text != "" && (c.Kind == state.SetNote || c.Kind == state.Skip) {
-			d.text = append(d.text, c)
-		}
-		if d.told != "" || c.Kind == state.SetWait { // a wait follows its check
-			continue
-		}
-		what := "Step " + c.Step
-		if src, _ := m.c.catalog.Lookup(c.Source); src != nil {
-			if n := indexOfKey(src.StepKeys(), c.Step); n >= 0 {
-				what = fmt.Sprintf("Step %d of %s", n+1, src.Name)
-			}
-		}
-		lost, withText := "was not checked", ""
-		switch c.Kind {
-		case state.Uncheck:
-			lost = "was not unchecked"
-		case state.Skip:
-			lost = "was not skipped"
-		case state.Unskip:
-			lost = "was not unskipped"
-		case state.SetNote:
-			lost, withText = "got no note", " ("+catalog.PrintableLine(c.Text)+")"
-		}
-		d.told = what + " " + lost + withText + ": that rotation was finished or reset in another rotatetui."
-		// Shorter, as the text is kept: the status line is one line.
-		d.ifKept = what + " " + lost + ": another rotatetui ended that rotation; rotatetui restore shows the text."
-	}
-	return d
-}
-
-// alreadySo reports whether the ended rotation a change was made for has the step as
-// the change would have left it.
-func alreadySo(ss *state.SourceState, c state.Change) bool {
-	if ss == nil {
-		return false
-	}
-	for i := range ss.History {
-		r := &ss.History[i]
-		if !r.StartedAt.Equal(*c.Started) {
-			continue
-		}
-		rec := r.Steps[c.Step]
-		switch c.Kind {
-		case state.Check:
-			return rec != nil && rec.CheckedAt != nil
-		case state.Uncheck:
-			return rec == nil || rec.CheckedAt == nil
-		case state.Skip:
-			return rec != nil && rec.SkippedAt != nil && rec.SkipReason == c.Text
-		case state.Unskip:
-			return rec == nil || rec.SkippedAt == nil
-		case state.SetNote:
-			return rec != nil && rec.Note == c.Text || rec == nil && c.Text == ""
-		}
-	}
-	return false
-}
-
-// startSave writes every pending change in one batch unless a save is already running:
-// saves go one at a time, in order.
-func (m *Model) startSave() tea.Cmd {
-	if m.inFlight > 0 || len(m.pending) == 0 || m.store == nil {
-		return nil
-	}
-	m.inFlight = len(m.pending)
-	return saveCmd(m.store, m.pending)
-}
-
-// refresh recomputes what the screens show from the saved state and pending changes.
-func (m Model) refresh() Model {
-	cur := m.saved
-	if len(m.pending) > 0 {
-		cur = m.saved.Clone()
-		for _, c := range m.pending {
-			// A change that no longer applies (another instance got there first) is
-			// simply a no-op on the newer state.
-			_, _ = c.Apply(cur)
-		}
-	}
-	m.current = cur
-	m.sources = m.sources.setState(cur)
-	if m.screen == checklistScreen {
-		m.checklist = m.checklist.setState(cur)
-	}
-	return m
-}
-
 func (m Model) open(index int) (Model, tea.Cmd) {
 	if index < 0 || index >= len(m.c.catalog.Sources) {
 		return m, nil
@@ -816,19 +341,19 @@ func (m Model) View() string {
 		msg := fmt.Sprintf("Window too small (%dx%d).\nrotatetui needs at least %dx%d.\nq quits.", w, h, minWidth, minHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Empty.Render(msg))
 	}
-	innerW := w - st.App.GetHorizontalFrameSize()
+	innerW := m.c.bodyWidth()
 
 	var helpView string
 	switch m.screen {
 	case sourcesScreen:
-		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.c.keys)
+		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.sources.helpKeys(), m.sources.keys())
 	case checklistScreen:
 		helpView = m.c.helpLine.view(m.helpWidth, m.helpAll, m.checklist.helpMap(), m.c.keys)
 	}
 	// bubbles/help can overrun its width by one item when no ellipsis fits, so the
 	// width is enforced here.
 	footer := m.statusLine(innerW) + "\n" + fitWidth(helpView, innerW)
-	bodyH := h - lipgloss.Height(footer)
+	bodyH := bodyHeightWith(h, lipgloss.Height(helpView))
 
 	var body string
 	switch m.screen {
@@ -898,9 +423,23 @@ func (m Model) statusLine(width int) string {
 	return style.Render(truncate(catalog.PrintableLine(text), width))
 }
 
-// bodyHeight is the height left for a screen's body in a window of the given height,
-// with the short help: the status line and the help line sit below it.
-func bodyHeight(height int) int { return height - 2 }
+// The window is laid out the same way for drawing (View) and for what update works out
+// from it (scrolling, clicks, page sizes): each screen's body, then the status line,
+// then the help line, all inside the App style's frame.
+
+// statusLines is the height of the status line (see statusLine: one line, cut to fit).
+const statusLines = 1
+
+// bodyWidth is the width of a screen's body: the window less the App style's frame.
+func (c *common) bodyWidth() int { return c.width - c.styles.App.GetHorizontalFrameSize() }
+
+// bodyHeightWith is the height left for a screen's body in a window of the given height
+// when the help line takes helpLines lines.
+func bodyHeightWith(height, helpLines int) int { return height - statusLines - helpLines }
+
+// bodyHeight is bodyHeightWith the short help, one line, which update plans for: the
+// full help can make the body shorter, which the screens' views allow for.
+func bodyHeight(height int) int { return bodyHeightWith(height, 1) }
 
 // fitWidth cuts every line of s to width cells.
 func fitWidth(s string, width int) string {

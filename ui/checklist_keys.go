@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// The checklist's keys and mouse, by group: moving, what works on a finished rotation
+// too, and what changes the step under the cursor.
+
+func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, event) {
+	k := m.c.keys
+	if next, moved := m.moveKey(msg, k); moved {
+		return next, nil, nil
+	}
+	if next, cmd, ev, handled := m.screenKey(msg, k); handled {
+		return next, cmd, ev
+	}
+	if m.finished {
+		return m, nil, nil // a finished rotation is a record: the step keys change nothing
+	}
+	return m.stepKey(msg, k)
+}
+
+// moveKey moves the cursor for the keys that do; moved is false for the others.
+func (m checklistModel) moveKey(msg tea.KeyMsg, k *keyMap) (next checklistModel, moved bool) {
+	last := len(m.keys) - 1
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = max(m.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(m.cursor+1, last)
+	case key.Matches(msg, k.PageUp):
+		m.cursor = max(m.cursor-5, 0)
+	case key.Matches(msg, k.PageDown):
+		m.cursor = min(m.cursor+5, last)
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = last
+	default:
+		return m, false
+	}
+	return m, true
+}
+
+// screenKey acts on the keys that work on a finished rotation too: leaving, copying,
+// opening, undoing, the history and starting over. handled is false for the others.
+func (m checklistModel) screenKey(msg tea.KeyMsg, k *keyMap) (next checklistModel, cmd tea.Cmd, ev event, handled bool) {
+	switch {
+	case key.Matches(msg, k.Back):
+		ev = backEvent{}
+	case key.Matches(msg, k.Copy):
+		m, cmd, ev = m.startAction(actCopy)
+	case key.Matches(msg, k.OpenLink):
+		m, cmd, ev = m.startAction(actOpen)
+	case key.Matches(msg, k.Undo):
+		m, cmd, ev = m.undoLast()
+	case key.Matches(msg, k.History):
+		m.hist = historyView{open: true}
+	case key.Matches(msg, k.Reset):
+		m, ev = m.startOver()
+	default:
+		return m, nil, nil, false
+	}
+	return m, cmd, ev, true
+}
+
+// startOver is R: a finished rotation makes way for a fresh checklist; one in progress
+// is abandoned once the user confirms.
+func (m checklistModel) startOver() (checklistModel, event) {
+	if m.finished {
+		// Nothing to abandon: just show a fresh checklist.
+		m.rot, m.finished, m.tracking, m.undo = nil, false, time.Time{}, nil
+		m.cursor = 0
+		return m, statusEvent{text: "New rotation: check the first step when you have done it."}
+	}
+	if m.rot != nil {
+		m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.src.Name), confirmReset, m.cursor)
+	}
+	return m, nil
+}
+
+// stepKey acts on the keys that change the step under the cursor.
+func (m checklistModel) stepKey(msg tea.KeyMsg, k *keyMap) (checklistModel, tea.Cmd, event) {
+	switch {
+	case key.Matches(msg, k.EditValues):
+		if names := m.valueNames(); len(names) > 0 {
+			m.prompt = m.newValuePrompt(names, actNone, true)
+		}
+	case key.Matches(msg, k.Toggle):
+		return m.toggle(false)
+	case key.Matches(msg, k.ToggleNext):
+		return m.toggle(true)
+	case key.Matches(msg, k.Note):
+		m.prompt = m.newNotePrompt()
+	case key.Matches(msg, k.Skip):
+		if m.skipped(m.cursor) {
+			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
+		}
+		m.prompt = newTextPrompt(m.c.styles, fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
+	}
+	return m, nil, nil
+}
+
+// mouse: the wheel moves the cursor; a click on a step selects it, and a click on its
+// box toggles it.
+func (m checklistModel) mouse(msg tea.MouseMsg) (checklistModel, event) {
+	if m.prompt.kind != noPrompt {
+		return m, nil
+	}
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp:
+		m.cursor = max(m.cursor-1, 0)
+	case msg.Button == tea.MouseButtonWheelDown:
+		m.cursor = min(m.cursor+1, len(m.keys)-1)
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
+		width := m.c.bodyWidth()
+		line := msg.Y - len(m.header(width)) + m.offset
+		_, starts := m.stepLines(width)
+		if msg.Y < len(m.header(width)) || line < 0 {
+			return m, nil
+		}
+		i := 0
+		for j, s := range starts {
+			if s <= line {
+				i = j
+			}
+		}
+		m.cursor = i
+		// The margin View draws (see composeFrame), the marker, the number and ". ".
+		boxStart := m.c.styles.App.GetPaddingLeft() + 2 + len(fmt.Sprint(len(m.keys))) + 2
+		if line == starts[i] && msg.X >= boxStart && msg.X < boxStart+3 && !m.finished {
+			var ev event
+			m, _, ev = m.toggle(false)
+			return m, ev
+		}
+	}
+	return m, nil
+}
