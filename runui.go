@@ -35,18 +35,18 @@ func runUI(e *env) int {
 		changes = nil
 	}
 	res, err := ui.Run(ui.Options{
-		Catalog:         e.sched.cat,
-		DefaultInterval: e.sched.fallback,
-		State:           e.st,
-		Store:           store,
-		Query:           strings.Join(o.args, " "),
-		Resume:          o.resume,
-		Actor:           actor(o),
-		Now:             e.now,
-		NoColor:         noColor,
-		Notice:          notice,
-		Changes:         changes,
-		PendingWork:     func() string { return rescueReminder(store, "quit and run") },
+		Catalog:     e.sched.cat,
+		Interval:    e.sched.interval,
+		State:       e.st,
+		Store:       store,
+		Query:       strings.Join(o.args, " "),
+		Resume:      o.resume,
+		Actor:       actor(o),
+		Now:         e.now,
+		NoColor:     noColor,
+		Notice:      notice,
+		Changes:     changes,
+		PendingWork: func() string { return rescueReminder(store, "quit and run") },
 		KeepText: func(changes []state.Change) error {
 			_, err := state.WriteRescue(store.Path(), changes)
 			return err
