@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +18,8 @@ import (
 type sourceStatusJSON struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
-	// State is "in_progress" while a rotation is, else the schedule state (Due).
+	// State is "in_progress" while a rotation is (state.Status.InProgress), else the
+	// schedule state (Due).
 	State       string     `json:"state"`
 	Done        int        `json:"done"`
 	Total       int        `json:"total"`
@@ -37,23 +37,19 @@ type sourceStatusJSON struct {
 	Interval     string `json:"interval"` // e.g. "90d"
 }
 
+// statusOf is the JSON row of state.StatusOf.
 func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
-	due := state.ComputeDue(ss, time.Duration(interval), at)
-	s := sourceStatusJSON{ID: src.ID, Name: src.Name, State: string(due.State), Total: len(src.Steps),
+	st := state.StatusOf(ss, src, time.Duration(interval), at)
+	due := st.Due
+	s := sourceStatusJSON{ID: src.ID, Name: src.Name, State: string(due.State), Done: st.Done, Total: len(src.Steps),
 		LastRotated: utcPtr(due.LastRotated), NextDue: utcPtr(due.NextDue), Overdue: due.State == state.DueOverdue,
-		Due: string(due.State), Interval: interval.String()}
-	if due.NextDue != nil {
-		days := due.Days
-		if due.State == state.DueOverdue {
-			days = -days
-		}
+		Due: string(due.State), Interval: catalog.Duration(st.Interval).String()}
+	if days, ok := due.DaysUntil(); ok {
 		s.DaysUntilDue = &days
 	}
-	if ss != nil && ss.Current != nil {
-		r := ss.Current
+	if st.InProgress {
 		s.State = "in_progress"
-		s.Done, _ = r.Progress(src.StepKeys())
-		started, updated := r.StartedAt.UTC(), r.UpdatedAt.UTC()
+		started, updated := st.StartedAt, st.UpdatedAt
 		s.StartedAt, s.UpdatedAt = &started, &updated
 	}
 	return s
@@ -89,6 +85,10 @@ func runStatus(e *env) int {
 	if !ok {
 		return code
 	}
+	table := !e.opts.json && !e.opts.check // with --check, a quiet run means all is well (cron mails only output)
+	if table && len(e.opts.args) == 0 {
+		e.sortAsList(srcs, at)
+	}
 	rows := make([]sourceStatusJSON, 0, len(srcs))
 	for _, src := range srcs {
 		rows = append(rows, statusOf(src, e.st.Source(src.ID), e.sched.interval(src), at))
@@ -98,11 +98,7 @@ func runStatus(e *env) int {
 		if code := e.printJSON(rows); code != exitOK {
 			return code
 		}
-	case !e.opts.check:
-		// With --check, a quiet run means all is well (cron mails only output).
-		if len(e.opts.args) == 0 {
-			sortAsList(rows)
-		}
+	case table:
 		e.statusTable(rows)
 	}
 	if !e.opts.check {
@@ -128,43 +124,15 @@ func (e *env) statusTable(rows []sourceStatusJSON) {
 	_ = table.writeTo(e.stdout)
 }
 
-// sortAsList puts rows in the order of the source list without a filter (ui's
-// orderSources): unfinished rotations first, most recently touched first; then overdue
-// sources, most overdue first; then those due today or soon, soonest first; then the
-// rest. Ties, and the rest, go by lower-cased name, then in the order given.
-func sortAsList(rows []sourceStatusJSON) {
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
-		if ua, ub := listUrgency(a), listUrgency(b); ua != ub {
-			return ua < ub
-		}
-		switch listUrgency(a) {
-		case 0:
-			if !a.UpdatedAt.Equal(*b.UpdatedAt) {
-				return a.UpdatedAt.After(*b.UpdatedAt)
-			}
-		case 1, 2:
-			// Days until due: the most overdue, and the soonest due, are the smallest.
-			if *a.DaysUntilDue != *b.DaysUntilDue {
-				return *a.DaysUntilDue < *b.DaysUntilDue
-			}
-		}
-		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
-	})
-}
-
-// listUrgency ranks a row as the list does: 0 in progress, 1 overdue, 2 due today or
-// soon, 3 the rest.
-func listUrgency(r *sourceStatusJSON) int {
-	switch {
-	case r.State == "in_progress":
-		return 0
-	case r.Due == string(state.DueOverdue):
-		return 1
-	case r.Due == string(state.DueToday) || r.Due == string(state.DueSoon):
-		return 2
+// sortAsList puts sources in the order of the source list without a filter
+// (state.SortAsList, as ui's): ties by lower-cased name, then in the order given.
+func (e *env) sortAsList(srcs []*catalog.Source, at time.Time) {
+	status := func(src *catalog.Source) state.Status {
+		return state.StatusOf(e.st.Source(src.ID), src, time.Duration(e.sched.interval(src)), at)
 	}
-	return 3
+	state.SortAsList(srcs, status, func(a, b *catalog.Source) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 }
 
 // statusCheck is `status --check`: it names on stderr each source that is overdue or

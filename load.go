@@ -42,7 +42,7 @@ func (e *env) loadCatalog() (int, bool) {
 		return e.failErr(exitUsage, err), false
 	}
 	e.cat = cat
-	e.sched = schedule{cat: cat, fallback: defaultInterval(cfg, builtinEvery)}
+	e.sched = schedule{cat: cat, config: cfg.RotateEvery, builtin: builtinEvery}
 	return exitOK, true
 }
 
@@ -166,7 +166,7 @@ func collectOftenWithLargeCatalogs(size int64) {
 //
 // The merged catalog's RotateEvery is the last one set by a user catalog: the built-in
 // catalog's interval is returned apart, as builtinEvery, because it is only a default
-// that config.toml overrides (see defaultInterval).
+// that config.toml overrides (see state.Intervals).
 func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery catalog.Duration, err error) {
 	var layers []*catalog.Catalog
 	if !o.noBuiltin {

@@ -38,19 +38,19 @@ func runUI(e *env) int {
 	}
 	keeper := &textKeeper{store: store}
 	res, err := ui.Run(ui.Options{
-		Catalog:         e.sched.cat,
-		DefaultInterval: e.sched.fallback,
-		State:           e.st,
-		Store:           store,
-		Query:           strings.Join(o.args, " "),
-		Resume:          o.resume,
-		Actor:           actor(o),
-		Now:             e.now,
-		NoColor:         noColor,
-		Notice:          notice,
-		Changes:         changes,
-		PendingWork:     func() string { return rescueReminder(store, "quit and run") },
-		KeepText:        keeper.keep,
+		Catalog:     e.sched.cat,
+		Interval:    e.sched.interval,
+		State:       e.st,
+		Store:       store,
+		Query:       strings.Join(o.args, " "),
+		Resume:      o.resume,
+		Actor:       actor(o),
+		Now:         e.now,
+		NoColor:     noColor,
+		Notice:      notice,
+		Changes:     changes,
+		PendingWork: func() string { return rescueReminder(store, "quit and run") },
+		KeepText:    keeper.keep,
 	})
 	code := exitOK
 	if err != nil {

@@ -6,13 +6,11 @@ import (
 	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // schedule.go holds when sources are due (the interval of each) and how dates and
 // times are read and shown.
-
-// defaultRotateEvery is the interval of sources for which nothing sets one.
-const defaultRotateEvery = catalog.Duration(90 * 24 * time.Hour)
 
 // staleAfter is how long a rotation may stay in progress before status --check
 // reports it.
@@ -20,26 +18,20 @@ const staleAfter = 7 * 24 * time.Hour
 
 // schedule knows each source's rotation interval.
 type schedule struct {
-	cat      *catalog.Catalog
-	fallback catalog.Duration // for sources whose catalogs set no interval
+	cat *catalog.Catalog
+	// config and builtin are the rotate_every of config.toml and of the built-in
+	// catalog, for sources whose user catalogs set none; zero when unset.
+	config, builtin catalog.Duration
 }
 
+// interval is src's rotation interval, as [state.Intervals] resolves it.
 func (s schedule) interval(src *catalog.Source) catalog.Duration {
-	return s.cat.Interval(src, s.fallback)
-}
-
-// defaultInterval is the interval of sources that neither they nor a user catalog give
-// one: rotate_every in config.toml, else the built-in catalog's, else 90 days. The
-// built-in catalog's interval ranks below config.toml because it is a default for
-// everyone, not a choice the user made.
-func defaultInterval(cfg config, builtinEvery catalog.Duration) catalog.Duration {
-	switch {
-	case cfg.RotateEvery > 0:
-		return cfg.RotateEvery
-	case builtinEvery > 0:
-		return builtinEvery
-	}
-	return defaultRotateEvery
+	return catalog.Duration(state.Intervals{
+		Source:  time.Duration(src.RotateEvery),
+		Catalog: time.Duration(s.cat.RotateEvery),
+		Config:  time.Duration(s.config),
+		Builtin: time.Duration(s.builtin),
+	}.Interval())
 }
 
 // Dates and times: read as ISO dates (local midnight) or RFC 3339, stored in UTC,

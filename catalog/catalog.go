@@ -178,19 +178,6 @@ func Merge(layers ...*Catalog) *Catalog {
 	return out
 }
 
-// Interval returns how often src's key should be rotated: the source's own
-// rotate_every, else the catalog's, else fallback (the caller's default, e.g. from the
-// user's configuration). Nil-safe on both.
-func (c *Catalog) Interval(src *Source, fallback Duration) Duration {
-	if src != nil && src.RotateEvery > 0 {
-		return src.RotateEvery
-	}
-	if c != nil && c.RotateEvery > 0 {
-		return c.RotateEvery
-	}
-	return fallback
-}
-
 // Lookup finds a source by id or by name, case-insensitively. When nothing matches
 // exactly it returns the sources whose id, name or alias contains the query, so callers
 // can suggest them.

@@ -49,15 +49,15 @@ type listRow struct {
 	match  *filterMatch
 }
 
-// sourceStatus is what the list says about one source.
+// sourceStatus is what the list says about one source: a view of state.StatusOf, with
+// what the catalog adds.
 type sourceStatus struct {
 	inProgress  bool
 	waitUntil   *time.Time // the next step cannot be done before this
 	revokeFirst bool       // the old key stops working before a new one exists
 	due         state.Due
 	done, total int
-	updated     time.Time  // last change of the unfinished rotation
-	lastRotated *time.Time // newest completed rotation or recorded date
+	of          state.Status // what the fields above show: orderSources orders by it
 }
 
 func newSourcesModel(c *common, st *state.State) sourcesModel {
@@ -124,9 +124,7 @@ func (m sourcesModel) statusAt(i int) sourceStatus {
 		return s
 	}
 	// As if never touched: unknown, not in progress.
-	s := statusOf(&m.sources[i], nil, time.Time{})
-	s.due = state.Due{State: state.DueUnknown}
-	return s
+	return statusOf(&m.sources[i], nil, 0, time.Time{})
 }
 
 // setState recomputes statuses and order, keeping the cursor on the same source.
@@ -144,10 +142,9 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 		if !ok {
 			continue // progress of a source no longer in the catalog
 		}
-		s := statusOf(&srcs[i], ss, now)
-		s.due = state.ComputeDue(ss, time.Duration(m.c.catalog.Interval(&srcs[i], m.c.interval)), now)
+		s := statusOf(&srcs[i], ss, m.c.interval(&srcs[i]), now)
 		m.touched[i] = s
-		if urgency(s) < 3 {
+		if s.of.Urgent() {
 			urgent, isUrgent[i] = append(urgent, i), true
 		}
 	}
@@ -182,34 +179,20 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	return m
 }
 
-func statusOf(src *catalog.Source, ss *state.SourceState, now time.Time) sourceStatus {
-	st := sourceStatus{total: len(src.Steps)}
-	_, st.revokeFirst = src.RevokesFirst()
-	if ss == nil {
-		return st
+// statusOf is the list's view of state.StatusOf.
+func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Duration, now time.Time) sourceStatus {
+	st := state.StatusOf(ss, src, time.Duration(interval), now)
+	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: len(src.Steps), of: st}
+	_, s.revokeFirst = src.RevokesFirst()
+	return s
+}
+
+// catalogInterval resolves a source's interval from its own and its catalog's
+// rotate_every alone, for callers of New that give no Options.Interval.
+func catalogInterval(cat *catalog.Catalog) func(*catalog.Source) catalog.Duration {
+	return func(src *catalog.Source) catalog.Duration {
+		return catalog.Duration(state.Intervals{Source: time.Duration(src.RotateEvery), Catalog: time.Duration(cat.RotateEvery)}.Interval())
 	}
-	if cur := ss.Current; cur != nil {
-		st.inProgress = true
-		keys := src.StepKeys()
-		st.done, _ = cur.Progress(keys)
-		st.updated = cur.UpdatedAt
-		// A checked step with a wait holds up the step after it.
-		for i := 0; i+1 < len(keys); i++ {
-			rec := cur.Steps[keys[i]]
-			if rec != nil && rec.CheckedAt != nil && rec.WaitUntil != nil && now.Before(*rec.WaitUntil) && !cur.Handled(keys[i+1]) {
-				st.waitUntil = rec.WaitUntil
-			}
-		}
-	}
-	if last := ss.LastCompleted(); last != nil && last.FinishedAt != nil {
-		t := *last.FinishedAt
-		st.lastRotated = &t
-	}
-	if ss.LastRotated != nil && (st.lastRotated == nil || ss.LastRotated.After(*st.lastRotated)) {
-		t := *ss.LastRotated
-		st.lastRotated = &t
-	}
-	return st
 }
 
 func (m sourcesModel) query() string { return strings.TrimSpace(m.input.Value()) }

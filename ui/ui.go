@@ -36,17 +36,17 @@ const (
 // Options is everything the UI starts from.
 type Options struct {
 	Catalog *catalog.Catalog
-	// DefaultInterval is how often a source is due when neither it nor its catalog
-	// says (config.toml, else the built-in default).
-	DefaultInterval catalog.Duration
-	State           *state.State // as loaded from disk
-	Store           Store
-	Query           string // pre-fills the filter; opens the source directly when exactly one matches
-	Resume          bool   // open the most recently touched unfinished rotation
-	Actor           string // recorded with every change, e.g. "alice@laptop"
-	Now             func() time.Time
-	NoColor         bool
-	Notice          string // shown in the status line at start, e.g. a permissions warning
+	// Interval is how often a source is due (the command line's schedule). Nil: as
+	// state.Intervals resolves the source's and the catalog's rotate_every alone.
+	Interval func(*catalog.Source) catalog.Duration
+	State    *state.State // as loaded from disk
+	Store    Store
+	Query    string // pre-fills the filter; opens the source directly when exactly one matches
+	Resume   bool   // open the most recently touched unfinished rotation
+	Actor    string // recorded with every change, e.g. "alice@laptop"
+	Now      func() time.Time
+	NoColor  bool
+	Notice   string // shown in the status line at start, e.g. a permissions warning
 	// PendingWork, if set, is asked once the first frame is drawn (it may read
 	// directories) for a reminder of work waiting outside the screen, such as changes
 	// a failed save kept in a rescue file; "" when there is none.
@@ -114,10 +114,10 @@ type common struct {
 	now           func() time.Time
 	catalog       *catalog.Catalog
 	effects       Effects
-	suspend       func() error     // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
-	savesFailing  bool             // the last save failed and changes wait in memory: set by the root only
-	actor         string           // who this rotatetui records changes as (Options.Actor)
-	interval      catalog.Duration // the default rotation interval
+	suspend       func() error                           // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
+	savesFailing  bool                                   // the last save failed and changes wait in memory: set by the root only
+	actor         string                                 // who this rotatetui records changes as (Options.Actor)
+	interval      func(*catalog.Source) catalog.Duration // Options.Interval, never nil
 }
 
 // Model is the root model.
@@ -167,11 +167,10 @@ func New(opts Options) Model {
 		catalog:    opts.Catalog,
 		actor:      opts.Actor,
 		effects:    opts.Effects.withDefaults(),
-		// The same default as the command line's, should a caller not set one.
-		interval: opts.DefaultInterval,
+		interval:   opts.Interval,
 	}
-	if c.interval == 0 {
-		c.interval = catalog.Duration(90 * 24 * time.Hour)
+	if c.interval == nil {
+		c.interval = catalogInterval(opts.Catalog)
 	}
 	h := &c.helpLine.model
 	*h = help.New()

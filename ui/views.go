@@ -1,8 +1,8 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
 
 	"github.com/rotatetui/rotatetui/state"
 )
@@ -36,46 +36,12 @@ func (v listView) includes(s sourceStatus) bool {
 	return true
 }
 
-// urgency ranks sources for the unfiltered list: in progress first, then overdue, then
-// due soon, then the rest.
-func urgency(s sourceStatus) int {
-	switch {
-	case s.inProgress:
-		return 0
-	case s.due.State == state.DueOverdue:
-		return 1
-	case s.due.State == state.DueToday || s.due.State == state.DueSoon:
-		return 2
-	}
-	return 3
-}
-
-// orderSources sorts catalog indexes the way the list shows them without a filter:
-// unfinished rotations first (most recently touched first), then overdue sources (most
-// overdue first), then those due soon (soonest first), then the rest by name: nameRank
-// holds every source's place in the order of lower-cased names.
+// orderSources sorts catalog indexes the way the list shows them without a filter
+// (state.SortAsList, as `rotatetui status`): nameRank holds every source's place in
+// the order of lower-cased names.
 func orderSources(idx []int, status func(int) sourceStatus, nameRank []int32) {
-	sort.SliceStable(idx, func(a, b int) bool {
-		sa, sb := status(idx[a]), status(idx[b])
-		ua, ub := urgency(sa), urgency(sb)
-		if ua != ub {
-			return ua < ub
-		}
-		switch ua {
-		case 0:
-			if !sa.updated.Equal(sb.updated) {
-				return sa.updated.After(sb.updated)
-			}
-		case 1:
-			if sa.due.Days != sb.due.Days {
-				return sa.due.Days > sb.due.Days
-			}
-		case 2:
-			if sa.due.Days != sb.due.Days {
-				return sa.due.Days < sb.due.Days
-			}
-		}
-		return nameRank[idx[a]] < nameRank[idx[b]]
+	state.SortAsList(idx, func(i int) state.Status { return status(i).of }, func(a, b int) int {
+		return cmp.Compare(nameRank[a], nameRank[b])
 	})
 }
 
