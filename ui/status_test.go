@@ -65,6 +65,11 @@ func TestListOfARotationWithoutWork(t *testing.T) {
 			t.Errorf("%s's row %q lacks %q", name, row, want)
 		}
 	}
+	// -r resumes real work only: with Snowflake's check gone there is nothing to resume.
+	delete(st.Sources, "snowflake")
+	if m := newTestModel(t, newMemStore(), Options{State: st, Resume: true}); m.screen != sourcesScreen {
+		t.Errorf("-r opened %s, a rotation without work", m.checklist.src.Name)
+	}
 }
 
 // TestListTakesTheIntervalItIsGiven: the list asks Options.Interval, and without one

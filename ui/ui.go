@@ -318,8 +318,8 @@ func (m Model) mostRecentInProgress() int {
 	best, bestAt := -1, time.Time{}
 	for i, src := range m.c.catalog.Sources {
 		ss := m.current.Source(src.ID)
-		if ss == nil || ss.Current == nil {
-			continue
+		if ss == nil || !ss.Current.HasWork() {
+			continue // a rotation without work is none (state.StatusOf)
 		}
 		if best < 0 || ss.Current.UpdatedAt.After(bestAt) {
 			best, bestAt = i, ss.Current.UpdatedAt
