@@ -28,24 +28,8 @@ func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, even
 
 // moveKey moves the cursor for the keys that do; moved is false for the others.
 func (m checklistModel) moveKey(msg tea.KeyMsg, k *keyMap) (next checklistModel, moved bool) {
-	last := len(m.keys) - 1
-	switch {
-	case key.Matches(msg, k.Up):
-		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		m.cursor = min(m.cursor+1, last)
-	case key.Matches(msg, k.PageUp):
-		m.cursor = max(m.cursor-5, 0)
-	case key.Matches(msg, k.PageDown):
-		m.cursor = min(m.cursor+5, last)
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		m.cursor = last
-	default:
-		return m, false
-	}
-	return m, true
+	m.cursor, moved = moveCursor(msg, k, m.cursor, len(m.keys)-1, 5)
+	return m, moved
 }
 
 // screenKey acts on the keys that work on a finished rotation too: leaving, copying,

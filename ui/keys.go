@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -260,4 +261,24 @@ func (h checklistHelp) FullHelp() [][]key.Binding {
 		{copyB, open, edit, reset, h.k.History},
 		{h.k.Back, h.k.Help, h.k.Quit, h.k.ForceQ, h.k.Suspend},
 	}
+}
+
+// moveCursor is where the cursor of a list of last+1 rows goes for the movement keys
+// (page moves page rows); moved is false for any other key, and the cursor stays.
+func moveCursor(msg tea.KeyMsg, k *keyMap, cursor, last, page int) (next int, moved bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return max(cursor-1, 0), true
+	case key.Matches(msg, k.Down):
+		return min(cursor+1, last), true
+	case key.Matches(msg, k.PageUp):
+		return max(cursor-page, 0), true
+	case key.Matches(msg, k.PageDown):
+		return min(cursor+page, last), true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return last, true
+	}
+	return cursor, false
 }

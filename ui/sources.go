@@ -316,25 +316,10 @@ func (m sourcesModel) handle(msg tea.Msg) (sourcesModel, tea.Cmd, event) {
 
 // moveKey moves the cursor for the keys that do; moved is false for the others.
 func (m sourcesModel) moveKey(msg tea.KeyMsg, k *keyMap) (next sourcesModel, moved bool) {
-	last := max(m.rows.Len()-1, 0)
-	switch {
-	case key.Matches(msg, k.Up):
-		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		m.cursor = min(m.cursor+1, last)
-	case key.Matches(msg, k.PageUp):
-		m.cursor = max(m.cursor-m.pageSize(), 0)
-	case key.Matches(msg, k.PageDown):
-		m.cursor = min(m.cursor+m.pageSize(), last)
-	case key.Matches(msg, k.Top):
-		m.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		m.cursor = last
-	default:
-		return m, false
+	if m.cursor, moved = moveCursor(msg, k, m.cursor, max(m.rows.Len()-1, 0), m.pageSize()); moved {
+		m.browsed = true
 	}
-	m.browsed = true
-	return m, true
+	return m, moved
 }
 
 // commandKey acts on the list's other keys; handled is false for keys it has none for.
