@@ -60,7 +60,9 @@ func (c Cache) LoadFile(path string) (*Catalog, error) {
 		return nil, err
 	}
 	setOrigin(cat, path)
-	if c.enabled() {
+	if c.enabled() && len(cat.Keys) == 0 {
+		// The cache's layout holds no keys (cachecodec.go): a catalog that declares
+		// some is parsed each time. Such catalogs are small; keys live in keys.toml.
 		// Keyed by the bytes parsed, not those hashed above: the file may have
 		// changed in between.
 		c.write(c.key(data), cat)
