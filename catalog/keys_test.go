@@ -151,10 +151,6 @@ var keysProblemCases = []struct {
 		[]string{`k.toml:4:10: tags: tag name "my env" is not valid: use letters, digits, - and _`}},
 	{"empty value", "[[keys]]\nsource = \"snowflake\"\nname = \"a\"\n[keys.values]\naccount = \" \"\n",
 		[]string{`k.toml:5:1: empty value for {account}: leave it out instead`}},
-	{"value for a placeholder the source does not use", "[[keys]]\nsource = \"snowflake\"\nname = \"a\"\nvalues = { acount = \"x\" }\n",
-		[]string{`k.toml:4:12: Snowflake uses no placeholder {acount} (its placeholders: account, integration, region); did you mean {account}?`}},
-	{"value for a source without placeholders", "[[keys]]\nsource = \"adjust\"\nname = \"a\"\nvalues = { account = \"x\" }\n",
-		[]string{`k.toml:4:12: Adjust uses no placeholders: leave values.account out`}},
 	{"keys not tables", "keys = 3\n", []string{`k.toml:1:1: keys must be [[keys]] tables, not an integer`}},
 	{"version newer, reported alone", "version = 2\nbogus = 1\n",
 		[]string{`k.toml:1:1: keys file format version 2 is newer than this rotatetui understands (1): upgrade rotatetui`}},
@@ -387,5 +383,27 @@ func TestKeyNamesTagsAndValuesForTheCommandLine(t *testing.T) {
 	}
 	if CheckKeyText("owner", "ana") != nil || CheckKeyText("owner", "a\x1bb") == nil {
 		t.Error("CheckKeyText")
+	}
+}
+
+func TestValuesForPlaceholdersTheSourceDoesNotUseAreWarnings(t *testing.T) {
+	file := "[[keys]]\nsource = \"snowflake\"\nname = \"a\"\nvalues = { acount = \"x\", region = \"eu\" }\n\n[[keys]]\nsource = \"adjust\"\nname = \"b\"\nvalues = { account = \"x\" }\n"
+	if err := parseAndValidateKeys(t, file); err != nil {
+		t.Fatalf("an unused value is no error: %v", err)
+	}
+	keys, _ := ParseKeys("k.toml", []byte(file))
+	c := keysTestCatalog(t)
+	var got []string
+	for i := range keys {
+		for _, w := range c.KeyWarnings(&keys[i]) {
+			got = append(got, keys[i].Problem(w.Field, "%s", w.Msg).String())
+		}
+	}
+	want := []string{
+		"k.toml:4:12: Snowflake uses no placeholder {acount} (its placeholders: account, integration, region); did you mean {account}?",
+		"k.toml:9:12: Adjust uses no placeholders: {account} fills nothing (kept as a description of the key)",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", got, want)
 	}
 }

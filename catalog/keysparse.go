@@ -397,9 +397,11 @@ func CheckKeyText(field, text string) error {
 }
 
 // ValidateKeys checks keys read from the file name against the merged catalog: each
-// names a source it holds (else the near matches are suggested) and gives values only
-// for placeholders that source uses. Every problem is placed where the key is written.
-// On failure the error is an *Error.
+// must name a source it holds (else the near matches are suggested). Values for
+// placeholders the source does not use are not an error: a value such as an account id
+// also describes the key (the checklist shows it), so they are kept, and KeyWarnings
+// says which fill nothing. Every problem is placed where the key is written. On
+// failure the error is an *Error.
 func ValidateKeys(name string, keys []Key, cat *Catalog) error {
 	var problems []Problem
 	for i := range keys {
@@ -425,16 +427,22 @@ type FieldError struct {
 	Msg   string
 }
 
-// CheckKeyAgainst returns what is wrong with k in this catalog: an unknown source, or
-// values for placeholders its source does not use. (A key with no source yet, refused
-// by the parser, has nothing to check.)
+// CheckKeyAgainst returns what is wrong with k in this catalog: an unknown source. (A
+// key with no source yet, refused by the parser, has nothing to check.)
 func (c *Catalog) CheckKeyAgainst(k *Key) []FieldError {
-	if k.Source == "" {
+	if k.Source == "" || c.source(k.Source) != nil {
 		return nil
 	}
+	return []FieldError{{"source", c.unknownSource(k.Source)}}
+}
+
+// KeyWarnings returns what is odd about k in this catalog without being wrong: values
+// for placeholders its source does not use, which fill nothing (a typo such as
+// "acount", or a value kept only to describe the key).
+func (c *Catalog) KeyWarnings(k *Key) []FieldError {
 	src := c.source(k.Source)
-	if src == nil {
-		return []FieldError{{"source", c.unknownSource(k.Source)}}
+	if src == nil || len(k.Values) == 0 {
+		return nil
 	}
 	used := src.placeholders()
 	var out []FieldError
@@ -472,7 +480,7 @@ func (c *Catalog) nearSourceIDs(id string) []string {
 
 func unusedPlaceholder(src *Source, name string, used []string) string {
 	if len(used) == 0 {
-		return fmt.Sprintf("%s uses no placeholders: leave values.%s out", src.Name, name)
+		return fmt.Sprintf("%s uses no placeholders: {%s} fills nothing (kept as a description of the key)", src.Name, name)
 	}
 	msg := fmt.Sprintf("%s uses no placeholder {%s} (its placeholders: %s)", src.Name, name, strings.Join(used, ", "))
 	if near := nearestKey(name, used); near != "" {

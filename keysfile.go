@@ -1,0 +1,141 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// keysfile.go loads keys.toml, the keys of the sources (see catalog/keys.go), and
+// checks declared keys the way the screen checks placeholder values: none may hold a
+// secret.
+
+// loadKeysFile reads the keys file at path, when there is one, checks it against cat
+// and layers its keys over cat's. A file with problems is refused with every problem
+// as file:line:col: message (a *catalog.Error); a missing file is no keys.
+func loadKeysFile(path string, cat *catalog.Catalog) error {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot read: %v", path, bareError(err))
+	}
+	keys, err := checkKeysFile(path, data, cat)
+	if err != nil {
+		return err
+	}
+	cat.LayerKeys(keys)
+	return nil
+}
+
+// checkKeysFile parses and checks a keys file's contents against cat, as loading
+// does, and returns its keys.
+func checkKeysFile(path string, data []byte, cat *catalog.Catalog) ([]catalog.Key, error) {
+	keys, err := catalog.ParseKeys(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return keys, checkKeys(path, keys, cat)
+}
+
+// checkKeys checks keys declared in file against the merged catalog and for secrets,
+// every problem at once, in file order.
+func checkKeys(file string, keys []catalog.Key, cat *catalog.Catalog) error {
+	var problems []catalog.Problem
+	var cerr *catalog.Error
+	if err := catalog.ValidateKeys(file, keys, cat); errors.As(err, &cerr) {
+		problems = append(problems, cerr.Problems...)
+	} else if err != nil {
+		return err
+	}
+	for i := range keys {
+		problems = append(problems, keySecretProblems(&keys[i])...)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	sortProblems(problems)
+	return &catalog.Error{File: file, Problems: problems}
+}
+
+// checkCatalogKeys checks the [[keys]] of each catalog layer against the merged
+// catalog, as keys.toml is checked.
+func checkCatalogKeys(layers []*catalog.Catalog, merged *catalog.Catalog) []string {
+	var problems []string
+	for _, layer := range layers {
+		if len(layer.Keys) == 0 {
+			continue
+		}
+		if err := checkKeys(layer.Keys[0].Origin, layer.Keys, merged); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	return problems
+}
+
+// keyWarnings are what is odd, not wrong, about keys in cat (values that fill no
+// placeholder), placed as problems are, with "warning: " before the message.
+func keyWarnings(keys []catalog.Key, cat *catalog.Catalog) []catalog.Problem {
+	var out []catalog.Problem
+	for i := range keys {
+		for _, w := range cat.KeyWarnings(&keys[i]) {
+			out = append(out, keys[i].Problem(w.Field, "warning: %s", w.Msg))
+		}
+	}
+	return out
+}
+
+// keySecretProblems are the fields of k that look like a secret: rotatetui never
+// stores one, and a key's values are names (an account, a region), not credentials.
+func keySecretProblems(k *catalog.Key) []catalog.Problem {
+	var problems []catalog.Problem
+	check := func(field, text string) {
+		if what := looksSecret(text); what != "" {
+			problems = append(problems, k.Problem(field, "%s looks like %s: rotatetui never stores a secret (values are names, such as an account id)", field, what))
+		}
+	}
+	check("owner", k.Owner)
+	check("description", k.Description)
+	for _, name := range catalog.SortedKeys(k.Tags) {
+		check("tags."+name, k.Tags[name])
+	}
+	for _, name := range catalog.SortedKeys(k.Values) {
+		check("values."+name, k.Values[name])
+	}
+	return problems
+}
+
+// looksSecret is what text looks like when it looks like a secret, else "": the
+// guard the screen applies to placeholder values and notes.
+func looksSecret(text string) string {
+	if what, secret := state.LooksLikeSecret(text); secret {
+		return what
+	}
+	return ""
+}
+
+// sortProblems orders problems as the file is read: by line, then column.
+func sortProblems(problems []catalog.Problem) {
+	sort.SliceStable(problems, func(i, j int) bool {
+		a, b := problems[i], problems[j]
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+}
+
+// bareError is err without the path a *fs.PathError repeats.
+func bareError(err error) error {
+	var perr *fs.PathError
+	if errors.As(err, &perr) {
+		return perr.Err
+	}
+	return err
+}
