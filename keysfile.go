@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/rotatetui/rotatetui/catalog"
@@ -138,4 +139,33 @@ func bareError(err error) error {
 		return perr.Err
 	}
 	return err
+}
+
+// newKeysFile is what a keys file that did not exist starts with.
+const newKeysFile = "# rotatetui keys: several keys of one source (docs/catalog.md).\nversion = 1\n"
+
+// openKeysEdit reads the keys file at path for rewriting; one that does not exist yet
+// starts as newKeysFile. exists says which.
+func openKeysEdit(path string) (ed *catalog.KeysEdit, exists bool, err error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		data = []byte(newKeysFile)
+	case err != nil:
+		return nil, false, fmt.Errorf("%s: cannot read: %v", path, bareError(err))
+	default:
+		exists = true
+	}
+	ed, err = catalog.EditKeys(path, data)
+	return ed, exists, err
+}
+
+// writeKeysFile replaces the keys file with data as the store replaces the progress
+// file: a temp file in the same directory (0600), fsync, rename, fsync of the
+// directory. A crash leaves the old file or the new one, never a part.
+func writeKeysFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return state.WriteFileAtomic(path, data)
 }

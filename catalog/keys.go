@@ -216,7 +216,10 @@ func (c *Catalog) nearKeys(q string) []Key {
 		return nil
 	}
 	srcPart, _, _ := strings.Cut(q, "/")
-	_, nearSources := c.Lookup(srcPart)
+	src, nearSources := c.Lookup(srcPart)
+	if src != nil {
+		nearSources = []*Source{src} // "snowflake/nope": snowflake's keys
+	}
 	var near []Key
 	seen := map[string]bool{}
 	add := func(k Key) {
