@@ -100,8 +100,12 @@ func (e *env) keyUsageError(sub string) int {
 	return e.fail(exitUsage, "key needs %s:\n%s", what, strings.Join(lines, "\n"))
 }
 
-// keyFlagsOnly refuses the key flags that sub does not take.
+// keyFlagsOnly refuses the key flags that sub does not take, and --json but for list.
 func (e *env) keyFlagsOnly(sub string, allowed ...string) bool {
+	if e.opts.json && sub != "list" {
+		e.fail(exitUsage, "--json does not go with 'key %s'\nusage: rotatetui %s", sub, keyUsage[sub])
+		return false
+	}
 	for _, f := range e.opts.commandFlags {
 		if !contains(allowed, f) {
 			e.fail(exitUsage, "%s does not go with 'key %s'\nusage: rotatetui %s", f, sub, keyUsage[sub])
@@ -459,6 +463,11 @@ func (e *env) rewriteKeys(change func(*catalog.KeysEdit) error, done func() stri
 	if path == "" {
 		return e.failErr(exitFailed, errNoKeysFile)
 	}
+	unlock, err := lockKeysFile(path)
+	if err != nil {
+		return e.fail(exitFailed, "cannot lock %s: %v", catalog.PrintableLine(path), err)
+	}
+	defer func() { _ = unlock() }()
 	ed, _, err := openKeysEdit(path)
 	if err != nil {
 		return e.fail(exitUsage, "keys refused:\n%v", err)

@@ -176,3 +176,27 @@ func TestKeyEditWithNothingToChangeWritesNothing(t *testing.T) {
 		t.Errorf("retiring twice said %q", out)
 	}
 }
+
+func TestKeyCommandsRewriteOneAtATime(t *testing.T) {
+	c := newCLI(t)
+	// Eight adds at once: each reads, changes and writes keys.toml under the lock, so
+	// none loses another's key.
+	done := make(chan int)
+	for i := range 8 {
+		go func() {
+			_, _, code := c.run("key", "add", "adjust", "app"+string(rune('a'+i)))
+			done <- code
+		}()
+	}
+	for range 8 {
+		if code := <-done; code != exitOK {
+			t.Errorf("exit %d", code)
+		}
+	}
+	if got := strings.Count(c.readKeys(), "[[keys]]"); got != 8 {
+		t.Errorf("%d keys in keys.toml, want 8:\n%s", got, c.readKeys())
+	}
+	if _, errOut, code := c.run("key", "add", "adjust", "z", "--json"); code != exitUsage || !strings.Contains(errOut, "--json does not go with 'key add'") {
+		t.Errorf("--json with add: %d %q", code, errOut)
+	}
+}

@@ -74,16 +74,17 @@ func (e *env) validateFile(f string) int {
 // validateKeys checks a keys file on its own, then against the catalogs in use (the
 // --catalog files given, the user's catalog, the built-in one).
 func (e *env) validateKeys(f string, data []byte) error {
-	keys, err := catalog.ParseKeys(f, data)
-	if err != nil {
-		return err
-	}
 	cat, _, err := loadCatalogs(e.opts, catalogFiles(e.opts))
 	if err != nil {
+		if _, perr := catalog.ParseKeys(f, data); perr != nil {
+			return perr
+		}
 		return fmt.Errorf("%s: cannot be checked against the catalog, which is refused:\n%v", f, err)
 	}
+	keys, _ := catalog.ParseKeys(f, data)
 	for _, w := range keyWarnings(keys, cat) {
 		fmt.Fprintln(e.stdout, w.String())
 	}
-	return checkKeys(f, keys, cat)
+	_, err = checkKeysFile(f, data, cat)
+	return err
 }

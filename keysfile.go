@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -39,13 +40,29 @@ func loadKeysFile(path string, cat *catalog.Catalog) error {
 }
 
 // checkKeysFile parses and checks a keys file's contents against cat, as loading
-// does, and returns its keys.
+// does, and returns its keys. Every problem is reported at once: those the file has
+// on its own and those against the catalog, in file order.
 func checkKeysFile(path string, data []byte, cat *catalog.Catalog) ([]catalog.Key, error) {
 	keys, err := catalog.ParseKeys(path, data)
-	if err != nil {
+	var cerr *catalog.Error
+	if err != nil && !errors.As(err, &cerr) {
 		return nil, err
 	}
-	return keys, checkKeys(path, keys, cat)
+	if err := checkKeys(path, keys, cat); err != nil {
+		var more *catalog.Error
+		if !errors.As(err, &more) {
+			return nil, err
+		}
+		if cerr == nil {
+			return nil, err
+		}
+		cerr = &catalog.Error{File: path, Problems: append(append([]catalog.Problem(nil), cerr.Problems...), more.Problems...)}
+		sortProblems(cerr.Problems)
+	}
+	if cerr != nil {
+		return nil, cerr
+	}
+	return keys, nil
 }
 
 // checkKeys checks keys declared in file against the merged catalog and for secrets,
@@ -168,4 +185,17 @@ func writeKeysFile(path string, data []byte) error {
 		return err
 	}
 	return state.WriteFileAtomic(path, data)
+}
+
+// keysLockTimeout is how long a key command waits for another one to finish.
+const keysLockTimeout = 10 * time.Second
+
+// lockKeysFile takes the lock that makes key commands rewrite keys.toml one at a time
+// (flock on keys.toml.lock, as the store locks the progress file), so that two at once
+// cannot lose each other's change. The directory is created if need be.
+func lockKeysFile(path string) (unlock func() error, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	return state.OSFS{}.Lock(path+".lock", keysLockTimeout)
 }

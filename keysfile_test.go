@@ -12,16 +12,17 @@ func (c *cli) keysPath() string { return filepath.Join(c.home, "config", "rotate
 
 func TestBadKeysFileStopsRotatetuiWithFileLineAndExit2(t *testing.T) {
 	for name, tc := range map[string]struct{ file, want string }{
-		"unknown source": {"version = 1\n\n[[keys]]\nsource = \"snowflak\"\nname = \"prod\"\n", `keys.toml:4:1: no source "snowflak" in the catalog; did you mean "snowflake"?`},
-		"bad field":      {"[[keys]]\nsource = \"snowflake\"\nname = \"prod\"\nownr = \"ana\"\n", `keys.toml:4:1: unknown key "ownr" in [[keys]]`},
-		"secret value":   {"[[keys]]\nsource = \"snowflake\"\nname = \"prod\"\nvalues = { account = \"AKIAIOSFODNN7EXAMPLE\" }\n", `keys.toml:4:12: values.account looks like an AWS access key id: rotatetui never stores a secret`},
-		"secret owner":   {"[[keys]]\nsource = \"snowflake\"\nname = \"prod\"\nowner = \"token: abcdef123456\"\n", `keys.toml:4:1: owner looks like a password or secret assignment`},
+		"unknown source":        {"version = 1\n\n[[keys]]\nsource = \"snowflak\"\nname = \"prod\"\n", `keys.toml:4:1: no source "snowflak" in the catalog; did you mean "snowflake"?`},
+		"bad field":             {"[[keys]]\nsource = \"snowflake\"\nname = \"prod\"\nownr = \"ana\"\n", `keys.toml:4:1: unknown key "ownr" in [[keys]]`},
+		"secret value":          {"[[keys]]\nsource = \"snowflake\"\nname = \"prod\"\nvalues = { account = \"AKIAIOSFODNN7EXAMPLE\" }\n", `keys.toml:4:12: values.account looks like an AWS access key id: rotatetui never stores a secret`},
+		"every problem at once": {"[[keys]]\nsource = \"snowflak\"\nname = \"prod\"\nownr = \"ana\"\n", "keys.toml:2:1: no source \"snowflak\" in the catalog; did you mean \"snowflake\"?\n" + "KEYS:4:1: unknown key \"ownr\""},
+		"secret owner":          {"[[keys]]\nsource = \"snowflake\"\nname = \"prod\"\nowner = \"token: abcdef123456\"\n", `keys.toml:4:1: owner looks like a password or secret assignment`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newCLI(t)
 			p := c.write("config/rotatetui/keys.toml", tc.file)
 			_, errOut, code := c.run("status")
-			if code != exitUsage || !strings.Contains(errOut, "rotatetui: keys refused:\n"+p) || !strings.Contains(errOut, tc.want) {
+			if code != exitUsage || !strings.Contains(errOut, "rotatetui: keys refused:\n"+p) || !strings.Contains(errOut, strings.ReplaceAll(tc.want, "KEYS", p)) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, tc.want)
 			}
 			if _, err := os.Stat(c.statePath()); err == nil {

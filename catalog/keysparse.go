@@ -18,7 +18,9 @@ var keyFields = []string{"source", "name", "owner", "description", "rotate_every
 // fields, wrong types, bad slugs and durations, duplicate key ids, a newer version.
 // What needs the catalog (unknown sources, values for placeholders the source does not
 // use) is ValidateKeys. Text is made inert as catalog text is. On failure the error is
-// an *Error.
+// an *Error, and the keys that could be read are returned with it (none after a TOML
+// syntax error or a newer version), so that ValidateKeys can add what it finds and
+// every problem is reported at once.
 func ParseKeys(name string, data []byte) ([]Key, error) {
 	p := &parser{file: name, data: data}
 	raw := p.decode()
@@ -33,7 +35,7 @@ func ParseKeys(name string, data []byte) ([]Key, error) {
 	r.rejectUnknown(-1, raw, []string{"version", "keys"})
 	keys := r.keys(t)
 	if err := p.err(); err != nil {
-		return nil, err
+		return keys, err
 	}
 	return keys, nil
 }
