@@ -33,6 +33,17 @@ Usage:
                                      rescue files (default: those of the state file)
   rotatetui validate [FILE...]       check catalog files (default: the ones in use)
   rotatetui catalog --json           print the catalog in use as JSON
+  rotatetui key add SOURCE NAME [--owner O] [--description D] [--every 30d]
+                [--tag k=v]... [--value k=v]...
+                                     declare a key of a source in keys.toml
+  rotatetui key list [--all] [--json]
+                                     every key (--all: retired ones too)
+  rotatetui key edit KEY [the flags of add] [--no-owner] [--no-description]
+                [--no-every] [--no-tags] [--no-values]
+                                     change a key (--tag k= removes a tag)
+  rotatetui key retire KEY           take a key out of the list; its history stays
+  rotatetui key import FILE.csv|FILE.json [--dry-run]
+                                     declare or update keys from an inventory
 
 Flags (anywhere on the line):
   --catalog FILE     layer a catalog over the built-in one (repeatable)
@@ -44,7 +55,7 @@ Flags (anywhere on the line):
                      else $USER@hostname)
   -r, --resume       open the most recent unfinished rotation
       --json         machine-readable output (status, history, export, reset,
-                     rotated, catalog)
+                     rotated, catalog, key list)
   -h, --help         show this help
       --version      print the version
 
@@ -76,6 +87,8 @@ durations are like 90d, 12h or 30m. Times are stored in UTC and shown in local t
 Files:
   $XDG_CONFIG_HOME/rotatetui/catalog.toml   your catalog, layered over the built-in one
                                             (default ~/.config/rotatetui/catalog.toml)
+  $XDG_CONFIG_HOME/rotatetui/keys.toml      the keys of your sources (several
+                                            accounts of one provider)
   $XDG_CONFIG_HOME/rotatetui/config.toml    settings; for now only the default
                                             interval: rotate_every = "90d"
 
@@ -99,14 +112,15 @@ type options struct {
 	actor     string // --actor; "" when not given
 
 	// Command flags: each belongs to one command (its flags in the command table).
-	check  bool   // status --check
-	on     string // rotated --on DATE
-	format string // export --format
-	since  string // export --since DATE
-	source string // export --source SOURCE
-	output string // export -o FILE
-	force  bool   // check --force: check a step whose wait has not passed
-	yes    bool   // check --yes: revoke the old key while no new key exists
+	check  bool       // status --check
+	on     string     // rotated --on DATE
+	format string     // export --format
+	since  string     // export --since DATE
+	source string     // export --source SOURCE
+	output string     // export -o FILE
+	force  bool       // check --force: check a step whose wait has not passed
+	yes    bool       // check --yes: revoke the old key while no new key exists
+	key    keyOptions // the flags of `key` (cmd_key.go)
 	// commandFlags lists the command flags given, to refuse them on other commands.
 	commandFlags []string
 }

@@ -3,14 +3,16 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/rotatetui/rotatetui/catalog"
 )
 
-// cmd_validate.go: `rotatetui validate [FILE...]`, checking catalog files.
+// cmd_validate.go: `rotatetui validate [FILE...]`, checking catalog and keys files.
 
-// runValidate checks the catalog files named, else those in use and the built-in
-// catalog, and prints every problem as file:line:col: message.
+// runValidate checks the catalog and keys files named, else those in use (keys.toml
+// included) and the built-in catalog, and prints every problem as file:line:col:
+// message. A file is a keys file by its content: [[keys]] and no [[sources]].
 func runValidate(e *env) int {
 	o := e.opts
 	files := o.args
@@ -18,6 +20,11 @@ func runValidate(e *env) int {
 	if len(files) == 0 {
 		files = catalogFiles(o)
 		checkBuiltin = !o.noBuiltin
+		if p := userKeysPath(); p != "" {
+			if _, err := os.Stat(p); err == nil {
+				files = append(files, p)
+			}
+		}
 	}
 	problems := 0
 	if checkBuiltin {
@@ -41,9 +48,15 @@ func runValidate(e *env) int {
 	return exitOK
 }
 
-// validateFile prints the problems of one catalog file and returns how many it has.
+// validateFile prints the problems of one catalog or keys file and returns how many it
+// has.
 func (e *env) validateFile(f string) int {
-	_, err := catalog.LoadFile(f)
+	var err error
+	if data, rerr := os.ReadFile(f); rerr == nil && catalog.IsKeysFile(data) {
+		err = e.validateKeys(f, data)
+	} else {
+		_, err = catalog.LoadFile(f)
+	}
 	if err == nil {
 		return 0
 	}
@@ -56,4 +69,22 @@ func (e *env) validateFile(f string) int {
 	}
 	fmt.Fprintln(e.stdout, describeCatalogError(f, err))
 	return 1
+}
+
+// validateKeys checks a keys file on its own, then against the catalogs in use (the
+// --catalog files given, the user's catalog, the built-in one).
+func (e *env) validateKeys(f string, data []byte) error {
+	cat, _, err := loadCatalogs(e.opts, catalogFiles(e.opts))
+	if err != nil {
+		if _, perr := catalog.ParseKeys(f, data); perr != nil {
+			return perr
+		}
+		return fmt.Errorf("%s: cannot be checked against the catalog, which is refused:\n%v", f, err)
+	}
+	keys, _ := catalog.ParseKeys(f, data)
+	for _, w := range keyWarnings(keys, cat) {
+		fmt.Fprintln(e.stdout, w.String())
+	}
+	_, err = checkKeysFile(f, data, cat)
+	return err
 }

@@ -16,11 +16,11 @@ import (
 	"github.com/rotatetui/rotatetui/ui"
 )
 
-// load.go loads what a command needs: the layered catalogs and config.toml (with the
-// heap kept in check while large catalogs load), then the progress file.
+// load.go loads what a command needs: the layered catalogs, keys.toml and config.toml
+// (with the heap kept in check while large catalogs load), then the progress file.
 
-// loadCatalog layers the catalogs and reads config.toml into e. When either is refused
-// it has said why and returns exitUsage and false.
+// loadCatalog layers the catalogs and keys.toml and reads config.toml into e. When one
+// is refused it has said why and returns exitUsage and false.
 func (e *env) loadCatalog() (int, bool) {
 	o := e.opts
 	files := catalogFiles(o)
@@ -36,6 +36,9 @@ func (e *env) loadCatalog() (int, bool) {
 	stopNotice()
 	if err != nil {
 		return e.failErr(exitUsage, err), false
+	}
+	if err := loadKeysFile(userKeysPath(), cat); err != nil {
+		return e.fail(exitUsage, "keys refused:\n%v", err), false
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -192,6 +195,9 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	merged := catalog.Merge(layers...)
 	if len(merged.Sources) == 0 {
 		return nil, 0, errors.New("the catalog has no sources (with --no-builtin, add one with --catalog FILE)")
+	}
+	if problems := checkCatalogKeys(layers, merged); len(problems) > 0 {
+		return nil, 0, fmt.Errorf("catalog refused:\n%s", strings.Join(problems, "\n"))
 	}
 	return merged, builtinEvery, nil
 }

@@ -82,6 +82,7 @@ var commands = []command{
 	{name: "restore", usage: "[FILE...]", needs: needState, writes: true, run: runRestore},
 	{name: "validate", usage: "[FILE...]", needs: needNothing, run: runValidate},
 	{name: "catalog", usage: "--json", needs: needCatalog, json: true, run: runCatalog},
+	{name: "key", usage: "add|list|edit|retire|import ...", needs: needCatalog, json: true, run: runKey, flags: keyFlags},
 }
 
 func main() {

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 )
 
-// paths.go says where rotatetui's files are: the config directory, the user's catalog
-// and config.toml, and the progress file.
+// paths.go says where rotatetui's files are: the config directory, the user's catalog,
+// keys.toml and config.toml, and the progress file.
 
 // configDir is $XDG_CONFIG_HOME/rotatetui (default ~/.config/rotatetui), or "" without
 // a home directory.
@@ -40,6 +40,15 @@ func catalogFiles(o options) []string {
 		}
 	}
 	return append(files, o.catalogs...)
+}
+
+// userKeysPath is $XDG_CONFIG_HOME/rotatetui/keys.toml, the keys file (see
+// keysfile.go), or "" without a home.
+func userKeysPath() string {
+	if dir := configDir(); dir != "" {
+		return filepath.Join(dir, "keys.toml")
+	}
+	return ""
 }
 
 // userConfigPath is $XDG_CONFIG_HOME/rotatetui/config.toml, or "" without a home.

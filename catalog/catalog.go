@@ -34,6 +34,7 @@ type Catalog struct {
 	Title       string
 	RotateEvery Duration // zero when the catalog sets none
 	Sources     []Source
+	Keys        []Key // declared keys (retired ones too), merged in layer order; see keys.go
 }
 
 // Source is one data source and the procedure that rotates its key.
@@ -136,7 +137,9 @@ func (s *Source) Custom() bool { return s.Origin != BuiltinOrigin }
 
 // Merge layers catalogs in order: a later source with an existing id replaces the
 // earlier one whole, in its place; a new id is appended; a source with Disabled set
-// removes the earlier one. The last non-empty title and interval win.
+// removes the earlier one. The last non-empty title and interval win. Keys are layered
+// the same way (see LayerKeys); a key whose source ends up missing stays, for
+// ValidateKeys to report.
 func Merge(layers ...*Catalog) *Catalog {
 	out := &Catalog{Version: FormatVersion, Title: "rotatetui"}
 	// Sized up front: grown one append at a time, a 100,000-source catalog would copy
@@ -167,6 +170,7 @@ func Merge(layers ...*Catalog) *Catalog {
 			index[src.ID] = len(out.Sources)
 			out.Sources = append(out.Sources, src)
 		}
+		out.LayerKeys(layer.Keys)
 	}
 	kept := out.Sources[:0]
 	for _, src := range out.Sources {

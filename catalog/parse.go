@@ -242,10 +242,12 @@ func (p *parser) parse() *Catalog {
 	if raw == nil {
 		return nil
 	}
+	raw, keyTables := splitKeys(raw) // [[keys]] are read apart: keysparse.go
 	c := p.top(raw)
 	if c == nil {
 		return nil
 	}
+	c.Keys = p.catalogKeys(keyTables)
 	t := table{p: p, f: raw}
 	sources, ok := t.tables("sources")
 	_, present := raw.get("sources")

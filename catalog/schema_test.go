@@ -20,31 +20,37 @@ import (
 var schemaDocPath = filepath.Join("..", "docs", "catalog.md")
 
 // schemaLoad reads schema.json as a JSON value.
-func schemaLoad(t *testing.T) map[string]any {
+func schemaLoad(t *testing.T) map[string]any { return schemaLoadFile(t, "schema.json") }
+
+// schemaLoadFile reads a schema file as a JSON value.
+func schemaLoadFile(t *testing.T, name string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile("schema.json")
+	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("schema.json is not JSON: %v", err)
+		t.Fatalf("%s is not JSON: %v", name, err)
 	}
 	m, ok := doc.(map[string]any)
 	if !ok {
-		t.Fatal("schema.json is not a JSON object")
+		t.Fatalf("%s is not a JSON object", name)
 	}
 	return m
 }
 
 // schemaCompile compiles schema.json; the compiler also checks it against the draft-07
 // meta-schema.
-func schemaCompile(t *testing.T) *jsonschema.Schema {
+func schemaCompile(t *testing.T) *jsonschema.Schema { return schemaCompileFile(t, "schema.json") }
+
+// schemaCompileFile compiles a schema file (schema.json, keys.schema.json).
+func schemaCompileFile(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	doc := schemaLoad(t)
+	doc := schemaLoadFile(t, name)
 	id, _ := doc["$id"].(string)
 	if id == "" {
-		t.Fatal("schema.json has no $id")
+		t.Fatalf("%s has no $id", name)
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft7)
@@ -53,7 +59,7 @@ func schemaCompile(t *testing.T) *jsonschema.Schema {
 	}
 	sch, err := c.Compile(id)
 	if err != nil {
-		t.Fatalf("compile schema.json: %v", err)
+		t.Fatalf("compile %s: %v", name, err)
 	}
 	return sch
 }
@@ -207,19 +213,26 @@ func schemaDocExamples(t *testing.T) (blocks []string, lines []int) {
 	return blocks, lines
 }
 
+// TestSchemaDocExamplesAreValid checks every example: a catalog against Parse and
+// schema.json, a keys file (see IsKeysFile) against ParseKeys and keys.schema.json.
 func TestSchemaDocExamplesAreValid(t *testing.T) {
 	sch := schemaCompile(t)
+	keysSch := schemaCompileFile(t, "keys.schema.json")
 	blocks, lines := schemaDocExamples(t)
 	if len(blocks) < 2 {
 		t.Fatalf("%s has %d ```toml examples, want the complete example and the overlay", schemaDocPath, len(blocks))
 	}
 	for i, block := range blocks {
 		where := schemaDocPath + ":" + strconv.Itoa(lines[i])
-		if _, err := Parse(where, []byte(block)); err != nil {
+		parse, schema, schemaName := func() error { _, err := Parse(where, []byte(block)); return err }, sch, "schema.json"
+		if IsKeysFile([]byte(block)) {
+			parse, schema, schemaName = func() error { _, err := ParseKeys(where, []byte(block)); return err }, keysSch, "keys.schema.json"
+		}
+		if err := parse(); err != nil {
 			t.Errorf("example at %s does not parse:\n%v", where, err)
 		}
-		if err := sch.Validate(schemaInstance(t, block)); err != nil {
-			t.Errorf("example at %s does not satisfy schema.json:\n%v", where, err)
+		if err := schema.Validate(schemaInstance(t, block)); err != nil {
+			t.Errorf("example at %s does not satisfy %s:\n%v", where, schemaName, err)
 		}
 	}
 }
