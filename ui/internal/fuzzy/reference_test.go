@@ -1,6 +1,7 @@
 package fuzzy
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -196,6 +197,7 @@ var lazyChecks int
 
 func checkAgainstReference(t *testing.T, idx *Index, all []string, aliases [][]string, query string, round, step int) {
 	t.Helper()
+	where := fmt.Sprintf("round %d step %d %q", round, step, query)
 	rows := idx.Search(query)
 	// What the search ranked without scoring everything must be the head of the full
 	// ranking.
@@ -213,13 +215,7 @@ func checkAgainstReference(t *testing.T, idx *Index, all []string, aliases [][]s
 	if !slices.Equal(head, ms[:len(head)]) {
 		t.Fatalf("round %d step %d %q: ranked head %+v, full ranking starts %+v", round, step, query, head, ms[:len(head)])
 	}
-	q := []rune(normalize(query))
-	var want []int
-	for i := range all {
-		if len(q) > 0 && refMatches(query, all[i], aliases[i]) {
-			want = append(want, i)
-		}
-	}
+	want := refMatching(all, aliases, query)
 	got := make([]int, rows.Len())
 	for i := range got {
 		r := rows.At(i)
@@ -232,27 +228,45 @@ func checkAgainstReference(t *testing.T, idx *Index, all []string, aliases [][]s
 		t.Fatalf("round %d step %d %q: matched %v, want %v", round, step, query, got, want)
 	}
 	for i, m := range ms {
-		// The reference score: the best of the name and aliases, the first of equals.
-		hays := append([]string{all[m.Source]}, aliases[m.Source]...)
-		best, bestAlias := -1<<31, int32(-2)
-		var bestPos []int
-		for a, h := range hays {
-			if s, pos := refScore([]rune(strings.ToLower(h)), q); pos != nil && s > best {
-				best, bestAlias, bestPos = s, int32(a-1), pos
-			}
-		}
-		if int(m.Score) != best || m.Alias != bestAlias {
-			t.Fatalf("round %d step %d %q: source %d scored %d via alias %d, want %d via %d",
-				round, step, query, m.Source, m.Score, m.Alias, best, bestAlias)
-		}
-		if pos := idx.Positions(m, query); !slices.Equal(pos, bestPos) {
-			t.Fatalf("round %d step %d %q: source %d positions %v, want %v", round, step, query, m.Source, pos, bestPos)
-		}
+		checkScore(t, idx, m, all, aliases, query, where)
 		if i > 0 {
 			p := ms[i-1]
 			if p.Score < m.Score || (p.Score == m.Score && p.Source > m.Source) {
 				t.Fatalf("round %d step %d %q: out of order at %d: %+v before %+v", round, step, query, i, p, m)
 			}
 		}
+	}
+}
+
+// refMatching is the sources that match query by the reference matcher.
+func refMatching(all []string, aliases [][]string, query string) []int {
+	var want []int
+	for i := range all {
+		if normalize(query) != "" && refMatches(query, all[i], aliases[i]) {
+			want = append(want, i)
+		}
+	}
+	return want
+}
+
+// checkScore checks m's score, alias and positions against the reference scoring: the
+// best of the source's name and aliases, the first of equals.
+func checkScore(t *testing.T, idx *Index, m Match, all []string, aliases [][]string, query, where string) {
+	t.Helper()
+	q := []rune(normalize(query))
+	hays := append([]string{all[m.Source]}, aliases[m.Source]...)
+	best, bestAlias := -1<<31, int32(-2)
+	var bestPos []int
+	for a, h := range hays {
+		if s, pos := refScore([]rune(strings.ToLower(h)), q); pos != nil && s > best {
+			best, bestAlias, bestPos = s, int32(a-1), pos
+		}
+	}
+	if int(m.Score) != best || m.Alias != bestAlias {
+		t.Fatalf("%s: source %d scored %d via alias %d, want %d via %d",
+			where, m.Source, m.Score, m.Alias, best, bestAlias)
+	}
+	if pos := idx.Positions(m, query); !slices.Equal(pos, bestPos) {
+		t.Fatalf("%s: source %d positions %v, want %v", where, m.Source, pos, bestPos)
 	}
 }
