@@ -21,11 +21,16 @@ type filterIndex struct {
 	// The widest category, in cells: the list's category column is laid out by it,
 	// and the index knows it without measuring every source's.
 	widestCategory int
+
+	// The unfiltered rows, for the order slice they were built from.
+	orderRows []listRow
+	orderOf   *int
 }
 
-// filterMatch is how a listed source matched the filter; the zero filterMatch, for the
-// rows of an unfiltered list, is none (see Matched).
-type filterMatch = fuzzy.Match
+// filterMatch is what a listed source matched the filter through (its name, an alias
+// or its category); the zero filterMatch, for the rows of an unfiltered list, is none
+// (see Matched).
+type filterMatch = fuzzy.Via
 
 // aliasCategory is the alias of a match through the source's category.
 const aliasCategory = fuzzy.Category
@@ -50,14 +55,27 @@ func (idx *filterIndex) rows(query string) rowList {
 	return rowList{found: idx.fz.Search(query)}
 }
 
-// unfiltered lists order as rows, for an empty query.
+// unfiltered lists order as rows, for an empty query. order is never changed in place
+// (setState builds a new slice), so the rows are rebuilt only for a different slice.
 func (idx *filterIndex) unfiltered(order []int) rowList {
 	idx.fz.Search("") // forgets the prefixes of the last query
-	return rowList{order: order}
+	var first *int
+	if len(order) > 0 {
+		first = &order[0]
+	}
+	if idx.orderRows != nil && first == idx.orderOf && len(order) == len(idx.orderRows) {
+		return rowList{plain: idx.orderRows}
+	}
+	rows := make([]listRow, len(order))
+	for i, s := range order {
+		rows[i] = listRow{source: s}
+	}
+	idx.orderRows, idx.orderOf = rows, first
+	return rowList{plain: rows}
 }
 
 // positions returns the rune indexes of the letters the query matched in the name or
-// alias m matched through, for highlighting.
+// alias m is, for highlighting.
 func (idx *filterIndex) positions(m filterMatch, query string) []int {
 	return idx.fz.Positions(m, query)
 }
@@ -68,17 +86,18 @@ func categoryPositions(category, query string) []int {
 	return fuzzy.CategoryPositions(category, query)
 }
 
-// rowList is what the source list shows: the sources in an order of the list's, a filter
-// result that is ranked only as far as it is read, or rows the list picked from one. At
-// most one of its fields is set.
+// rowList is what the source list shows: a plain list of rows, or a filter result that
+// is ranked only as far as it is read. At most one of its fields is set. It is kept at
+// 40 bytes: the root model holds one, and at 1032 bytes rather than 1000 the root model
+// boxed into a tea.Model by Update went to the heap, one allocation more per key press
+// in the benchmarks (which call Update directly).
 type rowList struct {
-	order []int        // catalog indexes, unfiltered
-	plain []listRow    // rows the list picked (see keepInView)
+	plain []listRow    // unfiltered, or picked by the list (see keepInView)
 	found fuzzy.Result // a filter's matches: read only from the newest model
 }
 
 // Len is how many rows there are.
-func (r rowList) Len() int { return len(r.order) + len(r.plain) + r.found.Len() }
+func (r rowList) Len() int { return len(r.plain) + r.found.Len() }
 
 // rankTo makes sure rows [0, n) are ranked, so that reading them costs nothing: the
 // list calls it from Update for the rows it is about to show, so View never ranks.
@@ -87,12 +106,9 @@ func (r rowList) rankTo(n int) { r.found.RankTo(n) }
 // At is row i. Reading past the ranked rows of a filter result ranks them all (once per
 // query).
 func (r rowList) At(i int) listRow {
-	switch {
-	case r.order != nil:
-		return listRow{source: r.order[i]}
-	case r.plain != nil:
+	if r.plain != nil {
 		return r.plain[i]
 	}
 	m := r.found.At(i)
-	return listRow{source: int(m.Source), match: m}
+	return listRow{source: int(m.Source), match: m.Via}
 }

@@ -97,7 +97,7 @@ func TestListRowsAreTheFilterMatches(t *testing.T) {
 			t.Fatalf("%q: %d rows, %d matches", q, rows.Len(), want.Len())
 		}
 		for i := range rows.Len() {
-			if r, m := rows.At(i), want.At(i); r.source != int(m.Source) || r.match != m || !r.match.Matched() {
+			if r, m := rows.At(i), want.At(i); r.source != int(m.Source) || r.match != m.Via || !r.match.Matched() {
 				t.Errorf("%q: row %d is %+v, want match %+v", q, i, r, m)
 			}
 		}
@@ -122,7 +122,7 @@ func TestACopiedRowKeepsItsMatch(t *testing.T) {
 	kept := idx.rows("scom").At(0)
 	idx.rows("")
 	idx.rows("sn") // fills the level "scom" was in
-	if kept.source != 1 || all[kept.match.Source] != "Squarespace Commerce" {
+	if all[kept.source] != "Squarespace Commerce" || kept.match.Alias != fuzzy.Name {
 		t.Fatalf("kept row: %+v", kept)
 	}
 	if got := idx.positions(kept.match, "scom"); !slices.Equal(got, []int{6, 9, 13, 14}) {

@@ -109,7 +109,7 @@ func BenchmarkPositions(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for i := range rows {
-			idx.Positions(r.At(i), "scom")
+			idx.Positions(r.At(i).Via, "scom")
 		}
 	}
 }

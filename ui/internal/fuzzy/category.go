@@ -46,7 +46,7 @@ func (idx *Index) categoryTail(lv *level) {
 		if len(cands) > 0 && cands[0].source == s {
 			continue
 		}
-		lv.tail = append(lv.tail, Match{Source: s, Alias: Category, hay: -1})
+		lv.tail = append(lv.tail, Match{Source: s, Via: Via{Alias: Category, hay: -1}})
 	}
 }
 

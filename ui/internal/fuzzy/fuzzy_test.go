@@ -106,7 +106,7 @@ func TestFilterPositions(t *testing.T) {
 		if ms[0].Alias != tc.alias {
 			t.Errorf("%q: matched alias %d, want %d", tc.query, ms[0].Alias, tc.alias)
 		}
-		if got := idx.Positions(ms[0], tc.query); !slices.Equal(got, tc.want) {
+		if got := idx.Positions(ms[0].Via, tc.query); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: positions %v, want %v", tc.query, got, tc.want)
 		}
 	}

@@ -5,14 +5,14 @@ import (
 	"unicode/utf8"
 )
 
-// Positions returns the rune indexes, in the name or alias m matched through, of the
-// letters query matched, for highlighting; nil for a match through the category (see
-// CategoryPositions). query is the one m answered. Only visible rows need them, so they
-// are computed on demand; they depend only on what never changes in the Index, so any
-// Match may ask, however old.
-func (idx *Index) Positions(m Match, query string) []int {
+// Positions returns the rune indexes, in the name or alias v is, of the letters query
+// matched, for highlighting; nil for a match through the category (see
+// CategoryPositions). query is the one v's match answered. Only visible rows need them,
+// so they are computed on demand; they depend only on what never changes in the Index,
+// so any match may ask, however old.
+func (idx *Index) Positions(v Via, query string) []int {
 	q := normalize(query)
-	h := int(m.hay) - 1
+	h := int(v.hay) - 1
 	if q == "" || h < 0 || h >= len(idx.hays) {
 		return nil
 	}

@@ -119,7 +119,7 @@ func (idx *Index) emit(lv *level, in []Match) {
 // matchOf is scored candidate c of lv as a match.
 func (idx *Index) matchOf(lv *level, c int) Match {
 	h := lv.best[c]
-	return Match{Source: lv.cands[c].source, Alias: idx.hays[h].alias, Score: lv.cands[c].score, hay: h + 1}
+	return Match{Source: lv.cands[c].source, Score: lv.cands[c].score, Via: Via{Alias: idx.hays[h].alias, hay: h + 1}}
 }
 
 // byBound returns the candidates' indexes by descending bound, ties in catalog order.

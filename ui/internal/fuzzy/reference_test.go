@@ -266,7 +266,7 @@ func checkScore(t *testing.T, idx *Index, m Match, all []string, aliases [][]str
 		t.Fatalf("%s: source %d scored %d via alias %d, want %d via %d",
 			where, m.Source, m.Score, m.Alias, best, bestAlias)
 	}
-	if pos := idx.Positions(m, query); !slices.Equal(pos, bestPos) {
+	if pos := idx.Positions(m.Via, query); !slices.Equal(pos, bestPos) {
 		t.Fatalf("%s: source %d positions %v, want %v", where, m.Source, pos, bestPos)
 	}
 }

@@ -2,25 +2,32 @@ package fuzzy
 
 // Match is one source that matched a query, with the text it matched best. It is a plain
 // value that refers only to what never changes in its Index (the haystacks), so it may
-// be kept and copied freely, for as long as the Index. The zero Match is no match (see
-// Matched).
+// be kept and copied freely, for as long as the Index.
 type Match struct {
 	Source int32
-	Alias  int32 // Name, Category, or the index of the alias that matched
 	Score  int32 // higher is better; Category matches score 0
-	// The matching haystack plus one, so that the zero Match is none: 0 for none, -1
-	// for a match through the category, which has no haystack.
+	Via          // the text it matched through
+}
+
+// Via is the text a Match matched through: its source's name, one of its aliases or
+// its category. It is what highlighting needs (see Positions), in 8 bytes, and like a
+// Match it stays meaningful for as long as its Index. The zero Via is no match (see
+// Matched).
+type Via struct {
+	Alias int32 // Name, Category, or the index of the alias that matched
+	// The matching haystack plus one, so that the zero Via is none: 0 for none, -1 for
+	// a match through the category, which has no haystack.
 	hay int32
 }
 
-// What Match.Alias holds when no alias matched.
+// What Via.Alias holds when no alias matched.
 const (
 	Name     = -1 // the source's name matched
 	Category = -2 // only the source's category matched (see categoryTail)
 )
 
-// Matched reports whether m is a match, not the zero Match.
-func (m Match) Matched() bool { return m.hay != 0 }
+// Matched reports whether v is a match's, not the zero Via.
+func (v Via) Matched() bool { return v.hay != 0 }
 
 // Result is the sources that match one query, best first, ties in catalog order.
 //
@@ -37,7 +44,6 @@ func (m Match) Matched() bool { return m.hay != 0 }
 //
 // The zero Result is valid and empty: the result of an empty query.
 type Result struct {
-	idx *Index
 	lv  *level
 	gen uint64 // lv's generation when this Result was made
 }
@@ -52,7 +58,7 @@ func (idx *Index) Search(query string) Result {
 		return Result{}
 	}
 	lv := idx.level(q)
-	return Result{idx: idx, lv: lv, gen: lv.gen}
+	return Result{lv: lv, gen: lv.gen}
 }
 
 // Valid reports whether r may still be read: no later search has reused its buffers.
@@ -90,7 +96,7 @@ func (r Result) At(i int) Match {
 		return lv.tail[i-n]
 	}
 	if i >= lv.ranked {
-		r.idx.rankAll(lv)
+		lv.idx.rankAll(lv)
 	}
 	return lv.matches[i]
 }
@@ -116,6 +122,6 @@ func (r Result) RankTo(n int) {
 		return
 	}
 	if lv := r.level(); n > lv.ranked {
-		r.idx.rankAll(lv)
+		lv.idx.rankAll(lv)
 	}
 }

@@ -125,8 +125,9 @@ func panics(f func()) (did bool) {
 	return false
 }
 
-// TestTheZeroMatchIsNoMatch: the zero Match says it is none, and every real one says it
-// is a match, including source 0's name (the first haystack) and a category's.
+// TestTheZeroMatchIsNoMatch: the zero Match (its zero Via) says it is none, and every
+// real one says it is a match, including source 0's name (the first haystack) and a
+// category's.
 func TestTheZeroMatchIsNoMatch(t *testing.T) {
 	if (Match{}).Matched() {
 		t.Error("the zero Match is a match")
@@ -147,7 +148,7 @@ func TestTheZeroMatchIsNoMatch(t *testing.T) {
 	if r := idx.Search("snow"); r.At(0).Source != 0 || r.At(0).Alias != Name {
 		t.Errorf("snow: %+v, want source 0's name", r.At(0))
 	}
-	if r := idx.Search("pay"); r.At(0).Alias != Category || idx.Positions(r.At(0), "pay") != nil {
+	if r := idx.Search("pay"); r.At(0).Alias != Category || idx.Positions(r.At(0).Via, "pay") != nil {
 		t.Errorf("pay: %+v, want a category match, with no positions in a name", r.At(0))
 	}
 }

@@ -11,6 +11,7 @@ import (
 // and in order, usually a screenful or a little more; the rest are ranked when a match
 // past them is asked for (see Result.At).
 type level struct {
+	idx     *Index // whose level it is
 	query   string
 	gen     uint64      // the Index's generation when this query was searched into it
 	hays    []int32     // matching haystacks, in catalog order
@@ -62,14 +63,14 @@ func (idx *Index) level(q string) *level {
 	case d < len(idx.levels):
 		lv = idx.levels[d]
 	case d < maxLevels:
-		lv = &level{}
+		lv = &level{idx: idx}
 		idx.levels = append(idx.levels, lv)
 	default:
 		// The stack is full: search the top level's matches into the spare level,
 		// which then takes its place (the top query is a prefix of q, so the stack
 		// still holds nested prefixes).
 		if idx.spare == nil {
-			idx.spare = &level{}
+			idx.spare = &level{idx: idx}
 		}
 		lv = idx.spare
 	}
