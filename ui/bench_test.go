@@ -3,13 +3,11 @@ package ui
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/list"
@@ -18,6 +16,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/ui/internal/fuzzy/fuzzytest"
 )
 
 // Benchmarks for the source list at 50, 10,000 and 100,000 sources. The catalogs are
@@ -30,69 +29,20 @@ var benchSizes = []struct {
 	n    int
 }{{"50", 50}, {"10k", 10_000}, {"100k", 100_000}}
 
-// Realistic vendor names (a few with non-ASCII letters), environment suffixes and former
-// names used as aliases.
-var (
-	benchVendors = []string{
-		"Snowflake", "Stripe", "Slack", "Salesforce", "Shopify", "Segment", "SendGrid", "Sentry",
-		"Square", "Squarespace Commerce", "Sprout Sociál", "Snapchat Ads", "Spotify Ads", "Sprinklr",
-		"Datadog", "Twilio", "Mailchimp", "HubSpot", "Zendesk", "Intercom", "Amplitude", "Mixpanel",
-		"Braze", "Klaviyo", "Algolia", "Auth0", "Okta", "GitHub", "GitLab", "Bitbucket", "Atlassian",
-		"Asana", "Notion", "Airtable", "Contentful", "Cloudflare", "Fastly", "Akamai", "Heroku",
-		"Netlify", "Vercel", "DigitalOcean", "Linode", "PagerDuty", "Opsgenie", "New Relic",
-		"Dynatrace", "Grafana Cloud", "Elastic Cloud", "MongoDB Atlas", "Redis Cloud", "Supabase",
-		"Firebase", "PlanetScale", "Confluent", "Databricks", "BigQuery", "Fivetran", "Airbyte",
-		"dbt Cloud", "Looker", "Tableau", "Power BI", "Metabase", "Census", "Hightouch",
-		"RudderStack", "Snowplow", "Heap", "FullStory", "Hotjar", "LaunchDarkly", "Optimizely",
-		"Statsig", "Postmark", "Mailgun", "SparkPost", "Brevo", "Customer.io", "Iterable",
-		"OneSignal", "Pusher", "Mapbox", "Plaid", "Adyen", "Braintree", "PayPal", "Klarna",
-		"Chargebee", "Recurly", "Paddle", "QuickBooks", "Xero", "NetSuite", "Workday", "BambooHR",
-		"Gusto", "Rippling", "DocuSign", "Dropbox", "Zoom", "Calendly", "Typeform", "SurveyMonkey",
-		"Qualtrics", "Trustpilot", "Yotpo", "Gorgias", "Freshdesk", "ServiceNow", "Monday.com",
-		"ClickUp", "Linear", "Figma", "Miro", "Canva", "Adobe Analytics", "Google Ads", "Meta Ads",
-		"LinkedIn Ads", "TikTok Ads", "Pinterest Ads", "Reddit Ads", "Criteo", "Taboola",
-		"Outbrain", "The Trade Desk", "AppsFlyer", "Adjust", "Branch", "Kochava", "Singular",
-		"ActiveCampaign", "Awin", "Impact", "Partnerize", "Rakuten Advertising", "CJ Affiliate",
-		"Matomo", "Piwik PRO", "Plausible", "PrestaShop", "Shopware", "WooCommerce", "BigCommerce",
-		"Zürich Insights", "Škoda Connect", "Société Analytics", "Ωmega Metrics",
-	}
-	benchSuffixes = []string{
-		"", "", "", "EU", "US", "APAC", "Staging", "Production", "Sandbox", "Marketing", "Data",
-		"Finance", "Partner", "Legacy", "Analytics", "Payments", "Ops", "Growth", "Support",
-	}
-	benchAliases = []string{
-		"Sendinblue", "Piwik", "LinkShare", "Commission Junction", "AT Internet", "Magento",
-		"Performance Horizon", "Haiilo", "PriceSpy", "AppLovin", "Stitch Data", "Keen IO",
-		"Mandrill", "Parse", "Segment Sources", "Heroku Connect", "Zapier Legacy", "Señal",
-	}
-	benchCategories = []string{"Analytics", "Advertising", "E-commerce", "Payments", "Email", "Infrastructure"}
-)
-
-// syntheticCatalog returns n sources with realistic names: a vendor, often an environment
-// or team suffix and, beyond the first few hundred, an account number that keeps names
-// distinct. About one source in four has an alias.
+// syntheticCatalog returns n sources with realistic names (see fuzzytest.Sources), the
+// same as the filter's own benchmarks search.
 func syntheticCatalog(n int) *catalog.Catalog {
-	r := rand.New(rand.NewPCG(2026, uint64(n)))
+	fake := fuzzytest.Sources(n)
 	srcs := make([]catalog.Source, n)
-	for i := range srcs {
-		name := benchVendors[r.IntN(len(benchVendors))]
-		if s := benchSuffixes[r.IntN(len(benchSuffixes))]; s != "" {
-			name += " " + s
-		}
-		if n > 500 {
-			name += fmt.Sprintf(" %d", 1000+r.IntN(9000))
-		}
-		src := catalog.Source{
+	for i, f := range fake {
+		srcs[i] = catalog.Source{
 			ID:       fmt.Sprintf("src-%d", i),
-			Name:     name,
-			Category: benchCategories[r.IntN(len(benchCategories))],
+			Name:     f.Name,
+			Aliases:  f.Aliases,
+			Category: f.Category,
 			Origin:   catalog.BuiltinOrigin,
 			Steps:    []catalog.Step{{Key: "login", Text: "Log in"}},
 		}
-		if r.IntN(4) == 0 {
-			src.Aliases = []string{benchAliases[r.IntN(len(benchAliases))]}
-		}
-		srcs[i] = src
 	}
 	return &catalog.Catalog{Version: 1, Title: "Synthetic", Sources: srcs}
 }
@@ -159,7 +109,7 @@ func BenchmarkFirstKeystroke(b *testing.B) { benchFirstKeystroke(b, false) }
 
 // BenchmarkFirstUseOfALetter is BenchmarkFirstKeystroke the first time "s" is typed in
 // a session: the search also builds the table of where "s" is in every name (see
-// filterIndex.positionsOf), which later keystrokes reuse. Between iterations (untimed)
+// fuzzy.Index.positionsOf), which later keystrokes reuse. Between iterations (untimed)
 // the tables are dropped.
 func BenchmarkFirstUseOfALetter(b *testing.B) { benchFirstKeystroke(b, true) }
 
@@ -176,7 +126,7 @@ func benchFirstKeystroke(b *testing.B, firstUse bool) {
 				if next.sources.rows.Len() == 0 || next.sources.query() != "s" {
 					b.Fatalf("'s' left %d rows", next.sources.rows.Len())
 				}
-				if next.sources.index.positionTables == 0 {
+				if next.sources.index.fz.PositionTables() == 0 {
 					b.Fatal("no position table was built")
 				}
 				m = step(next, backspace)
@@ -190,9 +140,7 @@ func benchFirstKeystroke(b *testing.B, firstUse bool) {
 }
 
 // dropPositionTables forgets every position table, as if no letter had been typed.
-func (idx *filterIndex) dropPositionTables() {
-	idx.byteAt, idx.positionTables = [utf8.RuneSelf]*positionTable{}, 0
-}
+func (idx *filterIndex) dropPositionTables() { idx.fz.DropPositionTables() }
 
 // BenchmarkExtendQuery: with "s" typed, "n" extends the query. Between iterations
 // (untimed) a backspace returns to "s", so every timed key press is a real extension

@@ -43,10 +43,10 @@ type sourcesModel struct {
 	offset      int // first visible row
 }
 
-// listRow is one listed source; match is set while a filter is active.
+// listRow is one listed source; match is set (Matched) while a filter is active.
 type listRow struct {
 	source int
-	match  *filterMatch
+	match  filterMatch
 }
 
 // sourceStatus is what the list says about one source: a view of state.StatusOf, with

@@ -239,11 +239,11 @@ func (m sourcesModel) nameCell(i int, showCategory bool) string {
 	var nb strings.Builder
 	nb.Grow(2 * len(src.Name))
 	nb.WriteString(m.highlight(src.Name, row, -1, nameStyle))
-	if row.match != nil && row.match.alias >= 0 {
+	if row.match.Matched() && row.match.Alias >= 0 {
 		nb.WriteString(st.Category.Render(" aka "))
-		nb.WriteString(m.highlight(src.Aliases[row.match.alias], row, row.match.alias, st.Category))
+		nb.WriteString(m.highlight(src.Aliases[row.match.Alias], row, row.match.Alias, st.Category))
 	}
-	if row.match != nil && row.match.alias == aliasCategory && !showCategory {
+	if row.match.Matched() && row.match.Alias == aliasCategory && !showCategory {
 		// Matched through a category that has no column here: say which.
 		nb.WriteString(st.Category.Render(" in "))
 		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
@@ -289,14 +289,14 @@ func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
 // highlight renders text, marking the characters the filter matched when this row
 // matched through this text (alias -1 is the name, aliasCategory the category).
 func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
-	if row.match == nil || row.match.alias != alias {
+	if !row.match.Matched() || row.match.Alias != alias {
 		return base.Render(text)
 	}
 	var pos []int
 	if alias == aliasCategory {
 		pos = categoryPositions(text, m.query())
 	} else {
-		pos = m.index.positions(*row.match, m.query())
+		pos = m.index.positions(row.match, m.query())
 	}
 	if len(pos) == 0 {
 		return base.Render(text)

@@ -96,7 +96,7 @@ func TestFilterHighlightsMatchedCharacters(t *testing.T) {
 	m = press(t, m, "/")
 	m = typeText(t, m, "scom")
 	row := m.sources.rows.At(0)
-	pos := m.sources.index.positions(*row.match, "scom")
+	pos := m.sources.index.positions(row.match, "scom")
 	name := []rune("Squarespace Commerce")
 	var picked string
 	for _, p := range pos {
