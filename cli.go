@@ -42,6 +42,11 @@ Flags (anywhere on the line):
                      ~/.local/state/rotatetui/state.json)
   --actor NAME       who is recorded with each change (default: $ROTATETUI_ACTOR,
                      else $USER@hostname)
+  --max-state-size SIZE
+                     refuse a progress file larger than SIZE (default 256M;
+                     SIZE is bytes, or a number with K, M or G after it)
+  --max-catalog-size SIZE
+                     refuse a catalog or config.toml larger than SIZE (default 64M)
   -r, --resume       open the most recent unfinished rotation
       --json         machine-readable output (status, history, export, reset,
                      rotated, catalog)
@@ -97,6 +102,8 @@ type options struct {
 	help      bool
 	version   bool
 	actor     string // --actor; "" when not given
+	// Size limits in bytes (--max-state-size, --max-catalog-size); 0: the default.
+	maxStateSize, maxCatalogSize int64
 
 	// Command flags: each belongs to one command (its flags in the command table).
 	check  bool   // status --check
@@ -128,6 +135,8 @@ var globalFlags = []flag{
 	{names: []string{"-r", "--resume"}, set: func(o *options, _ string) error { o.resume = true; return nil }},
 	{names: []string{"--json"}, set: func(o *options, _ string) error { o.json = true; return nil }},
 	{names: []string{"--actor"}, value: true, set: setActor},
+	{names: []string{"--max-state-size"}, value: true, set: sizeFlag("--max-state-size", func(o *options) *int64 { return &o.maxStateSize })},
+	{names: []string{"--max-catalog-size"}, value: true, set: sizeFlag("--max-catalog-size", func(o *options) *int64 { return &o.maxCatalogSize })},
 	{names: []string{"-h", "--help", "-help"}, set: func(o *options, _ string) error { o.help = true; return nil }},
 	{names: []string{"--version", "-version"}, set: func(o *options, _ string) error { o.version = true; return nil }},
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,9 +55,12 @@ func (e *env) openStore() (int, bool) {
 	if err != nil {
 		return e.failErr(exitFailed, err), false
 	}
-	e.store = state.NewStore(statePath, storeOptions...)
+	e.store = state.NewStore(statePath, e.storeOptions()...)
 	if e.st, err = e.store.Load(); err != nil {
-		const advice = "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		advice := "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		if errors.Is(err, state.ErrTooLarge) {
+			advice = "The file was left exactly as it is. If it really is that large, raise the limit with --max-state-size SIZE (e.g. --max-state-size 1G)."
+		}
 		if e.cmd.screen && isTerminal(os.Stdout) {
 			_, noColor := os.LookupEnv("NO_COLOR")
 			_ = ui.ShowError("rotatetui cannot use its progress file", err.Error()+"\n\n"+advice, noColor)
@@ -68,17 +72,57 @@ func (e *env) openStore() (int, bool) {
 		// that only read leave them to the next one that writes: reading the directory
 		// is a tenth of the start of `status`.
 		_ = e.store.CleanTemp()
+		e.recoverJournal()
 	}
 	if warning := e.store.PermissionWarning(); warning != "" && !e.cmd.screen {
 		// The UI shows it in its status line; scripts get it on stderr.
 		e.warn(warning)
 	}
 	if e.cmd.remindsRescue {
-		if reminder := rescueReminder(e.store, "run"); reminder != "" {
+		reminder, ignored := rescueReminder(e.store, "run")
+		for _, ig := range ignored {
+			e.warn(ig)
+		}
+		if reminder != "" {
 			e.warn(reminder)
 		}
 	}
 	return exitOK, true
+}
+
+// storeOptions are the options of the command's store: those of every store, the
+// --max-state-size limit, and for the UI a journal kept while a save fails, since the
+// UI keeps what it could not save on screen and sends it again (state.WithJournalKept):
+// a kill -9 in between then loses nothing.
+func (e *env) storeOptions() []state.Option {
+	opts := slices.Clone(storeOptions)
+	if e.opts.maxStateSize > 0 {
+		opts = append(opts, state.WithMaxFileSize(e.opts.maxStateSize))
+	}
+	if e.cmd.screen {
+		opts = append(opts, state.WithJournalKept())
+	}
+	return opts
+}
+
+// recoverJournal saves what rotatetui processes killed before they could save had
+// journaled, and says so. It is not fatal when it cannot (the lock is busy): the
+// changes stay journaled, and the next save makes them.
+func (e *env) recoverJournal() {
+	// It waits for the lock only when there is something to save.
+	stopNotice := noticeIfSlow(e.stderr, loadingNoticeAfter, func() string {
+		return "rotatetui: saving what a rotatetui that was killed had not saved…"
+	})
+	n, err := e.store.Recover()
+	stopNotice()
+	if err != nil {
+		e.warn(fmt.Sprintf("the changes a rotatetui that was killed had not saved could not be saved yet (%v); the next save will", err))
+		return
+	}
+	if n > 0 {
+		// n counts batches: what one key press or one command line recorded.
+		fmt.Fprintf(e.stderr, "rotatetui: saved %s a rotatetui that was killed had not saved\n", plural(n, "change", "changes"))
+	}
 }
 
 // loadingNoticeAfter is how long loading may take before the person is told what is
