@@ -43,7 +43,7 @@ func runValidate(e *env) int {
 
 // validateFile prints the problems of one catalog file and returns how many it has.
 func (e *env) validateFile(f string) int {
-	_, err := catalog.LoadFile(f)
+	_, err := catalog.LoadFileMax(f, e.opts.maxCatalogSize)
 	if err == nil {
 		return 0
 	}

@@ -38,7 +38,7 @@ func (e *env) loadCatalog() (int, bool) {
 	if err != nil {
 		return e.failErr(exitUsage, err), false
 	}
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(o.maxCatalogSize)
 	if err != nil {
 		return e.failErr(exitUsage, err), false
 	}
@@ -223,7 +223,7 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	}
 	var problems []string
 	for _, f := range files {
-		c, err := catalog.LoadFile(f)
+		c, err := catalog.LoadFileMax(f, o.maxCatalogSize)
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
 			continue
@@ -240,16 +240,23 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	return merged, builtinEvery, nil
 }
 
+// describeCatalogError is the line that says why a catalog (or config.toml) file was
+// refused: its problems as file:line:col: message, or what kind of file it is, or that
+// it is over the size limit and which flag raises that.
 func describeCatalogError(file string, err error) string {
 	var cerr *catalog.Error
 	if errors.As(err, &cerr) {
 		return cerr.Error()
 	}
+	raise := ""
+	if errors.Is(err, catalog.ErrTooLarge) {
+		raise = "; if it really is that large, raise the limit with --max-catalog-size SIZE (e.g. --max-catalog-size 256M)"
+	}
 	var perr *os.PathError
 	if errors.As(err, &perr) {
-		return fmt.Sprintf("%s: cannot read: %v", file, perr.Err)
+		return fmt.Sprintf("%s: cannot read: %v%s", file, perr.Err, raise)
 	}
-	return fmt.Sprintf("%s: %v", file, err)
+	return fmt.Sprintf("%s: %v%s", file, err, raise)
 }
 
 // config is config.toml: settings that belong to neither a catalog nor the progress.
@@ -258,13 +265,15 @@ type config struct {
 }
 
 // loadConfig reads config.toml; a missing file is the empty config. A file with
-// problems is refused, each problem as file:line:col: message, like a catalog.
-func loadConfig() (config, error) {
+// problems is refused, each problem as file:line:col: message, like a catalog, and so
+// is one that is not a regular file (a named pipe would hang the read) or is larger
+// than maxSize bytes (0: catalog.DefaultMaxSize).
+func loadConfig(maxSize int64) (config, error) {
 	p := userConfigPath()
 	if p == "" {
 		return config{}, nil
 	}
-	data, err := os.ReadFile(p)
+	data, err := catalog.ReadFile(p, maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return config{}, nil
 	}
