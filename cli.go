@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // cli.go reads the command line: the help text, the flags and which command a line
@@ -145,7 +146,20 @@ func setActor(o *options, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return errors.New("--actor needs a name, e.g. --actor alice@laptop")
 	}
+	if err := actorSecret("--actor", v); err != nil {
+		return err
+	}
 	o.actor = v
+	return nil
+}
+
+// actorSecret refuses an actor name that looks like a secret (where says where it came
+// from): it is recorded with every change, in the progress file and its exports, which
+// never hold one. The name is not echoed.
+func actorSecret(where, actor string) error {
+	if what, secret := state.ActorLooksLikeSecret(actor); secret {
+		return fmt.Errorf("%s looks like %s, and rotatetui records it with every change, where no secret may go: give a name, e.g. alice@laptop", where, what)
+	}
 	return nil
 }
 

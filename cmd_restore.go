@@ -205,15 +205,21 @@ func rescueReminder(store *state.Store, how string) (reminder string, ignored []
 	return what + ": " + how + " " + restoreCommand(store) + ".", ignored
 }
 
-// screenReminder is rescueReminder for the screen's one status line: the ignored files
-// are counted there, and restore names them.
+// screenReminder is what the screen's status line says once the first frame is drawn
+// (ui.Options.PendingWork, off the UI loop): rescueReminder, with the ignored files
+// counted (restore names them), and the texts of the progress file that look like
+// secrets, counted (every command but status names them), which the file is read again
+// for so that the first frame does not wait for the scan.
 func screenReminder(store *state.Store) string {
 	reminder, ignored := rescueReminder(store, "quit and run")
-	if len(ignored) == 0 {
-		return reminder
+	var notes []string
+	if len(ignored) > 0 {
+		notes = append(notes, "Ignored: "+plural(len(ignored), "rescue file", "rescue files")+" another user could have written (rotatetui restore names each).")
 	}
-	note := "Ignored: " + plural(len(ignored), "rescue file", "rescue files") + " another user could have written (rotatetui restore names each)."
-	return strings.TrimSpace(reminder + " " + note)
+	if st, err := store.Load(); err == nil {
+		notes = append(notes, suspectNotice(state.SuspectTexts(st)))
+	}
+	return joinNotices(append([]string{reminder}, notes...)...)
 }
 
 // describeSavedChange says what a saved change did, in the catalog's words where it still

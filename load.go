@@ -78,6 +78,10 @@ func (e *env) openStore() (int, bool) {
 		// The UI shows it in its status line; scripts get it on stderr.
 		e.warn(warning)
 	}
+	if !e.cmd.screen && !e.cmd.quick {
+		// The UI says so too, in its status line (screenReminder).
+		e.warnSuspects(state.SuspectTexts(e.st))
+	}
 	if e.cmd.remindsRescue {
 		reminder, ignored := rescueReminder(e.store, "run")
 		for _, ig := range ignored {
