@@ -45,7 +45,7 @@ func TestEndToEndKillWhileTheLockIsBusyLosesNothing(t *testing.T) {
 		t.Errorf("status after the kill: exit %d, want the check (1/8)\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = s.run("restore")
-	if code != 0 || !strings.Contains(errOut, "saved 1 change a rotatetui that was killed had not saved") {
+	if code != 0 || !strings.Contains(errOut, "saved the changes a rotatetui that was killed had not saved") {
 		t.Errorf("restore: exit %d\n%s%s", code, out, errOut)
 	}
 	if !s.checked("snowflake", "login") {

@@ -124,8 +124,9 @@ func (e *env) recoverJournal() {
 		return
 	}
 	if n > 0 {
-		// n counts batches: what one key press or one command line recorded.
-		fmt.Fprintf(e.stderr, "rotatetui: saved %s a rotatetui that was killed had not saved\n", plural(n, "change", "changes"))
+		// n counts journal entries, not changes: a save the UI retried after a failure
+		// journals its changes again, and a restore makes each once.
+		fmt.Fprintf(e.stderr, "rotatetui: saved the changes a rotatetui that was killed had not saved (%s of its journal)\n", plural(n, "entry", "entries"))
 	}
 }
 

@@ -156,7 +156,7 @@ func TestWritingCommandsRecoverTheJournal(t *testing.T) {
 	}
 	// restore with no rescue file saves nothing of its own: only the journal's.
 	out, errOut, code := c.run("restore")
-	if code != exitOK || !strings.Contains(errOut, "rotatetui: saved 1 change a rotatetui that was killed had not saved\n") {
+	if code != exitOK || !strings.Contains(errOut, "rotatetui: saved the changes a rotatetui that was killed had not saved (1 entry of its journal)\n") {
 		t.Errorf("restore: exit %d\n%s%s", code, out, errOut)
 	}
 	if !c.load().Source("snowflake").Current.Checked("login") {
