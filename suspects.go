@@ -38,8 +38,9 @@ func suspectNotice(suspects []state.SuspectText) string {
 	if len(suspects) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s in the progress file %s like secrets and %s withheld from exports (every command but status names where, on stderr).",
-		plural(len(suspects), "text", "texts"), verb(len(suspects), "looks", "look"), verb(len(suspects), "is", "are"))
+	// One line of the narrowest screen, about: every command but status names them.
+	return fmt.Sprintf("%s in the progress file %s like secrets; export withholds %s and names where.",
+		plural(len(suspects), "text", "texts"), verb(len(suspects), "looks", "look"), verb(len(suspects), "it", "them"))
 }
 
 // describeSuspect says where a suspect text is and what it looks like, e.g. "source
