@@ -54,8 +54,8 @@ func TestMaxStateSizeFlag(t *testing.T) {
 	}
 }
 
-// journalEntries lists the journal of the state file at path.
-func journalEntries(t *testing.T, path string) []string {
+// journalFiles lists the journal of the state file at path.
+func journalFiles(t *testing.T, path string) []string {
 	t.Helper()
 	matches, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".journal", "*.json"))
 	if err != nil {
@@ -97,7 +97,7 @@ func TestUIStoreKeepsTheJournalUntilRescued(t *testing.T) {
 	if _, err := store.Apply(change); err == nil {
 		t.Fatal("saved while the lock was held")
 	}
-	if n := journalEntries(t, c.statePath()); len(n) != 1 {
+	if n := journalFiles(t, c.statePath()); len(n) != 1 {
 		t.Fatalf("journal after a failed save of the UI's store: %q, want one entry", n)
 	}
 	var stderr bytes.Buffer
@@ -107,12 +107,12 @@ func TestUIStoreKeepsTheJournalUntilRescued(t *testing.T) {
 	if !strings.Contains(stderr.String(), "they are kept in ") {
 		t.Fatalf("no rescue file: %s", stderr.String())
 	}
-	if n := journalEntries(t, c.statePath()); len(n) != 0 {
+	if n := journalFiles(t, c.statePath()); len(n) != 0 {
 		t.Errorf("journal once the change is in a rescue file: %q, want none (restore would make it twice)", n)
 	}
 	// The commands' stores keep nothing: they say a failed save saved nothing.
 	e.cmd = findCommand("check")
-	if _, err := state.NewStore(c.statePath(), e.storeOptions()...).Apply(change); err == nil || len(journalEntries(t, c.statePath())) != 0 {
+	if _, err := state.NewStore(c.statePath(), e.storeOptions()...).Apply(change); err == nil || len(journalFiles(t, c.statePath())) != 0 {
 		t.Errorf("a command's failed save left a journal entry (%v)", err)
 	}
 }
@@ -162,7 +162,7 @@ func TestWritingCommandsRecoverTheJournal(t *testing.T) {
 	if !c.load().Source("snowflake").Current.Checked("login") {
 		t.Error("the journaled check is not in the state file")
 	}
-	if n := journalEntries(t, c.statePath()); len(n) != 0 {
+	if n := journalFiles(t, c.statePath()); len(n) != 0 {
 		t.Errorf("journal after recovery: %q", n)
 	}
 	if _, errOut, _ := c.run("restore"); strings.Contains(errOut, "killed") {
@@ -206,3 +206,25 @@ func TestIgnoredRescueFilesAreWarnedOf(t *testing.T) {
 }
 
 func fileExistsAt(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// export -o never replaces an entry of the journal, which may hold the only copy of a
+// killed rotatetui's changes.
+func TestExportNeverReplacesAJournalEntry(t *testing.T) {
+	c := newCLI(t)
+	if err := os.MkdirAll(filepath.Dir(c.statePath()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	plantOrphan(t, c.statePath(), state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock})
+	entry := journalFiles(t, c.statePath())[0]
+	before, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := c.run("export", "-o", entry)
+	if code != exitUsage || !strings.Contains(errOut, "would overwrite an entry of the progress file's journal") {
+		t.Errorf("exit %d, want 2 and a refusal:\n%s", code, errOut)
+	}
+	if after, _ := os.ReadFile(entry); !bytes.Equal(before, after) {
+		t.Error("the journal entry was replaced")
+	}
+}
