@@ -42,7 +42,7 @@ Flags (anywhere on the line):
                      $XDG_STATE_HOME/rotatetui/state.json, else
                      ~/.local/state/rotatetui/state.json)
   --actor NAME       who is recorded with each change (default: $ROTATETUI_ACTOR,
-                     else $USER@hostname)
+                     else $USER@hostname); one that looks like a secret is refused
   --max-state-size SIZE
                      refuse a progress file larger than SIZE (default 256M;
                      SIZE is bytes, or a number with K, M or G after it)

@@ -228,3 +228,16 @@ func TestExportNeverReplacesAJournalEntry(t *testing.T) {
 		t.Error("the journal entry was replaced")
 	}
 }
+
+// --help lists the size flags, with their defaults and units.
+func TestHelpListsTheSizeFlags(t *testing.T) {
+	out, _, code := newCLI(t).run("--help")
+	for _, want := range []string{"--max-state-size SIZE", "default 256M", "--max-catalog-size SIZE", "default 64M", "K, M or G"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	if code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
