@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // cli.go reads the command line: the help text, the flags and which command a line
@@ -52,7 +53,12 @@ Flags (anywhere on the line):
                      $XDG_STATE_HOME/rotatetui/state.json, else
                      ~/.local/state/rotatetui/state.json)
   --actor NAME       who is recorded with each change (default: $ROTATETUI_ACTOR,
-                     else $USER@hostname)
+                     else $USER@hostname); one that looks like a secret is refused
+  --max-state-size SIZE
+                     refuse a progress file larger than SIZE (default 256M;
+                     SIZE is bytes, or a number with K, M or G after it)
+  --max-catalog-size SIZE
+                     refuse a catalog or config.toml larger than SIZE (default 64M)
   -r, --resume       open the most recent unfinished rotation
       --json         machine-readable output (status, history, export, reset,
                      rotated, catalog, key list)
@@ -110,6 +116,8 @@ type options struct {
 	help      bool
 	version   bool
 	actor     string // --actor; "" when not given
+	// Size limits in bytes (--max-state-size, --max-catalog-size); 0: the default.
+	maxStateSize, maxCatalogSize int64
 
 	// Command flags: each belongs to one command (its flags in the command table).
 	check  bool       // status --check
@@ -142,6 +150,8 @@ var globalFlags = []flag{
 	{names: []string{"-r", "--resume"}, set: func(o *options, _ string) error { o.resume = true; return nil }},
 	{names: []string{"--json"}, set: func(o *options, _ string) error { o.json = true; return nil }},
 	{names: []string{"--actor"}, value: true, set: setActor},
+	{names: []string{"--max-state-size"}, value: true, set: sizeFlag("--max-state-size", func(o *options) *int64 { return &o.maxStateSize })},
+	{names: []string{"--max-catalog-size"}, value: true, set: sizeFlag("--max-catalog-size", func(o *options) *int64 { return &o.maxCatalogSize })},
 	{names: []string{"-h", "--help", "-help"}, set: func(o *options, _ string) error { o.help = true; return nil }},
 	{names: []string{"--version", "-version"}, set: func(o *options, _ string) error { o.version = true; return nil }},
 }
@@ -150,7 +160,20 @@ func setActor(o *options, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return errors.New("--actor needs a name, e.g. --actor alice@laptop")
 	}
+	if err := actorSecret("--actor", v); err != nil {
+		return err
+	}
 	o.actor = v
+	return nil
+}
+
+// actorSecret refuses an actor name that looks like a secret (where says where it came
+// from): it is recorded with every change, in the progress file and its exports, which
+// never hold one. The name is not echoed.
+func actorSecret(where, actor string) error {
+	if what, secret := state.ActorLooksLikeSecret(actor); secret {
+		return fmt.Errorf("%s looks like %s, and rotatetui records it with every change, where no secret may go: give a name, e.g. alice@laptop", where, what)
+	}
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"sort"
 	"strings"
 
@@ -520,7 +519,7 @@ func runKeyImport(e *env, args []string) int {
 		return exitUsage
 	}
 	file := args[0]
-	data, err := os.ReadFile(file)
+	data, err := catalog.ReadFile(file, e.opts.maxCatalogSize)
 	if err != nil {
 		return e.fail(exitFailed, "%s: cannot read: %v", catalog.PrintableLine(file), bareError(err))
 	}

@@ -64,9 +64,12 @@ func (e *env) rescueFiles() ([]string, int) {
 	if len(e.opts.args) > 0 {
 		return e.opts.args, exitOK
 	}
-	found, err := state.FindRescues(e.store.Path())
+	found, ignored, err := state.ScanRescues(e.store.Path())
 	if err != nil {
 		return nil, e.fail(exitFailed, "looking for rescue files: %v", err)
+	}
+	for _, ig := range ignored {
+		e.warn(ig.String())
 	}
 	if len(found) == 0 {
 		fmt.Fprintf(e.stdout, "No rescue files for %s: nothing to restore.\n", e.store.Path())
@@ -182,16 +185,41 @@ func restoreCommand(store *state.Store) string {
 
 // rescueReminder says, when rescue files hold changes an earlier run could not save,
 // how to save them ("quit and run", "run" the restore command); "" when there are none.
-func rescueReminder(store *state.Store, how string) string {
-	files, err := state.FindRescues(store.Path())
-	if err != nil || len(files) == 0 {
-		return ""
+// ignored lists, as warnings, the files of that name it left out because another user
+// could have written them (see state.ScanRescues): restore would not use them either.
+func rescueReminder(store *state.Store, how string) (reminder string, ignored []string) {
+	files, skipped, err := state.ScanRescues(store.Path())
+	if err != nil {
+		return "", nil
+	}
+	for _, ig := range skipped {
+		ignored = append(ignored, ig.String())
+	}
+	if len(files) == 0 {
+		return "", ignored
 	}
 	what := "A rescue file holds unsaved changes"
 	if len(files) > 1 {
 		what = fmt.Sprintf("%d rescue files hold unsaved changes", len(files))
 	}
-	return what + ": " + how + " " + restoreCommand(store) + "."
+	return what + ": " + how + " " + restoreCommand(store) + ".", ignored
+}
+
+// screenReminder is what the screen's status line says once the first frame is drawn
+// (ui.Options.PendingWork, off the UI loop): rescueReminder, with the ignored files
+// counted (restore names them), and the texts of the progress file that look like
+// secrets, counted (every command but status names them), which the file is read again
+// for so that the first frame does not wait for the scan.
+func screenReminder(store *state.Store) string {
+	reminder, ignored := rescueReminder(store, "quit and run")
+	var notes []string
+	if len(ignored) > 0 {
+		notes = append(notes, "Ignored: "+plural(len(ignored), "rescue file", "rescue files")+" another user could have written (rotatetui restore names each).")
+	}
+	if st, err := store.Load(); err == nil {
+		notes = append(notes, suspectNotice(state.SuspectTexts(st)))
+	}
+	return joinNotices(append([]string{reminder}, notes...)...)
 }
 
 // describeSavedChange says what a saved change did, in the catalog's words where it still

@@ -51,11 +51,15 @@ func runValidate(e *env) int {
 // validateFile prints the problems of one catalog or keys file and returns how many it
 // has.
 func (e *env) validateFile(f string) int {
-	var err error
-	if data, rerr := os.ReadFile(f); rerr == nil && catalog.IsKeysFile(data) {
+	// Read once, through the catalog's reader (a pipe or a device is refused, and the
+	// size limit holds), then told apart by content.
+	data, err := catalog.ReadFile(f, e.opts.maxCatalogSize)
+	switch {
+	case err != nil:
+	case catalog.IsKeysFile(data):
 		err = e.validateKeys(f, data)
-	} else {
-		_, err = catalog.LoadFile(f)
+	default:
+		_, err = catalog.Parse(f, data)
 	}
 	if err == nil {
 		return 0

@@ -20,11 +20,11 @@ import (
 // loadKeysFile reads the keys file at path, when there is one, checks it against cat
 // and layers its keys over cat's. A file with problems is refused with every problem
 // as file:line:col: message (a *catalog.Error); a missing file is no keys.
-func loadKeysFile(path string, cat *catalog.Catalog) error {
+func loadKeysFile(path string, cat *catalog.Catalog, maxSize int64) error {
 	if path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := catalog.ReadFile(path, maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -164,7 +164,7 @@ const newKeysFile = "# rotatetui keys: several keys of one source (docs/catalog.
 // openKeysEdit reads the keys file at path for rewriting; one that does not exist yet
 // starts as newKeysFile. exists says which.
 func openKeysEdit(path string) (ed *catalog.KeysEdit, exists bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := catalog.ReadFile(path, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		data = []byte(newKeysFile)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,10 +38,10 @@ func (e *env) loadCatalog() (int, bool) {
 	if err != nil {
 		return e.failErr(exitUsage, err), false
 	}
-	if err := loadKeysFile(userKeysPath(), cat); err != nil {
+	if err := loadKeysFile(userKeysPath(), cat, o.maxCatalogSize); err != nil {
 		return e.fail(exitUsage, "keys refused:\n%v", err), false
 	}
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(o.maxCatalogSize)
 	if err != nil {
 		return e.failErr(exitUsage, err), false
 	}
@@ -57,9 +58,12 @@ func (e *env) openStore() (int, bool) {
 	if err != nil {
 		return e.failErr(exitFailed, err), false
 	}
-	e.store = state.NewStore(statePath, storeOptions...)
+	e.store = state.NewStore(statePath, e.storeOptions()...)
 	if e.st, err = e.store.Load(); err != nil {
-		const advice = "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		advice := "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		if errors.Is(err, state.ErrTooLarge) {
+			advice = "The file was left exactly as it is. If it really is that large, raise the limit with --max-state-size SIZE (e.g. --max-state-size 1G)."
+		}
 		if e.cmd.screen && isTerminal(os.Stdout) {
 			_, noColor := os.LookupEnv("NO_COLOR")
 			_ = ui.ShowError("rotatetui cannot use its progress file", err.Error()+"\n\n"+advice, noColor)
@@ -71,17 +75,62 @@ func (e *env) openStore() (int, bool) {
 		// that only read leave them to the next one that writes: reading the directory
 		// is a tenth of the start of `status`.
 		_ = e.store.CleanTemp()
+		e.recoverJournal()
 	}
 	if warning := e.store.PermissionWarning(); warning != "" && !e.cmd.screen {
 		// The UI shows it in its status line; scripts get it on stderr.
 		e.warn(warning)
 	}
+	if !e.cmd.screen && !e.cmd.quick {
+		// The UI says so too, in its status line (screenReminder).
+		e.warnSuspects(state.SuspectTexts(e.st))
+	}
 	if e.cmd.remindsRescue {
-		if reminder := rescueReminder(e.store, "run"); reminder != "" {
+		reminder, ignored := rescueReminder(e.store, "run")
+		for _, ig := range ignored {
+			e.warn(ig)
+		}
+		if reminder != "" {
 			e.warn(reminder)
 		}
 	}
 	return exitOK, true
+}
+
+// storeOptions are the options of the command's store: those of every store, the
+// --max-state-size limit, and for the UI a journal kept while a save fails, since the
+// UI keeps what it could not save on screen and sends it again (state.WithJournalKept):
+// a kill -9 in between then loses nothing.
+func (e *env) storeOptions() []state.Option {
+	opts := slices.Clone(storeOptions)
+	if e.opts.maxStateSize > 0 {
+		opts = append(opts, state.WithMaxFileSize(e.opts.maxStateSize))
+	}
+	if e.cmd.screen {
+		opts = append(opts, state.WithJournalKept())
+	}
+	return opts
+}
+
+// recoverJournal saves what rotatetui processes killed before they could save had
+// journaled, and says so. It is not fatal when it cannot (the lock is busy): the
+// changes stay journaled, and the next save makes them.
+func (e *env) recoverJournal() {
+	// It waits for the lock only when there is something to save.
+	stopNotice := noticeIfSlow(e.stderr, loadingNoticeAfter, func() string {
+		return "rotatetui: saving what a rotatetui that was killed had not saved…"
+	})
+	n, err := e.store.Recover()
+	stopNotice()
+	if err != nil {
+		e.warn(fmt.Sprintf("the changes a rotatetui that was killed had not saved could not be saved yet (%v); the next save will", err))
+		return
+	}
+	if n > 0 {
+		// n counts journal entries, not changes: a save the UI retried after a failure
+		// journals its changes again, and a restore makes each once.
+		fmt.Fprintf(e.stderr, "rotatetui: saved the changes a rotatetui that was killed had not saved (%s of its journal)\n", plural(n, "entry", "entries"))
+	}
 }
 
 // loadingNoticeAfter is how long loading may take before the person is told what is
@@ -182,7 +231,7 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	}
 	var problems []string
 	for _, f := range files {
-		c, err := catalog.LoadFile(f)
+		c, err := catalog.LoadFileMax(f, o.maxCatalogSize)
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
 			continue
@@ -202,16 +251,23 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	return merged, builtinEvery, nil
 }
 
+// describeCatalogError is the line that says why a catalog (or config.toml) file was
+// refused: its problems as file:line:col: message, or what kind of file it is, or that
+// it is over the size limit and which flag raises that.
 func describeCatalogError(file string, err error) string {
 	var cerr *catalog.Error
 	if errors.As(err, &cerr) {
 		return cerr.Error()
 	}
+	raise := ""
+	if errors.Is(err, catalog.ErrTooLarge) {
+		raise = "; if it really is that large, raise the limit with --max-catalog-size SIZE (e.g. --max-catalog-size 256M)"
+	}
 	var perr *os.PathError
 	if errors.As(err, &perr) {
-		return fmt.Sprintf("%s: cannot read: %v", file, perr.Err)
+		return fmt.Sprintf("%s: cannot read: %v%s", file, perr.Err, raise)
 	}
-	return fmt.Sprintf("%s: %v", file, err)
+	return fmt.Sprintf("%s: %v%s", file, err, raise)
 }
 
 // config is config.toml: settings that belong to neither a catalog nor the progress.
@@ -220,13 +276,15 @@ type config struct {
 }
 
 // loadConfig reads config.toml; a missing file is the empty config. A file with
-// problems is refused, each problem as file:line:col: message, like a catalog.
-func loadConfig() (config, error) {
+// problems is refused, each problem as file:line:col: message, like a catalog, and so
+// is one that is not a regular file (a named pipe would hang the read) or is larger
+// than maxSize bytes (0: catalog.DefaultMaxSize).
+func loadConfig(maxSize int64) (config, error) {
 	p := userConfigPath()
 	if p == "" {
 		return config{}, nil
 	}
-	data, err := os.ReadFile(p)
+	data, err := catalog.ReadFile(p, maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return config{}, nil
 	}

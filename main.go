@@ -54,7 +54,11 @@ type command struct {
 	// screen, and restore is the cure itself.
 	remindsRescue bool
 	screen        bool // full screen: refused early without a terminal
-	run           func(e *env) int
+	// quick: it starts as fast as it can, as cron and prompts run it, and shows no text of
+	// the progress file, so it does not look for texts there that look like secrets
+	// (the secret guard costs more than the rest of its own work).
+	quick bool
+	run   func(e *env) int
 }
 
 // commands is every command, in the order --help lists them.
@@ -65,7 +69,7 @@ var commands = []command{
 		{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
 	}},
 	{name: "uncheck", usage: "SOURCE STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck},
-	{name: "status", needs: needState, json: true, run: runStatus, flags: []flag{
+	{name: "status", needs: needState, json: true, quick: true, run: runStatus, flags: []flag{
 		{names: []string{"--check"}, set: func(o *options, _ string) error { o.check = true; return nil }},
 	}},
 	{name: "history", usage: "SOURCE", needs: needState, json: true, run: runHistory},
@@ -136,6 +140,12 @@ func runWithInput(stdin io.Reader, interactive bool, args []string, rawStdout, r
 func (e *env) prepare() (int, bool) {
 	if e.cmd.needs == needNothing {
 		return exitOK, true
+	}
+	if e.cmd.writes && e.opts.actor == "" {
+		// Only commands that record changes use it (--actor was checked as it was read).
+		if err := actorSecret("$ROTATETUI_ACTOR", os.Getenv("ROTATETUI_ACTOR")); err != nil {
+			return e.failErr(exitUsage, err), false
+		}
 	}
 	typo := commandTypo(e.opts)
 	if e.cmd.screen && typo == "" {

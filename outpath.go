@@ -30,6 +30,9 @@ func (e *env) keptFiles() []keptFile {
 		for _, r := range rescues {
 			kept = append(kept, keptFile{r, "a rescue file of unsaved changes"})
 		}
+		for _, j := range journalEntries(p) {
+			kept = append(kept, keptFile{j, "an entry of the progress file's journal"})
+		}
 	}
 	for _, c := range catalogFiles(e.opts) {
 		kept = append(kept, keptFile{c, "a catalog in use"})
@@ -38,6 +41,16 @@ func (e *env) keptFiles() []keptFile {
 		kept = append(kept, keptFile{p, "the settings file"})
 	}
 	return kept
+}
+
+// journalEntries are the files in the journal of the state file at p (see
+// state.WithJournalKept): beside the file its links lead to, named after it.
+func journalEntries(p string) []string {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
+	}
+	entries, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".journal", "*"))
+	return entries
 }
 
 // checkOutputPath refuses path as the target of a write that replaces it: when it is

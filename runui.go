@@ -49,7 +49,7 @@ func runUI(e *env) int {
 		NoColor:     noColor,
 		Notice:      notice,
 		Changes:     changes,
-		PendingWork: func() string { return rescueReminder(store, "quit and run") },
+		PendingWork: func() string { return screenReminder(store) },
 		KeepText:    keeper.keep,
 	})
 	code := exitOK
@@ -124,9 +124,12 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 	fmt.Fprintf(stderr, "rotatetui: %s could not be saved to %s: %v\n", plural(len(unsaved), "change", "changes"), store.Path(), err)
 	path, rerr := state.WriteRescue(store.Path(), unsaved)
 	if rerr != nil {
+		// Their journal entries, if the disk took them, stay for the next save to make.
 		printLastResort(stderr, rerr, unsaved)
 		return false
 	}
+	// The rescue file has them now: the journal's copy would make them twice.
+	store.Forget()
 	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\nOnce the problem is fixed, run: %s\n", path, restoreCommand(store))
 	return false
 }

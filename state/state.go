@@ -19,7 +19,8 @@
 //
 // Sources are keyed by catalog source id and steps by step key, so the file
 // survives reordering of the catalog. Times are RFC 3339. No secret is ever
-// stored: notes and skip reasons are screened by the UI before they get here.
+// written: [Change.Apply] refuses a note, skip reason or placeholder value that
+// [LooksLikeSecret], and callers judge actors with [ActorLooksLikeSecret].
 //
 // # Guarantees
 //
@@ -32,15 +33,39 @@
 //     fsync, rename, fsync of the directory). A crash at any point leaves
 //     either the old or the new file, never a mix, and two processes never
 //     overwrite each other's changes.
+//   - Before a save waits for the lock, its batch is journaled: written, fsynced
+//     and held locked in a file of its own in .state.json.journal beside the
+//     file. A process killed before its save is made leaves the entry unlocked;
+//     [Store.Load] shows its changes and the next save (or [Store.Recover])
+//     makes them, as a restore would, never over what was recorded since. With
+//     [WithJournalKept] the entry of a failed save is kept until a later save
+//     succeeds or [Store.Forget]. The journal is best effort: when it cannot be
+//     written the save goes on without it, and a batch is journaled only when its
+//     save starts.
 //   - A file that cannot be understood (empty, truncated, not JSON, invalid
-//     UTF-8, wrong shape, unknown fields, newer version) is refused with a
-//     [*FileError] and its bytes are never touched: repairing it is a human
-//     decision.
+//     UTF-8, wrong shape, unknown fields, a key given twice, newer version) is
+//     refused with a [*FileError] and its bytes are never touched: repairing
+//     it is a human decision.
+//   - A state, lock or rescue file that is not a regular file (a named pipe, a
+//     device, a directory) is refused at once, and a state file larger than the
+//     limit ([DefaultMaxFileSize], [WithMaxFileSize]) is refused before it is read.
+//   - A state file that is a symbolic link is read, locked beside and replaced
+//     where it points, and stays a link; a link to nothing is refused, and the
+//     lock is never opened through a link.
+//   - Rescue files ([WriteRescue]) are written only into directories that are
+//     ours (beside the state file, or a 0700 per-user directory in the
+//     temporary directory); [ScanRescues] finds only files that are ours, with
+//     mode 0600, in such a directory (and names those it ignored), [ReadRescue]
+//     reads only files that are ours with mode 0600, and journal entries are
+//     trusted as ScanRescues trusts rescue files.
 //   - Files of an older format version are migrated in memory; before the first
 //     write in the new format, the original bytes are kept as state.json.v<N>.
 //   - Files and temp files are created 0600 and the directory 0700, so nobody
 //     else can read which credentials were rotated when.
 //   - History is append-only: finished rotations are never dropped.
+//   - A text already in a file that looks like a secret (written by hand or by an
+//     older version) is never exported: [NewExportRotation] and the renderers
+//     show [Withheld], and [SuspectTexts] says where such texts are.
 package state
 
 import (
