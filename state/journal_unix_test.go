@@ -3,9 +3,15 @@
 package state
 
 import (
+	"fmt"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -174,5 +180,160 @@ func TestRefusedBatchNotJournaled(t *testing.T) {
 	unlock()
 	if err := <-done; err == nil {
 		t.Fatal("a secret was saved")
+	}
+}
+
+// note is a note on step key of "src" made at minute min.
+func note(key string, min int, text string) Change {
+	c := ch(SetNote, key, min)
+	c.Text = text
+	return c
+}
+
+// A batch journaled without saving it (as the UI does for changes made while a save is
+// under way) is held until a save that carries it succeeds: a save of other changes,
+// even one that succeeds, leaves it, since its changes are still waiting for their own.
+// So does a successful retry of a failed save, which forgets only the failed entry.
+func TestJournalHeldUntilASaveCarriesIt(t *testing.T) {
+	store, path := newTestStore(t, WithLockTimeout(50*time.Millisecond), WithJournalKept())
+	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	queued := note("b", 2, "evidence: OPS-2")
+	if err := store.Journal(queued); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalNames(t, path); len(n) != 1 {
+		t.Fatalf("entries after Journal: %v, want 1", n)
+	}
+	if st, err := NewStore(path).Load(); err != nil || st.Source("src").Current.Steps["b"] != nil {
+		t.Errorf("a journaled batch of a live store was applied by another (%v)", err)
+	}
+	if _, err := store.Apply(ch(Check, "c", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalNames(t, path); len(n) != 1 {
+		t.Fatalf("entries after a save of other changes: %v; the journaled batch must stay until it is saved", n)
+	}
+
+	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := ch(Uncheck, "c", 4)
+	if _, err := store.Apply(failed); err == nil {
+		t.Fatal("saved while the lock was held")
+	}
+	unlock()
+	if n := journalNames(t, path); len(n) != 2 {
+		t.Fatalf("entries after a failed save: %v, want 2", n)
+	}
+	if _, err := store.Apply(failed); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalNames(t, path); len(n) != 1 {
+		t.Fatalf("entries after the failed save was retried: %v, want the journaled batch's alone", n)
+	}
+	if _, err := store.Apply(queued, ch(Check, "a", 5)); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalNames(t, path); len(n) != 0 {
+		t.Errorf("entries after the journaled batch was saved: %v", n)
+	}
+}
+
+// abandon lets go of the entries store holds as a kill -9 would: their files stay, and
+// nobody holds them any more.
+func abandon(store *Store) {
+	store.held.mu.Lock()
+	defer store.held.mu.Unlock()
+	for _, e := range store.held.entries {
+		_ = e.f.Close()
+	}
+	store.held.entries = nil
+}
+
+// A change journaled twice (by Journal, and by the save that carries it, both cut short
+// by a kill) is made once: replayed, it applies only where nothing was recorded since,
+// and the second time it finds it made already.
+func TestJournaledTwiceIsHarmless(t *testing.T) {
+	store, path := newTestStore(t, WithJournalKept())
+	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	batch := []Change{ch(Check, "b", 2), note("b", 2, "evidence: OPS-2"), ch(Uncheck, "b", 3), note("a", 2, "older")}
+	for range 2 {
+		if err := store.Journal(batch...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Recorded after the journaled note on a, by another rotatetui.
+	if _, err := NewStore(path).Apply(note("a", 4, "newer")); err != nil {
+		t.Fatal(err)
+	}
+	abandon(store)
+
+	again := NewStore(path)
+	if n, err := again.Recover(); err != nil || n != 2 {
+		t.Fatalf("Recover = %d, %v; want both entries saved", n, err)
+	}
+	st, err := again.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := New()
+	mustApply(t, want, ch(Check, "a", 1), note("a", 4, "newer"), ch(Check, "b", 2), note("b", 2, "evidence: OPS-2"), ch(Uncheck, "b", 3))
+	if got, exp := st.Source("src").Current.Steps, want.Source("src").Current.Steps; !reflect.DeepEqual(got, exp) {
+		t.Errorf("after replaying the batch twice:\n got %s\nwant %s", dumpSteps(got), dumpSteps(exp))
+	}
+}
+
+func dumpSteps(steps map[string]*StepRecord) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(steps)) {
+		r := steps[k]
+		fmt.Fprintf(&b, "%s{checked %v note %q noted %v} ", k, r.CheckedAt != nil, r.Note, r.NotedAt)
+	}
+	return b.String()
+}
+
+// TestQueuedBehindAWaitingSaveSurvivesKill is the UI's case: another process holds the
+// lock, a first save waits for it (journaled), a second batch made meanwhile is
+// journaled without saving (Journal), and the process is killed -9. Both batches are
+// there when the file is opened again.
+func TestQueuedBehindAWaitingSaveSurvivesKill(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if _, err := NewStore(path).Apply(ch(Check, "a", 0)); err != nil {
+		t.Fatal(err)
+	}
+	holder, hout, _ := helper(t, "holder", path)
+	expectLine(t, hout, "locked")
+	saver, sout, _ := helper(t, "journal-behind", path)
+	expectLine(t, sout, "saving")
+	expectLine(t, sout, "journaled: true")
+	for _, p := range []*exec.Cmd{saver, holder} {
+		if err := p.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = p.Wait()
+	}
+
+	store := NewStore(path)
+	st, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := st.Source("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != "evidence: OPS-2" {
+		t.Fatalf("after the kill, Load does not show the waiting check and the journaled note: %+v", rec)
+	}
+	if n, err := store.Recover(); err != nil || n != 2 {
+		t.Fatalf("Recover = %d, %v; want 2 batches saved", n, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), "evidence: OPS-2") || !strings.Contains(string(data), `"j1"`) {
+		t.Fatalf("the state file does not hold the check and the note after Recover (%v):\n%s", err, data)
+	}
+	if left := journalEntries(t, path); len(left) != 0 {
+		t.Errorf("journal entries left after they were saved: %v", left)
 	}
 }

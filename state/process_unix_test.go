@@ -117,6 +117,17 @@ func TestHelperSaver(t *testing.T) {
 		)
 		fmt.Println("failed:", err != nil)
 		time.Sleep(time.Hour)
+	case "journal-behind":
+		// As the UI does while another process holds the lock: a check's save waits for
+		// it (journaled first), and a note made meanwhile is journaled without saving.
+		store = NewStore(path, WithLockTimeout(time.Hour), WithJournalKept())
+		steps := []string{"j1", "final"}
+		go store.Apply(Change{Kind: Check, Source: "src", Step: "j1", Steps: steps, At: at(1), By: mode})
+		fmt.Println("saving")
+		waitForEntry(path)
+		err := store.Journal(Change{Kind: SetNote, Source: "src", Step: "j1", Steps: steps, At: at(2), By: mode, Text: "evidence: OPS-2"})
+		fmt.Println("journaled:", err == nil)
+		time.Sleep(time.Hour)
 	case "holder":
 		if _, err := (OSFS{}).Lock(path+".lock", time.Second); err != nil {
 			die(err)
@@ -418,4 +429,19 @@ func waitForJournalEntry(t *testing.T, path string) {
 		}
 	}
 	t.Fatal("no journal entry 5s after the save began waiting for the lock")
+}
+
+// waitForEntry waits, in a helper process, until the journal of the state file at path
+// has an entry: the save that wrote it is waiting for the lock.
+func waitForEntry(path string) {
+	dir := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".journal")
+	for {
+		names, _ := os.ReadDir(dir)
+		for _, n := range names {
+			if strings.HasSuffix(n.Name(), ".json") {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -227,6 +228,7 @@ func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
 	textW := max(width-indent, 10)
 	pad := strings.Repeat(" ", indent)
 	now := m.c.now()
+	values := withheldValues(m.values)
 	for i, step := range m.src.Steps {
 		starts = append(starts, len(lines))
 		selected := i == m.cursor
@@ -257,10 +259,10 @@ func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
 			}
 		}
 		if step.Command != "" {
-			lines = append(lines, m.codeLines(fill(step.Command, m.values), pad+"  ", textW-2, st.Command)...)
+			lines = append(lines, m.codeLines(fill(step.Command, values), pad+"  ", textW-2, st.Command)...)
 		}
 		if step.URL != "" {
-			lines = append(lines, m.codeLines(fill(step.URL, m.values), pad+"  ", textW-2, st.URL)...)
+			lines = append(lines, m.codeLines(fill(step.URL, values), pad+"  ", textW-2, st.URL)...)
 		}
 		if until, waiting := m.waitingOn(i); waiting {
 			lines = append(lines, pad+st.InProgress.Render(fmt.Sprintf("⏳ not yet possible: available in %s, at %s", countdown(until.Sub(now)), until.Local().Format("15:04"))))
@@ -271,13 +273,34 @@ func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
 			lines = append(lines, wrapIndented(st.Subtitle, who, pad, textW)...)
 		}
 		if rec != nil && rec.SkippedAt != nil {
-			lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(rec.SkipReason), pad, textW)...)
+			lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(state.WithholdText(rec.SkipReason)), pad, textW)...)
 		}
 		if rec != nil && rec.Note != "" {
-			lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(rec.Note), pad, textW)...)
+			lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(state.WithholdText(rec.Note)), pad, textW)...)
 		}
 	}
 	return lines, starts
+}
+
+// withheldValues is values as the steps show them: a value of the progress file that
+// looks like a secret (written by hand, or by a version whose guard let it through) is
+// state.Withheld, as in an export, by the same rule. values itself when none does.
+// The texts of steps (notes, skip reasons, who) follow that rule too; main names
+// where such texts are when it loads the file.
+func withheldValues(values map[string]string) map[string]string {
+	var shown map[string]string
+	for name, v := range values {
+		if w := state.WithholdText(v); w != v {
+			if shown == nil {
+				shown = maps.Clone(values)
+			}
+			shown[name] = w
+		}
+	}
+	if shown == nil {
+		return values
+	}
+	return shown
 }
 
 // doneByOther says who checked or skipped a step, and when, if that was someone other
@@ -286,7 +309,7 @@ func (m checklistModel) doneByOther(rec *state.StepRecord) string {
 	if rec == nil || rec.By == "" || rec.By == m.c.actor {
 		return ""
 	}
-	who := catalog.PrintableLine(rec.By)
+	who := catalog.PrintableLine(state.WithholdActor(rec.By))
 	switch {
 	case rec.CheckedAt != nil:
 		return "checked by " + who + ", " + m.when(*rec.CheckedAt)

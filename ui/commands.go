@@ -14,9 +14,15 @@ import (
 // so changes made meanwhile by another rotatetui are kept and become visible here. It
 // also reports which changes took effect: an undo does not when another rotatetui
 // changed its step first.
+//
+// Journal puts changes in the store's journal without saving them, fsynced: the UI
+// journals the changes made while a save is under way, which that save does not carry,
+// so a kill -9 before their own save loses none of what the screen shows as made (see
+// state.Store.Journal). Their save, later, forgets the journal's copy.
 type Store interface {
 	ApplyEach(changes ...state.Change) (*state.State, []bool, error)
 	Load() (*state.State, error)
+	Journal(changes ...state.Change) error
 }
 
 // An event is what a screen's update hands back to the root for it to act on at once
@@ -64,6 +70,10 @@ type saveFailedMsg struct {
 	err   error
 	count int
 }
+
+// journaledMsg is sent by journalCmd once the changes it was given are in the journal,
+// or could not be put there (err).
+type journaledMsg struct{ err error }
 
 // fileChangedMsg is sent by waitForChange when the state file changed on disk, by
 // another rotatetui or by our own save.
@@ -161,6 +171,15 @@ func saveCmd(store Store, changes []state.Change) tea.Cmd {
 			return saveFailedMsg{err: err, count: len(batch)}
 		}
 		return saveDoneMsg{state: st, count: len(batch), applied: applied}
+	}
+}
+
+// journalCmd journals changes that wait for the save under way to end, off the UI
+// goroutine: it writes and fsyncs a file. It captures its own copy of the slice.
+func journalCmd(store Store, changes []state.Change) tea.Cmd {
+	batch := append([]state.Change(nil), changes...)
+	return func() tea.Msg {
+		return journaledMsg{err: store.Journal(batch...)}
 	}
 }
 

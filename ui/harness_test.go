@@ -38,6 +38,9 @@ type memStore struct {
 	st    *state.State
 	fail  error
 	calls int
+	// journaled are the batches Journal was given; journalFail makes it fail.
+	journaled   [][]state.Change
+	journalFail error
 }
 
 func newMemStore() *memStore { return &memStore{st: state.New()} }
@@ -61,6 +64,16 @@ func (s *memStore) ApplyEach(changes ...state.Change) (*state.State, []bool, err
 	}
 	s.st = st
 	return s.st.Clone(), applied, nil
+}
+
+func (s *memStore) Journal(changes ...state.Change) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.journalFail != nil {
+		return s.journalFail
+	}
+	s.journaled = append(s.journaled, append([]state.Change(nil), changes...))
+	return nil
 }
 
 // Apply is ApplyEach for tests that play another instance.

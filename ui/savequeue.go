@@ -15,6 +15,13 @@ import (
 // applied on top, so nothing waits on the disk, and a failed save loses nothing: its
 // changes stay pending and the next attempt carries them.
 //
+// Nothing the screens show as made waits in memory alone: a save journals its batch
+// before it waits for the lock (see state.Store.ApplyEach), and the changes made while
+// it runs, which it does not carry, are journaled behind it (journalQueued) while they
+// wait for the next save. The limit left is the instant between a key press and the
+// journal's fsync (a few milliseconds, more on a slow disk): the screen shows the change
+// at once, and a kill -9 within that instant loses it.
+//
 // The queue keeps the books and decides nothing about the status line: each method
 // returns what happened, and the root says it (see storage.go).
 type saveQueue struct {
@@ -31,6 +38,11 @@ type saveQueue struct {
 	queued   int            // changes ever queued for saving (pending or saved)
 	settled  int            // of those, the ones a save has carried
 	undos    []sentUndo     // undos not yet settled by a save
+
+	// journaled is how many of pending are in the journal, carried by the running save
+	// or journaled behind it; journaling counts the journalCmds running, which the next
+	// save waits for, so that its success settles their entries (see journalQueued).
+	journaled, journaling int
 
 	changes  <-chan struct{}            // the store's notifications (Options.Changes)
 	keepText func([]state.Change) error // see Options.KeepText
@@ -78,11 +90,34 @@ func (q saveQueue) add(changes []state.Change) (next saveQueue, recorded bool, e
 // startSave writes every pending change in one batch unless a save is already running:
 // saves go one at a time, in order.
 func (q *saveQueue) startSave() tea.Cmd {
-	if q.inFlight > 0 || len(q.pending) == 0 || q.store == nil {
+	if q.inFlight > 0 || q.journaling > 0 || len(q.pending) == 0 || q.store == nil {
 		return nil
 	}
 	q.inFlight = len(q.pending)
+	q.journaled = len(q.pending) // the save journals its batch before it waits for the lock
 	return saveCmd(q.store, q.pending)
+}
+
+// journalQueued journals the pending changes that wait behind the running save, which
+// does not carry them: until it ends, they would be in memory alone. The save that
+// then carries them journals them again, which is harmless, and its success forgets
+// both copies; it starts only once they are journaled (startSave waits for
+// journaling), or the journal's copy could be written after it and outlive it.
+func (q *saveQueue) journalQueued() tea.Cmd {
+	if q.inFlight == 0 || q.journaled >= len(q.pending) || q.store == nil {
+		return nil
+	}
+	batch := q.pending[q.journaled:]
+	q.journaled = len(q.pending)
+	q.journaling++
+	return journalCmd(q.store, batch)
+}
+
+// journalDone takes in the end of a journalCmd; the caller starts the save that may
+// have waited for it.
+func (q saveQueue) journalDone() saveQueue {
+	q.journaling--
+	return q
 }
 
 // recompute sets current from the saved state and the pending changes.
@@ -114,6 +149,7 @@ func (q saveQueue) saveDone(msg saveDoneMsg) (saveQueue, saveOutcome) {
 	q.saves++
 	out := saveOutcome{dropped: q.droppedForEndedRotation(q.pending[:msg.count], msg.applied)}
 	q.pending = q.pending[msg.count:]
+	q.journaled = max(q.journaled-msg.count, 0)
 	q.inFlight, q.attempts = 0, 0
 	q, out.void = q.settleUndos(msg.count, msg.applied)
 	return q, out
@@ -163,8 +199,8 @@ func (q saveQueue) textKept() saveQueue {
 	return q
 }
 
-// busy reports whether a save or a keep is running: quitting waits for them.
-func (q saveQueue) busy() bool { return q.inFlight > 0 || q.keeping > 0 }
+// busy reports whether a save, a journal or a keep is running: quitting waits for them.
+func (q saveQueue) busy() bool { return q.inFlight > 0 || q.journaling > 0 || q.keeping > 0 }
 
 // sentUndo is an undo recorded on screen and queued for saving. The save may find that
 // another rotatetui changed the step first, and skip it (see state.Change.IfMark): the

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -244,5 +245,125 @@ func TestSaveQueueIgnoresStaleReloads(t *testing.T) {
 	next, newer := q.loaded(stateLoadedMsg{state: other, seq: q.saves})
 	if next.recompute(); !newer || next.saved != other || !next.current.Source("snowflake").Current.Checked("accountadmin-role") {
 		t.Error("a newer file is not taken in with the pending change on top")
+	}
+}
+
+// The changes queued behind a running save, which it does not carry, are journaled at
+// once, each batch once; the next save waits for those journals, so that its success
+// settles their entries, and carries them.
+func TestSaveQueueJournalsChangesQueuedBehindASave(t *testing.T) {
+	store := &batchStore{memStore: newMemStore()}
+	q := mustAdd(t, newQueueFor(t, store), snowCheck(t, "login"))
+	first := q.startSave()
+	if cmd := q.journalQueued(); cmd != nil {
+		t.Fatal("a change the running save carries was journaled again")
+	}
+	var journals []tea.Cmd
+	for _, step := range []string{"accountadmin-role", "refresh-secret"} {
+		q = mustAdd(t, q, snowCheck(t, step))
+		cmd := q.journalQueued()
+		if cmd == nil {
+			t.Fatalf("%s, queued behind the running save, was not journaled", step)
+		}
+		journals = append(journals, cmd)
+	}
+	q, _ = q.saveDone(first().(saveDoneMsg))
+	if cmd := q.startSave(); cmd != nil {
+		t.Fatal("the next save started before the journals of its changes were written")
+	}
+	for _, cmd := range journals {
+		if msg, ok := cmd().(journaledMsg); !ok || msg.err != nil {
+			t.Fatalf("journal: %#v", msg)
+		}
+		q = q.journalDone()
+	}
+	if got := fmtJournaled(store.journaled); got != "[[accountadmin-role] [refresh-secret]]" {
+		t.Errorf("journaled %s, want each queued change once", got)
+	}
+	second := q.startSave()
+	if second == nil || q.inFlight != 2 {
+		t.Fatalf("the journaled changes go in the next save: cmd %v, in flight %d", second != nil, q.inFlight)
+	}
+	if cmd := q.journalQueued(); cmd != nil {
+		t.Error("changes the running save carries were journaled again")
+	}
+	q, _ = q.saveDone(second().(saveDoneMsg))
+	if len(q.pending) != 0 || q.journaled != 0 || q.busy() {
+		t.Errorf("after the second save: %d pending, %d journaled, busy %v", len(q.pending), q.journaled, q.busy())
+	}
+}
+
+func fmtJournaled(batches [][]state.Change) string {
+	var steps [][]string
+	for _, b := range batches {
+		var s []string
+		for _, c := range b {
+			s = append(s, c.Step)
+		}
+		steps = append(steps, s)
+	}
+	return fmtBatches(steps)
+}
+
+// TestNoteMadeWhileASaveWaitsIsJournaled is the case of the issue: a check's save is
+// still waiting (for the lock), and a note is added meanwhile. "Note added." comes with
+// a command that journals the note; the next save, once the first ends, carries it.
+func TestNoteMadeWhileASaveWaitsIsJournaled(t *testing.T) {
+	store := newMemStore()
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	next, waiting := m.Update(keyMsg("space"))
+	m = next.(Model)
+	if waiting == nil || m.inFlight != 1 {
+		t.Fatalf("the check started no save (in flight %d)", m.inFlight)
+	}
+	m = typeText(t, press(t, m, "n"), "evidence: OPS-2")
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	if !strings.Contains(m.View(), "Note added.") {
+		t.Fatalf("the note was not added:\n%s", m.View())
+	}
+	var journaled []tea.Msg
+	for _, msg := range run(t, cmd) {
+		if _, ok := msg.(journaledMsg); ok {
+			journaled = append(journaled, msg)
+		}
+	}
+	if len(journaled) != 1 || len(store.journaled) != 1 || store.journaled[0][0].Text != "evidence: OPS-2" {
+		t.Fatalf("the note queued behind the save was not journaled: %d messages, journal %v", len(journaled), store.journaled)
+	}
+	if store.calls != 0 {
+		t.Fatalf("%d saves ran; the first is still waiting", store.calls)
+	}
+	m = deliver(t, m, journaled[0])
+	for _, msg := range run(t, waiting) {
+		m = deliver(t, m, msg)
+	}
+	rec := store.snapshot().Source("snowflake").Current.Steps["login"]
+	if rec == nil || rec.CheckedAt == nil || rec.Note != "evidence: OPS-2" || len(m.pending) != 0 {
+		t.Errorf("after both saves: %+v, %d pending", rec, len(m.pending))
+	}
+	if len(store.journaled) != 1 {
+		t.Errorf("journaled %d times; the note's own save carries it", len(store.journaled))
+	}
+}
+
+// A journal that cannot be written is said, while no failed save says more.
+func TestJournalFailureIsSaid(t *testing.T) {
+	store := newMemStore()
+	store.journalFail = errors.New("no space left on device")
+	m := newTestModel(t, store, Options{Query: "snowflake"})
+	next, _ := m.Update(keyMsg("space"))
+	m = next.(Model)
+	m = typeText(t, press(t, m, "n"), "OPS-2")
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	for _, msg := range run(t, cmd) {
+		if _, ok := msg.(journaledMsg); ok {
+			next, _ = m.Update(msg)
+			m = next.(Model)
+		}
+	}
+	if !m.statusErr || !strings.Contains(m.status, "Not on disk yet (no space left on device)") {
+		t.Errorf("status %q (error %v)", m.status, m.statusErr)
 	}
 }

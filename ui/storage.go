@@ -28,6 +28,8 @@ func (m Model) storage(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onTextKept(msg)
 	case retrySaveMsg:
 		return m, m.startSave()
+	case journaledMsg:
+		return m.onJournaled(msg)
 	}
 	return m, nil
 }
@@ -50,7 +52,10 @@ func (m Model) record(changes ...state.Change) (next Model, cmd tea.Cmd, recorde
 		m.status, m.statusErr, m.statusLocal = "", false, false
 	}
 	m = m.refresh()
-	return m, m.startSave(), true
+	// Either a save starts and carries them, or one is under way and they are
+	// journaled behind it: either way they are on disk in moments.
+	cmd = tea.Batch(m.startSave(), m.journalQueued())
+	return m, cmd, true
 }
 
 // refresh recomputes what the screens show from the saved state and pending changes.
@@ -98,6 +103,21 @@ func (m Model) onSaveDone(msg saveDoneMsg) (Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	return m, tea.Batch(keep, m.startSave())
+}
+
+// onJournaled takes in the end of a journal of changes queued behind a save, and starts
+// their save if it waited for it.
+func (m Model) onJournaled(msg journaledMsg) (Model, tea.Cmd) {
+	m.saveQueue = m.journalDone()
+	if msg.err != nil && !m.statusErr {
+		// A failing save says more; this is only said while none has failed.
+		m.status, m.statusErr, m.statusLocal = "Not on disk yet ("+saveProblem(msg.err)+"): kept in memory until the save under way ends.", true, false
+	}
+	cmd := m.startSave()
+	if cmd == nil && m.quitting && !m.busy() {
+		return m, tea.Quit
+	}
+	return m, cmd
 }
 
 func (m Model) onTextKept(msg textKeptMsg) (Model, tea.Cmd) {

@@ -29,7 +29,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.tooSmall() {
 			return m, nil // as keys: nothing acts unseen
 		}
-	case fileChangedMsg, stateLoadedMsg, saveDoneMsg, saveFailedMsg, textKeptMsg, retrySaveMsg:
+	case fileChangedMsg, stateLoadedMsg, saveDoneMsg, saveFailedMsg, textKeptMsg, retrySaveMsg, journaledMsg:
 		return m.storage(msg)
 	case resumedMsg:
 		return m.resumed(msg), nil
