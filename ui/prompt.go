@@ -105,7 +105,11 @@ func (m checklistModel) askValue(p prompt) prompt {
 	if p.editing {
 		p.label = fmt.Sprintf("Value of {%s} for %s (empty removes it):", name, m.src.Name)
 	}
-	p.input = inputWithValue(p.input, m.values[name])
+	shown := m.values[name]
+	if state.WithholdText(shown) != shown {
+		shown = "" // as a note: a secret-looking value is never shown, only replaced
+	}
+	p.input = inputWithValue(p.input, shown)
 	p.initial = p.input.Value()
 	p.problem = ""
 	if why, ok := m.refused[name]; ok {
@@ -125,12 +129,18 @@ func (m checklistModel) newNotePrompt() prompt {
 	area.Cursor.Style = m.c.styles.TextCursor // reverse video, visible under NO_COLOR
 	// Enter saves; a new line is alt+enter or ctrl+j (handled before the textarea).
 	area.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j"))
+	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
 	if r := m.record(m.cursor); r != nil {
-		area.SetValue(r.Note)
-		area = safeArea(area)
+		if state.WithholdText(r.Note) == r.Note {
+			area.SetValue(r.Note)
+			area = safeArea(area)
+		} else {
+			// A saved note that looks like a secret is never put on screen, not even
+			// to edit: the editor starts empty, and only what is typed replaces it.
+			label = fmt.Sprintf("Note on step %d: the saved one looks like a secret and is not shown; what you write replaces it (esc keeps it):", m.cursor+1)
+		}
 	}
 	area.Focus()
-	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
 	return prompt{kind: promptNote, label: label, step: m.cursor, area: &area, initial: area.Value()}
 }
 

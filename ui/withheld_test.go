@@ -91,4 +91,19 @@ text = "Revoke the old key."
 			t.Errorf("the history lacks %q:\n%s", want, history)
 		}
 	}
+	// Nor in the editors: the note editor (n on step 1) and the value editor (e)
+	// start empty rather than prefilled with the secret, and say why for the note.
+	m = press(t, m, "esc", "g", "n")
+	if view := m.View(); strings.Contains(view, "ghp_") || !strings.Contains(view, "the saved one looks like a secret and is not shown") {
+		t.Errorf("the note editor shows the saved note or does not say why it is empty:\n%s", view)
+	}
+	m = press(t, m, "esc", "e")
+	if view := m.View(); strings.Contains(view, "ghp_") || m.checklist.prompt.kind != promptValue {
+		t.Errorf("the value editor shows the saved value (prompt %v):\n%s", m.checklist.prompt.kind, view)
+	}
+	// esc in the editor keeps the note: nothing is written over it.
+	m = press(t, m, "esc")
+	if got := m.store.(*memStore).st.Sources["acme"].Current.Steps["login"].Note; got != raw["note"] {
+		t.Errorf("the note after esc: %q", got)
+	}
 }
