@@ -36,30 +36,60 @@ func looksLikePassword(w string) bool {
 	if len(w) < 8 || len(w) > 64 || strings.ContainsRune(w, '/') {
 		return false
 	}
-	var lower, upper, digit, final bool
-	symbols := 0
+	return passwordMarksOf(w).mixed()
+}
+
+// passwordMarks are the kinds of character a word is made of, as looksLikePassword
+// weighs them.
+type passwordMarks struct {
+	lower, upper, digit bool
+	symbols             int  // password symbols, but for a '!' or '?' that ends the word
+	final               bool // the word ends with '!' or '?', which may be the sentence's
+}
+
+func passwordMarksOf(w string) passwordMarks {
+	var m passwordMarks
 	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			lower = true
-		case 'A' <= c && c <= 'Z':
-			upper = true
-		case '0' <= c && c <= '9':
-			digit = true
-		case strings.IndexByte(passwordSymbols, c) >= 0 && countsAsSymbol(w, i):
-			if i == len(w)-1 && (c == '!' || c == '?') {
-				final = true
-			} else {
-				symbols++
-			}
+		switch charClass(w[i]) {
+		case classLower:
+			m.lower = true
+		case classUpper:
+			m.upper = true
+		case classDigit:
+			m.digit = true
+		default:
+			m.addSymbol(w, i)
 		}
 	}
-	// Without digits, one symbol between words is a name (Johnson&Johnson).
-	if final {
+	return m
+}
+
+// addSymbol counts w[i] if it is a password symbol. A '!' or '?' that ends the word is
+// set apart: "rotated2!" ends a sentence.
+func (m *passwordMarks) addSymbol(w string, i int) {
+	c := w[i]
+	if strings.IndexByte(passwordSymbols, c) < 0 || !countsAsSymbol(w, i) {
+		return
+	}
+	if i == len(w)-1 && (c == '!' || c == '?') {
+		m.final = true
+	} else {
+		m.symbols++
+	}
+}
+
+// mixed reports lower-case letters with digits and a symbol, or with capitals and two
+// symbols. A '!' or '?' that only ends the word counts beside digits when capitals or
+// another symbol come with it (Summer2026!, not rotated2!).
+func (m passwordMarks) mixed() bool {
+	symbols := m.symbols
+	if m.final {
 		symbols++
 	}
-	return lower && (digit && symbols > 0 && (upper || !final || symbols > 1) || upper && symbols > 1)
+	withDigits := m.digit && symbols > 0 && (m.upper || !m.final || symbols > 1)
+	// Without digits, one symbol between words is a name (Johnson&Johnson).
+	withCapitals := m.upper && symbols > 1
+	return m.lower && (withDigits || withCapitals)
 }
 
 // countsAsSymbol: '@' before a dot is an e-mail address's, '#' first or before digits
@@ -76,7 +106,7 @@ func countsAsSymbol(w string, i int) bool {
 }
 
 // secretRun finds a random key among the runs of key characters in a word. prev are
-// the (up to two) words before it, for the commit words that make a hex run a hash.
+// the (up to three) words before it, for the commit words that make a hex run a hash.
 func secretRun(w string, prev []string) string {
 	for start := 0; start < len(w); {
 		if !isKeyChar(w[start]) {
@@ -134,6 +164,9 @@ func isKeyChar(c byte) bool {
 
 func isKeySeparator(c byte) bool { return c == '-' || c == '_' || c == '+' || c == '/' || c == '=' }
 
+// isKeySeparatorRune is isKeySeparator for strings.FieldsFunc.
+func isKeySeparatorRune(r rune) bool { return r < 0x80 && isKeySeparator(byte(r)) }
+
 // hexKey reports a value that is hex of 32 characters or more.
 func hexKey(v string) bool { return longestHex(v) >= 32 }
 
@@ -141,7 +174,7 @@ func hexKey(v string) bool { return longestHex(v) >= 32 }
 // case and with both letters and digits (so neither a number nor a word); 0 if none.
 func longestHex(run string) int {
 	best := 0
-	for _, part := range strings.FieldsFunc(run, func(r rune) bool { return r < 0x80 && isKeySeparator(byte(r)) }) {
+	for _, part := range strings.FieldsFunc(run, isKeySeparatorRune) {
 		if len(part) > best && isHex(part) {
 			best = len(part)
 		}
@@ -225,39 +258,65 @@ func contextWords(inWord string, prev []string) []string {
 // randomRun reports a run of key characters whose letters and digits switch class as
 // often as random text does. An identifier is words, each of one class or Capitalised
 // (acme-production-eu-west-1, ReportingConnector2026: one new "atom" per word); in
-// random base64 a new atom starts at almost every other character. Hex parts of eight
-// or more (the id in ami-0c55b159cbfafe1f0) are left to the hex rule. The thresholds
-// are set by TestSecretGuardIsMeasured: 24 letters and digits with at least a fifth of
-// them starting a new atom within a word, or 16 with three classes and a third.
+// random base64 a new atom starts at almost every other character. The thresholds are
+// set by TestSecretGuardIsMeasured: 24 letters and digits with at least a sixth of them
+// starting a new atom within a word, or 12 with three classes and a third.
 func randomRun(run string) bool {
-	n, extra := 0, 0
-	var classes [4]bool
-	parts := strings.FieldsFunc(run, func(r rune) bool { return r < 0x80 && isKeySeparator(byte(r)) })
-	allHex := true
-	for _, part := range parts {
-		allHex = allHex && hexDigits(part)
-	}
-	if allHex {
+	parts := strings.FieldsFunc(run, isKeySeparatorRune)
+	if allHexDigits(parts) {
 		return false // a UUID, a hash: the hex rule's
 	}
+	return atomsOf(parts).random()
+}
+
+// allHexDigits reports whether every part is hex digits (true for none).
+func allHexDigits(parts []string) bool {
 	for _, part := range parts {
+		if !hexDigits(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// runAtoms are the counts randomRun judges a run by.
+type runAtoms struct {
+	n       int     // letters and digits, but for the hex parts
+	extra   int     // of them, those that start a new atom within their part
+	classes [4]bool // the classes of character seen, by charClass
+}
+
+func atomsOf(parts []string) runAtoms {
+	var a runAtoms
+	for _, part := range parts {
+		// Hex parts of eight or more (the id in ami-0c55b159cbfafe1f0) are left to the
+		// hex rule.
 		if len(part) >= 8 && hexDigits(part) {
 			continue
 		}
-		n += len(part)
-		for i := range len(part) {
-			a, b := charClass(part[max(i-1, 0)]), charClass(part[i])
-			classes[b] = true
-			if i > 0 && a != b && !(a == classUpper && b == classLower) {
-				extra++
-			}
+		a.add(part)
+	}
+	return a
+}
+
+func (a *runAtoms) add(part string) {
+	a.n += len(part)
+	for i := range len(part) {
+		prev, c := charClass(part[max(i-1, 0)]), charClass(part[i])
+		a.classes[c] = true
+		// A capital then small letters is one atom: a Capitalised word.
+		if i > 0 && prev != c && !(prev == classUpper && c == classLower) {
+			a.extra++
 		}
 	}
+}
+
+func (a runAtoms) random() bool {
 	switch {
-	case n >= 24:
-		return extra*6 >= n
-	case n >= 12:
-		return classes[classLower] && classes[classUpper] && classes[classDigit] && extra*3 >= n
+	case a.n >= 24:
+		return a.extra*6 >= a.n
+	case a.n >= 12:
+		return a.classes[classLower] && a.classes[classUpper] && a.classes[classDigit] && a.extra*3 >= a.n
 	}
 	return false
 }
