@@ -34,8 +34,24 @@ func parseChunked(name string, data []byte) (*Catalog, bool) {
 	if len(heads) < 2 {
 		return nil, false
 	}
-	// The prelude: the top-level keys, without any source.
-	pre := &parser{file: name, data: data[:heads[0]]}
+	c, ok := parsePrelude(name, data[:heads[0]])
+	if !ok {
+		return nil, false
+	}
+	results, ok := parsePieces(name, data, cutPieces(heads, len(data)))
+	if !ok {
+		return nil, false
+	}
+	if c.Sources, ok = joinSources(results); !ok {
+		return nil, false
+	}
+	return c, true
+}
+
+// parsePrelude parses the top-level keys, which come before the first source. ok is
+// false when they hold a source after all, or a problem.
+func parsePrelude(name string, prelude []byte) (c *Catalog, ok bool) {
+	pre := &parser{file: name, data: prelude}
 	raw := pre.decode()
 	if raw == nil {
 		return nil, false
@@ -43,26 +59,37 @@ func parseChunked(name string, data []byte) (*Catalog, bool) {
 	if _, ok := raw.get("sources"); ok {
 		return nil, false
 	}
-	c := pre.top(raw)
+	c = pre.top(raw)
 	if c == nil || len(pre.problems) > 0 {
 		return nil, false
 	}
+	return c, true
+}
 
-	// Pieces of whole sources, cut at headers, about chunkSize each.
+// cutPieces cuts the text from the first header to size into pieces of whole sources,
+// at headers, of about chunkSize each: the [start, end) offsets of each.
+func cutPieces(heads []int, size int) [][2]int {
 	var pieces [][2]int
 	for i := 0; i < len(heads); {
 		j := i + 1
 		for j < len(heads) && heads[j]-heads[i] < chunkSize {
 			j++
 		}
-		end := len(data)
+		end := size
 		if j < len(heads) {
 			end = heads[j]
 		}
 		pieces = append(pieces, [2]int{heads[i], end})
 		i = j
 	}
-	results := make([][]Source, len(pieces))
+	return pieces
+}
+
+// parsePieces parses the pieces on every core, each worker taking the next piece not
+// yet taken. A worker stops at its first failed piece, since the file will be parsed
+// whole anyway: ok is false if any piece failed or was left unparsed.
+func parsePieces(name string, data []byte, pieces [][2]int) (results [][]Source, ok bool) {
+	results = make([][]Source, len(pieces))
 	failed := make([]bool, len(pieces))
 	var next sync.Mutex
 	taken := 0
@@ -85,25 +112,33 @@ func parseChunked(name string, data []byte) (*Catalog, bool) {
 		})
 	}
 	wg.Wait()
-	n := 0
 	for k := range pieces {
 		if failed[k] || results[k] == nil {
 			return nil, false
 		}
-		n += len(results[k])
 	}
-	c.Sources = make([]Source, 0, n)
+	return results, true
+}
+
+// joinSources puts the pieces' sources together in file order. ok is false at a
+// duplicate id: the full parse says where both are.
+func joinSources(results [][]Source) (sources []Source, ok bool) {
+	n := 0
+	for _, srcs := range results {
+		n += len(srcs)
+	}
+	sources = make([]Source, 0, n)
 	seen := make(map[string]bool, n)
 	for _, srcs := range results {
 		for _, s := range srcs {
 			if s.ID != "" && seen[s.ID] {
-				return nil, false // a duplicate: the full parse says where both are
+				return nil, false
 			}
 			seen[s.ID] = true
-			c.Sources = append(c.Sources, s)
+			sources = append(sources, s)
 		}
 	}
-	return c, true
+	return sources, true
 }
 
 // parsePiece decodes and validates one piece, which starts with a [[sources]] header.

@@ -342,32 +342,49 @@ func unescape(text []byte) (any, bool) {
 			out = append(out, e)
 			continue
 		}
-		switch text[i] {
-		case 'u', 'U':
-			n := 4
-			if text[i] == 'U' {
-				n = 8
-			}
-			if i+n >= len(text) {
-				return nil, false
-			}
-			hex := text[i+1 : i+1+n]
-			for _, h := range hex {
-				if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
-					return nil, false
-				}
-			}
-			r, err := strconv.ParseUint(string(hex), 16, 32)
-			if err != nil || !utf8.ValidRune(rune(r)) {
-				return nil, false
-			}
-			out = utf8.AppendRune(out, rune(r))
-			i += n
-		default:
+		var ok bool
+		if out, i, ok = appendUnicodeEscape(out, text, i); !ok {
 			return nil, false
 		}
 	}
 	return string(out), true
+}
+
+// appendUnicodeEscape appends the character of the escape whose letter is text[i],
+// \uXXXX or \UXXXXXXXX, and returns the index of its last hex digit. ok is false for
+// any other letter, and for hex digits missing or naming no character.
+func appendUnicodeEscape(out, text []byte, i int) (_ []byte, last int, ok bool) {
+	var n int
+	switch text[i] {
+	case 'u':
+		n = 4
+	case 'U':
+		n = 8
+	default:
+		return out, i, false
+	}
+	if i+n >= len(text) {
+		return out, i, false
+	}
+	hex := text[i+1 : i+1+n]
+	if !isHexDigits(hex) {
+		return out, i, false
+	}
+	r, err := strconv.ParseUint(string(hex), 16, 32)
+	if err != nil || !utf8.ValidRune(rune(r)) {
+		return out, i, false
+	}
+	return utf8.AppendRune(out, rune(r)), i + n, true
+}
+
+// isHexDigits reports whether every byte of b is a hex digit.
+func isHexDigits(b []byte) bool {
+	for _, h := range b {
+		if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // basicEscapes maps the byte after a backslash to what it stands for, for the escapes

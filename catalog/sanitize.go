@@ -63,25 +63,36 @@ func PrintableLine(s string) string {
 	return s
 }
 
+// isPrintable reports text that Printable can return as it is (a U+FFFD sends it the
+// long way, which keeps it too). Most text is ASCII, so that is checked byte by byte,
+// and only from its first other byte is it decoded.
 func isPrintable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+		if isUnprintableASCII(rune(c)) {
 			return false
 		}
 		if c >= 0x80 {
-			// Slow path only for non-ASCII text.
-			for _, r := range s[i:] {
-				if r == utf8.RuneError || (r >= 0x80 && r < 0xa0) || isBidiControl(r) ||
-					r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-					return false
-				}
-			}
-			return utf8.ValidString(s[i:])
+			return isPrintableUnicode(s[i:])
 		}
 	}
 	return true
 }
+
+// isPrintableUnicode is isPrintable's slow path: valid UTF-8 without C0, C1 or bidi
+// controls.
+func isPrintableUnicode(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || r >= 0x80 && r < 0xa0 || isBidiControl(r) || isUnprintableASCII(r) {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+// isUnprintableASCII reports the ASCII controls, C0 and DEL, but for line breaks and
+// tabs, which Printable keeps.
+func isUnprintableASCII(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }
 
 func isBidiControl(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)

@@ -130,34 +130,53 @@ func (s *shapeScan) value() (offset int, msg string, bad bool) {
 				return 0, "", false
 			}
 		case '[', '{':
-			if len(s.open) == maxNesting {
-				return s.i, nestingMsg, true
-			}
-			s.open = append(s.open, level{c, s.pending})
-			s.pending = 0
-			s.i++
-			if c == '{' {
-				if offset, msg, bad := s.inlineKey(); bad {
-					return offset, msg, true
-				}
+			if offset, msg, bad := s.openLevel(c); bad {
+				return offset, msg, true
 			}
 		case ']', '}':
-			if len(s.open) > 0 {
-				s.open = s.open[:len(s.open)-1]
-			}
-			s.pending = 0
-			s.i++
+			s.closeLevel()
 		case ',':
-			s.pending = 0
-			s.i++
-			if n := len(s.open); n > 0 && s.open[n-1].bracket == '{' {
-				if offset, msg, bad := s.inlineKey(); bad {
-					return offset, msg, true
-				}
+			if offset, msg, bad := s.nextEntry(); bad {
+				return offset, msg, true
 			}
 		default:
 			s.i++
 		}
+	}
+	return 0, "", false
+}
+
+// openLevel enters the array or inline table that c, at s.i, opens: one level deeper,
+// under the key that was pending. An inline table's first key follows at once.
+func (s *shapeScan) openLevel(c byte) (offset int, msg string, bad bool) {
+	if len(s.open) == maxNesting {
+		return s.i, nestingMsg, true
+	}
+	s.open = append(s.open, level{c, s.pending})
+	s.pending = 0
+	s.i++
+	if c == '{' {
+		return s.inlineKey()
+	}
+	return 0, "", false
+}
+
+// closeLevel leaves the innermost array or inline table. A stray closer is the
+// decoder's to report.
+func (s *shapeScan) closeLevel() {
+	if len(s.open) > 0 {
+		s.open = s.open[:len(s.open)-1]
+	}
+	s.pending = 0
+	s.i++
+}
+
+// nextEntry moves past a comma; in an inline table, the next entry's key follows.
+func (s *shapeScan) nextEntry() (offset int, msg string, bad bool) {
+	s.pending = 0
+	s.i++
+	if n := len(s.open); n > 0 && s.open[n-1].bracket == '{' {
+		return s.inlineKey()
 	}
 	return 0, "", false
 }

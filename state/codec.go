@@ -263,21 +263,54 @@ func (s *State) validate() error {
 	return nil
 }
 
+// validate checks one rotation read from the file: current is whether it is the
+// source's rotation in progress, which has no outcome yet, rather than one of its
+// history. The first problem found is the one reported.
 func (r *Rotation) validate(current bool) error {
+	if err := r.validateTimes(); err != nil {
+		return err
+	}
+	if err := r.validateOutcome(current); err != nil {
+		return err
+	}
+	return r.validateSteps()
+}
+
+// validateTimes checks the stamps every rotation has.
+func (r *Rotation) validateTimes() error {
 	switch {
 	case r.StartedAt.IsZero():
 		return errors.New("started_at is missing")
 	case r.UpdatedAt.IsZero():
 		return errors.New("updated_at is missing")
-	case current && r.Outcome != InProgress:
-		return fmt.Errorf("outcome %q, want %q for the current rotation", r.Outcome, InProgress)
-	case current && r.FinishedAt != nil:
-		return errors.New("finished_at is set on the current rotation")
-	case !current && r.Outcome != Completed && r.Outcome != Abandoned:
+	}
+	return nil
+}
+
+// validateOutcome checks that the rotation in progress is unfinished and that one in
+// history has finished, completed or abandoned.
+func (r *Rotation) validateOutcome(current bool) error {
+	if current {
+		switch {
+		case r.Outcome != InProgress:
+			return fmt.Errorf("outcome %q, want %q for the current rotation", r.Outcome, InProgress)
+		case r.FinishedAt != nil:
+			return errors.New("finished_at is set on the current rotation")
+		}
+		return nil
+	}
+	switch {
+	case r.Outcome != Completed && r.Outcome != Abandoned:
 		return fmt.Errorf("outcome %q, want %q or %q in history", r.Outcome, Completed, Abandoned)
-	case !current && r.FinishedAt == nil:
+	case r.FinishedAt == nil:
 		return errors.New("finished_at is missing")
 	}
+	return nil
+}
+
+// validateSteps checks the step records, in key order so that the same file always
+// gets the same message.
+func (r *Rotation) validateSteps() error {
 	for _, k := range slices.Sorted(maps.Keys(r.Steps)) {
 		rec := r.Steps[k]
 		switch {

@@ -280,50 +280,14 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 	if m.rot != nil {
 		started = m.rot.StartedAt
 	}
-	open := &state.Mark{}
 	for _, c := range changes {
 		i := indexOfKey(m.keys, c.Step)
 		if i < 0 {
 			continue
 		}
-		now := m.c.now().UTC()
-		prev := m.record(i)
-		at := c.At.Round(0) // as the store records it
-		base := state.Change{Source: m.src.ID, Step: c.Step, Steps: m.keys, At: now, Started: &started}
-		restore := func() {
-			switch {
-			case prev != nil && prev.CheckedAt != nil:
-				r := base
-				r.Kind, r.At, r.IfMark, r.Overrides = state.Check, *prev.CheckedAt, open, prev.Overrides
-				inv = append(inv, r)
-			case prev != nil && prev.SkippedAt != nil:
-				r := base
-				r.Kind, r.Text, r.IfMark = state.Skip, prev.SkipReason, open
-				inv = append(inv, r)
-			}
-		}
-		switch c.Kind {
-		case state.Check:
-			r := base
-			r.Kind, r.IfMark = state.Uncheck, &state.Mark{CheckedAt: &at}
-			inv = append(inv, r)
-			restore()
+		inv = m.appendInverse(inv, c, i, &started)
+		if c.Kind == state.Check || c.Kind == state.Skip {
 			completes = completes || m.wouldComplete(i)
-		case state.Skip:
-			r := base
-			r.Kind, r.IfMark = state.Unskip, &state.Mark{SkippedAt: &at, SkipReason: c.Text}
-			inv = append(inv, r)
-			restore()
-			completes = completes || m.wouldComplete(i)
-		case state.Uncheck, state.Unskip:
-			restore()
-		case state.SetNote:
-			r := base
-			r.Kind, r.IfNote = state.SetNote, &c.Text
-			if prev != nil {
-				r.Text = prev.Note
-			}
-			inv = append(inv, r)
 		}
 	}
 	if completes {
@@ -332,6 +296,54 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 		inv = append([]state.Change{reopen}, inv...)
 	}
 	return inv
+}
+
+// appendInverse appends the changes that undo c, a change to step i, in the rotation
+// started at started: a check or skip is taken back and the step's mark before it put
+// back; a mark taken back is put back; a note gets its text before.
+func (m checklistModel) appendInverse(inv []state.Change, c state.Change, i int, started *time.Time) []state.Change {
+	prev := m.record(i)
+	at := c.At.Round(0) // as the store records it
+	base := state.Change{Source: m.src.ID, Step: c.Step, Steps: m.keys, At: m.c.now().UTC(), Started: started}
+	switch c.Kind {
+	case state.Check:
+		r := base
+		r.Kind, r.IfMark = state.Uncheck, &state.Mark{CheckedAt: &at}
+		return appendRestore(append(inv, r), base, prev)
+	case state.Skip:
+		r := base
+		r.Kind, r.IfMark = state.Unskip, &state.Mark{SkippedAt: &at, SkipReason: c.Text}
+		return appendRestore(append(inv, r), base, prev)
+	case state.Uncheck, state.Unskip:
+		return appendRestore(inv, base, prev)
+	case state.SetNote:
+		r := base
+		r.Kind, r.IfNote = state.SetNote, &c.Text
+		if prev != nil {
+			r.Text = prev.Note
+		}
+		return append(inv, r)
+	}
+	return inv
+}
+
+// appendRestore appends the change that puts back prev's check or skip, if it had one.
+// Its guard is an open step, as the change before it leaves the step: a mark another
+// instance made since is not overwritten.
+func appendRestore(inv []state.Change, base state.Change, prev *state.StepRecord) []state.Change {
+	if prev == nil {
+		return inv
+	}
+	r := base
+	switch {
+	case prev.CheckedAt != nil:
+		r.Kind, r.At, r.IfMark, r.Overrides = state.Check, *prev.CheckedAt, &state.Mark{}, prev.Overrides
+	case prev.SkippedAt != nil:
+		r.Kind, r.Text, r.IfMark = state.Skip, prev.SkipReason, &state.Mark{}
+	default:
+		return inv
+	}
+	return append(inv, r)
 }
 
 // wouldComplete: handling step i leaves no step open.

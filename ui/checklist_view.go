@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -75,56 +76,10 @@ func (m checklistModel) scrollFrom(offset, width, height int) int {
 // header is everything above the steps: name, progress, state, cautions, note.
 func (m checklistModel) header(width int) []string {
 	st := m.c.styles
-	var head []string
-
-	title := st.Title.Render(m.src.Name)
-	if m.src.Category != "" {
-		title += st.Subtitle.Render(" · " + m.src.Category)
-	}
-	if m.src.Custom() {
-		title += " " + st.Badge("custom") // bracketed, as in the list: a tag without its colour too
-	}
-	head = append(head, truncate(title, width))
-
-	done, total := 0, len(m.keys)
-	if m.rot != nil {
-		done, _ = m.rot.Progress(m.keys)
-	}
-	head = append(head, m.progressBar(done, total, width))
-
-	switch {
-	case m.finished:
-		head = append(head, wrapSentences(st.Banner, m.finishedText(), width)...)
-		if !m.hasKind(catalog.KindVerify) {
-			head = append(head, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
-		}
-	case m.rot != nil:
-		saved := " Every check is saved as you make it."
-		if m.c.savesFailing {
-			// The promise does not hold right now: the status line says why.
-			saved = " Not saving now: checks are kept on screen and retried."
-		}
-		head = append(head, st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+"."+saved, width)))
-	case m.lastRotated != nil:
-		// Opened again after a rotation: whether this one is due is the first question.
-		last := m.when(*m.lastRotated)
-		if m.byHand {
-			last = "on " + m.lastRotated.Local().Format("2006-01-02") + " (recorded by hand)"
-		}
-		if every := m.c.interval(m.src); every > 0 {
-			last += "; next due on " + m.lastRotated.Add(time.Duration(every)).Local().Format("2006-01-02")
-		}
-		head = append(head, wrapSentences(st.Subtitle, "Last rotated "+last+". Check the first step to start a new rotation.", width)...)
-	default:
-		head = append(head, st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width)))
-	}
+	head := []string{m.titleLine(width), m.progressLine(width)}
+	head = append(head, m.standingLines(width)...)
 	if !m.finished {
-		if caution := revokeCaution(m.src); caution != "" {
-			head = append(head, wrapStyled(st.Warning, caution, width)...)
-		}
-		if i := m.firstKind(catalog.KindContact); i >= 0 {
-			head = append(head, wrapStyled(st.Warning, fmt.Sprintf("☎ This rotation needs another person (step %d). Press n on that step to note who you asked and when.", i+1), width)...)
-		}
+		head = append(head, m.cautionLines(width)...)
 	}
 	if m.changed != "" {
 		head = append(head, wrapStyled(st.Warning, "⚠ "+m.changed, width)...)
@@ -136,6 +91,87 @@ func (m checklistModel) header(width int) []string {
 		head = append(head, m.docsLines(width)...)
 	}
 	return append(head, "")
+}
+
+// titleLine is the source's name, its category and whether it is the person's own.
+func (m checklistModel) titleLine(width int) string {
+	st := m.c.styles
+	title := st.Title.Render(m.src.Name)
+	if m.src.Category != "" {
+		title += st.Subtitle.Render(" · " + m.src.Category)
+	}
+	if m.src.Custom() {
+		title += " " + st.Badge("custom") // bracketed, as in the list: a tag without its colour too
+	}
+	return truncate(title, width)
+}
+
+// progressLine is the bar of the steps handled in this rotation.
+func (m checklistModel) progressLine(width int) string {
+	done, total := 0, len(m.keys)
+	if m.rot != nil {
+		done, _ = m.rot.Progress(m.keys)
+	}
+	return m.progressBar(done, total, width)
+}
+
+// standingLines say where the rotation stands: finished, under way, done before, or
+// never started.
+func (m checklistModel) standingLines(width int) []string {
+	st := m.c.styles
+	switch {
+	case m.finished:
+		return m.finishedLines(width)
+	case m.rot != nil:
+		saved := " Every check is saved as you make it."
+		if m.c.savesFailing {
+			// The promise does not hold right now: the status line says why.
+			saved = " Not saving now: checks are kept on screen and retried."
+		}
+		return []string{st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+"."+saved, width))}
+	case m.lastRotated != nil:
+		// Opened again after a rotation: whether this one is due is the first question.
+		return wrapSentences(st.Subtitle, "Last rotated "+m.lastRotatedText()+". Check the first step to start a new rotation.", width)
+	}
+	return []string{st.Subtitle.Render(truncate("Not started. Check the first step when you have done it.", width))}
+}
+
+// finishedLines sum up the rotation just completed and, when the catalog has no step
+// that checks the new key works, ask the person to check it.
+func (m checklistModel) finishedLines(width int) []string {
+	st := m.c.styles
+	lines := wrapSentences(st.Banner, m.finishedText(), width)
+	if !m.hasKind(catalog.KindVerify) {
+		lines = append(lines, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
+	}
+	return lines
+}
+
+// lastRotatedText says when the key was last rotated and, with an interval, when it is
+// next due.
+func (m checklistModel) lastRotatedText() string {
+	last := m.when(*m.lastRotated)
+	if m.byHand {
+		last = "on " + m.lastRotated.Local().Format("2006-01-02") + " (recorded by hand)"
+	}
+	if every := m.c.interval(m.src); every > 0 {
+		last += "; next due on " + m.lastRotated.Add(time.Duration(every)).Local().Format("2006-01-02")
+	}
+	return last
+}
+
+// cautionLines warn of what the rotation asks beyond clicks: an old key revoked before
+// a new one exists, another person to ask.
+func (m checklistModel) cautionLines(width int) []string {
+	st := m.c.styles
+	var lines []string
+	if caution := revokeCaution(m.src); caution != "" {
+		lines = append(lines, wrapStyled(st.Warning, caution, width)...)
+	}
+	if i := m.firstKind(catalog.KindContact); i >= 0 {
+		lines = append(lines, wrapStyled(st.Warning, fmt.Sprintf("☎ This rotation needs another person (step %d). Press n on that step to note who you asked and when.", i+1), width)...)
+	}
+	return lines
 }
 
 // docsLines shows the source's documentation page, which o opens on a step without a
@@ -222,64 +258,108 @@ func (m checklistModel) progressBar(done, total, width int) string {
 // stepLines renders every step, wrapped, and returns the lines with the index of the
 // first line of each step.
 func (m checklistModel) stepLines(width int) (lines []string, starts []int) {
-	st := m.c.styles
-	numW := len(fmt.Sprint(len(m.keys)))
-	indent := 2 + numW + 2 + 4 // "› " + number + ". " + "[x] "
-	textW := max(width-indent, 10)
-	pad := strings.Repeat(" ", indent)
-	now := m.c.now()
-	values := withheldValues(m.values)
+	lay := m.stepLayout(width)
 	for i, step := range m.src.Steps {
 		starts = append(starts, len(lines))
-		selected := i == m.cursor
-		marker := "  "
-		if selected {
-			marker = st.Cursor.Render("› ")
-		}
-		num := st.StepNumber.Render(fmt.Sprintf("%*d. ", numW, i+1))
-		box := st.BoxTodo.Render("[ ]")
-		textStyle := st.StepText
-		rec := m.record(i)
-		switch {
-		case m.skipped(i):
-			box = st.Warning.Render("[-]")
-			textStyle = st.StepDone
-		case m.checked(i):
-			box = st.BoxDone.Render("[x]")
-			textStyle = st.StepDone
-		}
-		if selected {
-			textStyle = st.StepSelected
-		}
-		for j, l := range strings.Split(ansi.Wrap(step.Text, textW, ""), "\n") {
-			if j == 0 {
-				lines = append(lines, marker+num+box+" "+textStyle.Render(l))
-			} else {
-				lines = append(lines, pad+textStyle.Render(l))
-			}
-		}
-		if step.Command != "" {
-			lines = append(lines, m.codeLines(fill(step.Command, values), pad+"  ", textW-2, st.Command)...)
-		}
-		if step.URL != "" {
-			lines = append(lines, m.codeLines(fill(step.URL, values), pad+"  ", textW-2, st.URL)...)
-		}
-		if until, waiting := m.waitingOn(i); waiting {
-			lines = append(lines, pad+st.InProgress.Render(fmt.Sprintf("⏳ not yet possible: available in %s, at %s", countdown(until.Sub(now)), until.Local().Format("15:04"))))
-		} else if until := m.waitBefore(i); until != nil && !m.handled(i) {
-			lines = append(lines, pad+st.Rotated.Render("✓ the wait is over: this step can be done now"))
-		}
-		if who := m.doneByOther(rec); who != "" {
-			lines = append(lines, wrapIndented(st.Subtitle, who, pad, textW)...)
-		}
-		if rec != nil && rec.SkippedAt != nil {
-			lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(state.WithholdText(rec.SkipReason)), pad, textW)...)
-		}
-		if rec != nil && rec.Note != "" {
-			lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(state.WithholdText(rec.Note)), pad, textW)...)
-		}
+		lines = m.appendStepText(lines, i, step, lay)
+		lines = m.appendStepDetails(lines, i, step, lay)
 	}
 	return lines, starts
+}
+
+// stepLayout is what every step's lines share at one width.
+type stepLayout struct {
+	numW  int       // the width of the widest step number
+	textW int       // the width the step's text wraps at
+	pad   string    // the indent of every line of a step but its first
+	now   time.Time // one clock reading for every step's countdown
+	// values fill the steps' placeholders, as shown: see withheldValues.
+	values map[string]string
+}
+
+func (m checklistModel) stepLayout(width int) stepLayout {
+	numW := len(fmt.Sprint(len(m.keys)))
+	indent := 2 + numW + 2 + 4 // "› " + number + ". " + "[x] "
+	return stepLayout{
+		numW:   numW,
+		textW:  max(width-indent, 10),
+		pad:    strings.Repeat(" ", indent),
+		now:    m.c.now(),
+		values: withheldValues(m.values),
+	}
+}
+
+// appendStepText appends step i's text, wrapped, its first line behind the cursor
+// marker, the number and the box.
+func (m checklistModel) appendStepText(lines []string, i int, step catalog.Step, lay stepLayout) []string {
+	st := m.c.styles
+	selected := i == m.cursor
+	marker := "  "
+	if selected {
+		marker = st.Cursor.Render("› ")
+	}
+	num := st.StepNumber.Render(fmt.Sprintf("%*d. ", lay.numW, i+1))
+	box, textStyle := m.stepBox(i)
+	if selected {
+		textStyle = st.StepSelected
+	}
+	for j, l := range strings.Split(ansi.Wrap(step.Text, lay.textW, ""), "\n") {
+		if j == 0 {
+			lines = append(lines, marker+num+box+" "+textStyle.Render(l))
+		} else {
+			lines = append(lines, lay.pad+textStyle.Render(l))
+		}
+	}
+	return lines
+}
+
+// stepBox is step i's box, open, checked or skipped, and the style of its text.
+func (m checklistModel) stepBox(i int) (box string, text lipgloss.Style) {
+	st := m.c.styles
+	switch {
+	case m.skipped(i):
+		return st.Warning.Render("[-]"), st.StepDone
+	case m.checked(i):
+		return st.BoxDone.Render("[x]"), st.StepDone
+	}
+	return st.BoxTodo.Render("[ ]"), st.StepText
+}
+
+// appendStepDetails appends what comes under step i's text: its command and link, its
+// wait, who else handled it, its skip reason and its note.
+func (m checklistModel) appendStepDetails(lines []string, i int, step catalog.Step, lay stepLayout) []string {
+	st := m.c.styles
+	if step.Command != "" {
+		lines = append(lines, m.codeLines(fill(step.Command, lay.values), lay.pad+"  ", lay.textW-2, st.Command)...)
+	}
+	if step.URL != "" {
+		lines = append(lines, m.codeLines(fill(step.URL, lay.values), lay.pad+"  ", lay.textW-2, st.URL)...)
+	}
+	lines = m.appendWait(lines, i, lay)
+	rec := m.record(i)
+	if who := m.doneByOther(rec); who != "" {
+		lines = append(lines, wrapIndented(st.Subtitle, who, lay.pad, lay.textW)...)
+	}
+	if rec != nil && rec.SkippedAt != nil {
+		lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(state.WithholdText(rec.SkipReason)), lay.pad, lay.textW)...)
+	}
+	if rec != nil && rec.Note != "" {
+		lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(state.WithholdText(rec.Note)), lay.pad, lay.textW)...)
+	}
+	return lines
+}
+
+// appendWait appends how long step i must still wait for an earlier one, or, once the
+// wait is over and the step is still open, that it can be done now.
+func (m checklistModel) appendWait(lines []string, i int, lay stepLayout) []string {
+	st := m.c.styles
+	if until, waiting := m.waitingOn(i); waiting {
+		return append(lines, lay.pad+st.InProgress.Render(fmt.Sprintf("⏳ not yet possible: available in %s, at %s", countdown(until.Sub(lay.now)), until.Local().Format("15:04"))))
+	}
+	if until := m.waitBefore(i); until != nil && !m.handled(i) {
+		return append(lines, lay.pad+st.Rotated.Render("✓ the wait is over: this step can be done now"))
+	}
+	return lines
 }
 
 // withheldValues is values as the steps show them: a value of the progress file that
