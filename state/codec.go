@@ -452,7 +452,7 @@ func (k *keyScan) member(t reflect.Type, key string) (same string, elem reflect.
 		return key, nil, ""
 	}
 	fields := k.structFields(t)
-	if f, ok := fields[key]; ok {
+	if f, ok := fields[key]; ok && f.name == key {
 		return f.name, f.typ, "" // as written: the usual case, without folding
 	}
 	folded := string(foldName(key))

@@ -54,6 +54,11 @@ func TestDuplicateKeysRefused(t *testing.T) {
 			`key "Sources" given twice, as "sources" at line 1, column 16 (byte 15) and as "Sources" at line 2, column 2 (byte 31)`},
 		{"field in another case alone", "{\"version\": 1,\n \"Sources\": {}}",
 			`key "Sources" at line 2, column 2 (byte 16): write it "sources"`},
+		// Written as encoding/json folds it: as wrong as any other case.
+		{"field in capitals", "{\"version\": 1,\n \"SOURCES\": {}}",
+			`key "SOURCES" at line 2, column 2 (byte 16): write it "sources"`},
+		{"field of a step in capitals", `{"version": 1, "sources": {"a": {"current": ` + rot + `, "steps": {"x": {"NOTE": "one"}}}}}}`,
+			`key "NOTE" at line 1, column `},
 		{"version twice, once escaped", `{"version": 1, "versio\u006e": 1, "sources": {}}`,
 			`key "version" given twice, at line 1, column 2 (byte 1) and at line 1, column 16 (byte 15)`},
 		{"step twice", `{"version": 1, "sources": {"a": {"current": ` + rot + `, "steps": {"x": {"note": "one"}, "x": {"note": "two"}}}}}}`,
