@@ -82,7 +82,7 @@ func TestHelpAndVersion(t *testing.T) {
 	c := newCLI(t)
 	out, _, code := c.run("--help")
 	for _, flag := range []string{"--catalog", "--no-builtin", "--state", "--resume", "--json", "--help", "--version",
-		"--actor", "--check", "--format", "--since", "--source", "--output", "--on", "history SOURCE", "export", "reset SOURCE", "rotated SOURCE", "config.toml"} {
+		"--actor", "--check", "--format", "--since", "--source", "--output", "--on", "history KEY", "export", "reset KEY", "rotated KEY", "config.toml"} {
 		if !strings.Contains(out, flag) {
 			t.Errorf("--help does not mention %s", flag)
 		}
@@ -823,7 +823,7 @@ func TestHistoryNewestFirst(t *testing.T) {
 	if _, errOut, code := c.run("history", "snow"); code != exitUsage || !strings.Contains(errOut, `no source "snow"; did you mean: Snowflake (snowflake)`) {
 		t.Errorf("unknown source: %d %q", code, errOut)
 	}
-	if _, errOut, code := c.run("history"); code != exitUsage || !strings.Contains(errOut, "usage: rotatetui history SOURCE") {
+	if _, errOut, code := c.run("history"); code != exitUsage || !strings.Contains(errOut, "usage: rotatetui history KEY") {
 		t.Errorf("no source: %d %q", code, errOut)
 	}
 }
@@ -887,7 +887,7 @@ func TestRotatedOn(t *testing.T) {
 		{[]string{"rotated", "snowflake", "--on", "03/01/2026"}, `--on: "03/01/2026" is not a date: use YYYY-MM-DD (e.g. 2026-01-02) or an RFC 3339 time`},
 		{[]string{"rotated", "snowflake", "--on", "2026-02-30"}, `"2026-02-30" is not a date`},
 		{[]string{"rotated", "snowflake"}, "rotated needs --on DATE"},
-		{[]string{"rotated", "snowflake", "2026-01-02"}, "usage: rotatetui rotated SOURCE --on DATE"},
+		{[]string{"rotated", "snowflake", "2026-01-02"}, "usage: rotatetui rotated KEY --on DATE"},
 		{[]string{"rotated", "snow", "--on", "2026-01-02"}, `no source "snow"; did you mean: Snowflake (snowflake)`},
 	} {
 		if _, errOut, code := c.run(bad.args...); code != exitUsage || !strings.Contains(errOut, bad.msg) {
@@ -1414,8 +1414,8 @@ func TestRotatedSeveralSourcesTodayAndYesterday(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"rotated", "snowflake", "snow", "--on", "today"}, `no source "snow"`},
-		{[]string{"rotated", "snowflake", "today"}, "usage: rotatetui rotated SOURCE --on DATE (today is a date: give it as --on today)"},
-		{[]string{"rotated", "--on", "today"}, "usage: rotatetui rotated SOURCE... --on DATE"},
+		{[]string{"rotated", "snowflake", "today"}, "usage: rotatetui rotated KEY --on DATE (today is a date: give it as --on today)"},
+		{[]string{"rotated", "--on", "today"}, "usage: rotatetui rotated KEY... --on DATE"},
 	} {
 		if _, errOut, code := c.run(bad.args...); code != exitUsage || !strings.Contains(errOut, bad.msg) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", bad.args, code, errOut, bad.msg)

@@ -88,13 +88,25 @@ type ExportManual struct {
 	By                   string // who recorded the date; the renderers withhold it if it looks like a secret (WithholdActor)
 }
 
-// ExportSource describes a source as the catalog has it now, to build an
-// [ExportRotation]. For a source no longer in the catalog, Name is its id, InCatalog
-// false and Steps empty.
+// ExportSource describes a key and its source as the catalog has them now, to build
+// an [ExportRotation]. For a source no longer in the catalog, Name is its id,
+// InCatalog false and Steps empty.
 type ExportSource struct {
-	ID, Name  string
+	ID, Name  string // the source's
 	InCatalog bool
 	Steps     []ExportStepInfo // in catalog order
+	Key       ExportKey
+}
+
+// ExportKey is the key a rotation rotated: the unit of rotation, of a source (see
+// catalog.Key). A source's implicit key has the source's id and no name.
+type ExportKey struct {
+	ID, Name string // "snowflake/prod", "prod"; the source's id and "" for an implicit key
+	Owner    string
+	// Retired: the key is no longer in the list (retired in keys.toml, no longer
+	// declared, or the implicit key of a source that declares keys since); its
+	// history stays.
+	Retired bool
 }
 
 // ExportStepInfo is one catalog step: its key and (printable) text.
