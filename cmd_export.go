@@ -144,7 +144,7 @@ func collectExport(cat *catalog.Catalog, st *state.State, since *time.Time, only
 			}
 		}
 		if ss != nil && ss.LastRotated != nil && (since == nil || !ss.LastRotated.Before(*since)) {
-			manual = append(manual, state.ExportManual{SourceID: s.es.ID, SourceName: s.es.Name, LastRotated: *ss.LastRotated, By: catalog.PrintableLine(ss.LastRotatedBy)})
+			manual = append(manual, state.ExportManual{SourceID: s.es.ID, SourceName: s.es.Name, Key: s.es.Key, LastRotated: *ss.LastRotated, By: catalog.PrintableLine(ss.LastRotatedBy)})
 		}
 	}
 	sort.SliceStable(rots, func(i, j int) bool { return rots[i].StartedAt.Before(rots[j].StartedAt) })

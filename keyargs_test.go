@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // twoSnowflakeKeys declares two keys of one source; prod has an owner and its own
@@ -185,5 +187,44 @@ func TestEntryOfASourceBeforeItHadKeysStaysReachable(t *testing.T) {
 	}
 	if _, errOut, code := c.run("check", "snowflake", "2"); code != exitUsage || !strings.Contains(errOut, "snowflake has 2 keys") {
 		t.Errorf("check snowflake: exit %d %q", code, errOut)
+	}
+}
+
+// TestExportListsEachKeyOfASource: the export has each key's rotations with its id,
+// name and owner, a retired key's too, labelled retired; --source takes a key.
+func TestExportListsEachKeyOfASource(t *testing.T) {
+	c := newTwoKeysCLI(t)
+	c.mustRun("check", "snowflake/prod", "1")
+	c.mustRun("check", "snowflake/eu", "1", "2")
+	c.mustRun("rotated", "snowflake/eu", "--on", "2026-03-01")
+	c.mustRun("key", "retire", "snowflake/eu")
+
+	var rep state.JSONReport
+	if err := json.Unmarshal([]byte(c.mustRun("export", "--json")), &rep); err != nil || len(rep.Rotations) != 2 {
+		t.Fatalf("export --json (%v): %+v", err, rep)
+	}
+	got := map[string]state.JSONRotation{}
+	for _, r := range rep.Rotations {
+		got[r.KeyID] = r
+	}
+	if r := got["snowflake/prod"]; r.SourceID != "snowflake" || r.KeyName != "prod" || r.Owner != "ana" || r.KeyRetired || r.Done != 1 {
+		t.Errorf("prod's rotation: %+v", r)
+	}
+	if r := got["snowflake/eu"]; r.KeyName != "eu" || !r.KeyRetired || r.Done != 2 {
+		t.Errorf("eu's rotation: %+v", r)
+	}
+	if len(rep.RecordedByHand) != 1 || rep.RecordedByHand[0].KeyID != "snowflake/eu" || !rep.RecordedByHand[0].KeyRetired {
+		t.Errorf("recorded by hand: %+v", rep.RecordedByHand)
+	}
+
+	md := c.mustRun("export")
+	for _, want := range []string{"| Snowflake | prod | ", "| Snowflake | eu (retired) | ", "## 1. Snowflake · prod, started", "- Key: prod (`snowflake/prod`), owner ana\n", "- Key: eu (`snowflake/eu`) (retired)\n"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	out := c.mustRun("export", "--format", "csv", "--source", "snowflake/eu")
+	if strings.Contains(out, "snowflake/prod") || strings.Count(out, ",snowflake/eu,eu,,true\n") != 8 {
+		t.Errorf("--source snowflake/eu:\n%s", out)
 	}
 }
