@@ -105,9 +105,13 @@ func TestTwoKeysOfOneSourceKeepTheirOwnProgress(t *testing.T) {
 
 	// A date recorded for eu changes only eu's due date; prod's own interval counts.
 	c.mustRun("rotated", "snowflake/eu", "--on", "2026-03-01")
+	wantEU := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone).Add(90 * day)
+	rows, _ = c.statusRows()
+	if !sameTime(rows["snowflake/eu"].NextDue, wantEU) || rows["snowflake/prod"].NextDue != nil || rows["snowflake/prod"].Due != "unknown" {
+		t.Errorf("after rotated eu: eu next due %v (want %v); prod %v, %s (want none, unknown)", rows["snowflake/eu"].NextDue, wantEU, rows["snowflake/prod"].NextDue, rows["snowflake/prod"].Due)
+	}
 	c.mustRun("rotated", "snowflake/prod", "--on", "2026-02-01")
 	rows, _ = c.statusRows()
-	wantEU := time.Date(2026, 3, 1, 0, 0, 0, 0, testZone).Add(90 * day)
 	wantProd := time.Date(2026, 2, 1, 0, 0, 0, 0, testZone).Add(30 * day)
 	if !sameTime(rows["snowflake/eu"].NextDue, wantEU) || !sameTime(rows["snowflake/prod"].NextDue, wantProd) {
 		t.Errorf("next due: eu %v (want %v), prod %v (want %v)", rows["snowflake/eu"].NextDue, wantEU, rows["snowflake/prod"].NextDue, wantProd)
@@ -226,5 +230,48 @@ func TestExportListsEachKeyOfASource(t *testing.T) {
 	out := c.mustRun("export", "--format", "csv", "--source", "snowflake/eu")
 	if strings.Contains(out, "snowflake/prod") || strings.Count(out, ",snowflake/eu,eu,,true\n") != 8 {
 		t.Errorf("--source snowflake/eu:\n%s", out)
+	}
+}
+
+// TestVersion1ProgressFileThroughTheCommandLine: a progress file of rotatetui before
+// keys reads as it did (status), and the first command that saves keeps its bytes as
+// state.json.v1 and writes version 2; the next save leaves the backup alone.
+func TestVersion1ProgressFileThroughTheCommandLine(t *testing.T) {
+	c := newCLI(t)
+	c.at(testClock)
+	v1 := `{
+  "version": 1,
+  "sources": {
+    "snowflake": {
+      "current": {"started_at": "2026-03-09T10:00:00Z", "updated_at": "2026-03-09T10:00:00Z", "outcome": "in_progress",
+        "step_keys": ["login"], "steps": {"login": {"checked_at": "2026-03-09T10:00:00Z", "by": "ana@old"}}},
+      "placeholders": {"account": "xy12345"}
+    },
+    "awin": {"last_rotated": "2026-01-02T00:00:00Z"}
+  }
+}
+`
+	c.write("state/rotatetui/state.json", v1)
+	rows, _ := c.statusRows("snowflake", "awin")
+	if rows["snowflake"].Done != 1 || rows["snowflake"].State != "in_progress" || rows["awin"].LastRotated == nil {
+		t.Errorf("version-1 file read as %+v", rows)
+	}
+	if _, err := os.Stat(c.statePath() + ".v1"); !os.IsNotExist(err) {
+		t.Errorf("status wrote a backup (%v)", err)
+	}
+	c.mustRun("check", "snowflake", "2")
+	if b, err := os.ReadFile(c.statePath() + ".v1"); err != nil || string(b) != v1 {
+		t.Fatalf("backup (%v):\n%s\nwant the file as it was", err, b)
+	}
+	saved, _ := os.ReadFile(c.statePath())
+	if !strings.Contains(string(saved), `"version": 2,`) || !strings.Contains(string(saved), `"keys": {`) || c.load().Source("snowflake").Placeholders["account"] != "xy12345" {
+		t.Errorf("saved:\n%s", saved)
+	}
+	if rows, _ := c.statusRows("snowflake"); rows["snowflake"].Done != 2 {
+		t.Errorf("after check 2: %d done, want 2", rows["snowflake"].Done)
+	}
+	c.mustRun("uncheck", "snowflake", "2")
+	if b, _ := os.ReadFile(c.statePath() + ".v1"); string(b) != v1 {
+		t.Error("a second save changed the backup")
 	}
 }
