@@ -18,17 +18,17 @@ Usage:
   rotatetui [flags] [QUERY]          open the source list (filtered by QUERY; a single
                                      match opens its checklist directly)
   rotatetui -r | --resume            open the most recently touched unfinished rotation
-  rotatetui check SOURCE STEP... [--force] [--yes]
+  rotatetui check KEY STEP... [--force] [--yes]
                                      check steps (STEP: number from 1, or step id)
-  rotatetui uncheck SOURCE STEP...   uncheck steps
-  rotatetui status [SOURCE...] [--json] [--check]
-                                     every source (or those named): state, progress,
+  rotatetui uncheck KEY STEP...      uncheck steps
+  rotatetui status [KEY...] [--json] [--check]
+                                     every key (or those named): state, progress,
                                      last rotated, next due; in the order of the list
-  rotatetui history SOURCE [--json]  the rotations of one source, newest first
-  rotatetui export [--format F] [--since DATE] [--source SOURCE] [-o FILE]
+  rotatetui history KEY [--json]     the rotations of one key, newest first
+  rotatetui export [--format F] [--since DATE] [--source KEY] [-o FILE]
                                      every rotation and its steps, as audit evidence
-  rotatetui reset SOURCE             abandon the rotation in progress (kept in the history)
-  rotatetui rotated SOURCE... --on DATE
+  rotatetui reset KEY                abandon the rotation in progress (kept in the history)
+  rotatetui rotated KEY... --on DATE
                                      record rotations done outside rotatetui on DATE
   rotatetui restore [FILE...]        save changes an earlier run could not, kept in
                                      rescue files (default: those of the state file)
@@ -70,19 +70,23 @@ Command flags (also anywhere on the line):
   check --yes, -y    check a revoke step while no create step is done, without asking
                      (a terminal asks y/N; elsewhere it is refused, exit 1). A skipped
                      create step is no new key.
-  status --check     exit 1 if a source is overdue or a rotation has been in
+  status --check     exit 1 if a key is overdue or a rotation has been in
                      progress for more than 7 days (which, on stderr); else 0
   export --format F  markdown (default), csv or json
   export --since DATE
                      only rotations finished (or, if unfinished, last changed) on or
                      after DATE
-  export --source SOURCE
-                     only this source
+  export --source KEY
+                     only this key
   export -o, --output FILE
                      write to FILE (mode 0600, replaced atomically), not stdout;
                      never a file rotatetui keeps, nor one that is not a plain file
-  rotated --on DATE  the day the sources were rotated: a date, today or yesterday
+  rotated --on DATE  the day the keys were rotated: a date, today or yesterday
                      (not in the future)
+
+KEY is a key id (snowflake/prod), or a source id or name when the source has one
+key (a source without keys declared in keys.toml has one, named as the source); a
+source with several is refused with their list (exit 2).
 
 A first word that is no command filters the list; one close to a command that
 matches no source is refused as a typo (exit 2), as are unknown flags.

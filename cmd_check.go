@@ -12,17 +12,19 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// cmd_check.go: `rotatetui check SOURCE STEP...` and `rotatetui uncheck SOURCE STEP...`.
+// cmd_check.go: `rotatetui check KEY STEP...` and `rotatetui uncheck KEY STEP...`. The
+// progress is the key's; the steps are its source's.
 
 // runCheck checks (or unchecks) the steps named on the command line, all in one save,
 // and says what each did. As on screen, a step whose wait has not passed is refused
 // (unless --force), and a revoke while no new key exists is asked about (or needs
 // --yes); either refusal saves nothing.
 func runCheck(e *env) int {
-	src, code := e.sourceArg(len(e.opts.args) >= 2)
-	if src == nil {
+	ref, code, ok := e.keyArg(len(e.opts.args) >= 2)
+	if !ok {
 		return code
 	}
+	src, id := ref.src, ref.key.ID
 	indexes, code := e.stepArgs(src, e.opts.args[1:])
 	if indexes == nil {
 		return code
@@ -37,21 +39,24 @@ func runCheck(e *env) int {
 	kind := state.Check
 	if e.cmd.name == "uncheck" {
 		kind = state.Uncheck
-		changes = uncheckChanges(src, indexes, at, actor(e.opts))
+		changes = uncheckChanges(ref, indexes, at, actor(e.opts))
 	} else {
-		plan = planChecks(src, current(before.Source(src.ID)), indexes, at)
-		if code, ok := e.guardChecks(src, plan); !ok {
+		if code, ok := e.refuseRetired(ref); !ok {
 			return code
 		}
-		changes = checkChanges(src, plan, at, actor(e.opts))
+		plan = planChecks(src, current(before.Source(id)), indexes, at)
+		if code, ok := e.guardChecks(ref, plan); !ok {
+			return code
+		}
+		changes = checkChanges(ref, plan, at, actor(e.opts))
 	}
 	after, err := e.store.Apply(changes...)
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	e.reportSteps(src, kind, indexes, before.Source(src.ID))
-	e.reportOverrides(src, plan)
-	e.reportProgress(src, before.Source(src.ID), after.Source(src.ID))
+	e.reportSteps(ref, kind, indexes, before.Source(id))
+	e.reportOverrides(ref, plan)
+	e.reportProgress(ref, before.Source(id), after.Source(id))
 	return exitOK
 }
 
@@ -93,18 +98,19 @@ func stepIDsText(src *catalog.Source) string {
 }
 
 // uncheckChanges is the change of each step, in the order given.
-func uncheckChanges(src *catalog.Source, indexes []int, at time.Time, by string) []state.Change {
-	keys := src.StepKeys()
+func uncheckChanges(ref keyRef, indexes []int, at time.Time, by string) []state.Change {
+	keys := ref.src.StepKeys()
 	changes := make([]state.Change, 0, len(indexes))
 	for _, i := range indexes {
-		changes = append(changes, state.Change{Kind: state.Uncheck, Source: src.ID, Step: keys[i], Steps: keys, At: at, By: by})
+		changes = append(changes, state.Change{Kind: state.Uncheck, Source: ref.key.ID, Step: keys[i], Steps: keys, At: at, By: by})
 	}
 	return changes
 }
 
-// reportSteps says what the change did to each step, given the source as it was
-// before.
-func (e *env) reportSteps(src *catalog.Source, kind state.ChangeKind, indexes []int, before *state.SourceState) {
+// reportSteps says what the change did to each step, given the key's progress as it
+// was before.
+func (e *env) reportSteps(ref keyRef, kind state.ChangeKind, indexes []int, before *state.SourceState) {
+	src, name := ref.src, ref.title()
 	keys := src.StepKeys()
 	var prev *state.Rotation
 	if before != nil {
@@ -114,29 +120,30 @@ func (e *env) reportSteps(src *catalog.Source, kind state.ChangeKind, indexes []
 		was := prev != nil && prev.Checked(keys[i])
 		switch {
 		case kind == state.Check && was:
-			fmt.Fprintf(e.stdout, "%s: step %d was already checked\n", src.Name, i+1)
+			fmt.Fprintf(e.stdout, "%s: step %d was already checked\n", name, i+1)
 		case kind == state.Check:
-			fmt.Fprintf(e.stdout, "%s: checked step %d: %s\n", src.Name, i+1, oneLine(src.Steps[i].Text))
+			fmt.Fprintf(e.stdout, "%s: checked step %d: %s\n", name, i+1, oneLine(src.Steps[i].Text))
 		case was:
-			fmt.Fprintf(e.stdout, "%s: unchecked step %d: %s\n", src.Name, i+1, oneLine(src.Steps[i].Text))
+			fmt.Fprintf(e.stdout, "%s: unchecked step %d: %s\n", name, i+1, oneLine(src.Steps[i].Text))
 		default:
-			fmt.Fprintf(e.stdout, "%s: step %d was not checked\n", src.Name, i+1)
+			fmt.Fprintf(e.stdout, "%s: step %d was not checked\n", name, i+1)
 		}
 	}
 }
 
 // reportProgress says how far the rotation is now, or that it is complete.
-func (e *env) reportProgress(src *catalog.Source, before, after *state.SourceState) {
+func (e *env) reportProgress(ref keyRef, before, after *state.SourceState) {
+	name := ref.title()
 	switch {
 	case after != nil && after.Current != nil:
-		done, total := after.Current.Progress(src.StepKeys())
-		fmt.Fprintf(e.stdout, "%s: %d/%d steps done\n", src.Name, done, total)
+		done, total := after.Current.Progress(ref.src.StepKeys())
+		fmt.Fprintf(e.stdout, "%s: %d/%d steps done\n", name, done, total)
 	case completedCount(after) > completedCount(before):
-		fmt.Fprintf(e.stdout, "%s: rotation complete\n", src.Name)
+		fmt.Fprintf(e.stdout, "%s: rotation complete\n", name)
 	case before != nil && before.Current != nil:
 		// The last handled step was taken back: the state drops a rotation with no
 		// work, so there is nothing in progress and nothing for the history.
-		fmt.Fprintf(e.stdout, "%s: no step is done any more, so no rotation is in progress\n", src.Name)
+		fmt.Fprintf(e.stdout, "%s: no step is done any more, so no rotation is in progress\n", name)
 	}
 }
 
@@ -226,11 +233,11 @@ func waitBefore(src *catalog.Source, rot *state.Rotation, checkedNow map[string]
 // guardChecks refuses a step whose wait has not passed (unless --force), and asks
 // before a revoke while no new key exists (--yes answers for scripts). When it
 // refuses it has said why and returns exitFailed and false.
-func (e *env) guardChecks(src *catalog.Source, plan []stepCheck) (int, bool) {
+func (e *env) guardChecks(ref keyRef, plan []stepCheck) (int, bool) {
 	for _, sc := range plan {
 		if sc.waiting != nil && !e.opts.force {
 			return e.fail(exitFailed, "step %d of %s is possible from %s, in %s: the wait after step %d has not passed.\nNothing was checked. To check it anyway, add --force.",
-				sc.index+1, catalog.PrintableLine(src.Name), e.clockTime(*sc.waiting), untilText(sc.waiting.Sub(e.now())), sc.index), false
+				sc.index+1, catalog.PrintableLine(ref.title()), e.clockTime(*sc.waiting), untilText(sc.waiting.Sub(e.now())), sc.index), false
 		}
 	}
 	var risky []int
@@ -280,28 +287,29 @@ func stepsText(indexes []int) string {
 // The change records the safety rules the check overrode, with c.By as who overrode
 // them: sc.waiting (reached only with --force, the wait that was cut short) and
 // sc.unguarded (a revoke confirmed, with y or --yes, while no new key existed).
-func checkChanges(src *catalog.Source, plan []stepCheck, at time.Time, by string) []state.Change {
+func checkChanges(ref keyRef, plan []stepCheck, at time.Time, by string) []state.Change {
+	src := ref.src
 	keys := src.StepKeys()
 	changes := make([]state.Change, 0, len(plan))
 	for _, sc := range plan {
-		c := state.Change{Kind: state.Check, Source: src.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
+		c := state.Change{Kind: state.Check, Source: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
 		if !sc.already {
 			c.Overrides = sc.overrides()
 		}
 		changes = append(changes, c)
 		if w := src.Steps[sc.index].Wait; w > 0 && !sc.already {
 			until := at.Add(time.Duration(w))
-			changes = append(changes, state.Change{Kind: state.SetWait, Source: src.ID, Step: keys[sc.index], Steps: keys, At: at, By: by, Until: &until})
+			changes = append(changes, state.Change{Kind: state.SetWait, Source: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by, Until: &until})
 		}
 	}
 	return changes
 }
 
 // reportOverrides says which steps were checked before their wait ended (--force).
-func (e *env) reportOverrides(src *catalog.Source, plan []stepCheck) {
+func (e *env) reportOverrides(ref keyRef, plan []stepCheck) {
 	for _, sc := range plan {
 		if sc.waiting != nil {
-			fmt.Fprintf(e.stdout, "%s: step %d was checked before its wait ended (at %s), as --force asked\n", catalog.PrintableLine(src.Name), sc.index+1, e.clockTime(*sc.waiting))
+			fmt.Fprintf(e.stdout, "%s: step %d was checked before its wait ended (at %s), as --force asked\n", catalog.PrintableLine(ref.title()), sc.index+1, e.clockTime(*sc.waiting))
 		}
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"maps"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -86,8 +84,8 @@ func (e *env) exportFormat() (string, int) {
 	return format, exitOK
 }
 
-// exportFilters sets --since and --source in x, and returns the state file's id of
-// the --source, "" for every source.
+// exportFilters sets --since and --source (a KEY) in x, and returns the state file's
+// id of the key, "" for every key.
 func (e *env) exportFilters(x *state.Export) (onlyID string, code int, ok bool) {
 	o := e.opts
 	if o.since != "" {
@@ -98,11 +96,11 @@ func (e *env) exportFilters(x *state.Export) (onlyID string, code int, ok bool) 
 		x.Since = &since
 	}
 	if o.source != "" {
-		es, id, err := resolveRecorded(e.cat, e.st, o.source)
+		r, err := resolveRecorded(e.cat, e.st, o.source)
 		if err != nil {
 			return "", e.fail(exitUsage, "--source: %v", err), false
 		}
-		x.SourceID, x.SourceName, onlyID = es.ID, es.Name, id
+		x.SourceID, x.SourceName, onlyID = r.id, r.title(), r.id
 	}
 	return onlyID, exitOK, true
 }
@@ -124,39 +122,14 @@ func (e *env) exportPath() (path string, code int, ok bool) {
 	return path, exitOK, true
 }
 
-// recorded is a source of the export: its id in the state file and how it is shown.
-type recorded struct {
-	id string
-	es state.ExportSource
-}
-
-// recordedSources lists the catalog's sources in its order, then those only the state
-// file still has, by id.
-func recordedSources(cat *catalog.Catalog, st *state.State) []recorded {
-	var sources []recorded
-	known := map[string]bool{}
-	for i := range cat.Sources {
-		known[cat.Sources[i].ID] = true
-		sources = append(sources, recorded{cat.Sources[i].ID, exportSource(&cat.Sources[i])})
-	}
-	if st != nil {
-		for _, id := range slices.Sorted(maps.Keys(st.Sources)) {
-			if !known[id] {
-				sources = append(sources, recorded{id, goneSource(id)})
-			}
-		}
-	}
-	return sources
-}
-
 // collectExport gathers every rotation (completed, abandoned and in progress) and every
-// date recorded by hand, of every source or only onlyID, that ended (or, in progress,
-// last changed) at or after since. Rotations are in order of their start; sources the
-// catalog no longer has are included.
+// date recorded by hand, of every key or only onlyID, that ended (or, in progress,
+// last changed) at or after since. Rotations are in order of their start; retired keys
+// and sources the catalog no longer has are included.
 func collectExport(cat *catalog.Catalog, st *state.State, since *time.Time, onlyID string) ([]state.ExportRotation, []state.ExportManual) {
 	var rots []state.ExportRotation
 	var manual []state.ExportManual
-	for _, s := range recordedSources(cat, st) {
+	for _, s := range recordedKeys(cat, st) {
 		if onlyID != "" && s.id != onlyID {
 			continue
 		}
@@ -171,7 +144,7 @@ func collectExport(cat *catalog.Catalog, st *state.State, since *time.Time, only
 			}
 		}
 		if ss != nil && ss.LastRotated != nil && (since == nil || !ss.LastRotated.Before(*since)) {
-			manual = append(manual, state.ExportManual{SourceID: s.es.ID, SourceName: s.es.Name, LastRotated: *ss.LastRotated, By: catalog.PrintableLine(ss.LastRotatedBy)})
+			manual = append(manual, state.ExportManual{SourceID: s.es.ID, SourceName: s.es.Name, Key: s.es.Key, LastRotated: *ss.LastRotated, By: catalog.PrintableLine(ss.LastRotatedBy)})
 		}
 	}
 	sort.SliceStable(rots, func(i, j int) bool { return rots[i].StartedAt.Before(rots[j].StartedAt) })

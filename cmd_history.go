@@ -11,27 +11,34 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// cmd_history.go: `rotatetui history SOURCE [--json]`, the rotations of one source.
+// cmd_history.go: `rotatetui history KEY [--json]`, the rotations of one key.
 
-// historyJSON is the output of `history --json`.
+// historyJSON is the output of `history --json`. As in `status --json`, id is the
+// key's id and name its title; key_name and owner are "" for an implicit key.
 type historyJSON struct {
 	ID                string               `json:"id"`
 	Name              string               `json:"name"`
+	KeyID             string               `json:"key_id"`
+	KeyName           string               `json:"key_name"`
+	SourceID          string               `json:"source_id"`
+	Owner             string               `json:"owner"`
+	KeyRetired        bool                 `json:"key_retired"`
 	LastRotatedByHand *time.Time           `json:"last_rotated_by_hand"` // set with `rotatetui rotated`
 	Rotations         []state.JSONRotation `json:"rotations"`            // newest first, as in the JSON export
 }
 
-// runHistory lists the rotations of one source, newest first, also of a source that
-// has left the catalog.
+// runHistory lists the rotations of one key, newest first, also of a key that has
+// left the list (retired) or whose source has left the catalog.
 func runHistory(e *env) int {
 	if len(e.opts.args) != 1 {
 		return e.usageError()
 	}
-	es, id, err := resolveRecorded(e.sched.cat, e.st, e.opts.args[0])
+	rec, err := resolveRecorded(e.sched.cat, e.st, e.opts.args[0])
 	if err != nil {
 		return e.failErr(exitUsage, err)
 	}
-	ss := e.st.Source(id)
+	es, k := rec.es, rec.es.Key
+	ss := e.st.Source(rec.id)
 	rots := rotationsOf(es, ss)
 	slices.Reverse(rots)
 	var byHand *time.Time
@@ -39,13 +46,14 @@ func runHistory(e *env) int {
 		byHand = utcPtr(ss.LastRotated)
 	}
 	if e.opts.json {
-		out := historyJSON{ID: es.ID, Name: es.Name, LastRotatedByHand: byHand, Rotations: []state.JSONRotation{}}
+		out := historyJSON{ID: k.ID, Name: rec.title(), KeyID: k.ID, KeyName: k.Name, SourceID: es.ID, Owner: k.Owner, KeyRetired: k.Retired,
+			LastRotatedByHand: byHand, Rotations: []state.JSONRotation{}}
 		for _, r := range rots {
 			out.Rotations = append(out.Rotations, r.JSON())
 		}
 		return e.printJSON(out)
 	}
-	summary := fmt.Sprintf("%s (%s): %s", es.Name, es.ID, plural(len(rots), "rotation", "rotations"))
+	summary := fmt.Sprintf("%s (%s): %s", rec.title(), keyNote(k), plural(len(rots), "rotation", "rotations"))
 	if byHand != nil {
 		summary += "; recorded by hand as rotated on " + showTime(*byHand)
 	}
@@ -54,6 +62,19 @@ func runHistory(e *env) int {
 		e.historyTable(rots)
 	}
 	return exitOK
+}
+
+// keyNote is what history says of a key beside its title: its id, owner and whether
+// it is retired ("snowflake/eu, owner ana, retired").
+func keyNote(k state.ExportKey) string {
+	note := k.ID
+	if k.Owner != "" {
+		note += ", owner " + k.Owner
+	}
+	if k.Retired {
+		note += ", retired"
+	}
+	return note
 }
 
 // historyTable prints one row per rotation.

@@ -212,12 +212,9 @@ func (e *env) keyJSON(k *catalog.Key) keyJSON {
 }
 
 // keyInterval is how often k should be rotated: its own rotate_every, else its
-// source's schedule.
+// source's schedule (schedule.interval).
 func (e *env) keyInterval(k *catalog.Key) catalog.Duration {
-	if k.RotateEvery > 0 {
-		return k.RotateEvery
-	}
-	return e.sched.interval(e.source(k.Source))
+	return e.sched.interval(k, e.source(k.Source))
 }
 
 // source is the catalog's source with the id, or nil.

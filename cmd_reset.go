@@ -7,40 +7,46 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// cmd_reset.go: `rotatetui reset SOURCE`, abandoning the rotation in progress.
+// cmd_reset.go: `rotatetui reset KEY`, abandoning the rotation in progress.
 
-// resetJSON is the output of `reset --json`.
+// resetJSON is the output of `reset --json`: id is the key's id and name its title,
+// as in `status --json`.
 type resetJSON struct {
 	ID        string              `json:"id"`
 	Name      string              `json:"name"`
+	KeyID     string              `json:"key_id"`
+	KeyName   string              `json:"key_name"`
+	SourceID  string              `json:"source_id"`
+	Owner     string              `json:"owner"`
 	Abandoned bool                `json:"abandoned"` // false: there was nothing to reset
 	Rotation  *state.JSONRotation `json:"rotation"`  // the rotation abandoned, or null
 }
 
-// runReset abandons the source's rotation in progress; it stays in the history.
+// runReset abandons the key's rotation in progress; it stays in the history.
 func runReset(e *env) int {
-	src, code := e.sourceArg(len(e.opts.args) == 1)
-	if src == nil {
+	ref, code, ok := e.keyArg(len(e.opts.args) == 1)
+	if !ok {
 		return code
 	}
+	src, k := ref.src, ref.key
 	before, err := e.store.Load()
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	after, err := e.store.Apply(state.Change{Kind: state.Reset, Source: src.ID, At: e.now().UTC(), By: actor(e.opts)})
+	after, err := e.store.Apply(state.Change{Kind: state.Reset, Source: k.ID, At: e.now().UTC(), By: actor(e.opts)})
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	abandoned := newlyAbandoned(before.Source(src.ID), after.Source(src.ID))
+	abandoned := newlyAbandoned(before.Source(k.ID), after.Source(k.ID))
 	if e.opts.json {
-		out := resetJSON{ID: src.ID, Name: src.Name, Abandoned: abandoned != nil}
+		out := resetJSON{ID: k.ID, Name: ref.title(), KeyID: k.ID, KeyName: k.Name, SourceID: src.ID, Owner: k.Owner, Abandoned: abandoned != nil}
 		if abandoned != nil {
-			rj := state.NewExportRotation(exportSource(src), abandoned, catalog.Printable).JSON()
+			rj := state.NewExportRotation(exportSource(ref), abandoned, catalog.Printable).JSON()
 			out.Rotation = &rj
 		}
 		return e.printJSON(out)
 	}
-	name := catalog.PrintableLine(src.Name)
+	name := catalog.PrintableLine(ref.title())
 	if abandoned == nil {
 		fmt.Fprintf(e.stdout, "%s: nothing to reset: no rotation in progress\n", name)
 		return exitOK

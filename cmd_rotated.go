@@ -8,11 +8,10 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// cmd_rotated.go: `rotatetui rotated SOURCE... --on DATE`, rotations done outside
+// cmd_rotated.go: `rotatetui rotated KEY... --on DATE`, rotations done outside
 // rotatetui.
 
-// runRotated records that the sources' keys were rotated on a day, by hand, all in one
-// save.
+// runRotated records that the keys were rotated on a day, by hand, all in one save.
 func runRotated(e *env) int {
 	o := e.opts
 	if len(o.args) == 0 {
@@ -22,25 +21,30 @@ func runRotated(e *env) int {
 	if code, ok := e.dateAsSource(at); !ok {
 		return code
 	}
-	srcs, code, ok := e.sourcesOrAll(o.args)
+	refs, code, ok := e.keysOrAll(o.args)
 	if !ok {
 		return code
+	}
+	for _, ref := range refs {
+		if code, ok := e.refuseRetired(ref); !ok {
+			return code
+		}
 	}
 	on, code, ok := e.rotatedOn(at)
 	if !ok {
 		return code
 	}
-	changes := make([]state.Change, 0, len(srcs))
-	for _, src := range srcs {
-		changes = append(changes, state.Change{Kind: state.RecordRotated, Source: src.ID, At: on.UTC(), By: actor(o)})
+	changes := make([]state.Change, 0, len(refs))
+	for _, ref := range refs {
+		changes = append(changes, state.Change{Kind: state.RecordRotated, Source: ref.key.ID, At: on.UTC(), By: actor(o)})
 	}
 	after, err := e.store.Apply(changes...)
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	rows := make([]sourceStatusJSON, 0, len(srcs))
-	for _, src := range srcs {
-		rows = append(rows, statusOf(src, after.Source(src.ID), e.sched.interval(src), at))
+	rows := make([]sourceStatusJSON, 0, len(refs))
+	for _, ref := range refs {
+		rows = append(rows, statusOf(ref, after.Source(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
 	}
 	switch {
 	case o.json && len(rows) == 1:
@@ -54,7 +58,7 @@ func runRotated(e *env) int {
 	return exitOK
 }
 
-// dateAsSource refuses a date given as a SOURCE without --on: it was meant as --on.
+// dateAsSource refuses a date given as a KEY without --on: it was meant as --on.
 func (e *env) dateAsSource(at time.Time) (int, bool) {
 	if e.opts.on != "" {
 		return exitOK, true
@@ -62,7 +66,7 @@ func (e *env) dateAsSource(at time.Time) (int, bool) {
 	for _, a := range e.opts.args {
 		if _, err := parseDay(a, at); err == nil {
 			a = catalog.PrintableLine(a)
-			return e.fail(exitUsage, "usage: rotatetui rotated SOURCE --on DATE (%s is a date: give it as --on %s)", a, shellQuote(a)), false
+			return e.fail(exitUsage, "usage: rotatetui rotated KEY --on DATE (%s is a date: give it as --on %s)", a, shellQuote(a)), false
 		}
 	}
 	return exitOK, true
@@ -84,7 +88,7 @@ func (e *env) rotatedOn(at time.Time) (time.Time, int, bool) {
 	return on, exitOK, true
 }
 
-// reportRotated says what was recorded for one source and when it is next due.
+// reportRotated says what was recorded for one key and when it is next due.
 func (e *env) reportRotated(row sourceStatusJSON, on time.Time) {
 	msg := fmt.Sprintf("%s: recorded as rotated on %s", catalog.PrintableLine(row.Name), showTime(on))
 	if row.LastRotated != nil && row.LastRotated.After(on) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,14 +11,20 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// cmd_status.go: `rotatetui status [SOURCE...] [--json] [--check]`, where every
-// source (or those named) stands.
+// cmd_status.go: `rotatetui status [KEY...] [--json] [--check]`, where every key (or
+// those named) stands.
 
-// sourceStatusJSON is one element of `status --json`. Times are RFC 3339 in UTC, or
-// null.
+// sourceStatusJSON is one element of `status --json`, a key's. Times are RFC 3339 in
+// UTC, or null. For a source without declared keys (its implicit key) id and
+// source_id are the source's id, name its name, and key_name and owner "": what
+// they were before keys.
 type sourceStatusJSON struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID       string `json:"id"`   // the key's id: "snowflake/prod", or "snowflake"
+	Name     string `json:"name"` // the key's title: "Snowflake · prod", or "Snowflake"
+	KeyID    string `json:"key_id"`
+	KeyName  string `json:"key_name"` // "prod"; "" for an implicit key
+	SourceID string `json:"source_id"`
+	Owner    string `json:"owner"`
 	// State is "in_progress" while a rotation is (state.Status.InProgress), else the
 	// schedule state (Due).
 	State       string     `json:"state"`
@@ -37,11 +44,13 @@ type sourceStatusJSON struct {
 	Interval     string `json:"interval"` // e.g. "90d"
 }
 
-// statusOf is the JSON row of state.StatusOf.
-func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
+// statusOf is the JSON row of state.StatusOf for the key, whose recorded progress is
+// ss.
+func statusOf(ref keyRef, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
+	src, k := ref.src, ref.key
 	st := state.StatusOf(ss, src, time.Duration(interval), at)
 	due := st.Due
-	s := sourceStatusJSON{ID: src.ID, Name: src.Name, State: string(due.State), Done: st.Done, Total: len(src.Steps),
+	s := sourceStatusJSON{ID: k.ID, Name: ref.title(), KeyID: k.ID, KeyName: k.Name, SourceID: src.ID, Owner: k.Owner, State: string(due.State), Done: st.Done, Total: len(src.Steps),
 		LastRotated: utcPtr(due.LastRotated), NextDue: utcPtr(due.NextDue), Overdue: due.State == state.DueOverdue,
 		Due: string(due.State), Interval: catalog.Duration(st.Interval).String()}
 	if days, ok := due.DaysUntil(); ok {
@@ -76,22 +85,22 @@ func nextDueText(r sourceStatusJSON) string {
 	}
 }
 
-// runStatus prints where every source stands, or only the sources named (in the order
+// runStatus prints where every key stands, or only the keys named (in the order
 // named): as a table, as JSON, or (--check) only what needs doing, on stderr, with
 // exit status 1.
 func runStatus(e *env) int {
 	at := e.now()
-	srcs, code, ok := e.sourcesOrAll(e.opts.args)
+	refs, code, ok := e.keysOrAll(e.opts.args)
 	if !ok {
 		return code
 	}
 	table := !e.opts.json && !e.opts.check // with --check, a quiet run means all is well (cron mails only output)
 	if table && len(e.opts.args) == 0 {
-		e.sortAsList(srcs, at)
+		e.sortAsList(refs, at)
 	}
-	rows := make([]sourceStatusJSON, 0, len(srcs))
-	for _, src := range srcs {
-		rows = append(rows, statusOf(src, e.st.Source(src.ID), e.sched.interval(src), at))
+	rows := make([]sourceStatusJSON, 0, len(refs))
+	for _, ref := range refs {
+		rows = append(rows, statusOf(ref, e.st.Source(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
 	}
 	switch {
 	case e.opts.json:
@@ -107,10 +116,12 @@ func runStatus(e *env) int {
 	return e.statusCheck(rows, at)
 }
 
-// statusTable prints the rows as the plain `status` table.
+// statusTable prints the rows as the plain `status` table: a row per key, with an
+// OWNER column when a key has an owner.
 func (e *env) statusTable(rows []sourceStatusJSON) {
+	owners := slices.ContainsFunc(rows, func(r sourceStatusJSON) bool { return r.Owner != "" })
 	var table columns
-	table.add("SOURCE", "ID", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE")
+	table.add(withOwner(owners, "OWNER", "SOURCE", "ID", "STATE", "PROGRESS", "LAST ROTATED", "NEXT DUE")...)
 	for _, r := range rows {
 		progress, last := "", "-"
 		if r.State == "in_progress" {
@@ -119,19 +130,29 @@ func (e *env) statusTable(rows []sourceStatusJSON) {
 		if r.LastRotated != nil {
 			last = local(*r.LastRotated).Format(dateLayout)
 		}
-		table.add(catalog.PrintableLine(r.Name), r.ID, plainState[r.State], progress, last, nextDueText(r))
+		table.add(withOwner(owners, orDash(catalog.PrintableLine(r.Owner)), catalog.PrintableLine(r.Name), catalog.PrintableLine(r.ID),
+			plainState[r.State], progress, last, nextDueText(r))...)
 	}
 	_ = table.writeTo(e.stdout)
 }
 
-// sortAsList puts sources in the order of the source list without a filter
-// (state.SortAsList, as ui's): ties by lower-cased name, then in the order given.
-func (e *env) sortAsList(srcs []*catalog.Source, at time.Time) {
-	status := func(src *catalog.Source) state.Status {
-		return state.StatusOf(e.st.Source(src.ID), src, time.Duration(e.sched.interval(src)), at)
+// withOwner is the cells of a status row, with owner as the third when owners is
+// set.
+func withOwner(owners bool, owner string, cells ...string) []string {
+	if !owners {
+		return cells
 	}
-	state.SortAsList(srcs, status, func(a, b *catalog.Source) int {
-		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	return slices.Insert(cells, 2, owner)
+}
+
+// sortAsList puts keys in the order of the list without a filter (state.SortAsList,
+// as ui's): ties by lower-cased title, then in the order given.
+func (e *env) sortAsList(refs []keyRef, at time.Time) {
+	status := func(ref keyRef) state.Status {
+		return state.StatusOf(e.st.Source(ref.key.ID), ref.src, time.Duration(e.sched.interval(ref.key, ref.src)), at)
+	}
+	state.SortAsList(refs, status, func(a, b keyRef) int {
+		return strings.Compare(strings.ToLower(a.title()), strings.ToLower(b.title()))
 	})
 }
 

@@ -306,7 +306,7 @@ type stateFile struct {
 		History []struct {
 			Outcome string `json:"outcome"`
 		} `json:"history"`
-	} `json:"sources"`
+	} `json:"keys"` // by key id: a source's implicit key has its id
 }
 
 func (s *sandbox) readState() stateFile {

@@ -71,20 +71,6 @@ func (e *env) printJSON(v any) int {
 	return exitOK
 }
 
-// sourceArg checks a command's arguments (argsOK) and resolves its SOURCE, the first of
-// them. When either fails it says why on stderr and returns a nil source and the exit
-// status, so every command that takes a source behaves the same way.
-func (e *env) sourceArg(argsOK bool) (*catalog.Source, int) {
-	if !argsOK {
-		return nil, e.usageError()
-	}
-	src, err := findSource(e.cat, e.opts.args[0])
-	if err != nil {
-		return nil, e.failErr(exitUsage, err)
-	}
-	return src, exitOK
-}
-
 // findSource resolves a SOURCE argument or explains what the user might have meant.
 func findSource(cat *catalog.Catalog, query string) (*catalog.Source, error) {
 	src, near := cat.Lookup(query)
@@ -150,29 +136,4 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// sourcesOrAll resolves SOURCE arguments, each once, in the order given; without any it
-// is every source of the catalog. On a SOURCE that matches none it says what was meant
-// and returns exitUsage and false.
-func (e *env) sourcesOrAll(args []string) ([]*catalog.Source, int, bool) {
-	var srcs []*catalog.Source
-	if len(args) == 0 {
-		for i := range e.cat.Sources {
-			srcs = append(srcs, &e.cat.Sources[i])
-		}
-		return srcs, exitOK, true
-	}
-	seen := map[string]bool{}
-	for _, a := range args {
-		src, err := findSource(e.cat, a)
-		if err != nil {
-			return nil, e.failErr(exitUsage, err), false
-		}
-		if !seen[src.ID] {
-			seen[src.ID] = true
-			srcs = append(srcs, src)
-		}
-	}
-	return srcs, exitOK, true
 }

@@ -64,23 +64,23 @@ type command struct {
 // commands is every command, in the order --help lists them.
 var commands = []command{
 	{name: "", needs: needState, writes: true, screen: true, run: runUI},
-	{name: "check", usage: "SOURCE STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
+	{name: "check", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
 		{names: []string{"--force"}, set: func(o *options, _ string) error { o.force = true; return nil }},
 		{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
 	}},
-	{name: "uncheck", usage: "SOURCE STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck},
+	{name: "uncheck", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck},
 	{name: "status", needs: needState, json: true, quick: true, run: runStatus, flags: []flag{
 		{names: []string{"--check"}, set: func(o *options, _ string) error { o.check = true; return nil }},
 	}},
-	{name: "history", usage: "SOURCE", needs: needState, json: true, run: runHistory},
+	{name: "history", usage: "KEY", needs: needState, json: true, run: runHistory},
 	{name: "export", needs: needState, json: true, run: runExport, flags: []flag{
 		{names: []string{"--format"}, value: true, set: func(o *options, v string) error { o.format = v; return nil }},
 		{names: []string{"--since"}, value: true, set: func(o *options, v string) error { o.since = v; return nil }},
 		{names: []string{"--source"}, value: true, set: func(o *options, v string) error { o.source = v; return nil }},
 		{names: []string{"-o", "--output"}, value: true, set: func(o *options, v string) error { o.output = v; return nil }},
 	}},
-	{name: "reset", usage: "SOURCE", needs: needState, writes: true, json: true, remindsRescue: true, run: runReset},
-	{name: "rotated", usage: "SOURCE... --on DATE", needs: needState, writes: true, json: true, remindsRescue: true, run: runRotated, flags: []flag{
+	{name: "reset", usage: "KEY", needs: needState, writes: true, json: true, remindsRescue: true, run: runReset},
+	{name: "rotated", usage: "KEY... --on DATE", needs: needState, writes: true, json: true, remindsRescue: true, run: runRotated, flags: []flag{
 		{names: []string{"--on"}, value: true, set: func(o *options, v string) error { o.on = v; return nil }},
 	}},
 	{name: "restore", usage: "[FILE...]", needs: needState, writes: true, run: runRestore},

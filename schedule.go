@@ -16,7 +16,7 @@ import (
 // reports it.
 const staleAfter = 7 * 24 * time.Hour
 
-// schedule knows each source's rotation interval.
+// schedule knows each key's rotation interval.
 type schedule struct {
 	cat *catalog.Catalog
 	// config and builtin are the rotate_every of config.toml and of the built-in
@@ -24,15 +24,25 @@ type schedule struct {
 	config, builtin catalog.Duration
 }
 
-// interval is src's rotation interval, as [state.Intervals] resolves it.
-func (s schedule) interval(src *catalog.Source) catalog.Duration {
+// interval is the rotation interval of key k of src, as [state.Intervals] resolves
+// it: the key's rotate_every first (nil: src's implicit key, which has none).
+func (s schedule) interval(k *catalog.Key, src *catalog.Source) catalog.Duration {
+	var own time.Duration
+	if k != nil {
+		own = time.Duration(k.RotateEvery)
+	}
 	return catalog.Duration(state.Intervals{
+		Key:     own,
 		Source:  time.Duration(src.RotateEvery),
 		Catalog: time.Duration(s.cat.RotateEvery),
 		Config:  time.Duration(s.config),
 		Builtin: time.Duration(s.builtin),
 	}.Interval())
 }
+
+// sourceInterval is the interval of src's implicit key, which has no rotate_every of
+// its own: what the screen asks of a source.
+func (s schedule) sourceInterval(src *catalog.Source) catalog.Duration { return s.interval(nil, src) }
 
 // Dates and times: read as ISO dates (local midnight) or RFC 3339, stored in UTC,
 // shown in the local time of the clock.

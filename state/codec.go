@@ -36,9 +36,52 @@ var ErrNewerVersion = errors.New("written by a newer rotatetui")
 
 // migrations[N] turns a decoded file of version N into version N+1, working on
 // the generic JSON tree because the old shape need not fit today's structs.
-// The driver sets "version" after each step. Version 1 is the first format, so
-// the table is empty; tests register entries to exercise the mechanism.
-var migrations = map[int]func(raw map[string]any) error{}
+// The driver sets "version" after each step; tests register more entries to
+// exercise the mechanism.
+var migrations = map[int]func(raw map[string]any) error{
+	1: migrateV1,
+}
+
+// migrateV1 makes a version-1 file version 2: what version 1 kept per source under
+// "sources" becomes the entry of the source's implicit key, whose id is the source's,
+// under "keys". Nothing else changed.
+func migrateV1(raw map[string]any) error {
+	if _, ok := raw["keys"]; ok {
+		return errors.New(`a version-1 file has no "keys"`)
+	}
+	sources, ok := raw["sources"]
+	if !ok {
+		return errors.New(`"sources" is missing`)
+	}
+	raw["keys"] = sources
+	delete(raw, "sources")
+	return nil
+}
+
+// oldShapes[N] reads a file of version N strictly in its own shape, before it is
+// migrated: a problem is then placed where it is in the person's file (the migrated
+// tree is another text, with other positions) and worded as that version's reader
+// worded it. A version without an entry is checked only once migrated.
+var oldShapes = map[int]func(data []byte) *problem{
+	1: checkV1,
+}
+
+// fileV1 is the shape of a version-1 file: "sources" where version 2 has "keys".
+type fileV1 struct {
+	Version int                     `json:"version"`
+	Sources map[string]*SourceState `json:"sources"`
+}
+
+func checkV1(data []byte) *problem {
+	var f fileV1
+	if p := decodeStrict(data, &f, true); p != nil {
+		return p
+	}
+	if err := validateEntries("sources", f.Sources); err != nil {
+		return fail(err, "invalid content: %v", err)
+	}
+	return nil
+}
 
 // problem is a decode failure before the path is known.
 type problem struct {
@@ -105,6 +148,11 @@ func decodeAnyVersion(data []byte) (st *State, fileVersion int, err error) {
 	fileVersion = int(v64)
 
 	if fileVersion < currentVersion {
+		if check := oldShapes[fileVersion]; check != nil {
+			if p := check(data); p != nil {
+				return nil, fileVersion, p
+			}
+		}
 		for v := fileVersion; v < currentVersion; v++ {
 			m := migrations[v]
 			if m == nil {
@@ -232,14 +280,20 @@ func (s *State) validate() error {
 	if s.Version != currentVersion {
 		return fmt.Errorf("version %d, want %d", s.Version, currentVersion)
 	}
-	if s.Sources == nil {
-		return errors.New(`"sources" is missing or null`)
+	return validateEntries("keys", s.Sources)
+}
+
+// validateEntries checks the entries of the file's object called name ("keys";
+// "sources" in a version-1 file), in order of id.
+func validateEntries(name string, entries map[string]*SourceState) error {
+	if entries == nil {
+		return fmt.Errorf("%q is missing or null", name)
 	}
-	for _, id := range slices.Sorted(maps.Keys(s.Sources)) {
-		ss := s.Sources[id]
-		at := fmt.Sprintf("sources[%q]", id)
+	for _, id := range slices.Sorted(maps.Keys(entries)) {
+		ss := entries[id]
+		at := fmt.Sprintf("%s[%q]", name, id)
 		if id == "" {
-			return errors.New("a source has an empty id")
+			return fmt.Errorf("a %s has an empty id", strings.TrimSuffix(name, "s"))
 		}
 		if ss == nil {
 			return fmt.Errorf("%s is null", at)
@@ -485,7 +539,7 @@ func (k *keyScan) member(t reflect.Type, key string) (same string, elem reflect.
 		return key, nil, ""
 	}
 	fields := k.structFields(t)
-	if f, ok := fields[key]; ok {
+	if f, ok := fields[key]; ok && f.name == key {
 		return f.name, f.typ, "" // as written: the usual case, without folding
 	}
 	folded := string(foldName(key))

@@ -24,6 +24,10 @@ func TestBadFileNamesLineAndColumn(t *testing.T) {
 			"unexpected end of input at line 2, column 14 (byte 28) (truncated?)"},
 		{"bad UTF-8", "{\"version\": 1,\n \"x\": \"\xff\"}",
 			"not valid UTF-8 at line 2, column 8 (byte 22)"},
+		{"syntax (v2)", "{\n  \"version\": 2,\n  \"keys\": {\n    \"snowflake/prod\": {\"current\": nul}\n  }\n}\n",
+			"invalid character '}' in literal null (expecting 'l') at line 4, column 38 (byte 67)"},
+		{"wrong shape (v2)", "{\"version\": 2,\n \"keys\": {\"a/b\": {\"current\": 5}}}",
+			"wrong shape: keys.current is a JSON number at line 2, column 31"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +58,11 @@ func TestDuplicateKeysRefused(t *testing.T) {
 			`key "Sources" given twice, as "sources" at line 1, column 16 (byte 15) and as "Sources" at line 2, column 2 (byte 31)`},
 		{"field in another case alone", "{\"version\": 1,\n \"Sources\": {}}",
 			`key "Sources" at line 2, column 2 (byte 16): write it "sources"`},
+		// Written as encoding/json folds it: as wrong as any other case.
+		{"field in capitals", "{\"version\": 1,\n \"SOURCES\": {}}",
+			`key "SOURCES" at line 2, column 2 (byte 16): write it "sources"`},
+		{"field of a step in capitals", `{"version": 1, "sources": {"a": {"current": ` + rot + `, "steps": {"x": {"NOTE": "one"}}}}}}`,
+			`key "NOTE" at line 1, column `},
 		{"version twice, once escaped", `{"version": 1, "versio\u006e": 1, "sources": {}}`,
 			`key "version" given twice, at line 1, column 2 (byte 1) and at line 1, column 16 (byte 15)`},
 		{"step twice", `{"version": 1, "sources": {"a": {"current": ` + rot + `, "steps": {"x": {"note": "one"}, "x": {"note": "two"}}}}}}`,
@@ -64,6 +73,12 @@ func TestDuplicateKeysRefused(t *testing.T) {
 			`key "Note" given twice, as "note"`},
 		{"current twice", `{"version": 1, "sources": {"a": {"current": ` + rot + `}, "current": ` + rot + `}}}}`,
 			`key "current" given twice`},
+		{"key twice (v2)", "{\"version\": 2, \"keys\": {\n  \"adjust/app\": {\"history\": [" + done + "]},\n  \"adjust/app\": {}\n}}",
+			`key "adjust/app" given twice, at line 2, column 3 (byte 27) and at line 3, column 3 (byte `},
+		{"field in another case beside it (v2)", "{\"version\": 2, \"keys\": {},\n \"Keys\": {\"adjust\": {}}}",
+			`key "Keys" given twice, as "keys" at line 1, column 16 (byte 15) and as "Keys" at line 2, column 2 (byte 28)`},
+		{"field in another case alone (v2)", "{\"version\": 2,\n \"KEYS\": {}}",
+			`key "KEYS" at line 2, column 2 (byte 16): write it "keys"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

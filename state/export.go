@@ -22,7 +22,9 @@ import (
 
 // ExportSchemaVersion is the "schema_version" of the JSON export. It changes only when
 // a field is removed or changes meaning; new fields may be added without a change.
-const ExportSchemaVersion = 1
+// Version 2: rotations are a key's (key_id, key_name, owner, key_retired), so a
+// source's id no longer names one history, and "source" is the key id of --source.
+const ExportSchemaVersion = 2
 
 // StepNoLongerInCatalog is the text exported for a step the rotation recorded that
 // the catalog no longer has.
@@ -44,17 +46,19 @@ type Export struct {
 	GeneratedAt time.Time      // when the report was made
 	Location    *time.Location // where times are shown in Markdown and CSV; nil is UTC (JSON is always UTC)
 	// Filters that were applied, for the report's header: Since is nil and
-	// SourceID "" when not filtered.
+	// SourceID "" when not filtered. SourceID is the key id of --source, SourceName
+	// the key's title ("Snowflake · prod").
 	Since                *time.Time
 	SourceID, SourceName string
 	Rotations            []ExportRotation // in the order they are printed
 	RecordedByHand       []ExportManual   // rotation dates recorded by hand (rotatetui rotated)
 }
 
-// ExportRotation is one rotation of one source, with its steps.
+// ExportRotation is one rotation of one key of a source, with its steps.
 type ExportRotation struct {
 	SourceID, SourceName string
 	SourceInCatalog      bool // false: the source is no longer in the catalog; SourceName is then its id
+	Key                  ExportKey
 	StartedAt, UpdatedAt time.Time
 	FinishedAt           *time.Time // nil while in progress
 	Outcome              Outcome
@@ -80,21 +84,34 @@ type ExportStep struct {
 	OverriddenBy string
 }
 
-// ExportManual is a rotation date recorded by hand for a rotation done outside
-// rotatetui.
+// ExportManual is a rotation date recorded by hand for a rotation of a key done
+// outside rotatetui.
 type ExportManual struct {
 	SourceID, SourceName string
+	Key                  ExportKey
 	LastRotated          time.Time
 	By                   string // who recorded the date; the renderers withhold it if it looks like a secret (WithholdActor)
 }
 
-// ExportSource describes a source as the catalog has it now, to build an
-// [ExportRotation]. For a source no longer in the catalog, Name is its id, InCatalog
-// false and Steps empty.
+// ExportSource describes a key and its source as the catalog has them now, to build
+// an [ExportRotation]. For a source no longer in the catalog, Name is its id,
+// InCatalog false and Steps empty.
 type ExportSource struct {
-	ID, Name  string
+	ID, Name  string // the source's
 	InCatalog bool
 	Steps     []ExportStepInfo // in catalog order
+	Key       ExportKey
+}
+
+// ExportKey is the key a rotation rotated: the unit of rotation, of a source (see
+// catalog.Key). A source's implicit key has the source's id and no name.
+type ExportKey struct {
+	ID, Name string // "snowflake/prod", "prod"; the source's id and "" for an implicit key
+	Owner    string
+	// Retired: the key is no longer in the list (retired in keys.toml, no longer
+	// declared, or the implicit key of a source that declares keys since); its
+	// history stays.
+	Retired bool
 }
 
 // ExportStepInfo is one catalog step: its key and (printable) text.
@@ -110,7 +127,7 @@ type ExportStepInfo struct {
 // it is replaced by [Withheld] (see [WithholdText], [WithholdActor]).
 func NewExportRotation(src ExportSource, r *Rotation, clean func(string) string) ExportRotation {
 	out := ExportRotation{
-		SourceID: src.ID, SourceName: src.Name, SourceInCatalog: src.InCatalog,
+		SourceID: src.ID, SourceName: src.Name, SourceInCatalog: src.InCatalog, Key: src.Key,
 		StartedAt: r.StartedAt, UpdatedAt: r.UpdatedAt, FinishedAt: cloneTime(r.FinishedAt),
 		Outcome: r.Outcome, StartedBy: clean(WithholdActor(r.StartedBy)), FinishedBy: clean(WithholdActor(r.FinishedBy)),
 	}
@@ -259,9 +276,9 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 	if len(e.RecordedByHand) > 0 {
 		b.WriteString("\n## Rotations recorded by hand\n\n")
 		b.WriteString("Dates entered with `rotatetui rotated`, for rotations done outside rotatetui.\n\n")
-		b.WriteString("| Source | Last rotated | Recorded by |\n|---|---|---|\n")
+		b.WriteString("| Source | Key | Last rotated | Recorded by |\n|---|---|---|---|\n")
 		for _, m := range e.RecordedByHand {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCell(m.SourceName), e.mdTime(&m.LastRotated), mdCell(WithholdActor(m.By)))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(m.SourceName), m.Key.mdCell(), e.mdTime(&m.LastRotated), mdCell(WithholdActor(m.By)))
 		}
 	}
 	_, err := w.Write(b.Bytes())
@@ -306,24 +323,27 @@ func (e *Export) mdSummary(b *bytes.Buffer) {
 		b.WriteString("No rotations recorded.\n")
 		return
 	}
-	b.WriteString("| # | Source | Started | Finished | Duration | Outcome | Started by | Done | Skipped | Pending |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| # | Source | Key | Started | Finished | Duration | Outcome | Started by | Done | Skipped | Pending |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for i, r := range e.Rotations {
 		done, skipped, pending := r.Counts()
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %d | %d | %d |\n", i+1,
-			mdCell(r.SourceName), e.mdTime(&r.StartedAt), e.mdTime(r.FinishedAt), mdDuration(r),
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d |\n", i+1,
+			mdCell(r.SourceName), r.Key.mdCell(), e.mdTime(&r.StartedAt), e.mdTime(r.FinishedAt), mdDuration(r),
 			outcomeText(r.Outcome), mdCell(r.StartedBy), done, skipped, pending)
 	}
 }
 
 // mdRotation writes rotation n's section: what it was, then a table of its steps.
 func (e *Export) mdRotation(b *bytes.Buffer, n int, r ExportRotation) {
-	fmt.Fprintf(b, "\n## %d. %s, started %s\n\n", n, mdText(r.SourceName), e.mdTime(&r.StartedAt))
+	fmt.Fprintf(b, "\n## %d. %s, started %s\n\n", n, mdText(r.Title()), e.mdTime(&r.StartedAt))
 	where := ""
 	if !r.SourceInCatalog {
 		where = " (source no longer in the catalog)"
 	}
 	fmt.Fprintf(b, "- Source: %s (`%s`)%s\n", mdText(r.SourceName), mdCode(r.SourceID), where)
+	if k := r.Key; k.Name != "" || k.Owner != "" || k.Retired {
+		fmt.Fprintf(b, "- Key: %s\n", k.mdLine())
+	}
 	fmt.Fprintf(b, "- Outcome: %s\n", outcomeText(r.Outcome))
 	fmt.Fprintf(b, "- Started: %s by %s\n", e.mdTime(&r.StartedAt), orDash(mdText(r.StartedBy)))
 	if r.FinishedAt != nil {
@@ -358,6 +378,44 @@ func (e *Export) mdRotation(b *bytes.Buffer, n int, r ExportRotation) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", num, text, s.Result, at,
 			mdCell(s.By), mdCell(s.Note), mdCell(s.SkipReason), mdOverridden(s))
 	}
+}
+
+// Title is how the rotation's key is shown: "Snowflake · prod", or the source's name
+// alone for an implicit key.
+func (r ExportRotation) Title() string {
+	if r.Key.Name == "" {
+		return r.SourceName
+	}
+	return r.SourceName + " · " + r.Key.Name
+}
+
+// retiredLabel is what Markdown writes after a retired key.
+const retiredLabel = "(retired)"
+
+// mdCell is the Key cell of a Markdown table: the key's name, "(retired)" after a
+// retired key's; "-" for a source's only key.
+func (k ExportKey) mdCell() string {
+	cell := mdCell(k.Name)
+	if k.Retired {
+		cell = strings.TrimSpace(cell + " " + retiredLabel)
+	}
+	return orDash(cell)
+}
+
+// mdLine is the Key line of a rotation's section: "prod (`snowflake/prod`), owner
+// ana (retired)".
+func (k ExportKey) mdLine() string {
+	line := "`" + mdCode(k.ID) + "`"
+	if k.Name != "" {
+		line = mdText(k.Name) + " (" + line + ")"
+	}
+	if k.Owner != "" {
+		line += ", owner " + mdText(k.Owner)
+	}
+	if k.Retired {
+		line += " " + retiredLabel
+	}
+	return line
 }
 
 // mdOverridden is the Overridden cell: "caution, wait by alice@laptop".
@@ -416,10 +474,11 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// CSVHeader is the header row of the CSV export.
+// CSVHeader is the header row of the CSV export. Columns are only ever added at the
+// end, so that a sheet reading the earlier ones by position keeps working.
 var CSVHeader = []string{"source_id", "source_name", "rotation_started", "rotation_finished", "outcome",
 	"step_number", "step_id", "step_text", "result", "time", "actor", "note", "skip_reason",
-	"overrides", "overridden_by"}
+	"overrides", "overridden_by", "key_id", "key_name", "owner", "key_retired"}
 
 // WriteCSV writes one row per step of every rotation (a rotation with no steps to show
 // gets one row with the step columns empty), after a header row. Times are RFC 3339 in
@@ -437,16 +496,17 @@ func WriteCSV(w io.Writer, e *Export) error {
 	}
 	for _, r := range e.Rotations {
 		rot := []string{r.SourceID, r.SourceName, tm(&r.StartedAt), tm(r.FinishedAt), string(r.Outcome)}
+		key := []string{r.Key.ID, r.Key.Name, r.Key.Owner, strconv.FormatBool(r.Key.Retired)}
 		if len(r.Steps) == 0 {
-			_ = cw.Write(csvRow(append(rot, "", "", "", "", "", "", "", "", "", "")))
+			_ = cw.Write(csvRow(slices.Concat(rot, []string{"", "", "", "", "", "", "", "", "", ""}, key)))
 		}
 		for _, s := range r.Steps {
 			num := ""
 			if s.Number > 0 {
 				num = strconv.Itoa(s.Number)
 			}
-			_ = cw.Write(csvRow(append(slices.Clip(rot), num, s.Key, s.Text, string(s.Result), tm(s.At), s.By, s.Note, s.SkipReason,
-				s.overridesText(";"), s.OverriddenBy)))
+			_ = cw.Write(csvRow(slices.Concat(rot, []string{num, s.Key, s.Text, string(s.Result), tm(s.At), s.By, s.Note, s.SkipReason,
+				s.overridesText(";"), s.OverriddenBy}, key)))
 		}
 	}
 	cw.Flush()
@@ -474,8 +534,9 @@ func csvCell(s string) string {
 	return s
 }
 
-// JSONReport is the JSON export (schema_version 1). Every field is always present;
-// absent times are null and absent texts "". Times are RFC 3339 in UTC.
+// JSONReport is the JSON export (schema_version 2). Every field is always present;
+// absent times are null and absent texts "". Times are RFC 3339 in UTC. Source is the
+// key id of --source, null without.
 type JSONReport struct {
 	SchemaVersion  int            `json:"schema_version"`
 	GeneratedAt    time.Time      `json:"generated_at"`
@@ -486,11 +547,16 @@ type JSONReport struct {
 	RecordedByHand []JSONManual   `json:"recorded_by_hand"`
 }
 
-// JSONRotation is one rotation in the JSON export.
+// JSONRotation is one rotation in the JSON export: of key KeyID of source SourceID.
+// An implicit key has the source's id, and "" as its name.
 type JSONRotation struct {
 	SourceID        string     `json:"source_id"`
 	SourceName      string     `json:"source_name"`
 	SourceInCatalog bool       `json:"source_in_catalog"`
+	KeyID           string     `json:"key_id"`
+	KeyName         string     `json:"key_name"`
+	Owner           string     `json:"owner"`
+	KeyRetired      bool       `json:"key_retired"`
 	Outcome         Outcome    `json:"outcome"`
 	StartedAt       time.Time  `json:"started_at"`
 	FinishedAt      *time.Time `json:"finished_at"`
@@ -524,10 +590,14 @@ type JSONStep struct {
 	OverriddenBy string     `json:"overridden_by"`
 }
 
-// JSONManual is a rotation date recorded by hand, in the JSON export.
+// JSONManual is a rotation date recorded by hand, for a key, in the JSON export.
 type JSONManual struct {
 	SourceID    string    `json:"source_id"`
 	SourceName  string    `json:"source_name"`
+	KeyID       string    `json:"key_id"`
+	KeyName     string    `json:"key_name"`
+	Owner       string    `json:"owner"`
+	KeyRetired  bool      `json:"key_retired"`
 	LastRotated time.Time `json:"last_rotated"`
 	RecordedBy  string    `json:"recorded_by"`
 }
@@ -546,6 +616,7 @@ func (r ExportRotation) JSON() JSONRotation {
 	done, skipped, pending := r.Counts()
 	rj := JSONRotation{
 		SourceID: r.SourceID, SourceName: r.SourceName, SourceInCatalog: r.SourceInCatalog,
+		KeyID: r.Key.ID, KeyName: r.Key.Name, Owner: r.Key.Owner, KeyRetired: r.Key.Retired,
 		Outcome: r.Outcome, StartedAt: r.StartedAt.UTC(), FinishedAt: utc(r.FinishedAt), UpdatedAt: r.UpdatedAt.UTC(),
 		StartedBy: r.StartedBy, FinishedBy: r.FinishedBy, Done: done, Skipped: skipped, Pending: pending, Total: len(r.Steps),
 		Steps: []JSONStep{},
@@ -582,7 +653,9 @@ func WriteJSON(w io.Writer, e *Export) error {
 		out.Rotations = append(out.Rotations, r.JSON())
 	}
 	for _, m := range e.RecordedByHand {
-		out.RecordedByHand = append(out.RecordedByHand, JSONManual{SourceID: m.SourceID, SourceName: m.SourceName, LastRotated: m.LastRotated.UTC(), RecordedBy: WithholdActor(m.By)})
+		out.RecordedByHand = append(out.RecordedByHand, JSONManual{SourceID: m.SourceID, SourceName: m.SourceName,
+			KeyID: m.Key.ID, KeyName: m.Key.Name, Owner: m.Key.Owner, KeyRetired: m.Key.Retired,
+			LastRotated: m.LastRotated.UTC(), RecordedBy: WithholdActor(m.By)})
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -26,12 +27,14 @@ func exportAt(daysAgo, minutes int) time.Time {
 // exportFixture is a history with every case a report must show: a completed rotation
 // with a skipped step, notes and text that Markdown and spreadsheets would
 // misinterpret; an abandoned one; one in progress with a step the catalog has since
-// dropped; a source no longer in the catalog; and a date recorded by hand.
+// dropped; a source no longer in the catalog; two declared keys of one source, one
+// with an owner and one retired; and dates recorded by hand, for a source and a key.
 func exportFixture(t *testing.T) *Export {
 	t.Helper()
 	s := New()
 	awinKeys := []string{"api-credentials", "revoke-token", "reconnect"}
 	snowKeys := []string{"login", "role", "old-step"}
+	shopKeys := []string{"api-key", "revoke"}
 	c := func(kind ChangeKind, src, step string, keys []string, at time.Time, by, text string) Change {
 		return Change{Kind: kind, Source: src, Step: step, Steps: keys, At: at, By: by, Text: text}
 	}
@@ -53,26 +56,40 @@ func exportFixture(t *testing.T) *Export {
 		// A source that was removed from the catalog, completed long ago.
 		c(Check, "legacy", "only", []string{"only"}, exportAt(400, 0), "dave@old", ""),
 		Change{Kind: RecordRotated, Source: "adjust", At: time.Date(2026, 2, 1, 5, 0, 0, 0, time.UTC)},
+		// Two keys of Shopware: de, owned by ana, completed; at, since retired, abandoned.
+		c(Check, "shopware/de", "api-key", shopKeys, exportAt(5, 0), "ana@desk", ""),
+		c(Check, "shopware/de", "revoke", shopKeys, exportAt(5, 3), "ana@desk", ""),
+		c(Check, "shopware/at", "api-key", shopKeys, exportAt(30, 0), "bob@desk", ""),
+		Change{Kind: Reset, Source: "shopware/at", At: exportAt(30, 1), By: "bob@desk"},
+		Change{Kind: RecordRotated, Source: "shopware/at", At: time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)},
 	)
-	awin := ExportSource{ID: "awin", Name: "Awin", InCatalog: true, Steps: []ExportStepInfo{
+	awin := ExportSource{ID: "awin", Name: "Awin", InCatalog: true, Key: ExportKey{ID: "awin"}, Steps: []ExportStepInfo{
 		{"api-credentials", `Click on the "API credentials" link in your user menu.`},
 		{"revoke-token", "Click Revoke my API token."},
 		{"reconnect", "=HYPERLINK(\"https://example.com\") reconnect & check"},
 	}}
-	snow := ExportSource{ID: "snowflake", Name: "Snowflake", InCatalog: true, Steps: []ExportStepInfo{
+	snow := ExportSource{ID: "snowflake", Name: "Snowflake", InCatalog: true, Key: ExportKey{ID: "snowflake"}, Steps: []ExportStepInfo{
 		{"login", "Log in to Snowflake and click SYSADMIN."},
 		{"role", "Select the ACCOUNTADMIN role | then continue."},
 	}}
-	legacy := ExportSource{ID: "legacy", Name: "legacy", InCatalog: false}
+	legacy := ExportSource{ID: "legacy", Name: "legacy", InCatalog: false, Key: ExportKey{ID: "legacy"}}
+	shopSteps := []ExportStepInfo{{"api-key", "Create an API key in the shop's admin."}, {"revoke", "Delete the old key."}}
+	shopDE := ExportSource{ID: "shopware", Name: "Shopware", InCatalog: true, Steps: shopSteps, Key: ExportKey{ID: "shopware/de", Name: "de", Owner: "ana"}}
+	shopAT := ExportSource{ID: "shopware", Name: "Shopware", InCatalog: true, Steps: shopSteps, Key: ExportKey{ID: "shopware/at", Name: "at", Retired: true}}
 	id := func(s string) string { return s }
 
 	e := &Export{Title: "Data source API key rotation", GeneratedAt: exportClock, Location: minusFive}
 	e.Rotations = append(e.Rotations, NewExportRotation(legacy, &s.Sources["legacy"].History[0], id))
+	e.Rotations = append(e.Rotations, NewExportRotation(shopAT, &s.Sources["shopware/at"].History[0], id))
 	for i := range s.Sources["awin"].History {
 		e.Rotations = append(e.Rotations, NewExportRotation(awin, &s.Sources["awin"].History[i], id))
 	}
+	e.Rotations = append(e.Rotations, NewExportRotation(shopDE, &s.Sources["shopware/de"].History[0], id))
 	e.Rotations = append(e.Rotations, NewExportRotation(snow, s.Sources["snowflake"].Current, id))
-	e.RecordedByHand = []ExportManual{{SourceID: "adjust", SourceName: "Adjust", LastRotated: *s.Sources["adjust"].LastRotated}}
+	e.RecordedByHand = []ExportManual{
+		{SourceID: "adjust", SourceName: "Adjust", Key: ExportKey{ID: "adjust"}, LastRotated: *s.Sources["adjust"].LastRotated},
+		{SourceID: "shopware", SourceName: "Shopware", Key: shopAT.Key, LastRotated: *s.Sources["shopware/at"].LastRotated},
+	}
 	return e
 }
 
@@ -179,7 +196,8 @@ func TestCSVReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by" {
+	// Key columns come last: the positions of the others are as before keys.
+	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by,key_id,key_name,owner,key_retired" {
 		t.Errorf("header %q", rows[0])
 	}
 	steps := 1 // the rotation with no steps still gets a row
@@ -196,8 +214,16 @@ func TestCSVReadsBack(t *testing.T) {
 			}
 		}
 	}
-	if last := rows[len(rows)-1]; last[0] != "empty" || last[6] != "" {
+	if last := rows[len(rows)-1]; len(last) != len(CSVHeader) || last[0] != "empty" || last[6] != "" {
 		t.Errorf("step-less rotation row %q", last)
+	}
+	var retired, owned bool
+	for _, row := range rows[1:] {
+		retired = retired || row[15] == "shopware/at" && row[16] == "at" && row[18] == "true"
+		owned = owned || row[15] == "shopware/de" && row[17] == "ana" && row[18] == "false"
+	}
+	if !retired || !owned {
+		t.Errorf("key columns: a row of the retired key %v, of the owned key %v", retired, owned)
 	}
 }
 
@@ -210,11 +236,11 @@ func TestJSONExportSchema(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got["schema_version"] != float64(1) {
+	if got["schema_version"] != float64(2) {
 		t.Errorf("schema_version %v", got["schema_version"])
 	}
 	rot := got["rotations"].([]any)[1].(map[string]any)
-	for _, k := range []string{"source_id", "source_name", "source_in_catalog", "outcome", "started_at", "finished_at", "updated_at", "duration", "duration_seconds", "started_by", "done", "skipped", "pending", "total", "steps"} {
+	for _, k := range []string{"source_id", "source_name", "source_in_catalog", "key_id", "key_name", "owner", "key_retired", "outcome", "started_at", "finished_at", "updated_at", "duration", "duration_seconds", "started_by", "done", "skipped", "pending", "total", "steps"} {
 		if _, ok := rot[k]; !ok {
 			t.Errorf("rotation lacks %q", k)
 		}
@@ -227,6 +253,20 @@ func TestJSONExportSchema(t *testing.T) {
 	}
 	if s := rot["started_at"].(string); !strings.HasSuffix(s, "Z") {
 		t.Errorf("started_at %q is not UTC", s)
+	}
+	keys := map[string]string{}
+	for _, r := range got["rotations"].([]any) {
+		r := r.(map[string]any)
+		keys[r["key_id"].(string)] = fmt.Sprint(r["source_id"], "|", r["key_name"], "|", r["owner"], "|", r["key_retired"])
+	}
+	for id, want := range map[string]string{"awin": "awin|||false", "shopware/de": "shopware|de|ana|false", "shopware/at": "shopware|at||true"} {
+		if keys[id] != want {
+			t.Errorf("rotation of key %s: %q, want %q", id, keys[id], want)
+		}
+	}
+	manual := got["recorded_by_hand"].([]any)[1].(map[string]any)
+	if manual["key_id"] != "shopware/at" || manual["key_name"] != "at" || manual["key_retired"] != true {
+		t.Errorf("recorded by hand of a key: %v", manual)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // file once. It reads the JSON the encoder writes, and declines (ok false) anything
 // it is not sure to read exactly as encoding/json does: \u escapes, null, numbers
 // other than the version, keys that are unknown, repeated or differently cased, a
-// missing version or sources, another version, text after the object. A declined
+// missing version or keys, another version, text after the object. A declined
 // file takes the encoding/json path, which also words every error. FuzzDecode checks
 // that whatever fastDecode accepts, decodeStructs decodes to the same State. data
 // is valid UTF-8: decode checks that first.
@@ -28,7 +28,7 @@ func fastDecode(data []byte) (st *State, ok bool) {
 			v, ok := r.integer()
 			st.Version = v
 			return ok && v == currentVersion
-		case key == "sources" && !seenSources:
+		case key == "keys" && !seenSources:
 			seenSources = true
 			st.Sources = map[string]*SourceState{}
 			return r.object(func(id string) bool {

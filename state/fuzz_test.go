@@ -28,6 +28,7 @@ func FuzzDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(valid)
+	f.Add([]byte(`{"version":2,"keys":{}}`))
 	f.Add([]byte(`{"version":1,"sources":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameAsEncodingJSON(t, data)
@@ -125,7 +126,7 @@ func TestFastDecodeReadsWhatEncodeWrites(t *testing.T) {
 		t.Fatalf("fastDecode declined a file encode wrote:\n%s", data)
 	}
 	sameAsEncodingJSON(t, data)
-	if _, ok := fastDecode([]byte(strings.Replace(string(data), `"version": 1`, `"version": 2`, 1))); ok {
+	if _, ok := fastDecode([]byte(strings.Replace(string(data), `"version": 2`, `"version": 3`, 1))); ok {
 		t.Error("fastDecode read another version")
 	}
 }
@@ -168,10 +169,18 @@ func TestDecodeTakesTheShortPathOnlyWhenItMay(t *testing.T) {
 		"\ufeff{\"version\":1,\"sources\":{}}",
 		`null`, `[]`, `1`, `{"version":1`,
 	} {
-		sameAsEncodingJSON(t, []byte(in))
-		st, version, err := decode([]byte(in))
-		sameAsCarefulPath(t, []byte(in), st, version, err)
+		// Each as version 1 wrote it and as version 2 does.
+		for _, in := range []string{in, asV2(in)} {
+			sameAsEncodingJSON(t, []byte(in))
+			st, version, err := decode([]byte(in))
+			sameAsCarefulPath(t, []byte(in), st, version, err)
+		}
 	}
+}
+
+// asV2 is a compact version-1 text written as version 2: "keys" for "sources".
+func asV2(in string) string {
+	return strings.NewReplacer(`"version":1`, `"version":2`, `"sources"`, `"keys"`).Replace(in)
 }
 
 // TestFuzzSeedCorpus keeps the committed seeds meaningful: the valid-* seeds
@@ -181,6 +190,7 @@ func TestFuzzSeedCorpus(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no seed corpus (%v)", err)
 	}
+	decoded := map[string]*State{}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -192,13 +202,22 @@ func TestFuzzSeedCorpus(t *testing.T) {
 		if !ok || !ok2 || err != nil {
 			t.Fatalf("%s: not a fuzz corpus file (%v)", f, err)
 		}
-		_, _, err = decode([]byte(data))
+		st, _, err := decode([]byte(data))
 		name := filepath.Base(f)
 		switch {
 		case strings.HasPrefix(name, "valid-") && err != nil:
 			t.Errorf("%s refused: %v", name, err)
 		case strings.HasPrefix(name, "invalid-") && err == nil:
 			t.Errorf("%s accepted", name)
+		}
+		decoded[name] = st
+	}
+	// A version-1 seed reads as its version-2 form: migrated, nothing lost.
+	for name, st := range decoded {
+		if v2, ok := decoded[strings.Replace(name, "valid-", "valid-v2-", 1)]; ok && strings.HasPrefix(name, "valid-") && !strings.HasPrefix(name, "valid-v2-") {
+			if st == nil || !reflect.DeepEqual(st, v2) {
+				t.Errorf("%s does not read as its version-2 form", name)
+			}
 		}
 	}
 }

@@ -1,4 +1,4 @@
-// Package state records progress on per-source key-rotation checklists in one
+// Package state records progress on key-rotation checklists, key by key, in one
 // human-readable JSON file.
 //
 // # File format
@@ -6,21 +6,29 @@
 // The file is a single JSON object, indented for people to read and diff:
 //
 //	{
-//	  "version": 1,
-//	  "sources": {
+//	  "version": 2,
+//	  "keys": {
 //	    "github": {
 //	      "current": {"started_at": "...", "outcome": "in_progress", "step_keys": [...], "steps": {...}},
 //	      "history": [{"outcome": "completed", "finished_at": "...", ...}],
 //	      "last_rotated": "...",
 //	      "placeholders": {"org": "acme"}
-//	    }
+//	    },
+//	    "snowflake/prod": {...}
 //	  }
 //	}
 //
-// Sources are keyed by catalog source id and steps by step key, so the file
-// survives reordering of the catalog. Times are RFC 3339. No secret is ever
-// written: [Change.Apply] refuses a note, skip reason or placeholder value that
-// [LooksLikeSecret], and callers judge actors with [ActorLooksLikeSecret].
+// Entries are keyed by key id ("snowflake/prod", see catalog.Key; a source with no
+// declared key has one implicit key whose id is the source's, "github") and steps by
+// the source's step key, so the file survives reordering of the catalog. Times are
+// RFC 3339. No secret is ever written: [Change.Apply] refuses a note, skip reason or
+// placeholder value that [LooksLikeSecret], and callers judge actors with
+// [ActorLooksLikeSecret].
+//
+// Version 1 had "sources", keyed by source id, where version 2 has "keys": it is
+// read as the entries of the sources' implicit keys, whose ids are the same, and
+// saved as version 2 after the backup state.json.v1 (see Guarantees). A build that
+// reads only version 1 refuses a version-2 file as written by a newer rotatetui.
 //
 // # Guarantees
 //
@@ -76,7 +84,7 @@ import (
 
 // Version is the file format version this build writes. Files with a higher
 // version are refused rather than risk dropping fields we don't know about.
-const Version = 1
+const Version = 2
 
 // currentVersion is Version, as a variable so tests can pretend a newer format
 // exists and exercise the migration path.
@@ -85,11 +93,14 @@ var currentVersion = Version
 // State is the whole file. Callers treat a *State returned by the package as a
 // snapshot: to change the file, send a [Change] through [Store.Apply].
 type State struct {
-	Version int                     `json:"version"`
-	Sources map[string]*SourceState `json:"sources"` // keyed by catalog source id
+	Version int `json:"version"`
+	// Sources is keyed by key id ("snowflake/prod"; a source's implicit key has the
+	// source's id). It keeps its name from version 1, which kept it per source.
+	Sources map[string]*SourceState `json:"keys"`
 }
 
-// SourceState is everything recorded about one credential source.
+// SourceState is everything recorded about one key (one credential of a source),
+// under its key id.
 type SourceState struct {
 	Current     *Rotation  `json:"current,omitempty"`      // the unfinished rotation, nil when none
 	History     []Rotation `json:"history,omitempty"`      // finished rotations (completed or abandoned), oldest first; never dropped
@@ -211,8 +222,8 @@ func New() *State {
 	return &State{Version: currentVersion, Sources: map[string]*SourceState{}}
 }
 
-// Source returns the recorded state of source id, or nil if nothing was
-// recorded. Nil-safe so callers can chain without checks.
+// Source returns the recorded state of key id (a source's id for its implicit key),
+// or nil if nothing was recorded. Nil-safe so callers can chain without checks.
 func (s *State) Source(id string) *SourceState {
 	if s == nil {
 		return nil

@@ -13,10 +13,11 @@ import (
 // the source, a catalog, config.toml nor the built-in catalog.
 const DefaultInterval = 90 * 24 * time.Hour
 
-// Intervals are the rotate_every settings that can give a source its interval, from
+// Intervals are the rotate_every settings that can give a key its interval, from
 // the one that wins to the one that yields. Zero (or less) means unset.
 type Intervals struct {
-	Source  time.Duration // the source's own
+	Key     time.Duration // the key's own (keys.toml)
+	Source  time.Duration // its source's
 	Catalog time.Duration // a user catalog's: of those layered, the last that sets one
 	Config  time.Duration // config.toml's
 	// Builtin is the built-in catalog's. It ranks below config.toml because it is a
@@ -24,10 +25,10 @@ type Intervals struct {
 	Builtin time.Duration
 }
 
-// Interval resolves the chain: the first of Source, Catalog, Config and Builtin that is
-// set, else DefaultInterval. It is never zero.
+// Interval resolves the chain: the first of Key, Source, Catalog, Config and Builtin
+// that is set, else DefaultInterval. It is never zero.
 func (iv Intervals) Interval() time.Duration {
-	for _, d := range [...]time.Duration{iv.Source, iv.Catalog, iv.Config, iv.Builtin} {
+	for _, d := range [...]time.Duration{iv.Key, iv.Source, iv.Catalog, iv.Config, iv.Builtin} {
 		if d > 0 {
 			return d
 		}

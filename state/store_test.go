@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -255,7 +256,7 @@ func corruptCorpus(valid []byte) map[string][]byte {
 		"version string":         []byte(`{"version":"1","sources":{}}`),
 		"version float":          []byte(`{"version":1.5,"sources":{}}`),
 		"version huge":           []byte(`{"version":99999999999999999999999,"sources":{}}`),
-		"newer version":          []byte(`{"version":2,"sources":{}}`),
+		"newer version":          []byte(`{"version":3,"keys":{}}`),
 		"no sources":             []byte(`{"version":1}`),
 		"sources null":           []byte(`{"version":1,"sources":null}`),
 		"sources array":          []byte(`{"version":1,"sources":[]}`),
@@ -278,6 +279,16 @@ func corruptCorpus(valid []byte) map[string][]byte {
 		"steps array":            []byte(`{"version":1,"sources":{"a":{"current":` + rot + `,"steps":[]}}}}`),
 		"placeholder number":     []byte(`{"version":1,"sources":{"a":{"placeholders":{"org":1}}}}`),
 		"placeholder empty name": []byte(`{"version":1,"sources":{"a":{"placeholders":{"":"x"}}}}`),
+		"v2 with sources":        []byte(`{"version":2,"sources":{}}`),
+		"v2 with both":           []byte(`{"version":2,"keys":{},"sources":{}}`),
+		"v1 with keys":           []byte(`{"version":1,"keys":{}}`),
+		"v1 with both":           []byte(`{"version":1,"sources":{},"keys":{}}`),
+	}
+	// Each version-1 text also as version 2 writes it.
+	for name, b := range maps.Clone(c) {
+		if v2 := asV2(string(b)); v2 != string(b) && !strings.HasPrefix(name, "v1 ") && !strings.HasPrefix(name, "v2 ") {
+			c[name+" (v2)"] = []byte(v2)
+		}
 	}
 	return c
 }
@@ -360,29 +371,29 @@ func TestNewerVersionError(t *testing.T) {
 }
 
 func TestMigration(t *testing.T) {
-	// Pretend this build writes version 2, whose only difference from
-	// version 1 is that "sources" used to be called "srcs".
+	// Pretend this build writes version 3, whose only difference from
+	// version 2 is that "keys" used to be called "ks".
 	oldVersion, oldMigrations := currentVersion, migrations
 	t.Cleanup(func() { currentVersion, migrations = oldVersion, oldMigrations })
-	currentVersion = 2
+	currentVersion = 3
 	migrations = map[int]func(map[string]any) error{
-		1: func(raw map[string]any) error {
-			raw["sources"] = raw["srcs"]
-			delete(raw, "srcs")
+		2: func(raw map[string]any) error {
+			raw["keys"] = raw["ks"]
+			delete(raw, "ks")
 			return nil
 		},
 	}
 	store, path := newTestStore(t)
-	backup := path + ".v1"
+	backup := path + ".v2"
 	os.MkdirAll(filepath.Dir(path), 0o700)
-	v1 := []byte(`{"version": 1, "srcs": {"src": {"last_rotated": "2026-01-02T03:04:05Z"}}}` + "\n")
-	os.WriteFile(path, v1, 0o600)
+	old := []byte(`{"version": 2, "ks": {"src": {"last_rotated": "2026-01-02T03:04:05Z"}}}` + "\n")
+	os.WriteFile(path, old, 0o600)
 
 	st, err := store.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Version != 2 || st.Source("src") == nil || !st.Source("src").LastRotated.Equal(t0) {
+	if st.Version != 3 || st.Source("src") == nil || !st.Source("src").LastRotated.Equal(t0) {
 		t.Errorf("migrated state = %+v", st)
 	}
 	if _, err := os.Stat(backup); !errors.Is(err, fs.ErrNotExist) {
@@ -400,13 +411,13 @@ func TestMigration(t *testing.T) {
 	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(backup); !bytes.Equal(got, v1) {
-		t.Errorf("backup = %q, want the original bytes %q", got, v1)
+	if got, _ := os.ReadFile(backup); !bytes.Equal(got, old) {
+		t.Errorf("backup = %q, want the original bytes %q", got, old)
 	}
 	if p := perm(t, backup); p != 0o600 {
 		t.Errorf("backup mode %04o", p)
 	}
-	if data, _ := os.ReadFile(path); !bytes.Contains(data, []byte(`"version": 2`)) {
+	if data, _ := os.ReadFile(path); !bytes.Contains(data, []byte(`"version": 3`)) {
 		t.Errorf("file not rewritten in the new format:\n%s", data)
 	}
 	if tmp := tempFiles(t, filepath.Dir(path)); len(tmp) != 0 {
@@ -414,22 +425,22 @@ func TestMigration(t *testing.T) {
 	}
 
 	// An existing backup is never overwritten.
-	os.WriteFile(path, bytes.Replace(v1, []byte("03:04:05"), []byte("09:09:09"), 1), 0o600)
+	os.WriteFile(path, bytes.Replace(old, []byte("03:04:05"), []byte("09:09:09"), 1), 0o600)
 	if _, err := store.Apply(ch(Check, "a", 2)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(backup); !bytes.Equal(got, v1) {
+	if got, _ := os.ReadFile(backup); !bytes.Equal(got, old) {
 		t.Errorf("existing backup overwritten: %q", got)
 	}
 
 	// A gap in the table, or a failing migration, refuses the file.
-	os.WriteFile(path, v1, 0o600)
-	currentVersion = 3
-	if err := checkRefused(t, store, "missing migration"); err == nil || !strings.Contains(err.Error(), "no migration from format version 2") {
+	os.WriteFile(path, old, 0o600)
+	currentVersion = 4
+	if err := checkRefused(t, store, "missing migration"); err == nil || !strings.Contains(err.Error(), "no migration from format version 3") {
 		t.Errorf("err = %v", err)
 	}
-	currentVersion = 2
-	migrations[1] = func(map[string]any) error { return errors.New("boom") }
+	currentVersion = 3
+	migrations[2] = func(map[string]any) error { return errors.New("boom") }
 	if err := checkRefused(t, store, "failing migration"); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("err = %v", err)
 	}
