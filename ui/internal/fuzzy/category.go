@@ -28,25 +28,43 @@ func categoryMatch(category, q string) int {
 	return -1
 }
 
-// categoryTail fills lv's tail with the sources whose category matches lv's query and
-// that did not match by name or alias. It reads the categories once each and the
-// sources of those that match, not the catalog.
+// categoryTail fills lv's tail with the sources whose category or one of whose labels
+// (see WithLabels) matches lv's query and that did not match by name or alias, in
+// catalog order; a source matched both ways is listed through its category. It reads
+// the categories and labels once each and the sources of those that match, not the
+// catalog.
 func (idx *Index) categoryTail(lv *level) {
 	lv.tail = lv.tail[:0]
 	if utf8.RuneCountInString(lv.query) < minCategoryQuery {
 		return
 	}
 	srcs := idx.categorySources(lv.query)
-	// Both lists are in catalog order: skip the sources already matched in one pass.
+	var hits []labelHit
+	if len(idx.labels) > 0 {
+		hits = idx.labelHits(lv.query)
+	}
+	// Every list is in catalog order: merge them, skipping the sources already matched,
+	// in one pass.
 	cands := lv.cands
-	for _, s := range srcs {
-		for len(cands) > 0 && cands[0].source < s {
+	for len(srcs) > 0 || len(hits) > 0 {
+		var m Match
+		if len(hits) == 0 || len(srcs) > 0 && srcs[0] <= hits[0].source {
+			m = Match{Source: srcs[0], Via: Via{Alias: Category, hay: -1}}
+			srcs = srcs[1:]
+			if len(hits) > 0 && hits[0].source == m.Source {
+				hits = hits[1:]
+			}
+		} else {
+			m = Match{Source: hits[0].source, Via: labelVia(hits[0].label)}
+			hits = hits[1:]
+		}
+		for len(cands) > 0 && cands[0].source < m.Source {
 			cands = cands[1:]
 		}
-		if len(cands) > 0 && cands[0].source == s {
+		if len(cands) > 0 && cands[0].source == m.Source {
 			continue
 		}
-		lv.tail = append(lv.tail, Match{Source: s, Via: Via{Alias: Category, hay: -1}})
+		lv.tail = append(lv.tail, m)
 	}
 }
 
