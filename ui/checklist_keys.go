@@ -64,7 +64,7 @@ func (m checklistModel) startOver() (checklistModel, event) {
 		return m, statusEvent{text: "New rotation: check the first step when you have done it."}
 	}
 	if m.rot != nil {
-		m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.src.Name), confirmReset, m.cursor)
+		m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.title()), confirmReset, m.cursor)
 	}
 	return m, nil
 }

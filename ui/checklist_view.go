@@ -110,7 +110,7 @@ func (m checklistModel) header(width int) []string {
 		if m.byHand {
 			last = "on " + m.lastRotated.Local().Format("2006-01-02") + " (recorded by hand)"
 		}
-		if every := m.c.interval(m.src); every > 0 {
+		if every := m.interval(); every > 0 {
 			last += "; next due on " + m.lastRotated.Add(time.Duration(every)).Local().Format("2006-01-02")
 		}
 		head = append(head, wrapSentences(st.Subtitle, "Last rotated "+last+". Check the first step to start a new rotation.", width)...)
@@ -200,11 +200,11 @@ func (m checklistModel) finishedText() string {
 		summary += ", " + plural(notes, "note", "notes")
 	}
 	next := ""
-	if every := m.c.interval(m.src); every > 0 {
+	if every := m.interval(); every > 0 {
 		next = fmt.Sprintf(" Next due on %s (every %s).", r.FinishedAt.Add(time.Duration(every)).Local().Format("2006-01-02"), every)
 	}
 	return fmt.Sprintf("✓ Rotation complete: finished %s, took %s; %s.%s It is in the history; opening %s again starts a new rotation.",
-		m.when(*r.FinishedAt), tookText, summary, next, m.src.Name)
+		m.when(*r.FinishedAt), tookText, summary, next, m.title())
 }
 
 func (m checklistModel) progressBar(done, total, width int) string {

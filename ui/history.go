@@ -108,7 +108,7 @@ func (m checklistModel) pastRotations() []state.ExportRotation {
 	if ss == nil {
 		return nil
 	}
-	src := state.ExportSource{ID: m.src.ID, Name: m.src.Name, InCatalog: true}
+	src := state.ExportSource{ID: m.key.ID, Name: m.src.Name, InCatalog: true}
 	for _, step := range m.src.Steps {
 		src.Steps = append(src.Steps, state.ExportStepInfo{Key: step.Key, Text: step.Text})
 	}
