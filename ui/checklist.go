@@ -35,6 +35,7 @@ type checklistModel struct {
 	changed     string            // says how the catalog's steps changed since rot started
 	values      map[string]string // the key's placeholder values that can be used
 	refused     map[string]string // saved values that cannot (see usableValues), with why
+	declared    map[string]bool   // the values set for the key in keys.toml (not editable here)
 
 	cursor int
 	offset int // first visible line of the step list
@@ -85,7 +86,7 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 		saved = ss.Placeholders
 	}
 	// A saved value that cannot go where it is used is not used: it is asked again.
-	m.values, m.refused = usableValues(m.src, saved)
+	m.values, m.refused, m.declared = keyValues(m.src, m.key.Values, saved)
 	switch {
 	case ss != nil && ss.Current != nil:
 		m.rot = ss.Current

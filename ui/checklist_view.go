@@ -71,12 +71,13 @@ func (m checklistModel) scrollFrom(offset, width, height int) int {
 	return max(min(offset, len(lines)-avail), 0)
 }
 
-// header is everything above the steps: name, progress, state, cautions, note.
+// header is everything above the steps: name, the key's details, progress, state,
+// cautions, note.
 func (m checklistModel) header(width int) []string {
 	st := m.c.styles
 	var head []string
 
-	title := st.Title.Render(m.src.Name)
+	title := st.Title.Render(m.title())
 	if m.src.Category != "" {
 		title += st.Subtitle.Render(" · " + m.src.Category)
 	}
@@ -84,6 +85,7 @@ func (m checklistModel) header(width int) []string {
 		title += " " + st.Badge("custom") // bracketed, as in the list: a tag without its colour too
 	}
 	head = append(head, truncate(title, width))
+	head = append(head, m.keyLines(width)...)
 
 	done, total := 0, len(m.keys)
 	if m.rot != nil {
@@ -135,6 +137,41 @@ func (m checklistModel) header(width int) []string {
 		head = append(head, m.docsLines(width)...)
 	}
 	return append(head, "")
+}
+
+// keyLines tell which key of the source this is: its owner, the values declared for it
+// and when it is next due, then its description. An implicit key has none: its
+// checklist reads as the source's always has.
+func (m checklistModel) keyLines(width int) []string {
+	if m.key.Implicit() {
+		return nil
+	}
+	st := m.c.styles
+	var parts []string
+	if m.key.Owner != "" {
+		parts = append(parts, "owner "+catalog.PrintableLine(m.key.Owner))
+	}
+	for _, name := range catalog.SortedKeys(m.key.Values) {
+		parts = append(parts, catalog.PrintableLine(name+" = "+m.key.Values[name]))
+	}
+	parts = append(parts, m.dueLine())
+	lines := wrapSentences(st.Subtitle, strings.Join(parts, " · "), width)
+	if m.key.Description != "" {
+		lines = append(lines, wrapSentences(st.Subtitle, catalog.PrintableLine(m.key.Description), width)...)
+	}
+	return lines
+}
+
+// dueLine says when the key is next due, as the list's status does.
+func (m checklistModel) dueLine() string {
+	due := state.ComputeDue(m.recorded, time.Duration(m.interval()), m.c.now())
+	switch {
+	case due.NextDue == nil:
+		return "never rotated: no due date yet"
+	case due.State == state.DueOverdue:
+		return "overdue since " + due.NextDue.Local().Format("2006-01-02")
+	}
+	return "next due on " + due.NextDue.Local().Format("2006-01-02")
 }
 
 // docsLines shows the source's documentation page, which o opens on a step without a
