@@ -22,9 +22,9 @@ import (
 type checklistModel struct {
 	c        *common
 	src      *catalog.Source
-	key      catalog.Key // the key rotated: the state file's entry is key.ID's
-	keys     []string    // the source's step keys, in order
-	tracking time.Time   // StartedAt of the rotation this screen works on; zero before the first check
+	key      *catalog.Key // the key rotated (a copy): the state file's entry is key.ID's
+	keys     []string     // the source's step keys, in order
+	tracking time.Time    // StartedAt of the rotation this screen works on; zero before the first check
 
 	rot      *state.Rotation // the rotation shown; nil before the first check
 	finished bool            // rot was completed while this screen was open
@@ -56,7 +56,7 @@ type undoEntry struct {
 	changes []state.Change
 }
 
-func newChecklistModel(c *common, src *catalog.Source, key catalog.Key, st *state.State) checklistModel {
+func newChecklistModel(c *common, src *catalog.Source, key *catalog.Key, st *state.State) checklistModel {
 	m := checklistModel{c: c, src: src, key: key, keys: src.StepKeys(), confirmed: map[string]bool{}, announced: map[string]bool{}}
 	m = m.setState(st)
 	m.cursor = m.nextOpen(-1)
@@ -555,7 +555,7 @@ func (m checklistModel) opening(a action) event {
 func (m checklistModel) title() string { return m.key.Title(m.src) }
 
 // interval is how often the key is due.
-func (m checklistModel) interval() catalog.Duration { return m.c.keyInterval(&m.key, m.src) }
+func (m checklistModel) interval() catalog.Duration { return m.c.keyInterval(m.key, m.src) }
 
 // valueNames are the placeholders to edit with e: the step's, else the source's.
 func (m checklistModel) valueNames() []string {

@@ -16,7 +16,9 @@ import (
 // change then only has to look at the keys the state file mentions, which is what
 // keeps recording a check cheap on a catalog of 100,000 sources.
 //
-// It is kept small, because it is as long as the catalog: an untouched key's status is
+// It is built once and shared by every copy of the list (by pointer: the root model is
+// copied on every message, and stays small). It is kept small, because it is as long
+// as the catalog: an untouched key's status is
 // derived from the catalog when it is shown, not stored, and a catalog that declares
 // no key keeps no list of keys at all (key i is then source i's implicit key).
 type catalogView struct {
@@ -32,7 +34,7 @@ type catalogView struct {
 // Keys, or -1 for the source's implicit key.
 type keyRef struct{ source, decl int32 }
 
-func newCatalogView(cat *catalog.Catalog) catalogView {
+func newCatalogView(cat *catalog.Catalog) *catalogView {
 	v := catalogView{sources: cat.Sources, declared: cat.Keys, refs: keyRefs(cat)}
 	n := v.keyCount()
 	v.byName, v.rank, v.byID = make([]int32, n), make([]int32, n), make([]int32, n)
@@ -45,7 +47,7 @@ func newCatalogView(cat *catalog.Catalog) catalogView {
 		v.rank[i] = int32(r)
 	}
 	slices.SortFunc(v.byID, func(a, b int32) int { return strings.Compare(v.keyID(int(a)), v.keyID(int(b))) })
-	return v
+	return &v
 }
 
 // keyRefs lists the catalog's live keys in the order of catalog.AllKeys, as indexes:
@@ -74,7 +76,7 @@ func keyRefs(cat *catalog.Catalog) []keyRef {
 }
 
 // keyCount is how many keys the list has.
-func (v catalogView) keyCount() int {
+func (v *catalogView) keyCount() int {
 	if v.refs == nil {
 		return len(v.sources)
 	}
@@ -83,10 +85,10 @@ func (v catalogView) keyCount() int {
 
 // hasDeclaredKeys reports whether some source declares keys: the list then counts
 // keys, not sources.
-func (v catalogView) hasDeclaredKeys() bool { return v.refs != nil }
+func (v *catalogView) hasDeclaredKeys() bool { return v.refs != nil }
 
 // sourceIndex is the catalog index of key i's source.
-func (v catalogView) sourceIndex(i int) int {
+func (v *catalogView) sourceIndex(i int) int {
 	if v.refs == nil {
 		return i
 	}
@@ -94,10 +96,10 @@ func (v catalogView) sourceIndex(i int) int {
 }
 
 // sourceOf is key i's source.
-func (v catalogView) sourceOf(i int) *catalog.Source { return &v.sources[v.sourceIndex(i)] }
+func (v *catalogView) sourceOf(i int) *catalog.Source { return &v.sources[v.sourceIndex(i)] }
 
 // declaredKey is key i as declared, or nil for an implicit key.
-func (v catalogView) declaredKey(i int) *catalog.Key {
+func (v *catalogView) declaredKey(i int) *catalog.Key {
 	if v.refs == nil || v.refs[i].decl < 0 {
 		return nil
 	}
@@ -105,7 +107,7 @@ func (v catalogView) declaredKey(i int) *catalog.Key {
 }
 
 // keyAt is key i.
-func (v catalogView) keyAt(i int) catalog.Key {
+func (v *catalogView) keyAt(i int) catalog.Key {
 	if k := v.declaredKey(i); k != nil {
 		return *k
 	}
@@ -114,7 +116,7 @@ func (v catalogView) keyAt(i int) catalog.Key {
 }
 
 // keyID is key i's id: the state file's entries are keyed by it.
-func (v catalogView) keyID(i int) string {
+func (v *catalogView) keyID(i int) string {
 	if k := v.declaredKey(i); k != nil {
 		return k.ID
 	}
@@ -122,7 +124,7 @@ func (v catalogView) keyID(i int) string {
 }
 
 // title is how key i is shown: "Snowflake · prod", or the source's name alone.
-func (v catalogView) title(i int) string {
+func (v *catalogView) title(i int) string {
 	if k := v.declaredKey(i); k != nil {
 		return k.Title(v.sourceOf(i))
 	}
@@ -130,7 +132,7 @@ func (v catalogView) title(i int) string {
 }
 
 // indexOf finds the index of the key with this id.
-func (v catalogView) indexOf(id string) (int, bool) {
+func (v *catalogView) indexOf(id string) (int, bool) {
 	k, ok := slices.BinarySearchFunc(v.byID, id, func(i int32, id string) int { return strings.Compare(v.keyID(int(i)), id) })
 	if !ok {
 		return -1, false
@@ -147,7 +149,7 @@ const keySeparator = " / "
 // newListFilter indexes what the filter matches of each key: its title (so that a key's
 // name ranks with the names), its source's aliases and category, and its labels, the
 // owner and the tags as k=v.
-func newListFilter(v catalogView) *filterIndex {
+func newListFilter(v *catalogView) *filterIndex {
 	n := v.keyCount()
 	names, aliases, categories := make([]string, n), make([][]string, n), make([]string, n)
 	var labels [][]string

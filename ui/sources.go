@@ -22,14 +22,14 @@ type sourcesModel struct {
 	filtering bool             // the filter input has focus
 	index     *filterIndex
 
-	catalogView                      // what never changes for a catalog: keys, names, ids
-	touched     map[int]sourceStatus // statuses of the keys the state file mentions
-	order       []int                // key indexes without a filter: urgent work first
-	tab         listView             // the view shown
-	orders      [viewCount][]int
-	viewSize    [viewCount]int // how many keys each view lists
-	firstRun    bool           // nothing is recorded at all: no source in the state
-	browsed     bool           // the cursor has been moved (by key or mouse) at least once
+	*catalogView                      // what never changes for a catalog: keys, names, ids (shared)
+	touched      map[int]sourceStatus // statuses of the keys the state file mentions
+	order        []int                // key indexes without a filter: urgent work first
+	tab          listView             // the view shown
+	orders       [viewCount][]int
+	viewSize     [viewCount]int // how many keys each view lists
+	firstRun     bool           // nothing is recorded at all: no source in the state
+	browsed      bool           // the cursor has been moved (by key or mouse) at least once
 	// How many sources of each view the filter matches, counted when a view other than
 	// All is shown, so that an empty view can say where its matches are.
 	matchesIn [viewCount]int

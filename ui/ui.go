@@ -313,7 +313,8 @@ func (m Model) open(index int) (Model, tea.Cmd) {
 	m = m.leaveScreen()
 	m.screen = checklistScreen
 	var cmd tea.Cmd
-	m.checklist, cmd = newChecklistModel(m.c, m.sources.sourceOf(index), m.sources.keyAt(index), m.current).init()
+	key := m.sources.keyAt(index)
+	m.checklist, cmd = newChecklistModel(m.c, m.sources.sourceOf(index), &key, m.current).init()
 	return m, cmd
 }
 
