@@ -120,8 +120,17 @@ func TestTheListHasARowPerKey(t *testing.T) {
 	if eu, prod := indexOfRow(m, "Snowflake · eu"), indexOfRow(m, "Snowflake · prod"); prod != eu+1 {
 		t.Errorf("eu at %d, prod at %d", eu, prod)
 	}
-	if view := m.View(); !strings.Contains(view, "54 keys") || !strings.Contains(view, "[All 54]") {
+	if view := m.View(); !strings.Contains(view, "54 keys") || !strings.Contains(view, "[All 54]") || !strings.Contains(view, "filter by name, category, owner or tag") {
 		t.Errorf("the header does not count keys (51 sources, one with 2 keys and one with 3):\n%s", view)
+	}
+	// Past the first run, the line under the views speaks of keys too.
+	store := newMemStore()
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "awin", At: fixedNow.Add(-24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	m = newTestModel(t, store, Options{Catalog: cat})
+	if m := press(t, m, "j", "j", "j"); !strings.Contains(m.View(), "Pick a key and press enter to open its checklist.") {
+		t.Errorf("after a move:\n%s", m.View())
 	}
 }
 

@@ -72,6 +72,9 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 	in.Cursor.Style = c.styles.TextCursor
 
 	view := newCatalogView(c.catalog)
+	if view.hasDeclaredKeys() {
+		in.Placeholder = "type / to filter by name, category, owner or tag"
+	}
 	m := sourcesModel{c: c, input: &in, recording: -1, index: newListFilter(view), catalogView: view}
 	return m.setState(st)
 }

@@ -200,7 +200,7 @@ func (m sourcesModel) resumeLine(width int) string {
 	if firstRun {
 		return st.Resume.Render(truncate(firstRunHint, width))
 	}
-	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
+	return st.Subtitle.Render(truncate("Pick a "+m.unit(1)+" and press enter to open its checklist.", width))
 }
 
 // firstRunHint is the list's first line while nothing is recorded: "unknown" on every
