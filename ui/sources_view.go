@@ -259,14 +259,7 @@ func (m sourcesModel) nameCell(i int, showCategory bool) string {
 		nb.WriteString(m.highlight(src.Aliases[row.match.Alias], row, row.match.Alias, st.Category))
 	}
 	if row.match.Matched() && row.match.Alias == aliasLabel {
-		// Matched through the owner or a tag: say which.
-		label := m.index.label(row.match)
-		if k := m.declaredKey(row.key); k != nil && label == k.Owner {
-			nb.WriteString(st.Category.Render(" owner "))
-		} else {
-			nb.WriteByte(' ')
-		}
-		nb.WriteString(m.highlight(catalog.PrintableLine(label), row, aliasLabel, st.Category))
+		nb.WriteString(m.labelCell(row))
 	}
 	if row.match.Matched() && row.match.Alias == aliasCategory && !showCategory {
 		// Matched through a category that has no column here: say which.
@@ -282,6 +275,17 @@ func (m sourcesModel) nameCell(i int, showCategory bool) string {
 		nb.WriteString(m.c.styles.Badge("custom"))
 	}
 	return nb.String()
+}
+
+// labelCell says which label a row matched through: " owner ana", " env=prod".
+func (m sourcesModel) labelCell(row listRow) string {
+	st := &m.c.styles.Paint
+	label := m.index.label(row.match)
+	lead := " "
+	if k := m.declaredKey(row.key); k != nil && label == k.Owner {
+		lead = " owner "
+	}
+	return st.Category.Render(lead) + m.highlight(catalog.PrintableLine(label), row, aliasLabel, st.Category)
 }
 
 // rowWith is row i with its name cell (see nameCell), in the columns cols.
