@@ -39,7 +39,7 @@ func runUI(e *env) int {
 	keeper := &textKeeper{store: store}
 	res, err := ui.Run(ui.Options{
 		Catalog:     e.sched.cat,
-		Interval:    e.sched.sourceInterval,
+		Interval:    e.sched.interval,
 		State:       e.st,
 		Store:       store,
 		Query:       strings.Join(o.args, " "),

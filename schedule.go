@@ -40,10 +40,6 @@ func (s schedule) interval(k *catalog.Key, src *catalog.Source) catalog.Duration
 	}.Interval())
 }
 
-// sourceInterval is the interval of src's implicit key, which has no rotate_every of
-// its own: what the screen asks of a source.
-func (s schedule) sourceInterval(src *catalog.Source) catalog.Duration { return s.interval(nil, src) }
-
 // Dates and times: read as ISO dates (local midnight) or RFC 3339, stored in UTC,
 // shown in the local time of the clock.
 

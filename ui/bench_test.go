@@ -19,15 +19,51 @@ import (
 	"github.com/rotatetui/rotatetui/ui/internal/fuzzy/fuzzytest"
 )
 
-// Benchmarks for the source list at 50, 10,000 and 100,000 sources. The catalogs are
-// synthetic and deterministic, built only when a benchmark asks for them, so plain
+// Benchmarks for the source list at 50, 10,000 and 100,000 sources, and (the -keys
+// sizes) at 10,000 and 100,000 keys declared over the 51 built-in sources. The catalogs
+// are synthetic and deterministic, built only when a benchmark asks for them, so plain
 // `go test ./ui/` stays fast. Results and the commands that produce them are in
 // BENCHMARKS.md at the repository root.
 
-var benchSizes = []struct {
+// benchSize is one catalog the benchmarks run on: n sources, or with keys n keys over
+// the built-in sources.
+type benchSize struct {
 	name string
 	n    int
-}{{"50", 50}, {"10k", 10_000}, {"100k", 100_000}}
+	keys bool
+}
+
+var benchSizes = []benchSize{{"50", 50, false}, {"10k", 10_000, false}, {"100k", 100_000, false}}
+
+// keySizes are the catalogs of many keys, for the benchmarks of start-up, the filter
+// and the list's rendering.
+var keySizes = []benchSize{{"10k-keys", 10_000, true}, {"100k-keys", 100_000, true}}
+
+// withKeySizes is benchSizes and keySizes.
+func withKeySizes() []benchSize { return append(slices.Clone(benchSizes), keySizes...) }
+
+// keysCatalogOf returns the built-in catalog with n keys declared over its sources,
+// round robin, with names, owners and tags such as an inventory holds.
+func keysCatalogOf(n int) *catalog.Catalog {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		panic(err)
+	}
+	names := []string{"prod", "staging", "eu", "us-east", "shop-de", "shop-fr", "app-ios", "app-android", "reporting", "backfill"}
+	owners := []string{"ana", "bo", "chen", "dara", "emeka", "farah", "goran", "hana", "ines", "jon", "kofi", "lea"}
+	envs := []string{"prod", "staging", "dev"}
+	cat.Keys = make([]catalog.Key, n)
+	for i := range n {
+		src := &cat.Sources[i%len(cat.Sources)]
+		name := fmt.Sprintf("%s-%d", names[(i/len(cat.Sources))%len(names)], i)
+		cat.Keys[i] = catalog.Key{
+			ID: catalog.KeyID(src.ID, name), Source: src.ID, Name: name,
+			Owner: owners[i%len(owners)],
+			Tags:  map[string]string{"env": envs[i%len(envs)], "team": owners[(i/7)%len(owners)]},
+		}
+	}
+	return cat
+}
 
 // syntheticCatalog returns n sources with realistic names (see fuzzytest.Sources), the
 // same as the filter's own benchmarks search.
@@ -49,20 +85,28 @@ func syntheticCatalog(n int) *catalog.Catalog {
 
 var benchCatalogs struct {
 	sync.Mutex
-	byN map[int]*catalog.Catalog
+	bySize map[benchSize]*catalog.Catalog
 }
 
-// benchCatalog builds each size once per process, on first use.
-func benchCatalog(n int) *catalog.Catalog {
+// benchCatalog is the catalog of n sources (see benchCatalogOf).
+func benchCatalog(n int) *catalog.Catalog { return benchCatalogOf(benchSize{n: n}) }
+
+// benchCatalogOf builds each size once per process, on first use.
+func benchCatalogOf(size benchSize) *catalog.Catalog {
+	size.name = ""
 	benchCatalogs.Lock()
 	defer benchCatalogs.Unlock()
-	if benchCatalogs.byN == nil {
-		benchCatalogs.byN = map[int]*catalog.Catalog{}
+	if benchCatalogs.bySize == nil {
+		benchCatalogs.bySize = map[benchSize]*catalog.Catalog{}
 	}
-	c, ok := benchCatalogs.byN[n]
+	c, ok := benchCatalogs.bySize[size]
 	if !ok {
-		c = syntheticCatalog(n)
-		benchCatalogs.byN[n] = c
+		if size.keys {
+			c = keysCatalogOf(size.n)
+		} else {
+			c = syntheticCatalog(size.n)
+		}
+		benchCatalogs.bySize[size] = c
 	}
 	return c
 }
@@ -80,10 +124,18 @@ var (
 	benchSink string
 )
 
-// benchModel is the root model at 80x24 on the source list with the filter focused.
+// benchModel is the root model at 80x24 on the list of n sources with the filter
+// focused.
 func benchModel(b *testing.B, n int) Model {
 	b.Helper()
-	m := New(Options{Catalog: benchCatalog(n), State: state.New(), Now: func() time.Time { return fixedNow }})
+	return benchModelOf(b, benchSize{n: n})
+}
+
+// benchModelOf is benchModel on the catalog of size: its list has size.n rows.
+func benchModelOf(b *testing.B, size benchSize) Model {
+	b.Helper()
+	n := size.n
+	m := New(Options{Catalog: benchCatalogOf(size), State: state.New(), Now: func() time.Time { return fixedNow }})
 	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	next, _ = next.(Model).Update(keyMsg("/"))
 	m = next.(Model)
@@ -114,10 +166,10 @@ func BenchmarkFirstKeystroke(b *testing.B) { benchFirstKeystroke(b, false) }
 func BenchmarkFirstUseOfALetter(b *testing.B) { benchFirstKeystroke(b, true) }
 
 func benchFirstKeystroke(b *testing.B, firstUse bool) {
-	for _, size := range benchSizes {
+	for _, size := range withKeySizes() {
 		b.Run(size.name, func(b *testing.B) {
 			withColor(b)
-			m := benchModel(b, size.n)
+			m := benchModelOf(b, size)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
@@ -146,10 +198,10 @@ func (idx *filterIndex) dropPositionTables() { idx.fz.DropPositionTables() }
 // (untimed) a backspace returns to "s", so every timed key press is a real extension
 // that searches the matches of "s".
 func BenchmarkExtendQuery(b *testing.B) {
-	for _, size := range benchSizes {
+	for _, size := range withKeySizes() {
 		b.Run(size.name, func(b *testing.B) {
 			withColor(b)
-			m := step(benchModel(b, size.n), runeKey('s'))
+			m := step(benchModelOf(b, size), runeKey('s'))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
@@ -219,7 +271,7 @@ func BenchmarkKeystrokeSequence(b *testing.B) {
 // BenchmarkView renders the list without and with a filter ("s", which matches most of
 // the catalog): the work must not grow with the catalog.
 func BenchmarkView(b *testing.B) {
-	for _, size := range benchSizes {
+	for _, size := range withKeySizes() {
 		for _, q := range []string{"", "s"} {
 			name := size.name + "/plain"
 			if q != "" {
@@ -227,7 +279,7 @@ func BenchmarkView(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				withColor(b)
-				m := benchModel(b, size.n)
+				m := benchModelOf(b, size)
 				for _, r := range q {
 					m = step(m, runeKey(r))
 				}
@@ -347,6 +399,18 @@ func runSync(cmd tea.Cmd) []tea.Msg {
 // BenchmarkBuildIndex times what start-up spends on the filter: lower-casing and laying
 // out every name and alias once.
 func BenchmarkBuildIndex(b *testing.B) {
+	for _, size := range keySizes {
+		// What the list indexes of each key: its title, its source's aliases and
+		// category, its owner and tags (see newListFilter).
+		b.Run(size.name, func(b *testing.B) {
+			view := newCatalogView(benchCatalogOf(size))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				newListFilter(view)
+			}
+		})
+	}
 	for _, size := range benchSizes {
 		b.Run(size.name, func(b *testing.B) {
 			cat := benchCatalog(size.n)
@@ -385,8 +449,11 @@ func catalogText(cat *catalog.Catalog) (names []string, aliases [][]string) {
 // to nothing (an empty query, or a backspace to the cached level), so no timer is
 // stopped. It reports how many sources matched.
 func BenchmarkFilter(b *testing.B) {
-	for _, size := range benchSizes {
+	for _, size := range withKeySizes() {
 		newIndex := func() *filterIndex {
+			if size.keys {
+				return newListFilter(newCatalogView(benchCatalogOf(size)))
+			}
 			cat := benchCatalog(size.n)
 			return newFilterIndex(catalogText(cat)).withCategories(catalogCategories(cat))
 		}

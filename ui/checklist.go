@@ -10,9 +10,11 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// checklistModel is one source's steps with their boxes. It shows the unfinished
-// rotation if there is one; once the last box is checked it shows the finished rotation,
-// read-only, until the user leaves. Opening the source again starts a new rotation.
+// checklistModel is one key's checklist: its source's steps with the key's boxes. It
+// shows the key's unfinished rotation if there is one; once the last box is checked it
+// shows the finished rotation, read-only, until the user leaves. Opening the key again
+// starts a new rotation. Everything recorded (progress, waits, notes, values, history)
+// is the key's: changes carry the key's id (state.Change.Source).
 //
 // Every action on a step either records a change (handed to the root as an event) or
 // asks for something first in a prompt at the bottom of the screen: a placeholder
@@ -20,8 +22,9 @@ import (
 type checklistModel struct {
 	c        *common
 	src      *catalog.Source
-	keys     []string  // the source's step keys, in order
-	tracking time.Time // StartedAt of the rotation this screen works on; zero before the first check
+	key      *catalog.Key // the key rotated (a copy): the state file's entry is key.ID's
+	keys     []string     // the source's step keys, in order
+	tracking time.Time    // StartedAt of the rotation this screen works on; zero before the first check
 
 	rot      *state.Rotation // the rotation shown; nil before the first check
 	finished bool            // rot was completed while this screen was open
@@ -30,8 +33,9 @@ type checklistModel struct {
 	lastRotated *time.Time
 	byHand      bool
 	changed     string            // says how the catalog's steps changed since rot started
-	values      map[string]string // the source's placeholder values that can be used
+	values      map[string]string // the key's placeholder values that can be used
 	refused     map[string]string // saved values that cannot (see usableValues), with why
+	declared    map[string]bool   // the values set for the key in keys.toml (not editable here)
 
 	cursor int
 	offset int // first visible line of the step list
@@ -40,7 +44,7 @@ type checklistModel struct {
 	undo      []undoEntry
 	confirmed map[string]bool    // revoke steps the user already confirmed on this screen
 	hist      historyView        // the past rotations, shown over the steps (h)
-	recorded  *state.SourceState // everything recorded about the source, for the history; nil: nothing
+	recorded  *state.SourceState // everything recorded about the key, for the history; nil: nothing
 	tickGen   int                // the countdown ticker that is current
 	ticking   bool
 	announced map[string]bool // waits whose end was already announced
@@ -52,8 +56,8 @@ type undoEntry struct {
 	changes []state.Change
 }
 
-func newChecklistModel(c *common, src *catalog.Source, st *state.State) checklistModel {
-	m := checklistModel{c: c, src: src, keys: src.StepKeys(), confirmed: map[string]bool{}, announced: map[string]bool{}}
+func newChecklistModel(c *common, src *catalog.Source, key *catalog.Key, st *state.State) checklistModel {
+	m := checklistModel{c: c, src: src, key: key, keys: src.StepKeys(), confirmed: map[string]bool{}, announced: map[string]bool{}}
 	m = m.setState(st)
 	m.cursor = m.nextOpen(-1)
 	// Waits that already ended before the screen opened need no bell.
@@ -72,7 +76,7 @@ func (m checklistModel) init() (checklistModel, tea.Cmd) {
 
 // setState picks the rotation to show from a new state.
 func (m checklistModel) setState(st *state.State) checklistModel {
-	ss := st.Source(m.src.ID)
+	ss := st.Source(m.key.ID)
 	m.recorded = ss
 	m.rot, m.finished, m.changed = nil, false, ""
 	m.lastRotated = ss.LastRotatedAt()
@@ -82,7 +86,7 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 		saved = ss.Placeholders
 	}
 	// A saved value that cannot go where it is used is not used: it is asked again.
-	m.values, m.refused = usableValues(m.src, saved)
+	m.values, m.refused, m.declared = keyValues(m.src, m.key.Values, saved)
 	switch {
 	case ss != nil && ss.Current != nil:
 		m.rot = ss.Current
@@ -244,7 +248,7 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 // first, or the change is restored from a rescue file after that, it does nothing
 // rather than start a new rotation with one step done.
 func (m checklistModel) change(kind state.ChangeKind, i int, text string) state.Change {
-	c := state.Change{Kind: kind, Source: m.src.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
+	c := state.Change{Kind: kind, Source: m.key.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
 	if m.rot != nil && !m.finished {
 		started := m.rot.StartedAt
 		c.Started = &started
@@ -292,7 +296,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 	}
 	if completes {
 		// Undoing the check that finished the rotation first reopens it.
-		reopen := state.Change{Kind: state.Reopen, Source: m.src.ID, At: m.c.now().UTC(), Started: &started}
+		reopen := state.Change{Kind: state.Reopen, Source: m.key.ID, At: m.c.now().UTC(), Started: &started}
 		inv = append([]state.Change{reopen}, inv...)
 	}
 	return inv
@@ -304,7 +308,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 func (m checklistModel) appendInverse(inv []state.Change, c state.Change, i int, started *time.Time) []state.Change {
 	prev := m.record(i)
 	at := c.At.Round(0) // as the store records it
-	base := state.Change{Source: m.src.ID, Step: c.Step, Steps: m.keys, At: m.c.now().UTC(), Started: started}
+	base := state.Change{Source: m.key.ID, Step: c.Step, Steps: m.keys, At: m.c.now().UTC(), Started: started}
 	switch c.Kind {
 	case state.Check:
 		r := base
@@ -453,7 +457,7 @@ func (m checklistModel) tick(msg waitTickMsg) (checklistModel, tea.Cmd) {
 		}
 		m.announced[m.keys[i]] = true
 		cmds = append(cmds, bellCmd(m.c.effects), func() tea.Msg {
-			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1), source: m.src.ID}
+			return statusMsg{text: fmt.Sprintf("The wait is over: step %d can be done now.", i+1), source: m.key.ID}
 		})
 	}
 	m, next := m.ensureTicking()
@@ -515,7 +519,7 @@ func (m checklistModel) startAction(a action) (checklistModel, tea.Cmd, event) {
 
 // perform does a: its status line is about this checklist (see forSource).
 func (m checklistModel) perform(a action) tea.Cmd {
-	return forSource(m.src.ID, m.effect(a))
+	return forSource(m.key.ID, m.effect(a))
 }
 
 func (m checklistModel) effect(a action) tea.Cmd {
@@ -558,6 +562,12 @@ func (m checklistModel) opening(a action) event {
 	}
 	return nil
 }
+
+// title is the key's name as shown: "Snowflake · prod", or the source's name.
+func (m checklistModel) title() string { return m.key.Title(m.src) }
+
+// interval is how often the key is due.
+func (m checklistModel) interval() catalog.Duration { return m.c.interval(m.key, m.src) }
 
 // valueNames are the placeholders to edit with e: the step's, else the source's.
 func (m checklistModel) valueNames() []string {

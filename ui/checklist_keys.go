@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -64,7 +65,7 @@ func (m checklistModel) startOver() (checklistModel, event) {
 		return m, statusEvent{text: "New rotation: check the first step when you have done it."}
 	}
 	if m.rot != nil {
-		m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.src.Name), confirmReset, m.cursor)
+		m.prompt = newConfirm(fmt.Sprintf("Start %s over? This attempt stays in the history, marked abandoned.", m.title()), confirmReset, m.cursor)
 	}
 	return m, nil
 }
@@ -73,9 +74,7 @@ func (m checklistModel) startOver() (checklistModel, event) {
 func (m checklistModel) stepKey(msg tea.KeyMsg, k *keyMap) (checklistModel, tea.Cmd, event) {
 	switch {
 	case key.Matches(msg, k.EditValues):
-		if names := m.valueNames(); len(names) > 0 {
-			m.prompt = m.newValuePrompt(names, actNone, true)
-		}
+		return m.editValues()
 	case key.Matches(msg, k.Toggle):
 		return m.toggle(false)
 	case key.Matches(msg, k.ToggleNext):
@@ -89,6 +88,31 @@ func (m checklistModel) stepKey(msg tea.KeyMsg, k *keyMap) (checklistModel, tea.
 		m.prompt = newTextPrompt(m.c.styles, fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
 	}
 	return m, nil, nil
+}
+
+// editValues is e: it asks for the step's (else the source's) placeholder values, but
+// those set for the key in keys.toml, which are changed there: it says how.
+func (m checklistModel) editValues() (checklistModel, tea.Cmd, event) {
+	var editable, fixed []string
+	for _, name := range m.valueNames() {
+		if m.declared[name] {
+			fixed = append(fixed, name)
+		} else {
+			editable = append(editable, name)
+		}
+	}
+	if len(editable) > 0 {
+		m.prompt = m.newValuePrompt(editable, actNone, true)
+		return m, nil, nil
+	}
+	if len(fixed) == 0 {
+		return m, nil, nil
+	}
+	names, flags := make([]string, len(fixed)), make([]string, len(fixed))
+	for i, name := range fixed {
+		names[i], flags[i] = "{"+name+"}", "--value "+name+"=…"
+	}
+	return m, nil, statusEvent{text: fmt.Sprintf("%s set in keys.toml: rotatetui key edit %s %s", strings.Join(names, ", "), m.key.ID, strings.Join(flags, " "))}
 }
 
 // mouse: the wheel moves the cursor; a click on a step selects it, and a click on its

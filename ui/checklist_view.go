@@ -73,10 +73,13 @@ func (m checklistModel) scrollFrom(offset, width, height int) int {
 	return max(min(offset, len(lines)-avail), 0)
 }
 
-// header is everything above the steps: name, progress, state, cautions, note.
+// header is everything above the steps: name, the key's details, progress, state,
+// cautions, note.
 func (m checklistModel) header(width int) []string {
 	st := m.c.styles
-	head := []string{m.titleLine(width), m.progressLine(width)}
+	head := []string{m.titleLine(width)}
+	head = append(head, m.keyLines(width)...)
+	head = append(head, m.progressLine(width))
 	head = append(head, m.standingLines(width)...)
 	if !m.finished {
 		head = append(head, m.cautionLines(width)...)
@@ -96,7 +99,7 @@ func (m checklistModel) header(width int) []string {
 // titleLine is the source's name, its category and whether it is the person's own.
 func (m checklistModel) titleLine(width int) string {
 	st := m.c.styles
-	title := st.Title.Render(m.src.Name)
+	title := st.Title.Render(m.title())
 	if m.src.Category != "" {
 		title += st.Subtitle.Render(" · " + m.src.Category)
 	}
@@ -154,7 +157,7 @@ func (m checklistModel) lastRotatedText() string {
 	if m.byHand {
 		last = "on " + m.lastRotated.Local().Format("2006-01-02") + " (recorded by hand)"
 	}
-	if every := m.c.interval(m.src); every > 0 {
+	if every := m.interval(); every > 0 {
 		last += "; next due on " + m.lastRotated.Add(time.Duration(every)).Local().Format("2006-01-02")
 	}
 	return last
@@ -172,6 +175,41 @@ func (m checklistModel) cautionLines(width int) []string {
 		lines = append(lines, wrapStyled(st.Warning, fmt.Sprintf("☎ This rotation needs another person (step %d). Press n on that step to note who you asked and when.", i+1), width)...)
 	}
 	return lines
+}
+
+// keyLines tell which key of the source this is: its owner, the values declared for it
+// and when it is next due, then its description. An implicit key has none: its
+// checklist reads as the source's always has.
+func (m checklistModel) keyLines(width int) []string {
+	if m.key.Implicit() {
+		return nil
+	}
+	st := m.c.styles
+	var parts []string
+	if m.key.Owner != "" {
+		parts = append(parts, "owner "+catalog.PrintableLine(m.key.Owner))
+	}
+	for _, name := range catalog.SortedKeys(m.key.Values) {
+		parts = append(parts, catalog.PrintableLine(name+" = "+m.key.Values[name]))
+	}
+	parts = append(parts, m.dueLine())
+	lines := wrapSentences(st.Subtitle, strings.Join(parts, " · "), width)
+	if m.key.Description != "" {
+		lines = append(lines, wrapSentences(st.Subtitle, catalog.PrintableLine(m.key.Description), width)...)
+	}
+	return lines
+}
+
+// dueLine says when the key is next due, as the list's status does.
+func (m checklistModel) dueLine() string {
+	due := state.ComputeDue(m.recorded, time.Duration(m.interval()), m.c.now())
+	switch {
+	case due.NextDue == nil:
+		return "never rotated: no due date yet"
+	case due.State == state.DueOverdue:
+		return "overdue since " + due.NextDue.Local().Format("2006-01-02")
+	}
+	return "next due on " + due.NextDue.Local().Format("2006-01-02")
 }
 
 // docsLines shows the source's documentation page, which o opens on a step without a
@@ -237,11 +275,11 @@ func (m checklistModel) finishedText() string {
 		summary += ", " + plural(notes, "note", "notes")
 	}
 	next := ""
-	if every := m.c.interval(m.src); every > 0 {
+	if every := m.interval(); every > 0 {
 		next = fmt.Sprintf(" Next due on %s (every %s).", r.FinishedAt.Add(time.Duration(every)).Local().Format("2006-01-02"), every)
 	}
 	return fmt.Sprintf("✓ Rotation complete: finished %s, took %s; %s.%s It is in the history; opening %s again starts a new rotation.",
-		m.when(*r.FinishedAt), tookText, summary, next, m.src.Name)
+		m.when(*r.FinishedAt), tookText, summary, next, m.title())
 }
 
 func (m checklistModel) progressBar(done, total, width int) string {

@@ -30,8 +30,8 @@ type Store interface {
 // the program's queue behind keystrokes typed meanwhile.
 type event interface{ isEvent() }
 
-// openSourceEvent: the source list opened the source at this catalog index.
-type openSourceEvent struct{ index int }
+// openKeyEvent: the source list opened the key at this index of its keys.
+type openKeyEvent struct{ index int }
 
 // backEvent: the checklist was left.
 type backEvent struct{}
@@ -51,10 +51,10 @@ type statusEvent struct {
 	isErr bool
 }
 
-func (openSourceEvent) isEvent() {}
-func (backEvent) isEvent()       {}
-func (changeEvent) isEvent()     {}
-func (statusEvent) isEvent()     {}
+func (openKeyEvent) isEvent() {}
+func (backEvent) isEvent()    {}
+func (changeEvent) isEvent()  {}
+func (statusEvent) isEvent()  {}
 
 // saveDoneMsg is sent by saveCmd when the first count pending changes are on disk;
 // state is the file as it is after the save, and applied[i] tells whether the i-th

@@ -5,8 +5,8 @@ import (
 	"github.com/rotatetui/rotatetui/ui/internal/fuzzy"
 )
 
-// filterIndex is the source list's filter: the catalog's names, aliases and categories
-// indexed by package fuzzy, which does the matching and ranking, and what the list
+// filterIndex is the source list's filter: the names, aliases and categories of the
+// catalog's keys (see newListFilter) indexed by package fuzzy, which does the matching and ranking, and what the list
 // needs of it as rows.
 //
 // Ownership. The index is a pointer shared by every copy of the model and is used only
@@ -32,8 +32,12 @@ type filterIndex struct {
 // (see Matched).
 type filterMatch = fuzzy.Via
 
-// aliasCategory is the alias of a match through the source's category.
-const aliasCategory = fuzzy.Category
+// aliasCategory is the alias of a match through the source's category, and aliasLabel
+// that of a match through one of the key's labels.
+const (
+	aliasCategory = fuzzy.Category
+	aliasLabel    = fuzzy.Label
+)
 
 // newFilterIndex indexes the names and aliases of the catalog's sources (names[i] and
 // aliases[i] are source i's).
@@ -48,6 +52,18 @@ func (idx *filterIndex) withCategories(categories []string) *filterIndex {
 	idx.widestCategory = idx.fz.WidestCategory()
 	return idx
 }
+
+// withLabels adds each key's labels (labels[i] is key i's: its owner, its tags as k=v)
+// to what the index matches; nil adds none. It returns idx, for chaining.
+func (idx *filterIndex) withLabels(labels [][]string) *filterIndex {
+	if labels != nil {
+		idx.fz.WithLabels(labels)
+	}
+	return idx
+}
+
+// label is the label a match through one matched (see fuzzy.Index.LabelOf).
+func (idx *filterIndex) label(m filterMatch) string { return idx.fz.LabelOf(m) }
 
 // rows returns the sources matching query as list rows, best first, ties in catalog
 // order. They are the index's own: valid until the index is asked another query.
@@ -68,7 +84,7 @@ func (idx *filterIndex) unfiltered(order []int) rowList {
 	}
 	rows := make([]listRow, len(order))
 	for i, s := range order {
-		rows[i] = listRow{source: s}
+		rows[i] = listRow{key: s}
 	}
 	idx.orderRows, idx.orderOf = rows, first
 	return rowList{plain: rows}
@@ -110,5 +126,5 @@ func (r rowList) At(i int) listRow {
 		return r.plain[i]
 	}
 	m := r.found.At(i)
-	return listRow{source: int(m.Source), match: m.Via}
+	return listRow{key: int(m.Source), match: m.Via}
 }

@@ -97,14 +97,14 @@ func TestListRowsAreTheFilterMatches(t *testing.T) {
 			t.Fatalf("%q: %d rows, %d matches", q, rows.Len(), want.Len())
 		}
 		for i := range rows.Len() {
-			if r, m := rows.At(i), want.At(i); r.source != int(m.Source) || r.match != m.Via || !r.match.Matched() {
+			if r, m := rows.At(i), want.At(i); r.key != int(m.Source) || r.match != m.Via || !r.match.Matched() {
 				t.Errorf("%q: row %d is %+v, want match %+v", q, i, r, m)
 			}
 		}
 	}
 	rows := idx.unfiltered([]int{3, 0, 4})
 	for i, s := range []int{3, 0, 4} {
-		if r := rows.At(i); r.source != s || r.match.Matched() {
+		if r := rows.At(i); r.key != s || r.match.Matched() {
 			t.Errorf("unfiltered row %d is %+v, want source %d without a match", i, r, s)
 		}
 	}
@@ -122,7 +122,7 @@ func TestACopiedRowKeepsItsMatch(t *testing.T) {
 	kept := idx.rows("scom").At(0)
 	idx.rows("")
 	idx.rows("sn") // fills the level "scom" was in
-	if all[kept.source] != "Squarespace Commerce" || kept.match.Alias != fuzzy.Name {
+	if all[kept.key] != "Squarespace Commerce" || kept.match.Alias != fuzzy.Name {
 		t.Fatalf("kept row: %+v", kept)
 	}
 	if got := idx.positions(kept.match, "scom"); !slices.Equal(got, []int{6, 9, 13, 14}) {

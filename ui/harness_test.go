@@ -287,7 +287,7 @@ func quits(msgs []tea.Msg) bool {
 func rowNames(m Model) []string {
 	var names []string
 	for i := range m.sources.rows.Len() {
-		names = append(names, m.c.catalog.Sources[m.sources.rows.At(i).source].Name)
+		names = append(names, m.sources.title(m.sources.rows.At(i).key))
 	}
 	return names
 }

@@ -71,7 +71,7 @@ const historyHead = 2
 // historyScreen renders the overlay into width x height.
 func (m checklistModel) historyScreen(width, height int) string {
 	st := m.c.styles
-	head := []string{truncate(st.Title.Render(m.src.Name)+st.Subtitle.Render(" · history"), width), ""}
+	head := []string{truncate(st.Title.Render(m.title())+st.Subtitle.Render(" · history"), width), ""}
 	lines := m.historyLines(width)
 	offset := m.clampHistory(m.hist.offset, width, height)
 	avail := max(height-len(head), 0)
@@ -108,7 +108,7 @@ func (m checklistModel) pastRotations() []state.ExportRotation {
 	if ss == nil {
 		return nil
 	}
-	src := state.ExportSource{ID: m.src.ID, Name: m.src.Name, InCatalog: true}
+	src := state.ExportSource{ID: m.key.ID, Name: m.title(), InCatalog: true}
 	for _, step := range m.src.Steps {
 		src.Steps = append(src.Steps, state.ExportStepInfo{Key: step.Key, Text: step.Text})
 	}

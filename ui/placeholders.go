@@ -81,6 +81,25 @@ func usableValues(src *catalog.Source, saved map[string]string) (values, refused
 	return values, refused
 }
 
+// keyValues are the placeholder values a key's checklist uses: those declared for the
+// key in keys.toml (declared), which win and cannot be changed on screen, then those
+// saved in the key's state entry; each checked as usableValues does. A declared value
+// that cannot be used is refused like a saved one, and so asked on screen.
+func keyValues(src *catalog.Source, declared, saved map[string]string) (values, refused map[string]string, fixed map[string]bool) {
+	values, refused = usableValues(src, saved)
+	fixed = map[string]bool{}
+	for name, v := range declared {
+		if problem := valueProblem(src, name, v); problem != "" {
+			refused[name] = problem
+			delete(values, name)
+			continue
+		}
+		delete(refused, name)
+		values[name], fixed[name] = v, true
+	}
+	return values, refused, fixed
+}
+
 // linkHost is the host a filled URL leads to, for the status line, or "" if it has
 // none.
 func linkHost(link string) string {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,28 +13,29 @@ import (
 	"github.com/rotatetui/rotatetui/state"
 )
 
-// sourcesModel is the source list: every source with its status, unfinished rotations
-// pinned on top, narrowed by a fuzzy filter on names and aliases.
+// sourcesModel is the source list: every key with its status (see listkeys.go: a
+// source without declared keys is one row), unfinished rotations pinned on top,
+// narrowed by a fuzzy filter on names, aliases, categories and the keys' labels.
 type sourcesModel struct {
 	c         *common
 	input     *textinput.Model // replaced, never changed in place (see inputs.go)
 	filtering bool             // the filter input has focus
 	index     *filterIndex
 
-	catalogView                      // what never changes for a catalog: names, ids, static statuses
-	touched     map[int]sourceStatus // statuses of the sources the state file mentions
-	order       []int                // catalog indexes without a filter: urgent work first
-	tab         listView             // the view shown
-	orders      [viewCount][]int
-	viewSize    [viewCount]int // how many sources each view lists
-	firstRun    bool           // nothing is recorded at all: no source in the state
-	browsed     bool           // the cursor has been moved (by key or mouse) at least once
+	*catalogView                      // what never changes for a catalog: keys, names, ids (shared)
+	touched      map[int]sourceStatus // statuses of the keys the state file mentions
+	order        []int                // key indexes without a filter: urgent work first
+	tab          listView             // the view shown
+	orders       [viewCount][]int
+	viewSize     [viewCount]int // how many keys each view lists
+	firstRun     bool           // nothing is recorded at all: no source in the state
+	browsed      bool           // the cursor has been moved (by key or mouse) at least once
 	// How many sources of each view the filter matches, counted when a view other than
 	// All is shown, so that an empty view can say where its matches are.
 	matchesIn [viewCount]int
 
-	// Recording a rotation done outside rotatetui: a date prompt for one source.
-	recording   int // catalog index, or -1
+	// Recording a rotation done outside rotatetui: a date prompt for one key.
+	recording   int // key index, or -1
 	recordInput *textinput.Model
 	recordErr   string
 	rows        rowList // what is listed now
@@ -43,14 +43,15 @@ type sourcesModel struct {
 	offset      int // first visible row
 }
 
-// listRow is one listed source; match is set (Matched) while a filter is active.
+// listRow is one listed key (its index in the list's keys; see catalogView); match is
+// set (Matched) while a filter is active.
 type listRow struct {
-	source int
-	match  filterMatch
+	key   int
+	match filterMatch
 }
 
-// sourceStatus is what the list says about one source: a view of state.StatusOf, with
-// what the catalog adds.
+// sourceStatus is what the list says about one key: a view of state.StatusOf on the
+// key's entry, with what the catalog adds of its source.
 type sourceStatus struct {
 	inProgress  bool
 	waitUntil   *time.Time // the next step cannot be done before this
@@ -70,79 +71,41 @@ func newSourcesModel(c *common, st *state.State) sourcesModel {
 	in.PlaceholderStyle = c.styles.Empty
 	in.Cursor.Style = c.styles.TextCursor
 
-	names := make([]string, len(c.catalog.Sources))
-	aliases := make([][]string, len(c.catalog.Sources))
-	categories := make([]string, len(c.catalog.Sources))
-	for i, s := range c.catalog.Sources {
-		names[i], aliases[i], categories[i] = s.Name, s.Aliases, s.Category
+	view := newCatalogView(c.catalog)
+	if view.hasDeclaredKeys() {
+		in.Placeholder = "type / to filter by name, category, owner or tag"
 	}
-	index := newFilterIndex(names, aliases).withCategories(categories)
-	m := sourcesModel{c: c, input: &in, recording: -1, index: index, catalogView: newCatalogView(c.catalog)}
+	m := sourcesModel{c: c, input: &in, recording: -1, index: newListFilter(view), catalogView: view}
 	return m.setState(st)
 }
 
-// catalogView is what the list derives from the catalog alone, computed once: a state
-// change then only has to look at the sources the state file mentions, which is what
-// keeps recording a check cheap on a catalog of 100,000 sources.
-//
-// It is kept small, because it is as long as the catalog: an untouched source's status
-// is derived from the catalog when it is shown, not stored.
-type catalogView struct {
-	sources []catalog.Source
-	byName  []int32 // catalog indexes by lower-cased name, ties in catalog order
-	rank    []int32 // each source's place in byName
-	byID    []int32 // catalog indexes sorted by id, for finding the sources a state mentions
-}
-
-func newCatalogView(cat *catalog.Catalog) catalogView {
-	n := len(cat.Sources)
-	v := catalogView{sources: cat.Sources, byName: make([]int32, n), rank: make([]int32, n), byID: make([]int32, n)}
-	lower := make([]string, n) // only while sorting
-	for i := range cat.Sources {
-		v.byName[i], v.byID[i], lower[i] = int32(i), int32(i), strings.ToLower(cat.Sources[i].Name)
-	}
-	slices.SortStableFunc(v.byName, func(a, b int32) int { return strings.Compare(lower[a], lower[b]) })
-	for r, i := range v.byName {
-		v.rank[i] = int32(r)
-	}
-	slices.SortFunc(v.byID, func(a, b int32) int { return strings.Compare(cat.Sources[a].ID, cat.Sources[b].ID) })
-	return v
-}
-
-// indexOf finds the catalog index of the source with this id.
-func (v catalogView) indexOf(id string) (int, bool) {
-	k, ok := slices.BinarySearchFunc(v.byID, id, func(i int32, id string) int { return strings.Compare(v.sources[i].ID, id) })
-	if !ok {
-		return -1, false
-	}
-	return int(v.byID[k]), true
-}
-
-// statusAt is what the list says about the source at catalog index i.
+// statusAt is what the list says about key i.
 func (m sourcesModel) statusAt(i int) sourceStatus {
 	if s, ok := m.touched[i]; ok {
 		return s
 	}
 	// As if never touched: unknown, not in progress.
-	return statusOf(&m.sources[i], nil, 0, time.Time{})
+	return statusOf(m.sourceOf(i), nil, 0, time.Time{})
 }
 
-// setState recomputes statuses and order, keeping the cursor on the same source.
+// setState recomputes statuses and order, keeping the cursor on the same key.
 func (m sourcesModel) setState(st *state.State) sourcesModel {
 	keep := m.selected()
-	srcs := m.c.catalog.Sources
+	n := m.keyCount()
 	now := m.c.now()
-	// Only sources the state mentions can be in progress, waiting, due or rotated.
+	// Only keys the state mentions (by key id) can be in progress, waiting, due or
+	// rotated.
 	m.touched = make(map[int]sourceStatus, len(st.Sources))
 	m.firstRun = len(st.Sources) == 0
 	var urgent []int
-	isUrgent := make([]bool, len(srcs))
+	isUrgent := make([]bool, n)
 	for id, ss := range st.Sources {
 		i, ok := m.indexOf(id)
 		if !ok {
-			continue // progress of a source no longer in the catalog
+			continue // progress of a key no longer listed (retired, or its source gone)
 		}
-		s := statusOf(&srcs[i], ss, m.c.interval(&srcs[i]), now)
+		key, src := m.keyAt(i), m.sourceOf(i)
+		s := statusOf(src, ss, m.c.interval(&key, src), now)
 		m.touched[i] = s
 		if s.of.Urgent() {
 			urgent, isUrgent[i] = append(urgent, i), true
@@ -150,7 +113,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	}
 	orderSources(urgent, m.statusAt, m.rank)
 	// Urgent work first, then everything else in the name order computed once.
-	order := make([]int, 0, len(srcs))
+	order := make([]int, 0, n)
 	order = append(order, urgent...)
 	for _, i := range m.byName {
 		if !isUrgent[i] {
@@ -159,7 +122,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	}
 	m.order = order
 	// Each view's list and count, once per state change rather than per frame. Every
-	// view but All lists urgent sources only.
+	// view but All lists urgent keys only.
 	for v := listView(1); v < viewCount; v++ {
 		var in []int
 		for _, i := range urgent {
@@ -172,7 +135,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	m.orders[viewAll], m.viewSize[viewAll] = order, len(order)
 	m = m.refilter()
 	if keep >= 0 && m.rows.Len() > 0 {
-		m = m.selectSource(keep)
+		m = m.selectKey(keep)
 	}
 	m.offset = scrollWindow(m.offset, m.cursor, m.rows.Len(), listHeight(m.c.height))
 	m.rows.rankTo(m.offset + listHeight(m.c.height))
@@ -187,11 +150,12 @@ func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Durat
 	return s
 }
 
-// catalogInterval resolves a source's interval from its own and its catalog's
-// rotate_every alone, for callers of New that give no Options.Interval.
-func catalogInterval(cat *catalog.Catalog) func(*catalog.Source) catalog.Duration {
-	return func(src *catalog.Source) catalog.Duration {
-		return catalog.Duration(state.Intervals{Source: time.Duration(src.RotateEvery), Catalog: time.Duration(cat.RotateEvery)}.Interval())
+// catalogInterval resolves a key's interval from its own, its source's and its
+// catalog's rotate_every alone (state.Intervals), for callers of New that give no
+// Options.Interval.
+func catalogInterval(cat *catalog.Catalog) func(*catalog.Key, *catalog.Source) catalog.Duration {
+	return func(k *catalog.Key, src *catalog.Source) catalog.Duration {
+		return catalog.Duration(state.Intervals{Key: time.Duration(k.RotateEvery), Source: time.Duration(src.RotateEvery), Catalog: time.Duration(cat.RotateEvery)}.Interval())
 	}
 }
 
@@ -220,7 +184,7 @@ func (m sourcesModel) keepInView() sourcesModel {
 	m.matchesIn = [viewCount]int{viewAll: m.rows.Len()}
 	for i := range m.rows.Len() {
 		r := m.rows.At(i)
-		s := m.statusAt(r.source)
+		s := m.statusAt(r.key)
 		for v := listView(1); v < viewCount; v++ {
 			if v.includes(s) {
 				m.matchesIn[v]++
@@ -243,17 +207,34 @@ func (m sourcesModel) setQuery(q string) sourcesModel {
 
 func (m sourcesModel) matchCount() int { return m.rows.Len() }
 
-// selected is the catalog index under the cursor, or -1 for an empty list.
+// namedKey is the index of the listed key whose id q is ("snowflake/prod", the source
+// part also by name, as catalog.LookupKey reads it), or -1: a key named whole opens
+// even when the filter matches other keys too ("snowflake/prod" and
+// "snowflake/production"). Other queries are left to the filter, as they always were.
+func (m sourcesModel) namedKey(q string) int {
+	if !strings.Contains(q, "/") {
+		return -1
+	}
+	k, _, err := m.c.catalog.LookupKey(q)
+	if err != nil || k.Retired {
+		return -1
+	}
+	i, _ := m.indexOf(k.ID)
+	return i
+}
+
+// selected is the index of the key under the cursor, or -1 for an empty list.
 func (m sourcesModel) selected() int {
 	if m.cursor < 0 || m.cursor >= m.rows.Len() {
 		return -1
 	}
-	return m.rows.At(m.cursor).source
+	return m.rows.At(m.cursor).key
 }
 
-func (m sourcesModel) selectSource(source int) sourcesModel {
+// selectKey puts the cursor on key i's row, if it is listed.
+func (m sourcesModel) selectKey(key int) sourcesModel {
 	for i := range m.rows.Len() {
-		if m.rows.At(i).source == source {
+		if m.rows.At(i).key == key {
 			m.cursor = i
 			break
 		}
@@ -327,7 +308,7 @@ func (m sourcesModel) commandKey(msg tea.KeyMsg, k *keyMap) (next sourcesModel, 
 	switch {
 	case key.Matches(msg, k.Open):
 		if i := m.selected(); i >= 0 {
-			return m.blur(), nil, openSourceEvent{index: i}, true
+			return m.blur(), nil, openKeyEvent{index: i}, true
 		}
 	case key.Matches(msg, k.ClearFilter):
 		m.input = inputWithValue(m.input, "")
@@ -358,7 +339,7 @@ func (m sourcesModel) showView(step listView) sourcesModel {
 	return m.refilter()
 }
 
-// startRecord asks when the source under the cursor was last rotated (see updateRecord).
+// startRecord asks when the key under the cursor was last rotated (see updateRecord).
 func (m sourcesModel) startRecord() (sourcesModel, tea.Cmd) {
 	i := m.selected()
 	if i < 0 {
@@ -410,10 +391,10 @@ func (m sourcesModel) updateRecord(msg tea.KeyMsg) (sourcesModel, tea.Cmd, event
 			}
 			at = day
 		}
-		src := m.c.catalog.Sources[m.recording]
+		i := m.recording
 		m.recording = -1
-		c := state.Change{Kind: state.RecordRotated, Source: src.ID, At: at.UTC()}
-		return m, nil, changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("Recorded: %s was last rotated on %s.", src.Name, at.Format("2006-01-02"))}
+		c := state.Change{Kind: state.RecordRotated, Source: m.keyID(i), At: at.UTC()}
+		return m, nil, changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("Recorded: %s was last rotated on %s.", m.title(i), at.Format("2006-01-02"))}
 	}
 	var cmd tea.Cmd
 	m.recordInput, cmd = updatedInput(m.recordInput, msg)
@@ -421,11 +402,11 @@ func (m sourcesModel) updateRecord(msg tea.KeyMsg) (sourcesModel, tea.Cmd, event
 	return m, cmd, nil
 }
 
-// listTop is the screen row of the first listed source: below the header, the info
+// listTop is the screen row of the first listed key: below the header, the info
 // line, the filter and a blank line.
 const listTop = 5
 
-// mouse: the wheel moves the cursor, a click selects the source under it.
+// mouse: the wheel moves the cursor, a click selects the key under it.
 func (m sourcesModel) mouse(msg tea.MouseMsg) sourcesModel {
 	switch {
 	case msg.Button == tea.MouseButtonWheelUp:

@@ -43,7 +43,7 @@ func (m sourcesModel) view(width, height int) string {
 
 	// A line telling how to pick up unfinished work, or what the date prompt is for.
 	if m.recording >= 0 {
-		b.WriteString(st.Prompt.Render(truncate(fmt.Sprintf("When was %s's key last rotated outside rotatetui? (YYYY-MM-DD, empty = today)", m.c.catalog.Sources[m.recording].Name), width)))
+		b.WriteString(st.Prompt.Render(truncate(fmt.Sprintf("When was %s's key last rotated outside rotatetui? (YYYY-MM-DD, empty = today)", m.title(m.recording)), width)))
 		b.WriteByte('\n')
 		line := inputView(m.recordInput, 12) // a date; the reason for a refusal goes beside it
 		if m.recordErr != "" {
@@ -103,11 +103,11 @@ func (m sourcesModel) emptyText() string {
 		}
 		return fmt.Sprintf("No match in %s; %s in %s: %s to see them.", m.tab.title(), count(m.matchesIn[to]), to.title(), keys)
 	case q != "":
-		return fmt.Sprintf("No source matches %q. esc clears the filter.", catalog.PrintableLine(q))
+		return fmt.Sprintf("No %s matches %q. esc clears the filter.", m.unit(1), catalog.PrintableLine(q))
 	case m.tab != viewAll:
-		return fmt.Sprintf("No source is %s. tab shows the next view.", strings.ToLower(m.tab.title()))
+		return fmt.Sprintf("No %s is %s. tab shows the next view.", m.unit(1), strings.ToLower(m.tab.title()))
 	}
-	return "No sources."
+	return "No " + m.unit(2) + "."
 }
 
 // nearestViewWithMatches is the view holding matches of the filter that the fewest
@@ -138,13 +138,27 @@ func pressTimes(key string, n int) string {
 	return fmt.Sprintf("%s %d times", key, n)
 }
 
-// counts is the header's count: of the rows shown, and of the whole catalog when that
-// is not all of it.
+// counts is the header's count: of the rows shown, and of the whole list when that is
+// not all of it.
 func (m sourcesModel) counts() string {
 	if m.query() != "" || m.tab != viewAll {
-		return count(m.rows.Len()) + " of " + count(len(m.sources))
+		return count(m.rows.Len()) + " of " + count(m.keyCount())
 	}
-	return plural(len(m.sources), "source", "sources")
+	return count(m.keyCount()) + " " + m.unit(m.keyCount())
+}
+
+// unit is what the list counts, for n of them: sources, or keys once some source
+// declares keys (a row is then a key, and a source may have several).
+func (m sourcesModel) unit(n int) string {
+	switch {
+	case m.hasDeclaredKeys() && n == 1:
+		return "key"
+	case m.hasDeclaredKeys():
+		return "keys"
+	case n == 1:
+		return "source"
+	}
+	return "sources"
 }
 
 // tabs is the line of views with their counts; the current one is bracketed, so it
@@ -173,11 +187,11 @@ func (m sourcesModel) resumeLine(width int) string {
 		return st.Resume.Render(truncate(firstRunHint, width))
 	}
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.revokeFirst && !s.inProgress {
-		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.c.catalog.Sources[sel].Name)
+		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.title(sel))
 		return st.Warning.Render(truncate(text, width))
 	}
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress {
-		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.c.catalog.Sources[sel].Name, s.done, s.total)
+		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.title(sel), s.done, s.total)
 		return st.Resume.Render(truncate(text, width))
 	}
 	if n := m.viewSize[viewInProgress]; n > 0 && m.query() == "" {
@@ -186,7 +200,7 @@ func (m sourcesModel) resumeLine(width int) string {
 	if firstRun {
 		return st.Resume.Render(truncate(firstRunHint, width))
 	}
-	return st.Subtitle.Render(truncate("Pick a source and press enter to open its checklist.", width))
+	return st.Subtitle.Render(truncate("Pick a "+m.unit(1)+" and press enter to open its checklist.", width))
 }
 
 // firstRunHint is the list's first line while nothing is recorded: "unknown" on every
@@ -224,31 +238,35 @@ func (m sourcesModel) columns(width, widest int) listColumns {
 	return c
 }
 
-// nameCell is row i's name with what goes beside it (the alias or category it matched
-// through, ⚠, the custom badge), before it is fitted to its column.
+// nameCell is row i's name with what goes beside it (the alias, category or label it
+// matched through, ⚠, the custom badge), before it is fitted to its column.
 func (m sourcesModel) nameCell(i int, showCategory bool) string {
 	st := &m.c.styles.Paint
 	row := m.rows.At(i)
-	src := &m.c.catalog.Sources[row.source]
+	src := m.sourceOf(row.key)
+	name := m.title(row.key)
 	nameStyle := st.Row
 	if i == m.cursor {
 		nameStyle = st.RowSelected
 	}
 	// Written into a builder rather than added up: a row is drawn for every visible
-	// source on every frame.
+	// key on every frame.
 	var nb strings.Builder
-	nb.Grow(2 * len(src.Name))
-	nb.WriteString(m.highlight(src.Name, row, -1, nameStyle))
+	nb.Grow(2 * len(name))
+	nb.WriteString(m.highlight(name, row, -1, nameStyle))
 	if row.match.Matched() && row.match.Alias >= 0 {
 		nb.WriteString(st.Category.Render(" aka "))
 		nb.WriteString(m.highlight(src.Aliases[row.match.Alias], row, row.match.Alias, st.Category))
+	}
+	if row.match.Matched() && row.match.Alias == aliasLabel {
+		nb.WriteString(m.labelCell(row))
 	}
 	if row.match.Matched() && row.match.Alias == aliasCategory && !showCategory {
 		// Matched through a category that has no column here: say which.
 		nb.WriteString(st.Category.Render(" in "))
 		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
 	}
-	if m.statusAt(row.source).revokeFirst {
+	if m.statusAt(row.key).revokeFirst {
 		nb.WriteByte(' ')
 		nb.WriteString(st.Warning.Render("⚠"))
 	}
@@ -259,11 +277,22 @@ func (m sourcesModel) nameCell(i int, showCategory bool) string {
 	return nb.String()
 }
 
+// labelCell says which label a row matched through: " owner ana", " env=prod".
+func (m sourcesModel) labelCell(row listRow) string {
+	st := &m.c.styles.Paint
+	label := m.index.label(row.match)
+	lead := " "
+	if k := m.declaredKey(row.key); k != nil && label == k.Owner {
+		lead = " owner "
+	}
+	return st.Category.Render(lead) + m.highlight(catalog.PrintableLine(label), row, aliasLabel, st.Category)
+}
+
 // rowWith is row i with its name cell (see nameCell), in the columns cols.
 func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
 	st := &m.c.styles.Paint
 	row := m.rows.At(i)
-	src := &m.c.catalog.Sources[row.source]
+	src := m.sourceOf(row.key)
 	marker := "  "
 	if i == m.cursor {
 		marker = st.Cursor.Render("› ")
@@ -282,18 +311,19 @@ func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
 		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), cols.category), cols.category))
 		b.WriteByte(' ')
 	}
-	b.WriteString(m.statusView(m.statusAt(row.source)))
+	b.WriteString(m.statusView(m.statusAt(row.key)))
 	return b.String()
 }
 
 // highlight renders text, marking the characters the filter matched when this row
-// matched through this text (alias -1 is the name, aliasCategory the category).
+// matched through this text (alias -1 is the name, aliasCategory the category,
+// aliasLabel the label it matched).
 func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
 	if !row.match.Matched() || row.match.Alias != alias {
 		return base.Render(text)
 	}
 	var pos []int
-	if alias == aliasCategory {
+	if alias == aliasCategory || alias == aliasLabel {
 		pos = categoryPositions(text, m.query())
 	} else {
 		pos = m.index.positions(row.match, m.query())

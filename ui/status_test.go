@@ -79,8 +79,8 @@ func TestListTakesTheIntervalItIsGiven(t *testing.T) {
 	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "awin", At: fixedNow.Add(-40 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	every := func(d time.Duration) func(*catalog.Source) catalog.Duration {
-		return func(*catalog.Source) catalog.Duration { return catalog.Duration(d) }
+	every := func(d time.Duration) func(*catalog.Key, *catalog.Source) catalog.Duration {
+		return func(*catalog.Key, *catalog.Source) catalog.Duration { return catalog.Duration(d) }
 	}
 	withCatalogEvery := builtin(t)
 	withCatalogEvery.RotateEvery = catalog.Duration(45 * 24 * time.Hour)

@@ -1,5 +1,5 @@
-// Package ui is rotatetui's terminal interface: a searchable list of sources and a
-// checklist per source, built on Bubble Tea.
+// Package ui is rotatetui's terminal interface: a searchable list of keys (a source
+// without declared keys is one) and a checklist per key, built on Bubble Tea.
 //
 // The root Model routes: it owns the window size, the help line, quitting and the save
 // queue (savequeue.go), and forwards everything else to the active screen (sources.go,
@@ -36,12 +36,13 @@ const (
 // Options is everything the UI starts from.
 type Options struct {
 	Catalog *catalog.Catalog
-	// Interval is how often a source is due (the command line's schedule). Nil: as
-	// state.Intervals resolves the source's and the catalog's rotate_every alone.
-	Interval func(*catalog.Source) catalog.Duration
+	// Interval is how often a key of a source is due (the command line's schedule, by
+	// state.Intervals' chain). Nil: as state.Intervals resolves the key's, the source's
+	// and the catalog's rotate_every alone.
+	Interval func(*catalog.Key, *catalog.Source) catalog.Duration
 	State    *state.State // as loaded from disk
 	Store    Store
-	Query    string // pre-fills the filter; opens the source directly when exactly one matches
+	Query    string // pre-fills the filter; opens the key directly when exactly one matches, or when it is a key's id
 	Resume   bool   // open the most recently touched unfinished rotation
 	Actor    string // recorded with every change, e.g. "alice@laptop"
 	Now      func() time.Time
@@ -114,10 +115,10 @@ type common struct {
 	now           func() time.Time
 	catalog       *catalog.Catalog
 	effects       Effects
-	suspend       func() error                           // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
-	savesFailing  bool                                   // the last save failed and changes wait in memory: set by the root only
-	actor         string                                 // who this rotatetui records changes as (Options.Actor)
-	interval      func(*catalog.Source) catalog.Duration // Options.Interval, never nil
+	suspend       func() error                                         // stops the program for the shell (ctrl+z); nil: Bubble Tea's own
+	savesFailing  bool                                                 // the last save failed and changes wait in memory: set by the root only
+	actor         string                                               // who this rotatetui records changes as (Options.Actor)
+	interval      func(*catalog.Key, *catalog.Source) catalog.Duration // Options.Interval, never nil
 }
 
 // Model is the root model.
@@ -188,7 +189,10 @@ func New(opts Options) Model {
 	m.sources = newSourcesModel(c, opts.State)
 	if opts.Query != "" {
 		m.sources = m.sources.setQuery(opts.Query)
-		if m.sources.matchCount() == 1 {
+		if i := m.sources.namedKey(opts.Query); i >= 0 {
+			m.sources = m.sources.selectKey(i)
+			m, m.initCmd = m.open(i)
+		} else if m.sources.matchCount() == 1 {
 			m, m.initCmd = m.open(m.sources.selected())
 		}
 	}
@@ -302,27 +306,34 @@ func (m Model) step(msg tea.Msg) (Model, tea.Cmd) {
 	return nm, cmd
 }
 
+// open shows the checklist of the list's key at index.
 func (m Model) open(index int) (Model, tea.Cmd) {
-	if index < 0 || index >= len(m.c.catalog.Sources) {
+	if index < 0 || index >= m.sources.keyCount() {
 		return m, nil
 	}
 	m = m.leaveScreen()
 	m.screen = checklistScreen
 	var cmd tea.Cmd
-	m.checklist, cmd = newChecklistModel(m.c, &m.c.catalog.Sources[index], m.current).init()
+	key := m.sources.keyAt(index)
+	m.checklist, cmd = newChecklistModel(m.c, m.sources.sourceOf(index), &key, m.current).init()
 	return m, cmd
 }
 
-// mostRecentInProgress is the catalog index of the unfinished rotation touched last.
+// mostRecentInProgress is the index of the key whose unfinished rotation was touched
+// last, or -1.
 func (m Model) mostRecentInProgress() int {
 	best, bestAt := -1, time.Time{}
-	for i, src := range m.c.catalog.Sources {
-		ss := m.current.Source(src.ID)
-		if ss == nil || !ss.Current.HasWork() {
+	for id, ss := range m.current.Sources {
+		if !ss.Current.HasWork() {
 			continue // a rotation without work is none (state.StatusOf)
 		}
-		if best < 0 || ss.Current.UpdatedAt.After(bestAt) {
-			best, bestAt = i, ss.Current.UpdatedAt
+		i, listed := m.sources.indexOf(id)
+		if !listed {
+			continue // a retired key, or one whose source is gone
+		}
+		// Ties (the same instant) go to the first key in the list, whatever the map's order.
+		if at := ss.Current.UpdatedAt; best < 0 || at.After(bestAt) || at.Equal(bestAt) && i < best {
+			best, bestAt = i, at
 		}
 	}
 	return best

@@ -120,7 +120,7 @@ func (m Model) resumed(msg resumedMsg) Model {
 
 // said puts a command's message on the status line.
 func (m Model) said(msg statusMsg) Model {
-	if msg.source != "" && (m.screen != checklistScreen || m.checklist.src.ID != msg.source) {
+	if msg.source != "" && (m.screen != checklistScreen || m.checklist.key.ID != msg.source) {
 		return m // said about a checklist that was left meanwhile
 	}
 	m.status, m.statusErr, m.statusLocal = msg.text, msg.isErr, msg.source != ""
@@ -165,7 +165,7 @@ func (m Model) splitKeys(burst tea.KeyMsg) (Model, tea.Cmd) {
 // handleEvent acts on what a screen asked for.
 func (m Model) handleEvent(ev event) (Model, tea.Cmd) {
 	switch ev := ev.(type) {
-	case openSourceEvent:
+	case openKeyEvent:
 		return m.open(ev.index)
 	case backEvent:
 		m = m.leaveScreen()

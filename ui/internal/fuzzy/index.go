@@ -1,5 +1,5 @@
 // Package fuzzy answers "which sources match this query, best first" over the names,
-// aliases and categories of a catalog, fast enough to run on every keystroke at 100,000
+// aliases, categories and labels (see WithLabels) of a catalog, fast enough to run on every keystroke at 100,000
 // sources. It is plain Go: it knows nothing of terminals, and the source list in package
 // ui is its only user.
 //
@@ -89,6 +89,13 @@ type Index struct {
 	catScratch []int32
 	// The widest category, as measured by WithCategories' width.
 	widestCategory int
+
+	// Labels (see WithLabels), kept as categories are: distinct, lower-cased, in the
+	// order first seen, with their text as given and their sources in catalog order.
+	labels       []string
+	labelText    []string
+	inLabel      [][]int32
+	labelScratch []labelHit
 }
 
 // hayInfo is what a search reads of a haystack it matches, beside its record: its

@@ -14,9 +14,10 @@ type Match struct {
 // Match it stays meaningful for as long as its Index. The zero Via is no match (see
 // Matched).
 type Via struct {
-	Alias int32 // Name, Category, or the index of the alias that matched
+	Alias int32 // Name, Category, Label, or the index of the alias that matched
 	// The matching haystack plus one, so that the zero Via is none: 0 for none, -1 for
-	// a match through the category, which has no haystack.
+	// a match through the category, which has no haystack, and -2-k for one through
+	// label k (see labelVia).
 	hay int32
 }
 
@@ -24,6 +25,7 @@ type Via struct {
 const (
 	Name     = -1 // the source's name matched
 	Category = -2 // only the source's category matched (see categoryTail)
+	Label    = -3 // only one of the source's labels matched (see WithLabels, LabelOf)
 )
 
 // Matched reports whether v is a match's, not the zero Via.

@@ -1,0 +1,82 @@
+package fuzzy
+
+import (
+	"slices"
+	"strings"
+)
+
+// Labels are what a key carries beside its name: its owner ("ana") and its tags
+// ("env=prod"). Like categories they are few distinct strings shared by many sources,
+// so each is matched once per query, the same way (a query that starts one of its
+// words; "prod" finds "env=prod"), and a source matched only through one comes after
+// those matched by name or alias. A catalog without labels pays nothing for them.
+
+// labelHit is one source a label matched, while the tail is built.
+type labelHit struct{ source, label int32 }
+
+// WithLabels adds each source's labels (labels[i] is source i's, and may be shorter
+// than the catalog) to what the index matches. It returns idx, for chaining.
+func (idx *Index) WithLabels(labels [][]string) *Index {
+	seen := map[string]int32{}
+	for i, ls := range labels {
+		for _, l := range ls {
+			low := strings.ToLower(strings.TrimSpace(l))
+			if low == "" {
+				continue
+			}
+			k, ok := seen[low]
+			if !ok {
+				k = int32(len(idx.labels))
+				seen[low] = k
+				idx.labels = append(idx.labels, low)
+				idx.labelText = append(idx.labelText, l)
+				idx.inLabel = append(idx.inLabel, nil)
+			}
+			if in := idx.inLabel[k]; len(in) == 0 || in[len(in)-1] != int32(i) {
+				idx.inLabel[k] = append(in, int32(i)) // a source's label given twice counts once
+			}
+		}
+	}
+	return idx
+}
+
+// LabelOf is the label a match through a label (Alias == Label) matched, as given to
+// WithLabels; "" for any other Via.
+func (idx *Index) LabelOf(v Via) string {
+	k := -2 - int(v.hay)
+	if v.Alias != Label || k < 0 || k >= len(idx.labelText) {
+		return ""
+	}
+	return idx.labelText[k]
+}
+
+// labelVia is the Via of a match through label k: its hay is -2-k, so that it is
+// neither none (0) nor a category's (-1).
+func labelVia(k int32) Via { return Via{Alias: Label, hay: -2 - k} }
+
+// labelHits returns the sources of every label q matches, each once (through the
+// first such label it has), in catalog order. It reuses the index's scratch.
+func (idx *Index) labelHits(q string) []labelHit {
+	hits := idx.labelScratch[:0]
+	matched := 0
+	for k, l := range idx.labels {
+		if categoryMatch(l, q) < 0 {
+			continue
+		}
+		matched++
+		for _, s := range idx.inLabel[k] {
+			hits = append(hits, labelHit{s, int32(k)})
+		}
+	}
+	if matched > 1 {
+		slices.SortFunc(hits, func(a, b labelHit) int {
+			if a.source != b.source {
+				return int(a.source - b.source)
+			}
+			return int(a.label - b.label)
+		})
+		hits = slices.CompactFunc(hits, func(a, b labelHit) bool { return a.source == b.source })
+	}
+	idx.labelScratch = hits
+	return hits
+}
