@@ -18,6 +18,7 @@ source = "snowflake"   # the warehouse
 name = "prod"
 `
 
+// editKeysFile is a keys file a person wrote, comments and all.
 const editKeysFile = editKeysHead + `owner = "ana"          # on call
 description = "Production"
 
@@ -27,7 +28,10 @@ source = "snowflake"
 name = "eu"
 tags = { env = "prod" } # per env
 
-# Apps.
+` + editKeysApps
+
+// editKeysApps is how editKeysFile ends: a key the tests leave as it is.
+const editKeysApps = `# Apps.
 [[keys]]
 source = "adjust"
 name = "app"
@@ -94,13 +98,7 @@ name = "eu"
 tags = { env = "staging" } # per env
 retired = true
 
-# Apps.
-[[keys]]
-source = "adjust"
-name = "app"
-[keys.values]
-account = "a1"
-
+` + editKeysApps + `
 [[keys]]
 source = "adjust"
 name = "web"
