@@ -38,7 +38,7 @@ func WriteMarkdown(w io.Writer, e *Export) error {
 	if len(e.RecordedByHand) > 0 {
 		b.WriteString("\n## Rotations recorded by hand\n\n")
 		b.WriteString("Dates entered with `rotatetui rotated`, for rotations done outside rotatetui.\n\n")
-		b.WriteString("| Source | Key | Last rotated | Recorded by |\n|---|---|---|---|\n")
+		mdTableHead(&b, "Source", "Key", "Last rotated", "Recorded by")
 		for _, m := range e.RecordedByHand {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(m.SourceName), m.Key.mdCell(), e.mdTime(&m.LastRotated), mdCell(WithholdActor(m.By)))
 		}
@@ -78,6 +78,13 @@ func (e *Export) mdHeader(b *bytes.Buffer) {
 	b.WriteString("\n")
 }
 
+// mdTableHead starts a Markdown table with the columns named: its header row and the
+// row under it.
+func mdTableHead(b *bytes.Buffer, columns ...string) {
+	b.WriteString("| " + strings.Join(columns, " | ") + " |\n|")
+	b.WriteString(strings.Repeat("---|", len(columns)) + "\n")
+}
+
 // mdSummary writes the table with one row per rotation.
 func (e *Export) mdSummary(b *bytes.Buffer) {
 	b.WriteString("\n## Summary\n\n")
@@ -85,8 +92,7 @@ func (e *Export) mdSummary(b *bytes.Buffer) {
 		b.WriteString("No rotations recorded.\n")
 		return
 	}
-	b.WriteString("| # | Source | Key | Started | Finished | Duration | Outcome | Started by | Done | Skipped | Pending |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	mdTableHead(b, "#", "Source", "Key", "Started", "Finished", "Duration", "Outcome", "Started by", "Done", "Skipped", "Pending")
 	for i, r := range e.Rotations {
 		done, skipped, pending := r.Counts()
 		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d |\n", i+1,
@@ -124,8 +130,7 @@ func (e *Export) mdRotation(b *bytes.Buffer, n int, r ExportRotation) {
 		b.WriteString("No steps recorded.\n")
 		return
 	}
-	b.WriteString("| # | Step | Result | Time | By | Note | Skip reason | Overridden |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	mdTableHead(b, "#", "Step", "Result", "Time", "By", "Note", "Skip reason", "Overridden")
 	for _, s := range r.Steps {
 		num, text := "-", mdCell(s.Text)
 		if s.Number > 0 {
