@@ -301,6 +301,15 @@ func (term *terminal) exited() int {
 	return -1
 }
 
+// signal sends sig to rotatetui and returns its exit status, once it has ended.
+func (term *terminal) signal(sig syscall.Signal) int {
+	term.t.Helper()
+	if err := syscall.Kill(term.pid(), sig); err != nil {
+		term.t.Fatal(err)
+	}
+	return term.exited()
+}
+
 // pid is the process id of rotatetui: the child of the pane's shell.
 func (term *terminal) pid() int {
 	term.t.Helper()
@@ -806,10 +815,7 @@ func TestEndToEndSignalsEndLikeQuit(t *testing.T) {
 		term.waitFor("0/8")
 		term.keys("Space")
 		s.waitChecked("snowflake", "login")
-		if err := syscall.Kill(term.pid(), sig); err != nil {
-			t.Fatal(err)
-		}
-		if code := term.exited(); code != 128+int(sig) {
+		if code := term.signal(sig); code != 128+int(sig) {
 			t.Errorf("%v: exit status %d, want %d", sig, code, 128+int(sig))
 		}
 		term.waitGone("Snowflake · Data warehouse") // the alternate screen is left
@@ -827,10 +833,7 @@ func TestEndToEndHangupKeepsWhatCouldNotBeSaved(t *testing.T) {
 	release := s.holdLock()
 
 	term := s.checkUnsaved()
-	if err := syscall.Kill(term.pid(), syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
-	if code := term.exited(); code != exitUnsaved {
+	if code := term.signal(syscall.SIGHUP); code != exitUnsaved {
 		t.Errorf("exit status %d, want %d (changes kept in a rescue file)", code, exitUnsaved)
 	}
 	rescues, _ := filepath.Glob(s.statePath() + ".rescue-*.json")
