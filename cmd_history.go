@@ -16,12 +16,7 @@ import (
 // historyJSON is the output of `history --json`. As in `status --json`, id is the
 // key's id and name its title; key_name and owner are "" for an implicit key.
 type historyJSON struct {
-	ID                string               `json:"id"`
-	Name              string               `json:"name"`
-	KeyID             string               `json:"key_id"`
-	KeyName           string               `json:"key_name"`
-	SourceID          string               `json:"source_id"`
-	Owner             string               `json:"owner"`
+	keyNameJSON
 	KeyRetired        bool                 `json:"key_retired"`
 	LastRotatedByHand *time.Time           `json:"last_rotated_by_hand"` // set with `rotatetui rotated`
 	Rotations         []state.JSONRotation `json:"rotations"`            // newest first, as in the JSON export
@@ -46,7 +41,7 @@ func runHistory(e *env) int {
 		byHand = utcPtr(ss.LastRotated)
 	}
 	if e.opts.json {
-		out := historyJSON{ID: k.ID, Name: rec.title(), KeyID: k.ID, KeyName: k.Name, SourceID: es.ID, Owner: k.Owner, KeyRetired: k.Retired,
+		out := historyJSON{keyNameJSON: rec.json(), KeyRetired: k.Retired,
 			LastRotatedByHand: byHand, Rotations: []state.JSONRotation{}}
 		for _, r := range rots {
 			out.Rotations = append(out.Rotations, r.JSON())

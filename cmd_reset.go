@@ -12,12 +12,7 @@ import (
 // resetJSON is the output of `reset --json`: id is the key's id and name its title,
 // as in `status --json`.
 type resetJSON struct {
-	ID        string              `json:"id"`
-	Name      string              `json:"name"`
-	KeyID     string              `json:"key_id"`
-	KeyName   string              `json:"key_name"`
-	SourceID  string              `json:"source_id"`
-	Owner     string              `json:"owner"`
+	keyNameJSON
 	Abandoned bool                `json:"abandoned"` // false: there was nothing to reset
 	Rotation  *state.JSONRotation `json:"rotation"`  // the rotation abandoned, or null
 }
@@ -39,7 +34,7 @@ func runReset(e *env) int {
 	}
 	abandoned := newlyAbandoned(before.Source(k.ID), after.Source(k.ID))
 	if e.opts.json {
-		out := resetJSON{ID: k.ID, Name: ref.title(), KeyID: k.ID, KeyName: k.Name, SourceID: src.ID, Owner: k.Owner, Abandoned: abandoned != nil}
+		out := resetJSON{keyNameJSON: ref.json(), Abandoned: abandoned != nil}
 		if abandoned != nil {
 			rj := state.NewExportRotation(exportSource(ref), abandoned, catalog.Printable).JSON()
 			out.Rotation = &rj

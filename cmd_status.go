@@ -19,12 +19,7 @@ import (
 // source_id are the source's id, name its name, and key_name and owner "": what
 // they were before keys.
 type sourceStatusJSON struct {
-	ID       string `json:"id"`   // the key's id: "snowflake/prod", or "snowflake"
-	Name     string `json:"name"` // the key's title: "Snowflake · prod", or "Snowflake"
-	KeyID    string `json:"key_id"`
-	KeyName  string `json:"key_name"` // "prod"; "" for an implicit key
-	SourceID string `json:"source_id"`
-	Owner    string `json:"owner"`
+	keyNameJSON
 	// State is "in_progress" while a rotation is (state.Status.InProgress), else the
 	// schedule state (Due).
 	State       string     `json:"state"`
@@ -47,10 +42,10 @@ type sourceStatusJSON struct {
 // statusOf is the JSON row of state.StatusOf for the key, whose recorded progress is
 // ss.
 func statusOf(ref keyRef, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
-	src, k := ref.src, ref.key
+	src := ref.src
 	st := state.StatusOf(ss, src, time.Duration(interval), at)
 	due := st.Due
-	s := sourceStatusJSON{ID: k.ID, Name: ref.title(), KeyID: k.ID, KeyName: k.Name, SourceID: src.ID, Owner: k.Owner, State: string(due.State), Done: st.Done, Total: len(src.Steps),
+	s := sourceStatusJSON{keyNameJSON: ref.json(), State: string(due.State), Done: st.Done, Total: len(src.Steps),
 		LastRotated: utcPtr(due.LastRotated), NextDue: utcPtr(due.NextDue), Overdue: due.State == state.DueOverdue,
 		Due: string(due.State), Interval: catalog.Duration(st.Interval).String()}
 	if days, ok := due.DaysUntil(); ok {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,32 +12,13 @@ import (
 // the next rotatetui shows it, and the next one that writes saves it, saying so.
 func TestEndToEndKillWhileTheLockIsBusyLosesNothing(t *testing.T) {
 	s := newSandbox(t)
-	s.env = append(s.env, "ROTATETUI_TEST_LOCK_TIMEOUT=300ms")
-	if err := os.MkdirAll(filepath.Dir(s.statePath()), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := os.OpenFile(s.statePath()+".lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
+	release := s.holdLock()
 
-	term := s.start("snowflake")
-	term.waitFor("0/8")
-	term.keys("Space")
-	term.waitFor("1/8", "Not saved") // the save gave up on the lock
-	if err := syscall.Kill(term.pid(), syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	if code := term.exited(); code != 128+9 {
+	term := s.checkUnsaved()
+	if code := term.signal(syscall.SIGKILL); code != 128+9 {
 		t.Errorf("exit status %d, want 137 (SIGKILL)", code)
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	out, errOut, code := s.run("status", "snowflake")
 	if code != 0 || !strings.Contains(out, "1/8") {
 		t.Errorf("status after the kill: exit %d, want the check (1/8)\n%s%s", code, out, errOut)

@@ -69,6 +69,32 @@ func (s *sandbox) statePath() string {
 	return filepath.Join(s.home, "state", "rotatetui", "state.json")
 }
 
+// holdLock takes the state file's lock as another process would and keeps it until
+// the returned func releases it; meanwhile the binary's saves give up after 300ms
+// (ROTATETUI_TEST_LOCK_TIMEOUT), so a test need not wait long for "Not saved".
+func (s *sandbox) holdLock() (release func()) {
+	s.t.Helper()
+	s.env = append(s.env, "ROTATETUI_TEST_LOCK_TIMEOUT=300ms")
+	unlock := lockStateFile(s.t, s.statePath())
+	return func() {
+		s.t.Helper()
+		if err := unlock(); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
+// checkUnsaved opens Snowflake in a terminal, checks its first step and waits until
+// the screen says the save gave up on the lock holdLock holds.
+func (s *sandbox) checkUnsaved() *terminal {
+	s.t.Helper()
+	term := s.start("snowflake")
+	term.waitFor("0/8")
+	term.keys("Space")
+	term.waitFor("1/8", "Not saved")
+	return term
+}
+
 // run runs the binary without a terminal and returns stdout, stderr and the exit code.
 func (s *sandbox) run(args ...string) (string, string, int) {
 	s.t.Helper()
@@ -273,6 +299,15 @@ func (term *terminal) exited() int {
 	}
 	term.t.Fatalf("program did not exit:\n%s", term.screen())
 	return -1
+}
+
+// signal sends sig to rotatetui and returns its exit status, once it has ended.
+func (term *terminal) signal(sig syscall.Signal) int {
+	term.t.Helper()
+	if err := syscall.Kill(term.pid(), sig); err != nil {
+		term.t.Fatal(err)
+	}
+	return term.exited()
 }
 
 // pid is the process id of rotatetui: the child of the pane's shell.
@@ -780,10 +815,7 @@ func TestEndToEndSignalsEndLikeQuit(t *testing.T) {
 		term.waitFor("0/8")
 		term.keys("Space")
 		s.waitChecked("snowflake", "login")
-		if err := syscall.Kill(term.pid(), sig); err != nil {
-			t.Fatal(err)
-		}
-		if code := term.exited(); code != 128+int(sig) {
+		if code := term.signal(sig); code != 128+int(sig) {
 			t.Errorf("%v: exit status %d, want %d", sig, code, 128+int(sig))
 		}
 		term.waitGone("Snowflake · Data warehouse") // the alternate screen is left
@@ -798,27 +830,10 @@ func TestEndToEndSignalsEndLikeQuit(t *testing.T) {
 // not lost with the process, and restore saves it once the lock is free.
 func TestEndToEndHangupKeepsWhatCouldNotBeSaved(t *testing.T) {
 	s := newSandbox(t)
-	s.env = append(s.env, "ROTATETUI_TEST_LOCK_TIMEOUT=300ms")
-	if err := os.MkdirAll(filepath.Dir(s.statePath()), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := os.OpenFile(s.statePath()+".lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
+	release := s.holdLock()
 
-	term := s.start("snowflake")
-	term.waitFor("0/8")
-	term.keys("Space")
-	term.waitFor("1/8", "Not saved")
-	if err := syscall.Kill(term.pid(), syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
-	if code := term.exited(); code != exitUnsaved {
+	term := s.checkUnsaved()
+	if code := term.signal(syscall.SIGHUP); code != exitUnsaved {
 		t.Errorf("exit status %d, want %d (changes kept in a rescue file)", code, exitUnsaved)
 	}
 	rescues, _ := filepath.Glob(s.statePath() + ".rescue-*.json")
@@ -826,9 +841,7 @@ func TestEndToEndHangupKeepsWhatCouldNotBeSaved(t *testing.T) {
 		t.Fatalf("rescue files: %q\n%s", rescues, term.screen())
 	}
 
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	out, errOut, code := s.run("restore")
 	if code != 0 || !strings.Contains(out, "Snowflake: checked step 1") {
 		t.Fatalf("restore: exit %d\n%s%s", code, out, errOut)

@@ -21,6 +21,24 @@ type keyRef struct {
 // an implicit key. It is not made printable: callers do, as for a source's name.
 func (r keyRef) title() string { return r.key.Title(r.src) }
 
+// keyNameJSON names a key in the JSON output of status, history and reset, the same way
+// in each: for a source without declared keys (its implicit key) id and source_id
+// are the source's id, name its name, and key_name and owner "".
+type keyNameJSON struct {
+	ID       string `json:"id"`   // the key's id: "snowflake/prod", or "snowflake"
+	Name     string `json:"name"` // the key's title: "Snowflake · prod", or "Snowflake"
+	KeyID    string `json:"key_id"`
+	KeyName  string `json:"key_name"` // "prod"; "" for an implicit key
+	SourceID string `json:"source_id"`
+	Owner    string `json:"owner"`
+}
+
+// json names the key in JSON output.
+func (r keyRef) json() keyNameJSON {
+	k := r.key
+	return keyNameJSON{ID: k.ID, Name: r.title(), KeyID: k.ID, KeyName: k.Name, SourceID: r.src.ID, Owner: k.Owner}
+}
+
 // keyArg checks a command's arguments (argsOK) and resolves its KEY, the first of
 // them. When either fails it says why on stderr and returns ok false and the exit
 // status, so every command that takes a key behaves the same way.

@@ -32,14 +32,7 @@ func TestKeyImportAddsUpdatesAndIsIdempotent(t *testing.T) {
 	if !strings.Contains(out, "updated snowflake/prod (owner, rotate_every)\nadded snowflake/eu\nadded smarp/de\n2 added, 1 updated, 0 unchanged") {
 		t.Errorf("import said:\n%s", out)
 	}
-	want := `# Team keys. Ask #data-platform first.
-version = 1
-
-# The warehouse.
-[[keys]]
-source = "snowflake"
-name = "prod"
-owner = "dana"   # on call this quarter
+	want := teamKeysHead + `owner = "dana"   # on call this quarter
 tags = { env = "prod" }
 rotate_every = "30d"
 

@@ -57,6 +57,12 @@ func (r recorded) title() string {
 	return r.es.Name + " · " + r.es.Key.Name
 }
 
+// json names the key in JSON output, as keyRef.json does.
+func (r recorded) json() keyNameJSON {
+	k := r.es.Key
+	return keyNameJSON{ID: k.ID, Name: r.title(), KeyID: k.ID, KeyName: k.Name, SourceID: r.es.ID, Owner: k.Owner}
+}
+
 // resolveRecorded finds KEY as findKey does and, failing that, accepts the exact id of
 // an entry of the state file that names no live key (see goneKey): its history stays.
 func resolveRecorded(cat *catalog.Catalog, st *state.State, query string) (recorded, error) {

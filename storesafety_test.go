@@ -74,6 +74,13 @@ func shortLockWait(t *testing.T) {
 // holdStateLock holds the lock of the state file at path until the test ends.
 func holdStateLock(t *testing.T, path string) {
 	t.Helper()
+	lockStateFile(t, path)
+}
+
+// lockStateFile takes the lock of the state file at path (making its directory), as
+// another rotatetui would, until the returned func or the end of the test releases it.
+func lockStateFile(t *testing.T, path string) (unlock func() error) {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +88,8 @@ func holdStateLock(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = unlock() })
+	t.Cleanup(func() { _ = unlock() }) // a second unlock does nothing
+	return unlock
 }
 
 // The UI's store keeps the journal entry of a save that failed (the screen still shows
@@ -197,15 +205,13 @@ func TestIgnoredRescueFilesAreWarnedOf(t *testing.T) {
 	if err != nil || st.Source("snowflake").Current.Checked("role") {
 		t.Errorf("the rescue file another user could have written was restored (%v)", err)
 	}
-	if !fileExistsAt(path) {
+	if !fileExists(path) {
 		t.Error("the ignored rescue file was removed")
 	}
 	if got := screenReminder(state.NewStore(statePath)); !strings.Contains(got, "Ignored: 1 rescue file another user could have written") {
 		t.Errorf("screen reminder %q", got)
 	}
 }
-
-func fileExistsAt(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // export -o never replaces an entry of the journal, which may hold the only copy of a
 // killed rotatetui's changes.

@@ -407,13 +407,7 @@ func TestGuideBuiltinWellFormed(t *testing.T) {
 	ids, names := map[string]bool{}, map[string]bool{}
 	for i, s := range c.Sources {
 		where := fmt.Sprintf("source %d (%q)", i+1, s.ID)
-		if !guideSlugRE.MatchString(s.ID) {
-			t.Errorf("%s: id is not a lower-case slug", where)
-		}
-		if ids[s.ID] {
-			t.Errorf("%s: duplicate source id", where)
-		}
-		ids[s.ID] = true
+		checkGuideID(t, where, "source", s.ID, ids)
 		if strings.TrimSpace(s.Name) == "" {
 			t.Errorf("%s: empty name", where)
 		}
@@ -441,13 +435,7 @@ func TestGuideBuiltinWellFormed(t *testing.T) {
 		stepIDs := map[string]bool{}
 		for j, st := range s.Steps {
 			sw := fmt.Sprintf("%s step %d (%q)", where, j+1, st.ID)
-			if !guideSlugRE.MatchString(st.ID) {
-				t.Errorf("%s: id is not a lower-case slug", sw)
-			}
-			if stepIDs[st.ID] {
-				t.Errorf("%s: duplicate step id", sw)
-			}
-			stepIDs[st.ID] = true
+			checkGuideID(t, sw, "step", st.ID, stepIDs)
 			if strings.TrimSpace(st.Text) == "" {
 				t.Errorf("%s: empty text", sw)
 			}
@@ -462,6 +450,19 @@ func TestGuideBuiltinWellFormed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkGuideID reports an id (of a source or a step, kind says which) that is not a
+// lower-case slug or is in seen already, and adds it to seen.
+func checkGuideID(t *testing.T, where, kind, id string, seen map[string]bool) {
+	t.Helper()
+	if !guideSlugRE.MatchString(id) {
+		t.Errorf("%s: id is not a lower-case slug", where)
+	}
+	if seen[id] {
+		t.Errorf("%s: duplicate %s id", where, kind)
+	}
+	seen[id] = true
 }
 
 // endRecorder is a testing.TB whose Fatalf and Skipf record how the test would

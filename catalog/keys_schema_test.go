@@ -18,12 +18,7 @@ func schemaOneKey(fields string) string {
 
 // keysSchemaCases are keys files the keys schema must judge as ParseKeys does, apart
 // from the listed places where it is deliberately stricter.
-var keysSchemaCases = []struct {
-	name   string
-	toml   string
-	valid  bool // keys.schema.json accepts it
-	parses bool // ParseKeys accepts it
-}{
+var keysSchemaCases = []schemaCase{
 	{"minimal", schemaOneKey(""), true, true},
 	{"no keys", "version = 1\n", true, true},
 	{"empty file", "", true, true},
@@ -56,25 +51,10 @@ var keysSchemaCases = []struct {
 }
 
 func TestKeysSchemaJudgesKeysFilesAsParseKeysDoes(t *testing.T) {
-	sch := schemaCompileFile(t, "keys.schema.json")
-	for _, tc := range keysSchemaCases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := sch.Validate(schemaInstance(t, tc.toml))
-			switch {
-			case tc.valid && err != nil:
-				t.Errorf("schema rejects a valid keys file:\n%v\n%s", err, tc.toml)
-			case !tc.valid && err == nil:
-				t.Errorf("schema accepts an invalid keys file:\n%s", tc.toml)
-			}
-			_, perr := ParseKeys("case.toml", []byte(tc.toml))
-			switch {
-			case tc.parses && perr != nil:
-				t.Errorf("ParseKeys rejects it: %v", perr)
-			case !tc.parses && perr == nil:
-				t.Errorf("ParseKeys accepts it:\n%s", tc.toml)
-			}
-		})
-	}
+	judgeAlike(t, schemaCompileFile(t, "keys.schema.json"), keysSchemaCases, "keys file", "ParseKeys", func(name string, data []byte) error {
+		_, err := ParseKeys(name, data)
+		return err
+	})
 }
 
 // TestCatalogSchemaTakesKeysTables checks [[keys]] in a catalog the same way.

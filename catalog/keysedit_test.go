@@ -7,14 +7,19 @@ import (
 	"time"
 )
 
-const editKeysFile = `# Our keys. Ask #data-platform before adding one.
+// editKeysHead is how editKeysFile begins, up to the fields of its first key, which
+// the tests change.
+const editKeysHead = `# Our keys. Ask #data-platform before adding one.
 version = 1
 
 # Production: rotated monthly.
 [[keys]]
 source = "snowflake"   # the warehouse
 name = "prod"
-owner = "ana"          # on call
+`
+
+// editKeysFile is a keys file a person wrote, comments and all.
+const editKeysFile = editKeysHead + `owner = "ana"          # on call
 description = "Production"
 
   # EU, since 2025.
@@ -23,7 +28,10 @@ source = "snowflake"
 name = "eu"
 tags = { env = "prod" } # per env
 
-# Apps.
+` + editKeysApps
+
+// editKeysApps is how editKeysFile ends: a key the tests leave as it is.
+const editKeysApps = `# Apps.
 [[keys]]
 source = "adjust"
 name = "app"
@@ -79,14 +87,7 @@ func TestKeysEditChangesOnlyTheLinesOfChangedFields(t *testing.T) {
 	if err := e.Add(Key{ID: "adjust/web", Source: "adjust", Name: "web", Owner: "cy", Values: map[string]string{"b": "2", "a": "1"}}); err != nil {
 		t.Fatal(err)
 	}
-	want := `# Our keys. Ask #data-platform before adding one.
-version = 1
-
-# Production: rotated monthly.
-[[keys]]
-source = "snowflake"   # the warehouse
-name = "prod"
-owner = "bo \"the\" admin"          # on call
+	want := editKeysHead + `owner = "bo \"the\" admin"          # on call
 rotate_every = "30d"
 tags = { env = "prod", team = "data" }
 
@@ -97,13 +98,7 @@ name = "eu"
 tags = { env = "staging" } # per env
 retired = true
 
-# Apps.
-[[keys]]
-source = "adjust"
-name = "app"
-[keys.values]
-account = "a1"
-
+` + editKeysApps + `
 [[keys]]
 source = "adjust"
 name = "web"

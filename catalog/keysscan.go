@@ -64,16 +64,10 @@ type keyScan struct {
 	spanField  string // the field of the table whose multi-line value is being skipped
 }
 
+// line reads line n of the file (0-based).
 func (s *keyScan) line(n int, line string) {
 	if s.multiline != "" {
-		if strings.Count(line, s.multiline)%2 == 1 {
-			s.multiline = ""
-		}
-		if s.spanField != "" {
-			b := &s.blocks[s.cur]
-			b.spans[s.spanField] = [2]int{b.spans[s.spanField][0], n}
-			b.last = n
-		}
+		s.inMultiline(n, line)
 		return
 	}
 	trimmed := strings.TrimSpace(line)
@@ -91,9 +85,29 @@ func (s *keyScan) line(n int, line string) {
 		}
 		return
 	}
-	key := strings.Trim(line[m[2]:m[3]], `"'`)
-	pos := position{n + 1, m[2] + 1}
-	value := line[m[1]:]
+	s.field(n, line, m[2], m[3], m[1])
+	s.startsMultiline(line[m[1]:])
+}
+
+// inMultiline reads a line of the multi-line string being skipped: the string may end
+// on it, and the field whose value it is spans it.
+func (s *keyScan) inMultiline(n int, line string) {
+	if strings.Count(line, s.multiline)%2 == 1 {
+		s.multiline = ""
+	}
+	if s.spanField != "" {
+		b := &s.blocks[s.cur]
+		b.spans[s.spanField] = [2]int{b.spans[s.spanField][0], n}
+		b.last = n
+	}
+}
+
+// field records the key written at line[keyStart:keyEnd] of line n, whose value starts
+// at valueAt, where it belongs: the top level (before any table header), the
+// sub-table being read, or the [[keys]] table itself.
+func (s *keyScan) field(n int, line string, keyStart, keyEnd, valueAt int) {
+	key := strings.Trim(line[keyStart:keyEnd], `"'`)
+	pos := position{n + 1, keyStart + 1}
 	s.spanField = ""
 	switch {
 	case s.cur < 0:
@@ -108,8 +122,13 @@ func (s *keyScan) line(n int, line string) {
 		b.spans[key] = [2]int{n, n}
 		b.last = n
 		s.spanField = key
-		inlinePositions(b.fields, key, line, m[1])
+		inlinePositions(b.fields, key, line, valueAt)
 	}
+}
+
+// startsMultiline notes a multi-line string that value opens and leaves open: the
+// lines up to its end are skipped, and the field it is the value of spans them.
+func (s *keyScan) startsMultiline(value string) {
 	for _, q := range []string{`"""`, `'''`} {
 		if strings.Count(value, q)%2 == 1 {
 			s.multiline = q

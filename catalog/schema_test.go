@@ -98,12 +98,7 @@ func schemaOneSource(sourceKeys, stepKeys string) string {
 
 // schemaCases are catalogs the schema must judge as Parse does, apart from the
 // listed places where it is deliberately stricter.
-var schemaCases = []struct {
-	name   string
-	toml   string
-	valid  bool // the schema accepts it
-	parses bool // Parse accepts it (differs from valid only where the schema is stricter)
-}{
+var schemaCases = []schemaCase{
 	{"minimal", schemaOneSource("", ""), true, true},
 	{"no version", "[[sources]]\nid = \"a\"\nname = \"A\"\n[[sources.steps]]\ntext = \"t\"\n", true, true},
 	{"every step key", schemaOneSource("", "id = \"s-1\"\nkind = \"wait\"\ncommand = 'x {a_b-c}'\nurl = \"https://{sub}.example.com/{p}?q=1\"\nwait = \"1d12h\"\n"), true, true},
@@ -162,24 +157,41 @@ var schemaCases = []struct {
 }
 
 func TestSchemaJudgesCatalogsAsParseDoes(t *testing.T) {
-	sch := schemaCompile(t)
-	for _, tc := range schemaCases {
+	judgeAlike(t, schemaCompile(t), schemaCases, "catalog", "Parse", func(name string, data []byte) error {
+		_, err := Parse(name, data)
+		return err
+	})
+}
+
+// schemaCase is a file for a schema and a parser to judge.
+type schemaCase struct {
+	name   string
+	toml   string
+	valid  bool // the schema accepts it
+	parses bool // the parser accepts it (differs from valid only where the schema is stricter)
+}
+
+// judgeAlike checks that the schema and the parser (parse, called parser in messages)
+// judge each case as it says; what names the kind of file.
+func judgeAlike(t *testing.T, sch *jsonschema.Schema, cases []schemaCase, what, parser string, parse func(name string, data []byte) error) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := sch.Validate(schemaInstance(t, tc.toml))
 			switch {
 			case tc.valid && err != nil:
-				t.Errorf("schema rejects a valid catalog:\n%v\n%s", err, tc.toml)
+				t.Errorf("schema rejects a valid %s:\n%v\n%s", what, err, tc.toml)
 			case !tc.valid && err == nil:
-				t.Errorf("schema accepts an invalid catalog:\n%s", tc.toml)
+				t.Errorf("schema accepts an invalid %s:\n%s", what, tc.toml)
 			case err != nil:
 				t.Logf("schema: %v", err)
 			}
-			_, perr := Parse("case.toml", []byte(tc.toml))
+			perr := parse("case.toml", []byte(tc.toml))
 			switch {
 			case tc.parses && perr != nil:
-				t.Errorf("Parse rejects it: %v", perr)
+				t.Errorf("%s rejects it: %v", parser, perr)
 			case !tc.parses && perr == nil:
-				t.Errorf("Parse accepts it:\n%s", tc.toml)
+				t.Errorf("%s accepts it:\n%s", parser, tc.toml)
 			}
 		})
 	}

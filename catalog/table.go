@@ -39,40 +39,25 @@ func (t table) wrongType(k, want string, v any) {
 	t.p.problemAt(t.key(k), "%s must be %s, not %s", k, want, tomlTypeName(v))
 }
 
-func (t table) str(k string) (string, bool) {
-	v, ok := t.f.get(k)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(string)
-	if !ok {
-		t.wrongType(k, "a string", v)
-	}
-	return s, ok
-}
+func (t table) str(k string) (string, bool) { return typedValue[string](t, k, "a string") }
 
-func (t table) int(k string) (int64, bool) {
-	v, ok := t.f.get(k)
-	if !ok {
-		return 0, false
-	}
-	n, ok := v.(int64)
-	if !ok {
-		t.wrongType(k, "an integer", v)
-	}
-	return n, ok
-}
+func (t table) int(k string) (int64, bool) { return typedValue[int64](t, k, "an integer") }
 
-func (t table) boolean(k string) (bool, bool) {
+func (t table) boolean(k string) (bool, bool) { return typedValue[bool](t, k, "true or false") }
+
+// typedValue is the table's value of k as a T, ok false when it is absent or (reported as a
+// problem, want saying what it must be) of another type.
+func typedValue[T any](t table, k, want string) (T, bool) {
 	v, ok := t.f.get(k)
 	if !ok {
-		return false, false
+		var zero T
+		return zero, false
 	}
-	b, ok := v.(bool)
+	x, ok := v.(T)
 	if !ok {
-		t.wrongType(k, "true or false", v)
+		t.wrongType(k, want, v)
 	}
-	return b, ok
+	return x, ok
 }
 
 func (t table) strs(k string) []string {

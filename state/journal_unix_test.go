@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -32,10 +30,7 @@ func journalNames(t *testing.T, path string) []string {
 // holdLock holds the lock of the state file at path until the test ends.
 func holdLock(t *testing.T, path string) {
 	t.Helper()
-	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unlock := lockState(t, path)
 	t.Cleanup(func() { unlock() })
 }
 
@@ -70,10 +65,7 @@ func TestJournalKeptUntilSavedOrForgotten(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := NewStore(path, WithLockTimeout(50*time.Millisecond), WithJournalKept())
-	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unlock := lockState(t, path)
 	if _, err := store.Apply(ch(Check, "b", 2)); err == nil {
 		t.Fatal("saved while the lock was held")
 	}
@@ -166,10 +158,7 @@ func TestRefusedBatchNotJournaled(t *testing.T) {
 	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unlock := lockState(t, path)
 	secret := Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "ghp_" + strings.Repeat("a1B2", 9)}
 	done := make(chan error, 1)
 	go func() { _, err := store.Apply(secret); done <- err }()
@@ -216,10 +205,7 @@ func TestJournalHeldUntilASaveCarriesIt(t *testing.T) {
 		t.Fatalf("entries after a save of other changes: %v; the journaled batch must stay until it is saved", n)
 	}
 
-	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unlock := lockState(t, path)
 	failed := ch(Uncheck, "c", 4)
 	if _, err := store.Apply(failed); err == nil {
 		t.Fatal("saved while the lock was held")
@@ -311,29 +297,6 @@ func TestQueuedBehindAWaitingSaveSurvivesKill(t *testing.T) {
 	saver, sout, _ := helper(t, "journal-behind", path)
 	expectLine(t, sout, "saving")
 	expectLine(t, sout, "journaled: true")
-	for _, p := range []*exec.Cmd{saver, holder} {
-		if err := p.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		_ = p.Wait()
-	}
-
-	store := NewStore(path)
-	st, err := store.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec := st.Source("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != "evidence: OPS-2" {
-		t.Fatalf("after the kill, Load does not show the waiting check and the journaled note: %+v", rec)
-	}
-	if n, err := store.Recover(); err != nil || n != 2 {
-		t.Fatalf("Recover = %d, %v; want 2 batches saved", n, err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil || !strings.Contains(string(data), "evidence: OPS-2") || !strings.Contains(string(data), `"j1"`) {
-		t.Fatalf("the state file does not hold the check and the note after Recover (%v):\n%s", err, data)
-	}
-	if left := journalEntries(t, path); len(left) != 0 {
-		t.Errorf("journal entries left after they were saved: %v", left)
-	}
+	kill(t, saver, holder)
+	expectRecovered(t, path, "evidence: OPS-2", 2)
 }

@@ -372,31 +372,8 @@ func TestJournaledChangesSurviveKillWhileLockBusy(t *testing.T) {
 			} else {
 				waitForJournalEntry(t, path)
 			}
-			for _, p := range []*exec.Cmd{saver, holder} {
-				if err := p.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				_ = p.Wait()
-			}
-
-			store := NewStore(path)
-			st, err := store.Load()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rec := st.Source("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != "evidence: OPS-1" {
-				t.Fatalf("after the kill, Load does not show the journaled check and note: %+v", rec)
-			}
-			if n, err := store.Recover(); err != nil || n != 1 {
-				t.Fatalf("Recover = %d, %v; want 1 batch saved", n, err)
-			}
-			data, err := os.ReadFile(path)
-			if err != nil || !strings.Contains(string(data), "evidence: OPS-1") {
-				t.Fatalf("the state file does not hold the note after Recover (%v):\n%s", err, data)
-			}
-			if left := journalEntries(t, path); len(left) != 0 {
-				t.Errorf("journal entries left after they were saved: %v", left)
-			}
+			kill(t, saver, holder)
+			store := expectRecovered(t, path, "evidence: OPS-1", 1)
 			if n, err := store.Recover(); err != nil || n != 0 {
 				t.Errorf("a second Recover = %d, %v", n, err)
 			}
@@ -404,25 +381,49 @@ func TestJournaledChangesSurviveKillWhileLockBusy(t *testing.T) {
 	}
 }
 
-// journalEntries lists the journal directory of the state file at path.
-func journalEntries(t *testing.T, path string) []string {
+// kill SIGKILLs each helper process and reaps it.
+func kill(t *testing.T, procs ...*exec.Cmd) {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".journal"))
-	if err != nil && !os.IsNotExist(err) {
+	for _, p := range procs {
+		if err := p.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = p.Wait()
+	}
+}
+
+// expectRecovered checks the state file at path after its writers were killed with
+// batches journaled: Load already shows step j1 checked with note, Recover saves the
+// batches (as many as want), and the file then holds them with no journal entry left.
+// It returns the store, for a caller to go on with.
+func expectRecovered(t *testing.T, path, note string, want int) *Store {
+	t.Helper()
+	store := NewStore(path)
+	st, err := store.Load()
+	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
+	if rec := st.Source("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != note {
+		t.Fatalf("after the kill, Load does not show the journaled check and note: %+v", rec)
 	}
-	return names
+	if n, err := store.Recover(); err != nil || n != want {
+		t.Fatalf("Recover = %d, %v; want %d batches saved", n, err, want)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), note) || !strings.Contains(string(data), `"j1"`) {
+		t.Fatalf("the state file does not hold the check and the note after Recover (%v):\n%s", err, data)
+	}
+	if left := journalNames(t, path); len(left) != 0 {
+		t.Errorf("journal entries left after they were saved: %v", left)
+	}
+	return store
 }
 
 // waitForJournalEntry waits until a batch has been journaled for the state file.
 func waitForJournalEntry(t *testing.T, path string) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		for _, n := range journalEntries(t, path) {
+		for _, n := range journalNames(t, path) {
 			if strings.HasSuffix(n, ".json") {
 				return
 			}

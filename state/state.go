@@ -252,12 +252,18 @@ func (s *State) Clone() *State {
 	if s == nil {
 		return nil
 	}
-	c := &State{Version: s.Version}
-	if s.Sources != nil {
-		c.Sources = make(map[string]*SourceState, len(s.Sources))
-		for id, ss := range s.Sources {
-			c.Sources[id] = ss.clone()
-		}
+	return &State{Version: s.Version, Sources: cloneMap(s.Sources, (*SourceState).clone)}
+}
+
+// cloneMap copies m with each value copied by clone; nil stays nil, so a copy encodes
+// as its original does.
+func cloneMap[K comparable, V any](m map[K]V, clone func(V) V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	c := make(map[K]V, len(m))
+	for k, v := range m {
+		c[k] = clone(v)
 	}
 	return c
 }
@@ -288,12 +294,7 @@ func (r *Rotation) clone() Rotation {
 	c := *r
 	c.FinishedAt = cloneTime(r.FinishedAt)
 	c.StepKeys = slices.Clone(r.StepKeys)
-	if r.Steps != nil {
-		c.Steps = make(map[string]*StepRecord, len(r.Steps))
-		for k, rec := range r.Steps {
-			c.Steps[k] = rec.clone()
-		}
-	}
+	c.Steps = cloneMap(r.Steps, (*StepRecord).clone)
 	return c
 }
 

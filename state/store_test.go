@@ -26,6 +26,17 @@ func newTestStore(t *testing.T, opts ...Option) (*Store, string) {
 	return NewStore(path, opts...), path
 }
 
+// lockState takes the lock of the state file at path, as another process mid-save
+// would; the caller releases it with the returned func.
+func lockState(t *testing.T, path string) (unlock func() error) {
+	t.Helper()
+	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return unlock
+}
+
 func tempFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -601,15 +612,11 @@ func TestLockTimeout(t *testing.T) {
 	if _, err := store.Apply(ch(Check, "a", 1)); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
+	defer lockState(t, path)()
 	before := fileSum(t, path)
 	store.lockTimeout = 100 * time.Millisecond
 	start := time.Now()
-	_, err = store.Apply(ch(Check, "b", 2))
+	_, err := store.Apply(ch(Check, "b", 2))
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("Apply gave up after %v, want about the 100ms timeout", d)
 	}
@@ -666,10 +673,7 @@ func TestCleanTemp(t *testing.T) {
 	}
 
 	// While another process holds the lock (it may be mid-save), nothing goes.
-	unlock, err := OSFS{}.Lock(path+".lock", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unlock := lockState(t, path)
 	done := make(chan error)
 	go func() { done <- store.CleanTemp() }()
 	time.Sleep(100 * time.Millisecond)
