@@ -11,12 +11,6 @@ import (
 
 // The engine's own tests are in package fuzzy; these test the list's side of it.
 
-// plainStyle renders text as it is, and markStyle brackets it: the highlight can be
-// read off the rendered text even without colours.
-type plainStyle struct{}
-
-func (plainStyle) Render(s ...string) string { return strings.Join(s, "") }
-
 func TestHighlightMarksExactlyTheMatchedRunes(t *testing.T) {
 	all := []string{"Sprout Sociál", "Squarespace Commerce"}
 	c := &common{styles: newStyles()}
@@ -34,7 +28,10 @@ func TestHighlightMarksExactlyTheMatchedRunes(t *testing.T) {
 		if rows.Len() == 0 {
 			t.Fatalf("%q: no match", tc.query)
 		}
-		if got := m.highlight(tc.text, rows.At(0), rows.At(0).match.Alias, plainStyle{}); got != tc.want {
+		var b strings.Builder
+		w := fitting(&b, 0, 100)
+		m.writeMarked(&w, rows.At(0), rows.At(0).match.Alias, tc.text, paint{})
+		if got := b.String(); got != tc.want {
 			t.Errorf("%q in %q: %q, want %q", tc.query, tc.text, got, tc.want)
 		}
 	}

@@ -291,12 +291,7 @@ func (q saveQueue) lostWithRotation(c state.Change) bool {
 // tellDropped is what the status line says of the dropped change c: told, and ifKept
 // once its text is kept elsewhere.
 func (q saveQueue) tellDropped(c state.Change) (told, ifKept string) {
-	what := "Step " + c.Step
-	if src, _ := q.catalog.Lookup(c.Source); src != nil {
-		if n := indexOfKey(src.StepKeys(), c.Step); n >= 0 {
-			what = fmt.Sprintf("Step %d of %s", n+1, src.Name)
-		}
-	}
+	what := q.stepTitle(c.Source, c.Step)
 	lost, withText := "was not checked", ""
 	switch c.Kind {
 	case state.Uncheck:
@@ -312,6 +307,35 @@ func (q saveQueue) tellDropped(c state.Change) (told, ifKept string) {
 	// Shorter, as the text is kept: the status line is one line.
 	ifKept = what + " " + lost + ": another rotatetui ended that rotation; rotatetui restore shows the text."
 	return told, ifKept
+}
+
+// stepTitle is how the status line names step of the key keyID (a change's Source is
+// its key's id): "Step 2 of Snowflake · prod", or "Step login" when the catalog has no
+// such key or step any more.
+func (q saveQueue) stepTitle(keyID, step string) string {
+	k, ok := q.catalog.FindKey(keyID)
+	if !ok {
+		return "Step " + step
+	}
+	src := sourceByID(q.catalog, k.Source)
+	if src == nil {
+		return "Step " + step
+	}
+	if n := indexOfKey(src.StepKeys(), step); n >= 0 {
+		return fmt.Sprintf("Step %d of %s", n+1, k.Title(src))
+	}
+	return "Step " + step
+}
+
+// sourceByID is the catalog's source with this id, or nil. (catalog.Lookup also
+// takes names, which could name another source.)
+func sourceByID(cat *catalog.Catalog, id string) *catalog.Source {
+	for i := range cat.Sources {
+		if cat.Sources[i].ID == id {
+			return &cat.Sources[i]
+		}
+	}
+	return nil
 }
 
 // alreadySo reports whether the ended rotation a change was made for has the step as

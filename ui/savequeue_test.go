@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -220,6 +221,41 @@ func TestSaveQueueTellsOfChangesDroppedWithTheirRotation(t *testing.T) {
 	}
 	if q = q.textKept(); q.busy() {
 		t.Error("still busy after the text was kept")
+	}
+}
+
+// TestSaveQueueNamesTheKeyOfADroppedChange: a change carries its key's id
+// ("snowflake/prod"), and the status line names the step by its number and the key's
+// title, as it does for a source without declared keys.
+func TestSaveQueueNamesTheKeyOfADroppedChange(t *testing.T) {
+	cat := builtin(t)
+	cat.Keys = []catalog.Key{
+		{ID: "snowflake/prod", Source: "snowflake", Name: "prod"},
+		{ID: "snowflake/eu", Source: "snowflake", Name: "eu"},
+	}
+	store := newMemStore()
+	q := newSaveQueue(Options{Catalog: cat, State: state.New(), Store: store, Actor: "tester@host"})
+	check := func(step string) state.Change {
+		c := snowCheck(t, step)
+		c.Source = "snowflake/prod"
+		return c
+	}
+	q = mustAdd(t, q, check("login"))
+	q, _ = q.saveDone(q.startSave()().(saveDoneMsg))
+	started := q.saved.Source("snowflake/prod").Current.StartedAt
+	if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake/prod", At: fixedNow.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	late := check("accountadmin-role")
+	late.Started = &started
+	q = mustAdd(t, q, late)
+	_, out := q.saveDone(q.startSave()().(saveDoneMsg))
+	if want := "Step 2 of Snowflake · prod was not checked: that rotation was finished or reset in another rotatetui."; out.dropped.told != want {
+		t.Errorf("told %q, want %q", out.dropped.told, want)
+	}
+	// A key the catalog no longer has: the step by its key, as before.
+	if told, _ := q.tellDropped(state.Change{Kind: state.Check, Source: "snowflake/gone", Step: "login"}); !strings.HasPrefix(told, "Step login was not checked") {
+		t.Errorf("a key not in the catalog: %q", told)
 	}
 }
 

@@ -75,15 +75,17 @@ func (m sourcesModel) view(width, height int) string {
 	// The full help can make the list shorter than update planned for.
 	offset := scrollWindow(m.offset, m.cursor, m.rows.Len(), listH)
 	end := min(offset+listH, m.rows.Len())
-	// The names first: how wide the widest is decides how wide the category can be.
-	names, widest := make([]string, end-offset), 0
-	for i := range names {
-		names[i] = m.nameCell(offset+i, width >= minCategoryColumns)
-		widest = max(widest, ansi.StringWidth(names[i]))
+	// The names are measured first: how wide the widest is decides how wide the
+	// category can be. (A screenful fits the array, which then stays on the stack.)
+	var buf [64]int
+	widths, widest := buf[:0], 0
+	for i := offset; i < end; i++ {
+		widths = append(widths, m.nameWidth(i, width >= minCategoryColumns))
+		widest = max(widest, widths[i-offset])
 	}
 	cols := m.columns(width, widest)
 	for i := offset; i < end; i++ {
-		b.WriteString(m.rowWith(i, names[i-offset], cols))
+		m.writeRow(&b, i, widths[i-offset], cols)
 		if i < end-1 {
 			b.WriteByte('\n')
 		}
@@ -209,8 +211,10 @@ const firstRunHint = "First run: press r to record when the key under the cursor
 
 // rowView is row i drawn alone in width cells, laid out for its own name.
 func (m sourcesModel) rowView(i, width int) string {
-	name := m.nameCell(i, width >= minCategoryColumns)
-	return m.rowWith(i, name, m.columns(width, ansi.StringWidth(name)))
+	var b strings.Builder
+	nameW := m.nameWidth(i, width >= minCategoryColumns)
+	m.writeRow(&b, i, nameW, m.columns(width, nameW))
+	return b.String()
 }
 
 // minCategoryColumns is the narrowest list with a category column.
@@ -238,123 +242,101 @@ func (m sourcesModel) columns(width, widest int) listColumns {
 	return c
 }
 
-// nameCell is row i's name with what goes beside it (the alias, category or label it
-// matched through, ⚠, the custom badge), before it is fitted to its column.
-func (m sourcesModel) nameCell(i int, showCategory bool) string {
+// nameWidth is how many cells row i's name cell takes (see writeName).
+func (m sourcesModel) nameWidth(i int, showCategory bool) int {
+	w := measuring()
+	m.writeName(&w, i, showCategory)
+	return w.used
+}
+
+// writeName writes row i's name with what goes beside it (the alias, category or label
+// it matched through, ⚠, the custom badge).
+func (m sourcesModel) writeName(w *cellWriter, i int, showCategory bool) {
 	st := &m.c.styles.Paint
 	row := m.rows.At(i)
 	src := m.sourceOf(row.key)
-	name := m.title(row.key)
 	nameStyle := st.Row
 	if i == m.cursor {
 		nameStyle = st.RowSelected
 	}
-	// Written into a builder rather than added up: a row is drawn for every visible
-	// key on every frame.
-	var nb strings.Builder
-	nb.Grow(2 * len(name))
-	nb.WriteString(m.highlight(name, row, -1, nameStyle))
+	m.writeTitle(w, row, nameStyle)
 	if row.match.Matched() && row.match.Alias >= 0 {
-		nb.WriteString(st.Category.Render(" aka "))
-		nb.WriteString(m.highlight(src.Aliases[row.match.Alias], row, row.match.Alias, st.Category))
+		w.write(st.Category, " aka ")
+		m.writeMarked(w, row, row.match.Alias, src.Aliases[row.match.Alias], st.Category)
 	}
 	if row.match.Matched() && row.match.Alias == aliasLabel {
-		nb.WriteString(m.labelCell(row))
+		m.writeLabel(w, row)
 	}
 	if row.match.Matched() && row.match.Alias == aliasCategory && !showCategory {
 		// Matched through a category that has no column here: say which.
-		nb.WriteString(st.Category.Render(" in "))
-		nb.WriteString(m.highlight(src.Category, row, aliasCategory, st.Category))
+		w.write(st.Category, " in ")
+		m.writeMarked(w, row, aliasCategory, src.Category, st.Category)
 	}
 	if m.statusAt(row.key).revokeFirst {
-		nb.WriteByte(' ')
-		nb.WriteString(st.Warning.Render("⚠"))
+		w.write(paint{}, " ")
+		w.write(st.Warning, "⚠")
 	}
 	if src.Custom() {
-		nb.WriteByte(' ')
-		nb.WriteString(m.c.styles.Badge("custom"))
+		w.write(paint{}, " ")
+		w.write(st.Tag, "[custom]") // as Styles.Badge draws it
 	}
-	return nb.String()
 }
 
-// labelCell says which label a row matched through: " owner ana", " env=prod".
-func (m sourcesModel) labelCell(row listRow) string {
-	st := &m.c.styles.Paint
+// writeTitle writes the row's key as title shows it ("Snowflake · prod", or the
+// source's name alone), in its pieces: a title is never put together for drawing.
+func (m sourcesModel) writeTitle(w *cellWriter, row listRow, base paint) {
+	src := m.sourceOf(row.key)
+	k := m.declaredKey(row.key)
+	named := k != nil && !k.Implicit()
+	valid := utf8.ValidString(src.Name) && (!named || utf8.ValidString(k.Name))
+	mk := m.marksFor(w, row, -1, "", valid)
+	mk.write(w, base, src.Name)
+	if named {
+		mk.write(w, base, titleSeparator)
+		mk.write(w, base, k.Name)
+	}
+}
+
+// titleSeparator is what catalog.Key.Title puts between a source's name and its key's.
+const titleSeparator = " · "
+
+// writeLabel says which label a row matched through: " owner ana", " env=prod".
+func (m sourcesModel) writeLabel(w *cellWriter, row listRow) {
 	label := m.index.label(row.match)
 	lead := " "
 	if k := m.declaredKey(row.key); k != nil && label == k.Owner {
 		lead = " owner "
 	}
-	return st.Category.Render(lead) + m.highlight(catalog.PrintableLine(label), row, aliasLabel, st.Category)
+	w.write(m.c.styles.Paint.Category, lead)
+	m.writeMarked(w, row, aliasLabel, catalog.PrintableLine(label), m.c.styles.Paint.Category)
 }
 
-// rowWith is row i with its name cell (see nameCell), in the columns cols.
-func (m sourcesModel) rowWith(i int, name string, cols listColumns) string {
+// writeRow writes row i into b: the cursor, its name cell (nameW cells wide, as
+// nameWidth measured it), category and status, in the columns cols.
+func (m sourcesModel) writeRow(b *strings.Builder, i, nameW int, cols listColumns) {
 	st := &m.c.styles.Paint
 	row := m.rows.At(i)
 	src := m.sourceOf(row.key)
-	marker := "  "
 	if i == m.cursor {
-		marker = st.Cursor.Render("› ")
+		b.WriteString(st.Cursor.pre)
+		b.WriteString("› ")
+		b.WriteString(st.Cursor.post)
+	} else {
+		b.WriteString("  ")
 	}
-	nameW := cols.name
-	name = truncate(name, nameW)
-	var b strings.Builder
-	b.Grow(len(marker) + len(name) + 2*(nameW+cols.category+statusWidth))
-	b.WriteString(marker)
-	b.WriteString(name)
-	for w := ansi.StringWidth(name); w < nameW; w++ {
-		b.WriteByte(' ')
-	}
+	name := fitting(b, nameW, cols.name)
+	m.writeName(&name, i, cols.category > 0) // as measured: a category column from minCategoryColumns on
+	name.padTo(cols.name)
 	b.WriteByte(' ')
 	if cols.category > 0 {
-		b.WriteString(pad(truncate(m.highlight(src.Category, row, aliasCategory, st.Category), cols.category), cols.category))
+		measure := measuring()
+		m.writeMarked(&measure, row, aliasCategory, src.Category, st.Category)
+		cat := fitting(b, measure.used, cols.category)
+		m.writeMarked(&cat, row, aliasCategory, src.Category, st.Category)
+		cat.padTo(cols.category)
 		b.WriteByte(' ')
 	}
 	b.WriteString(m.statusView(m.statusAt(row.key)))
-	return b.String()
-}
-
-// highlight renders text, marking the characters the filter matched when this row
-// matched through this text (alias -1 is the name, aliasCategory the category,
-// aliasLabel the label it matched).
-func (m sourcesModel) highlight(text string, row listRow, alias int32, base interface{ Render(...string) string }) string {
-	if !row.match.Matched() || row.match.Alias != alias {
-		return base.Render(text)
-	}
-	var pos []int
-	if alias == aliasCategory || alias == aliasLabel {
-		pos = categoryPositions(text, m.query())
-	} else {
-		pos = m.index.positions(row.match, m.query())
-	}
-	if len(pos) == 0 {
-		return base.Render(text)
-	}
-	if !utf8.ValidString(text) {
-		// Invalid bytes turn into U+FFFD as runes; keep that exact rendering.
-		text = string([]rune(text))
-	}
-	// pos is ascending: walk the runes once, rendering the unmatched runs whole and each
-	// matched rune on its own.
-	var b strings.Builder
-	run, ri := 0, 0
-	for i, r := range text {
-		if len(pos) > 0 && pos[0] == ri {
-			pos = pos[1:]
-			if run < i {
-				b.WriteString(base.Render(text[run:i]))
-			}
-			size := utf8.RuneLen(r)
-			b.WriteString(m.c.styles.Paint.Match.Render(text[i : i+size]))
-			run = i + size
-		}
-		ri++
-	}
-	if run < len(text) {
-		b.WriteString(base.Render(text[run:]))
-	}
-	return b.String()
 }
 
 func (m sourcesModel) statusView(s sourceStatus) string {
