@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -526,5 +527,38 @@ func BenchmarkModelMemory(b *testing.B) {
 			}
 			b.ReportMetric(float64(retained)/1e6, "retained-MB")
 		})
+	}
+}
+
+// idleEnv names the renderer TestHelperIdle runs the UI with.
+const idleEnv = "ROTATETUI_UI_IDLE"
+
+// TestHelperIdle is not a test: docs/bench.sh runs the test binary with it in tmux and
+// counts the CPU ticks and context switches of the UI left alone, on the built-in
+// catalog, drawn by the display (ROTATETUI_UI_IDLE=display, as Run draws on a
+// terminal) or by Bubble Tea's own renderer (=bubbletea, as Run draws where there is
+// no display), in the same binary: the event-driven display's gain.
+func TestHelperIdle(t *testing.T) {
+	mode := os.Getenv(idleEnv)
+	if mode == "" {
+		t.Skip("run by docs/bench.sh in a terminal")
+	}
+	lipgloss.SetColorProfile(termenv.TrueColor) // TestMain chose plain text for the goldens
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Catalog: cat, State: state.New(), Store: newMemStore(), Now: time.Now}
+	switch mode {
+	case "display":
+		_, err = Run(opts)
+	case "bubbletea":
+		// Run's own path where there is no display (see Run).
+		_, err = tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(os.Stdin)).Run()
+	default:
+		t.Fatalf("%s=%q: want display or bubbletea", idleEnv, mode)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
