@@ -79,6 +79,23 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.writes)
+}
+
+// waitUntil polls done until it holds, failing the test after 10 s with what it
+// waited for.
+func waitUntil(t *testing.T, done func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !done(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
+	}
+}
+
 func (r *recorder) all() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -460,7 +477,12 @@ func TestGoldenChecklistOnTheDisplay(t *testing.T) {
 	ended := make(chan error, 1)
 	go func() { _, err := p.Run(); ended <- err }()
 	for _, k := range []string{"enter", "enter"} {
+		// The display draws only the newest of the frames queued while it was busy,
+		// so each check waits for its frame: the lines are then rewritten in place
+		// twice, whatever the machine's load.
+		before := rec.count()
 		p.Send(keyMsg(k))
+		waitUntil(t, func() bool { return rec.count() > before }, "the frame of "+k)
 	}
 	p.Send(quitWhenIdleMsg{})
 	select {
