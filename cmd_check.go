@@ -44,7 +44,7 @@ func runCheck(e *env) int {
 		if code, ok := e.refuseRetired(ref); !ok {
 			return code
 		}
-		plan = planChecks(src, current(before.Source(id)), indexes, at)
+		plan = planChecks(src, current(before.Key(id)), indexes, at)
 		if code, ok := e.guardChecks(ref, plan); !ok {
 			return code
 		}
@@ -54,14 +54,14 @@ func runCheck(e *env) int {
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	e.reportSteps(ref, kind, indexes, before.Source(id))
+	e.reportSteps(ref, kind, indexes, before.Key(id))
 	e.reportOverrides(ref, plan)
-	e.reportProgress(ref, before.Source(id), after.Source(id))
+	e.reportProgress(ref, before.Key(id), after.Key(id))
 	return exitOK
 }
 
 // current is the source's rotation in progress, or nil.
-func current(ss *state.SourceState) *state.Rotation {
+func current(ss *state.KeyState) *state.Rotation {
 	if ss == nil {
 		return nil
 	}
@@ -102,14 +102,14 @@ func uncheckChanges(ref keyRef, indexes []int, at time.Time, by string) []state.
 	keys := ref.src.StepKeys()
 	changes := make([]state.Change, 0, len(indexes))
 	for _, i := range indexes {
-		changes = append(changes, state.Change{Kind: state.Uncheck, Source: ref.key.ID, Step: keys[i], Steps: keys, At: at, By: by})
+		changes = append(changes, state.Change{Kind: state.Uncheck, Key: ref.key.ID, Step: keys[i], Steps: keys, At: at, By: by})
 	}
 	return changes
 }
 
 // reportSteps says what the change did to each step, given the key's progress as it
 // was before.
-func (e *env) reportSteps(ref keyRef, kind state.ChangeKind, indexes []int, before *state.SourceState) {
+func (e *env) reportSteps(ref keyRef, kind state.ChangeKind, indexes []int, before *state.KeyState) {
 	src, name := ref.src, ref.title()
 	keys := src.StepKeys()
 	var prev *state.Rotation
@@ -132,7 +132,7 @@ func (e *env) reportSteps(ref keyRef, kind state.ChangeKind, indexes []int, befo
 }
 
 // reportProgress says how far the rotation is now, or that it is complete.
-func (e *env) reportProgress(ref keyRef, before, after *state.SourceState) {
+func (e *env) reportProgress(ref keyRef, before, after *state.KeyState) {
 	name := ref.title()
 	switch {
 	case after != nil && after.Current != nil:
@@ -147,7 +147,7 @@ func (e *env) reportProgress(ref keyRef, before, after *state.SourceState) {
 	}
 }
 
-func completedCount(ss *state.SourceState) int {
+func completedCount(ss *state.KeyState) int {
 	n := 0
 	if ss != nil {
 		for _, r := range ss.History {
@@ -292,14 +292,14 @@ func checkChanges(ref keyRef, plan []stepCheck, at time.Time, by string) []state
 	keys := src.StepKeys()
 	changes := make([]state.Change, 0, len(plan))
 	for _, sc := range plan {
-		c := state.Change{Kind: state.Check, Source: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
+		c := state.Change{Kind: state.Check, Key: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
 		if !sc.already {
 			c.Overrides = sc.overrides()
 		}
 		changes = append(changes, c)
 		if w := src.Steps[sc.index].Wait; w > 0 && !sc.already {
 			until := at.Add(time.Duration(w))
-			changes = append(changes, state.Change{Kind: state.SetWait, Source: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by, Until: &until})
+			changes = append(changes, state.Change{Kind: state.SetWait, Key: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by, Until: &until})
 		}
 	}
 	return changes

@@ -133,7 +133,7 @@ func collectExport(cat *catalog.Catalog, st *state.State, since *time.Time, only
 		if onlyID != "" && s.id != onlyID {
 			continue
 		}
-		ss := st.Source(s.id)
+		ss := st.Key(s.id)
 		for _, r := range rotationsOf(s.es, ss) {
 			end := r.UpdatedAt
 			if r.FinishedAt != nil {

@@ -33,7 +33,7 @@ func runHistory(e *env) int {
 		return e.failErr(exitUsage, err)
 	}
 	es, k := rec.es, rec.es.Key
-	ss := e.st.Source(rec.id)
+	ss := e.st.Key(rec.id)
 	rots := rotationsOf(es, ss)
 	slices.Reverse(rots)
 	var byHand *time.Time

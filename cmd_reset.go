@@ -28,11 +28,11 @@ func runReset(e *env) int {
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	after, err := e.store.Apply(state.Change{Kind: state.Reset, Source: k.ID, At: e.now().UTC(), By: actor(e.opts)})
+	after, err := e.store.Apply(state.Change{Kind: state.Reset, Key: k.ID, At: e.now().UTC(), By: actor(e.opts)})
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	abandoned := newlyAbandoned(before.Source(k.ID), after.Source(k.ID))
+	abandoned := newlyAbandoned(before.Key(k.ID), after.Key(k.ID))
 	if e.opts.json {
 		out := resetJSON{keyNameJSON: ref.json(), Abandoned: abandoned != nil}
 		if abandoned != nil {
@@ -53,7 +53,7 @@ func runReset(e *env) int {
 }
 
 // newlyAbandoned is the rotation a reset added to the history as abandoned, or nil.
-func newlyAbandoned(before, after *state.SourceState) *state.Rotation {
+func newlyAbandoned(before, after *state.KeyState) *state.Rotation {
 	if after == nil || len(after.History) <= len(historyOf(before)) {
 		return nil
 	}
@@ -63,7 +63,7 @@ func newlyAbandoned(before, after *state.SourceState) *state.Rotation {
 	return nil
 }
 
-func historyOf(ss *state.SourceState) []state.Rotation {
+func historyOf(ss *state.KeyState) []state.Rotation {
 	if ss == nil {
 		return nil
 	}

@@ -141,7 +141,7 @@ func (e *env) removeRescues(files []string) int {
 
 // whyNotRestored says why restore left a rescued change undone.
 func whyNotRestored(st *state.State, c state.Change) string {
-	ss := st.Source(c.Source)
+	ss := st.Key(c.Key)
 	if c.Started != nil && (ss == nil || ss.Current == nil || !ss.Current.StartedAt.Equal(*c.Started)) {
 		return "the rotation it was written for has ended"
 	}
@@ -154,7 +154,7 @@ func whyNotRestored(st *state.State, c state.Change) string {
 // textRecorded reports whether the text a change carries (a note, a skip reason, a
 // placeholder value) is in the state: on that step in any rotation, or as that value.
 func textRecorded(st *state.State, c state.Change) bool {
-	ss := st.Source(c.Source)
+	ss := st.Key(c.Key)
 	if ss == nil {
 		return false
 	}
@@ -225,9 +225,9 @@ func screenReminder(store *state.Store) string {
 // describeSavedChange says what a saved change did, in the catalog's words where it still
 // has the source and step, for the person to check what was restored.
 func describeSavedChange(cat *catalog.Catalog, c state.Change) string {
-	name, step := catalog.PrintableLine(c.Source), c.Step // a rescue file is text on disk, like a catalog
-	src, _ := cat.Lookup(c.Source)
-	if src != nil && src.ID == c.Source {
+	name, step := catalog.PrintableLine(c.Key), c.Step // a rescue file is text on disk, like a catalog
+	src, _ := cat.Lookup(c.Key)
+	if src != nil && src.ID == c.Key {
 		name = catalog.PrintableLine(src.Name)
 		if i := src.StepIndex(c.Step); i >= 0 {
 			step = strconv.Itoa(i + 1)

@@ -36,7 +36,7 @@ func runRotated(e *env) int {
 	}
 	changes := make([]state.Change, 0, len(refs))
 	for _, ref := range refs {
-		changes = append(changes, state.Change{Kind: state.RecordRotated, Source: ref.key.ID, At: on.UTC(), By: actor(o)})
+		changes = append(changes, state.Change{Kind: state.RecordRotated, Key: ref.key.ID, At: on.UTC(), By: actor(o)})
 	}
 	after, err := e.store.Apply(changes...)
 	if err != nil {
@@ -44,7 +44,7 @@ func runRotated(e *env) int {
 	}
 	rows := make([]sourceStatusJSON, 0, len(refs))
 	for _, ref := range refs {
-		rows = append(rows, statusOf(ref, after.Source(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
+		rows = append(rows, statusOf(ref, after.Key(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
 	}
 	switch {
 	case o.json && len(rows) == 1:

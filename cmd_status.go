@@ -41,7 +41,7 @@ type sourceStatusJSON struct {
 
 // statusOf is the JSON row of state.StatusOf for the key, whose recorded progress is
 // ss.
-func statusOf(ref keyRef, ss *state.SourceState, interval catalog.Duration, at time.Time) sourceStatusJSON {
+func statusOf(ref keyRef, ss *state.KeyState, interval catalog.Duration, at time.Time) sourceStatusJSON {
 	src := ref.src
 	st := state.StatusOf(ss, src, time.Duration(interval), at)
 	due := st.Due
@@ -95,7 +95,7 @@ func runStatus(e *env) int {
 	}
 	rows := make([]sourceStatusJSON, 0, len(refs))
 	for _, ref := range refs {
-		rows = append(rows, statusOf(ref, e.st.Source(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
+		rows = append(rows, statusOf(ref, e.st.Key(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
 	}
 	switch {
 	case e.opts.json:
@@ -144,7 +144,7 @@ func withOwner(owners bool, owner string, cells ...string) []string {
 // as ui's): ties by lower-cased title, then in the order given.
 func (e *env) sortAsList(refs []keyRef, at time.Time) {
 	status := func(ref keyRef) state.Status {
-		return state.StatusOf(e.st.Source(ref.key.ID), ref.src, time.Duration(e.sched.interval(ref.key, ref.src)), at)
+		return state.StatusOf(e.st.Key(ref.key.ID), ref.src, time.Duration(e.sched.interval(ref.key, ref.src)), at)
 	}
 	state.SortAsList(refs, status, func(a, b keyRef) int {
 		return strings.Compare(strings.ToLower(a.title()), strings.ToLower(b.title()))

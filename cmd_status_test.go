@@ -45,7 +45,7 @@ func TestStatusOfARotationWithoutWork(t *testing.T) {
 	if code != exitFailed || strings.Contains(errOut, "in progress") || !strings.Contains(errOut, "Awin (awin) is overdue by 40 days") || !strings.Contains(errOut, "1 problem") {
 		t.Errorf("status --check: exit %d, %q", code, errOut)
 	}
-	if got := c.load().Source("awin").Current; got == nil || !got.StartedAt.Equal(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)) {
+	if got := c.load().Key("awin").Current; got == nil || !got.StartedAt.Equal(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("status changed the file: awin's current rotation is %+v", got)
 	}
 }

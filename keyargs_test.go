@@ -93,8 +93,8 @@ func TestTwoKeysOfOneSourceKeepTheirOwnProgress(t *testing.T) {
 
 	// The state file keeps each key's progress under its id; the steps are the source's.
 	st := c.load()
-	if st.Source("snowflake") != nil || st.Source("snowflake/prod").Current == nil || !st.Source("snowflake/eu").Current.Checked("accountadmin-role") {
-		t.Errorf("state file entries: %v", st.Sources)
+	if st.Key("snowflake") != nil || st.Key("snowflake/prod").Current == nil || !st.Key("snowflake/eu").Current.Checked("accountadmin-role") {
+		t.Errorf("state file entries: %v", st.Keys)
 	}
 
 	// Taking a step back on one key leaves the other alone.
@@ -264,7 +264,7 @@ func TestVersion1ProgressFileThroughTheCommandLine(t *testing.T) {
 		t.Fatalf("backup (%v):\n%s\nwant the file as it was", err, b)
 	}
 	saved, _ := os.ReadFile(c.statePath())
-	if !strings.Contains(string(saved), `"version": 2,`) || !strings.Contains(string(saved), `"keys": {`) || c.load().Source("snowflake").Placeholders["account"] != "xy12345" {
+	if !strings.Contains(string(saved), `"version": 2,`) || !strings.Contains(string(saved), `"keys": {`) || c.load().Key("snowflake").Placeholders["account"] != "xy12345" {
 		t.Errorf("saved:\n%s", saved)
 	}
 	if rows, _ := c.statusRows("snowflake"); rows["snowflake"].Done != 2 {

@@ -241,7 +241,7 @@ func TestCheckUncheckAndStatus(t *testing.T) {
 	if out, _, _ := c.run("uncheck", "snowflake", "1"); !strings.Contains(out, "Snowflake: no step is done any more, so no rotation is in progress") {
 		t.Errorf("uncheck of the last done step: %q", out)
 	}
-	if ss := c.load().Source("snowflake"); ss.Current != nil || len(ss.History) != 0 {
+	if ss := c.load().Key("snowflake"); ss.Current != nil || len(ss.History) != 0 {
 		t.Errorf("after the last uncheck: current %+v, history %d", ss.Current, len(ss.History))
 	}
 	// Completing a rotation from the command line.
@@ -323,7 +323,7 @@ func TestUnsavedChangesAreRescued(t *testing.T) {
 	blocker := c.write("blocker", "not a directory")
 	store := state.NewStore(filepath.Join(blocker, "state.json"))
 	t.Setenv("TMPDIR", c.home)
-	unsaved := []state.Change{{Kind: state.Check, Source: "snowflake", Step: "login", Steps: []string{"login", "x"}, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+	unsaved := []state.Change{{Kind: state.Check, Key: "snowflake", Step: "login", Steps: []string{"login", "x"}, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
 	var stderr bytes.Buffer
 	if saveUnsaved(store, unsaved, &stderr) {
 		t.Fatal("reported success for a save that cannot work")
@@ -369,7 +369,7 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 	keys := snowflakeSteps(t)
 	at := testClock.Add(-time.Hour).UTC()
 	step := func(kind state.ChangeKind, i int, text string) state.Change {
-		return state.Change{Kind: kind, Source: "snowflake", Step: keys[i], Steps: keys, At: at, Text: text}
+		return state.Change{Kind: kind, Key: "snowflake", Step: keys[i], Steps: keys, At: at, Text: text}
 	}
 	// Two rescues, the second in the temporary directory (where a rescue goes when the
 	// state directory is unusable), and a check saved since by another run.
@@ -408,7 +408,7 @@ func TestRestorePutsRescuedChangesBack(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	cur := c.load().Source("snowflake").Current
+	cur := c.load().Key("snowflake").Current
 	if cur == nil || cur.Steps[keys[1]] == nil || cur.Steps[keys[1]].CheckedAt == nil || cur.Steps[keys[2]] == nil || cur.Steps[keys[2]].Note != "asked Bob in OPS-12" {
 		t.Fatalf("the state does not hold the rescued changes: %+v", cur)
 	}
@@ -442,10 +442,10 @@ func TestDescribeSavedChangeIsInert(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []state.Change{
-		{Kind: state.Check, Source: "evil\x1b]52;c;aGk=\x07", Step: "s\x1b[2J", At: testClock},
-		{Kind: state.SetNote, Source: "snowflake", Step: "login", Text: "hi\x1b[31m", At: testClock},
-		{Kind: state.SetPlaceholder, Source: "snowflake", Name: "a\rb", Text: "v\x9b1m", At: testClock},
-		{Kind: "unknown\x1b[5m", Source: "snowflake", Step: "login", At: testClock},
+		{Kind: state.Check, Key: "evil\x1b]52;c;aGk=\x07", Step: "s\x1b[2J", At: testClock},
+		{Kind: state.SetNote, Key: "snowflake", Step: "login", Text: "hi\x1b[31m", At: testClock},
+		{Kind: state.SetPlaceholder, Key: "snowflake", Name: "a\rb", Text: "v\x9b1m", At: testClock},
+		{Kind: "unknown\x1b[5m", Key: "snowflake", Step: "login", At: testClock},
 	} {
 		got := describeSavedChange(cat, c)
 		if strings.ContainsAny(got, "\x1b\x07\r\u009b") {
@@ -463,10 +463,10 @@ func TestRestoreDoesNotReopenAnEndedRotation(t *testing.T) {
 	started := testClock.Add(-2 * time.Hour).UTC()
 	var all []state.Change
 	for _, k := range keys {
-		all = append(all, state.Change{Kind: state.Check, Source: "snowflake", Step: k, Steps: keys, At: started})
+		all = append(all, state.Change{Kind: state.Check, Key: "snowflake", Step: k, Steps: keys, At: started})
 	}
 	c.apply(all...) // started and completed by another run
-	late := state.Change{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "asked Bob", Started: &started}
+	late := state.Change{Kind: state.SetNote, Key: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "asked Bob", Started: &started}
 	rescue, err := state.WriteRescue(c.statePath(), []state.Change{late})
 	if err != nil {
 		t.Fatal(err)
@@ -475,7 +475,7 @@ func TestRestoreDoesNotReopenAnEndedRotation(t *testing.T) {
 	if !strings.Contains(out, "Restored 0 changes from 1 rescue file") || !strings.Contains(out, "1 change had nothing to do") {
 		t.Errorf("output:\n%s", out)
 	}
-	if ss := c.load().Source("snowflake"); ss.Current != nil || len(ss.History) != 1 {
+	if ss := c.load().Key("snowflake"); ss.Current != nil || len(ss.History) != 1 {
 		t.Errorf("restore reopened or started a rotation: current %+v, %d in history", ss.Current, len(ss.History))
 	}
 	// The note is recorded nowhere else: its text is shown, and its rescue file kept.
@@ -495,17 +495,17 @@ func TestRestoreKeepsWhatWasRecordedSince(t *testing.T) {
 	keys := snowflakeSteps(t)
 	started := testClock.Add(-3 * time.Hour).UTC()
 	rescued := []state.Change{
-		{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: started},
-		{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "old note", Started: &started},
-		{Kind: state.Uncheck, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(2 * time.Minute), Started: &started},
-		{Kind: state.SetNote, Source: "snowflake", Step: keys[1], Steps: keys, At: started.Add(3 * time.Minute), Text: "kept note", Started: &started},
+		{Kind: state.Check, Key: "snowflake", Step: keys[0], Steps: keys, At: started},
+		{Kind: state.SetNote, Key: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Minute), Text: "old note", Started: &started},
+		{Kind: state.Uncheck, Key: "snowflake", Step: keys[0], Steps: keys, At: started.Add(2 * time.Minute), Started: &started},
+		{Kind: state.SetNote, Key: "snowflake", Step: keys[1], Steps: keys, At: started.Add(3 * time.Minute), Text: "kept note", Started: &started},
 	}
 	// Saved since by a later run: the first check, then a newer note and a newer
 	// check of step 1.
 	c.apply(rescued[0],
-		state.Change{Kind: state.SetNote, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Hour), Text: "newer note", Started: &started},
-		state.Change{Kind: state.Uncheck, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Hour), Started: &started},
-		state.Change{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: started.Add(2 * time.Hour), Started: &started})
+		state.Change{Kind: state.SetNote, Key: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Hour), Text: "newer note", Started: &started},
+		state.Change{Kind: state.Uncheck, Key: "snowflake", Step: keys[0], Steps: keys, At: started.Add(time.Hour), Started: &started},
+		state.Change{Kind: state.Check, Key: "snowflake", Step: keys[0], Steps: keys, At: started.Add(2 * time.Hour), Started: &started})
 	rescue, err := state.WriteRescue(c.statePath(), rescued)
 	if err != nil {
 		t.Fatal(err)
@@ -514,7 +514,7 @@ func TestRestoreKeepsWhatWasRecordedSince(t *testing.T) {
 	if !strings.Contains(out, "Restored 1 change") || !strings.Contains(out, "3 changes had nothing to do") {
 		t.Errorf("output:\n%s", out)
 	}
-	rec := c.load().Source("snowflake").Current.Steps
+	rec := c.load().Key("snowflake").Current.Steps
 	if rec[keys[0]].Note != "newer note" || rec[keys[0]].CheckedAt == nil {
 		t.Errorf("step 1 lost what was recorded since: %+v", rec[keys[0]])
 	}
@@ -534,7 +534,7 @@ func TestRestoreKeepsWhatWasRecordedSince(t *testing.T) {
 func TestRestoreRefusesWhatItCannotUse(t *testing.T) {
 	c := newCLI(t)
 	keys := snowflakeSteps(t)
-	check := state.Change{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: testClock.UTC()}
+	check := state.Change{Kind: state.Check, Key: "snowflake", Step: keys[0], Steps: keys, At: testClock.UTC()}
 	good, err := state.WriteRescue(c.statePath(), []state.Change{check})
 	if err != nil {
 		t.Fatal(err)
@@ -685,7 +685,7 @@ func TestParseArgsCommandFlags(t *testing.T) {
 func TestCheckUsesTheInjectedClock(t *testing.T) {
 	c := newCLI(t).at(testClock)
 	c.mustRun("check", "snowflake", "1")
-	cur := c.load().Source("snowflake").Current
+	cur := c.load().Key("snowflake").Current
 	if cur == nil || !cur.StartedAt.Equal(testClock) || cur.StartedAt.Location() != time.UTC {
 		t.Errorf("started at %v, want %v in UTC", cur, testClock)
 	}
@@ -841,7 +841,7 @@ func TestReset(t *testing.T) {
 	if out != "Snowflake: abandoned the rotation started 2026-03-09 15:00 (2/8 steps done); it stays in the history as abandoned\n" {
 		t.Errorf("reset: %q", out)
 	}
-	ss := c.load().Source("snowflake")
+	ss := c.load().Key("snowflake")
 	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Abandoned || !ss.History[0].FinishedAt.Equal(testClock) {
 		t.Errorf("after reset: %+v", ss)
 	}
@@ -867,12 +867,12 @@ func TestRotatedOn(t *testing.T) {
 	}
 	// Local midnight, stored in UTC.
 	want := time.Date(2026, 1, 2, 5, 0, 0, 0, time.UTC)
-	if got := c.load().Source("snowflake").LastRotated; got == nil || !got.Equal(want) || got.Location() != time.UTC {
+	if got := c.load().Key("snowflake").LastRotated; got == nil || !got.Equal(want) || got.Location() != time.UTC {
 		t.Errorf("stored %v, want %v", got, want)
 	}
 	// RFC 3339 works too, and today is not the future.
 	c.mustRun("--on", "2026-01-03T10:00:00+01:00", "rotated", "snowflake")
-	if got := c.load().Source("snowflake").LastRotated; !got.Equal(time.Date(2026, 1, 3, 9, 0, 0, 0, time.UTC)) {
+	if got := c.load().Key("snowflake").LastRotated; !got.Equal(time.Date(2026, 1, 3, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("RFC 3339: stored %v", got)
 	}
 	c.mustRun("rotated", "awin", "--on", "2026-03-10")
@@ -919,13 +919,13 @@ func TestActorPrecedence(t *testing.T) {
 	t.Setenv("ROTATETUI_ACTOR", "")
 	c.mustRun("check", "snowflake", "3")                                         // $USER@hostname
 	c.mustRun("--actor", "first@position", "check", "snowflake", "show-secrets") // anywhere on the line
-	steps := c.load().Source("snowflake").Current.Steps
+	steps := c.load().Key("snowflake").Current.Steps
 	for key, want := range map[string]string{"login": "flag@wins", "accountadmin-role": "cli@test", "refresh-secret": "unix-user@" + host, "show-secrets": "first@position"} {
 		if steps[key] == nil || steps[key].By != want {
 			t.Errorf("%s recorded by %+v, want %q", key, steps[key], want)
 		}
 	}
-	if c.load().Source("snowflake").Current.StartedBy != "flag@wins" {
+	if c.load().Key("snowflake").Current.StartedBy != "flag@wins" {
 		t.Error("started_by is not the first actor")
 	}
 	// The export shows who did each step.
@@ -1007,9 +1007,9 @@ func exportFixture(t *testing.T) *cli {
 	c.at(daysAgo(30)).mustRun("check", "--yes", "awin", "1", "2", "3", "--actor", "alice@laptop")
 	c.at(daysAgo(2)).mustRun("check", "snowflake", "1")
 	c.apply(
-		state.Change{Kind: state.SetNote, Source: "snowflake", Step: "login", At: daysAgo(2), By: "bob", Text: "see \x1b[31mOPS-1\x1b[0m"},
-		state.Change{Kind: state.Skip, Source: "snowflake", Step: "show-secrets", At: daysAgo(2), By: "bob", Text: "=HYPERLINK(\"x\")"},
-		state.Change{Kind: state.Check, Source: "legacy", Step: "gone", Steps: []string{"gone", "other"}, At: daysAgo(400), By: "carol"},
+		state.Change{Kind: state.SetNote, Key: "snowflake", Step: "login", At: daysAgo(2), By: "bob", Text: "see \x1b[31mOPS-1\x1b[0m"},
+		state.Change{Kind: state.Skip, Key: "snowflake", Step: "show-secrets", At: daysAgo(2), By: "bob", Text: "=HYPERLINK(\"x\")"},
+		state.Change{Kind: state.Check, Key: "legacy", Step: "gone", Steps: []string{"gone", "other"}, At: daysAgo(400), By: "carol"},
 	)
 	c.at(testClock)
 	return c
@@ -1396,7 +1396,7 @@ func TestRotatedSeveralSourcesTodayAndYesterday(t *testing.T) {
 	today := time.Date(2026, 3, 10, 0, 0, 0, 0, testZone)
 	st := c.load()
 	for _, id := range []string{"awin", "adjust"} {
-		if got := st.Source(id).LastRotated; got == nil || !got.Equal(today) {
+		if got := st.Key(id).LastRotated; got == nil || !got.Equal(today) {
 			t.Errorf("%s: last rotated %v, want %v", id, got, today)
 		}
 	}
@@ -1485,7 +1485,7 @@ func (c *cli) stateHash() [32]byte {
 func TestCheckRefusesAStepStillWaiting(t *testing.T) {
 	c := newCLI(t).at(testClock)
 	c.mustRun("check", "appsflyer", "1", "2", "3", "4")
-	rec := c.load().Source("appsflyer").Current.Steps["create-token"]
+	rec := c.load().Key("appsflyer").Current.Steps["create-token"]
 	if rec == nil || rec.WaitUntil == nil || !rec.WaitUntil.Equal(testClock.Add(30*time.Minute)) {
 		t.Fatalf("step 4's wait: %+v, want until %v", rec, testClock.Add(30*time.Minute))
 	}
@@ -1507,13 +1507,13 @@ func TestCheckRefusesAStepStillWaiting(t *testing.T) {
 		t.Errorf("--force: exit %d, %q %q", code, out, errOut)
 	}
 	// The record says the wait was overridden, and by whom.
-	if rec := c.load().Source("appsflyer").Current.Steps["delete-old-token"]; rec == nil || !slices.Equal(rec.Overrides, []state.Override{state.OverrideWait}) || rec.OverriddenBy == "" {
+	if rec := c.load().Key("appsflyer").Current.Steps["delete-old-token"]; rec == nil || !slices.Equal(rec.Overrides, []state.Override{state.OverrideWait}) || rec.OverriddenBy == "" {
 		t.Errorf("step 5 after --force: %+v, want the wait recorded as overridden", rec)
 	}
 	// Once the wait is over, no --force is needed, and nothing is overridden.
 	c.at(testClock.Add(31*time.Minute)).mustRun("uncheck", "appsflyer", "5")
 	c.mustRun("check", "appsflyer", "5")
-	if rec := c.load().Source("appsflyer").Current.Steps["delete-old-token"]; rec == nil || len(rec.Overrides) != 0 {
+	if rec := c.load().Key("appsflyer").Current.Steps["delete-old-token"]; rec == nil || len(rec.Overrides) != 0 {
 		t.Errorf("step 5 after its wait: %+v, want no override", rec)
 	}
 
@@ -1557,7 +1557,7 @@ func TestCheckAsksBeforeRevokingWithoutANewKey(t *testing.T) {
 	if out, _, code := c.runInput("y\n", true, "check", "awin", "1", "2"); code != 0 || !strings.Contains(out, "checked step 2") {
 		t.Errorf("answer y: exit %d, %q", code, out)
 	}
-	awin := c.load().Source("awin").Current
+	awin := c.load().Key("awin").Current
 	for key, want := range map[string][]state.Override{awin.StepKeys[0]: nil, awin.StepKeys[1]: {state.OverrideCaution}} {
 		if rec := awin.Steps[key]; rec == nil || !slices.Equal(rec.Overrides, want) {
 			t.Errorf("awin step %s: %+v, want overrides %v", key, rec, want)
@@ -1576,7 +1576,7 @@ func TestCheckAsksBeforeRevokingWithoutANewKey(t *testing.T) {
 	for _, st := range c.catalogSource("omnisend").Steps {
 		keys = append(keys, st.Key)
 	}
-	c.apply(state.Change{Kind: state.Skip, Source: "omnisend", Step: keys[1], Steps: keys, At: testClock, By: "cli@test", Text: "made by the vendor"})
+	c.apply(state.Change{Kind: state.Skip, Key: "omnisend", Step: keys[1], Steps: keys, At: testClock, By: "cli@test", Text: "made by the vendor"})
 	_, errOut, code = c.run("check", "omnisend", "3")
 	if want := "step 3 of Omnisend revokes the old key, and no new key exists yet (step 2, which creates it, was skipped): whatever still uses it stops working now.\nNothing was checked. To check step 3 anyway, add --yes."; code != exitFailed || !strings.Contains(errOut, want) {
 		t.Errorf("after a skipped create: exit %d, %q; want %q", code, errOut, want)

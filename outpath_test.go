@@ -20,7 +20,7 @@ func TestExportNeverReplacesKeptFiles(t *testing.T) {
 	if err := os.Symlink(stateDir, alias); err != nil {
 		t.Fatal(err)
 	}
-	rescue, err := state.WriteRescue(c.statePath(), []state.Change{{Kind: state.SetNote, Source: "awin", Step: "1", At: testClock, Text: "kept"}})
+	rescue, err := state.WriteRescue(c.statePath(), []state.Change{{Kind: state.SetNote, Key: "awin", Step: "1", At: testClock, Text: "kept"}})
 	if err != nil {
 		t.Fatal(err)
 	}

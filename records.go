@@ -70,7 +70,7 @@ func resolveRecorded(cat *catalog.Catalog, st *state.State, query string) (recor
 	if err == nil {
 		return recorded{ref.key.ID, exportSource(ref)}, nil
 	}
-	if id := strings.TrimSpace(query); st.Source(id) != nil {
+	if id := strings.TrimSpace(query); st.Key(id) != nil {
 		return recorded{id, goneKey(cat, id)}, nil
 	}
 	return recorded{}, err
@@ -103,7 +103,7 @@ func recordedKeys(cat *catalog.Catalog, st *state.State) []recorded {
 		}
 	}
 	if st != nil {
-		for _, id := range slices.Sorted(maps.Keys(st.Sources)) {
+		for _, id := range slices.Sorted(maps.Keys(st.Keys)) {
 			if !known[id] {
 				out = append(out, recorded{id, goneKey(cat, id)})
 			}
@@ -114,7 +114,7 @@ func recordedKeys(cat *catalog.Catalog, st *state.State) []recorded {
 
 // rotationsOf lists a key's rotations oldest first: its history, then the one in
 // progress.
-func rotationsOf(es state.ExportSource, ss *state.SourceState) []state.ExportRotation {
+func rotationsOf(es state.ExportSource, ss *state.KeyState) []state.ExportRotation {
 	if ss == nil {
 		return nil
 	}

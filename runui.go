@@ -162,7 +162,7 @@ func changeHeading(c state.Change) string {
 	case c.Step == "":
 		where = ""
 	}
-	return strings.TrimSpace(fmt.Sprintf("%s %s %s", catalog.PrintableLine(string(c.Kind)), catalog.PrintableLine(c.Source), where))
+	return strings.TrimSpace(fmt.Sprintf("%s %s %s", catalog.PrintableLine(string(c.Kind)), catalog.PrintableLine(c.Key), where))
 }
 
 // whyNoUI says why the full-screen checklist cannot run here, or "" if it can. Run from

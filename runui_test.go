@@ -24,10 +24,10 @@ func nowhereToWrite(t *testing.T) *state.Store {
 func lastResortChanges() []state.Change {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	return []state.Change{
-		{Kind: state.Check, Source: "snowflake", Step: "login", At: at},
-		{Kind: state.SetNote, Source: "snowflake", Step: "refresh-secret", At: at, Text: "ran the refresh at 14:02\nticket OPS-1234 \x1b[2J\tdone"},
-		{Kind: state.Skip, Source: "awin", Step: "3", At: at, Text: "no old key: the account was new"},
-		{Kind: state.SetPlaceholder, Source: "smarp", Name: "tenant", At: at, Text: "acme-eu"},
+		{Kind: state.Check, Key: "snowflake", Step: "login", At: at},
+		{Kind: state.SetNote, Key: "snowflake", Step: "refresh-secret", At: at, Text: "ran the refresh at 14:02\nticket OPS-1234 \x1b[2J\tdone"},
+		{Kind: state.Skip, Key: "awin", Step: "3", At: at, Text: "no old key: the account was new"},
+		{Kind: state.SetPlaceholder, Key: "smarp", Name: "tenant", At: at, Text: "acme-eu"},
 	}
 }
 

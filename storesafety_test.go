@@ -101,7 +101,7 @@ func TestUIStoreKeepsTheJournalUntilRescued(t *testing.T) {
 	holdStateLock(t, c.statePath())
 	e := &env{opts: options{}, cmd: findCommand(""), stderr: &bytes.Buffer{}}
 	store := state.NewStore(c.statePath(), e.storeOptions()...)
-	change := state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock}
+	change := state.Change{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock}
 	if _, err := store.Apply(change); err == nil {
 		t.Fatal("saved while the lock was held")
 	}
@@ -154,7 +154,7 @@ func TestWritingCommandsRecoverTheJournal(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(c.statePath()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	plantOrphan(t, c.statePath(), state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock, By: "killed@test"})
+	plantOrphan(t, c.statePath(), state.Change{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock, By: "killed@test"})
 	rows, _ := c.statusRows("snowflake")
 	if rows["snowflake"].Done != 1 {
 		t.Errorf("status does not show the journaled check: %+v", rows["snowflake"])
@@ -167,7 +167,7 @@ func TestWritingCommandsRecoverTheJournal(t *testing.T) {
 	if code != exitOK || !strings.Contains(errOut, "rotatetui: saved the changes a rotatetui that was killed had not saved (1 entry of its journal)\n") {
 		t.Errorf("restore: exit %d\n%s%s", code, out, errOut)
 	}
-	if !c.load().Source("snowflake").Current.Checked("login") {
+	if !c.load().Key("snowflake").Current.Checked("login") {
 		t.Error("the journaled check is not in the state file")
 	}
 	if n := journalFiles(t, c.statePath()); len(n) != 0 {
@@ -185,7 +185,7 @@ func TestIgnoredRescueFilesAreWarnedOf(t *testing.T) {
 	t.Setenv("TMPDIR", c.home)
 	statePath := filepath.Join(c.home, "st", "prog\x1b]0;x\a.json")
 	c.mustRun("--state", statePath, "check", "snowflake", "1")
-	path, err := state.WriteRescue(statePath, []state.Change{{Kind: state.Check, Source: "snowflake", Step: "role", Steps: snowflakeSteps(t), At: testClock}})
+	path, err := state.WriteRescue(statePath, []state.Change{{Kind: state.Check, Key: "snowflake", Step: "role", Steps: snowflakeSteps(t), At: testClock}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestIgnoredRescueFilesAreWarnedOf(t *testing.T) {
 		}
 	}
 	st, err := state.NewStore(statePath).Load()
-	if err != nil || st.Source("snowflake").Current.Checked("role") {
+	if err != nil || st.Key("snowflake").Current.Checked("role") {
 		t.Errorf("the rescue file another user could have written was restored (%v)", err)
 	}
 	if !fileExists(path) {
@@ -220,7 +220,7 @@ func TestExportNeverReplacesAJournalEntry(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(c.statePath()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	plantOrphan(t, c.statePath(), state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock})
+	plantOrphan(t, c.statePath(), state.Change{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snowflakeSteps(t), At: testClock})
 	entry := journalFiles(t, c.statePath())[0]
 	before, err := os.ReadFile(entry)
 	if err != nil {

@@ -36,7 +36,7 @@ func TestActorThatLooksLikeASecretIsRefused(t *testing.T) {
 	}
 	// An ordinary user@host passes, also one whose host name mixes letters and digits.
 	c.mustRun("check", "snowflake", "1", "--actor", "jenkins@build-agent-07")
-	if by := c.load().Source("snowflake").Current.Steps["login"].By; by != "jenkins@build-agent-07" {
+	if by := c.load().Key("snowflake").Current.Steps["login"].By; by != "jenkins@build-agent-07" {
 		t.Errorf("recorded by %q", by)
 	}
 }
@@ -47,7 +47,7 @@ func suspectStateFile(t *testing.T, c *cli) {
 	t.Helper()
 	c.at(testClock).mustRun("check", "snowflake", "1", "2")
 	st := c.load()
-	ss := st.Sources["snowflake"]
+	ss := st.Keys["snowflake"]
 	keys := snowflakeSteps(t)
 	ss.Current.StartedBy = "Tr0ub4dor&3"
 	ss.Current.Steps[keys[0]].Note = "the new key is " + fakeToken

@@ -28,7 +28,7 @@ func yearOfProgress(b *testing.B) []byte {
 	check := func(src *catalog.Source, steps []string) {
 		for _, k := range steps {
 			at = at.Add(time.Minute)
-			c := Change{Kind: Check, Source: src.ID, Step: k, Steps: src.StepKeys(), At: at, By: "alice@laptop"}
+			c := Change{Kind: Check, Key: src.ID, Step: k, Steps: src.StepKeys(), At: at, By: "alice@laptop"}
 			if _, err := c.Apply(st); err != nil {
 				b.Fatal(err)
 			}
@@ -55,7 +55,7 @@ func yearOfProgress(b *testing.B) []byte {
 func smallState(b *testing.B) []byte {
 	b.Helper()
 	st := New()
-	c := Change{Kind: Check, Source: "github", Step: "a", Steps: []string{"a", "b"}, At: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
+	c := Change{Kind: Check, Key: "github", Step: "a", Steps: []string{"a", "b"}, At: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
 	if _, err := c.Apply(st); err != nil {
 		b.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func BenchmarkDecode(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(file.data)))
 				for range b.N {
-					if st, _, err := path.decode(file.data); err != nil || len(st.Sources) == 0 {
+					if st, _, err := path.decode(file.data); err != nil || len(st.Keys) == 0 {
 						b.Fatalf("decode: %v", err)
 					}
 				}

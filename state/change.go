@@ -33,15 +33,15 @@ const (
 // be re-applied on top of a freshly re-read file, and written to a rescue file
 // when saving fails.
 type Change struct {
-	Kind   ChangeKind `json:"kind"`
-	Source string     `json:"source"`
-	Step   string     `json:"step,omitempty"`  // step key
-	Steps  []string   `json:"steps,omitempty"` // ALL step keys of the source in catalog order (needed to start a rotation and detect completion)
-	At     time.Time  `json:"at"`
-	By     string     `json:"by,omitempty"`
-	Text   string     `json:"text,omitempty"`
-	Name   string     `json:"name,omitempty"`
-	Until  *time.Time `json:"until,omitempty"`
+	Kind  ChangeKind `json:"kind"`
+	Key   string     `json:"source"`
+	Step  string     `json:"step,omitempty"`  // step key
+	Steps []string   `json:"steps,omitempty"` // ALL step keys of the source in catalog order (needed to start a rotation and detect completion)
+	At    time.Time  `json:"at"`
+	By    string     `json:"by,omitempty"`
+	Text  string     `json:"text,omitempty"`
+	Name  string     `json:"name,omitempty"`
+	Until *time.Time `json:"until,omitempty"`
 	// Started identifies a rotation by its start time: the one to reopen (Reopen), or
 	// the only one a Reset may abandon, so a reset made on an old view of the file can
 	// never abandon a newer rotation started meanwhile by another instance.
@@ -132,11 +132,11 @@ func (m Mark) Equal(o Mark) bool {
 var ErrInvalidChange = errors.New("invalid change")
 
 func (c Change) invalid(format string, args ...any) error {
-	return fmt.Errorf("%w %s on %q: %s", ErrInvalidChange, c.Kind, c.Source, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w %s on %q: %s", ErrInvalidChange, c.Kind, c.Key, fmt.Sprintf(format, args...))
 }
 
 func (c Change) validate() error {
-	if c.Source == "" {
+	if c.Key == "" {
 		return c.invalid("empty source")
 	}
 	if c.At.IsZero() {
@@ -206,7 +206,7 @@ func (c Change) Apply(s *State) (changed bool, err error) {
 		return false, err
 	}
 	at := c.At.Round(0) // drop the monotonic reading: it is not data
-	if !c.guardsHold(s.Sources[c.Source], at) {
+	if !c.guardsHold(s.Keys[c.Key], at) {
 		return false, nil
 	}
 	if apply, ok := sourceChanges[c.Kind]; ok {
@@ -241,7 +241,7 @@ var stepChanges = map[ChangeKind]func(c Change, rec *StepRecord, at time.Time) b
 // mayTouch), IfMark and IfNote (the step is still as the undone action left it) and
 // OnlyIfLatest (nothing it would overwrite was recorded after it). A change whose
 // guards do not hold is a no-op. Reopen's Started names what to reopen, not a guard.
-func (c Change) guardsHold(ss *SourceState, at time.Time) bool {
+func (c Change) guardsHold(ss *KeyState, at time.Time) bool {
 	_, onStep := stepChanges[c.Kind]
 	switch {
 	case c.Started != nil && (onStep || c.Kind == Reset) && !ss.mayTouch(*c.Started):
@@ -269,7 +269,7 @@ func (c Change) stepGuardsHold(rec *StepRecord, at time.Time) bool {
 // the rotation, which it starts if there is none and ends if it is complete, or
 // drops if no work is left in it.
 func (c Change) applyToStep(s *State, at time.Time) bool {
-	cur := s.Sources[c.Source].current()
+	cur := s.Keys[c.Key].current()
 	rec := cur.step(c.Step)
 	if rec == nil {
 		rec = &StepRecord{}
@@ -290,9 +290,9 @@ func (c Change) applyToStep(s *State, at time.Time) bool {
 	case !cur.HasWork():
 		// Its only work was just undone: the rotation was never really under way,
 		// so it goes, leaving no abandoned attempt in the history.
-		s.dropCurrent(c.Source)
+		s.dropCurrent(c.Key)
 	case c.completes(cur):
-		s.Sources[c.Source].finish(Completed, at, c.By)
+		s.Keys[c.Key].finish(Completed, at, c.By)
 	}
 	return true
 }
@@ -305,7 +305,7 @@ func (c Change) startRotation(s *State, at time.Time) *Rotation {
 		start = c.Started.Round(0)
 	}
 	cur := &Rotation{StartedAt: start, Outcome: InProgress, StartedBy: c.By, StepKeys: slices.Clone(c.Steps)}
-	s.source(c.Source).Current = cur
+	s.source(c.Key).Current = cur
 	return cur
 }
 
@@ -404,16 +404,16 @@ func (c Change) setWait(rec *StepRecord, _ time.Time) bool {
 }
 
 func (c Change) recordRotated(s *State, at time.Time) bool {
-	if ss := s.Sources[c.Source]; ss != nil && ss.LastRotated != nil && ss.LastRotated.Equal(at) {
+	if ss := s.Keys[c.Key]; ss != nil && ss.LastRotated != nil && ss.LastRotated.Equal(at) {
 		return false
 	}
-	ss := s.source(c.Source)
+	ss := s.source(c.Key)
 	ss.LastRotated, ss.LastRotatedBy = &at, c.By
 	return true
 }
 
 func (c Change) setPlaceholder(s *State, _ time.Time) bool {
-	ss := s.Sources[c.Source]
+	ss := s.Keys[c.Key]
 	if old, ok := ss.placeholder(c.Name); ok && old == c.Text {
 		return false
 	}
@@ -427,7 +427,7 @@ func (c Change) setPlaceholder(s *State, _ time.Time) bool {
 		}
 		return true
 	}
-	ss = s.source(c.Source)
+	ss = s.source(c.Key)
 	if ss.Placeholders == nil {
 		ss.Placeholders = map[string]string{}
 	}
@@ -436,14 +436,14 @@ func (c Change) setPlaceholder(s *State, _ time.Time) bool {
 }
 
 func (c Change) reset(s *State, at time.Time) bool {
-	ss := s.Sources[c.Source]
+	ss := s.Keys[c.Key]
 	if ss.current() == nil {
 		return false
 	}
 	if !ss.Current.HasWork() {
 		// Nothing to keep: an abandoned rotation with nothing done would be a ghost
 		// in the history.
-		s.dropCurrent(c.Source)
+		s.dropCurrent(c.Key)
 		return true
 	}
 	ss.finish(Abandoned, at, c.By)
@@ -451,7 +451,7 @@ func (c Change) reset(s *State, at time.Time) bool {
 }
 
 func (c Change) reopen(s *State, at time.Time) bool {
-	ss := s.Sources[c.Source]
+	ss := s.Keys[c.Key]
 	if ss == nil || ss.Current != nil || len(ss.History) == 0 {
 		return false
 	}
@@ -469,7 +469,7 @@ func (c Change) reopen(s *State, at time.Time) bool {
 }
 
 // current is the source's current rotation, nil when none. Nil-safe.
-func (ss *SourceState) current() *Rotation {
+func (ss *KeyState) current() *Rotation {
 	if ss == nil {
 		return nil
 	}
@@ -478,12 +478,12 @@ func (ss *SourceState) current() *Rotation {
 
 // rotatedAfter reports whether the rotation date recorded by hand is after t.
 // Nil-safe.
-func (ss *SourceState) rotatedAfter(t time.Time) bool {
+func (ss *KeyState) rotatedAfter(t time.Time) bool {
 	return ss != nil && ss.LastRotated != nil && ss.LastRotated.After(t)
 }
 
 // placeholder is the value of placeholder name, if it has one. Nil-safe.
-func (ss *SourceState) placeholder(name string) (string, bool) {
+func (ss *KeyState) placeholder(name string) (string, bool) {
 	if ss == nil {
 		return "", false
 	}
@@ -491,15 +491,15 @@ func (ss *SourceState) placeholder(name string) (string, bool) {
 	return v, ok
 }
 
-// source returns the SourceState for id, creating it when absent.
-func (s *State) source(id string) *SourceState {
-	if s.Sources == nil {
-		s.Sources = map[string]*SourceState{}
+// source returns the KeyState for id, creating it when absent.
+func (s *State) source(id string) *KeyState {
+	if s.Keys == nil {
+		s.Keys = map[string]*KeyState{}
 	}
-	ss := s.Sources[id]
+	ss := s.Keys[id]
 	if ss == nil {
-		ss = &SourceState{}
-		s.Sources[id] = ss
+		ss = &KeyState{}
+		s.Keys[id] = ss
 	}
 	return ss
 }
@@ -509,7 +509,7 @@ func (s *State) source(id string) *SourceState {
 // because its work was undone (dropCurrent), which leaves it neither current nor in
 // the history. Undoing that undo, or restoring a change made in it, brings it back
 // rather than lose the work. Nil-safe.
-func (ss *SourceState) mayTouch(started time.Time) bool {
+func (ss *KeyState) mayTouch(started time.Time) bool {
 	if ss == nil {
 		return true
 	}
@@ -522,11 +522,11 @@ func (ss *SourceState) mayTouch(started time.Time) bool {
 // dropCurrent removes the current rotation of source id without a trace: not in the
 // history. The source's entry stays, even empty, as callers may hold on to it.
 func (s *State) dropCurrent(id string) {
-	s.Sources[id].Current = nil
+	s.Keys[id].Current = nil
 }
 
 // finish moves Current to History with the given outcome.
-func (ss *SourceState) finish(o Outcome, at time.Time, by string) {
+func (ss *KeyState) finish(o Outcome, at time.Time, by string) {
 	r := ss.Current
 	r.Outcome, r.FinishedBy = o, by
 	r.UpdatedAt = at

@@ -18,27 +18,27 @@ func forced(step string, min int, by string, list ...Override) Change {
 func TestCheckRecordsTheOverriddenRules(t *testing.T) {
 	s := New()
 	mustApply(t, s, forced("a", 1, "alice@laptop", OverrideWait, OverrideCaution, OverrideWait))
-	rec := s.Source("src").Current.Steps["a"]
+	rec := s.Key("src").Current.Steps["a"]
 	if want := []Override{OverrideCaution, OverrideWait}; !reflect.DeepEqual(rec.Overrides, want) || rec.OverriddenBy != "alice@laptop" {
 		t.Fatalf("record = %+v, want overrides %v by alice@laptop", rec, want)
 	}
 
 	// A later note by someone else makes them the step's latest actor, but the
 	// override stays Alice's.
-	note := Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), By: "bob@desk", Text: "seen"}
+	note := Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(2), By: "bob@desk", Text: "seen"}
 	mustApply(t, s, note)
-	if rec := s.Source("src").Current.Steps["a"]; rec.By != "bob@desk" || rec.OverriddenBy != "alice@laptop" || len(rec.Overrides) != 2 {
+	if rec := s.Key("src").Current.Steps["a"]; rec.By != "bob@desk" || rec.OverriddenBy != "alice@laptop" || len(rec.Overrides) != 2 {
 		t.Errorf("after bob's note: %+v", rec)
 	}
 
 	// Checking an already checked step keeps the first check, and adds no override.
 	mustApply(t, s, ch(Check, "b", 3), forced("b", 4, "carol", OverrideWait))
-	if rec := s.Source("src").Current.Steps["b"]; rec.Overrides != nil || rec.OverriddenBy != "" {
+	if rec := s.Key("src").Current.Steps["b"]; rec.Overrides != nil || rec.OverriddenBy != "" {
 		t.Errorf("second check of b recorded an override: %+v", rec)
 	}
 
 	// A check without overrides records none.
-	if rec := s.Source("src").Current.Steps["b"]; rec.Overrides != nil {
+	if rec := s.Key("src").Current.Steps["b"]; rec.Overrides != nil {
 		t.Errorf("plain check: %+v", rec)
 	}
 }
@@ -46,18 +46,18 @@ func TestCheckRecordsTheOverriddenRules(t *testing.T) {
 func TestOverridesGoWithTheCheck(t *testing.T) {
 	for _, undo := range []Change{
 		ch(Uncheck, "a", 2),
-		{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "done by hand"},
+		{Kind: Skip, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "done by hand"},
 	} {
 		t.Run(string(undo.Kind), func(t *testing.T) {
 			s := New()
 			mustApply(t, s, ch(Check, "b", 0), forced("a", 1, "alice", OverrideWait), undo)
-			rec := s.Source("src").Current.Steps["a"]
+			rec := s.Key("src").Current.Steps["a"]
 			if rec != nil && (rec.Overrides != nil || rec.OverriddenBy != "") {
 				t.Errorf("after %s: %+v, want no override", undo.Kind, rec)
 			}
 			// Checked again without setting a rule aside, the step has no override.
 			mustApply(t, s, ch(Check, "a", 3))
-			if rec := s.Source("src").Current.Steps["a"]; rec.Overrides != nil || rec.OverriddenBy != "" {
+			if rec := s.Key("src").Current.Steps["a"]; rec.Overrides != nil || rec.OverriddenBy != "" {
 				t.Errorf("checked again: %+v", rec)
 			}
 		})
@@ -66,8 +66,8 @@ func TestOverridesGoWithTheCheck(t *testing.T) {
 
 func TestOnlyACheckOverridesKnownRules(t *testing.T) {
 	for _, c := range []Change{
-		{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why", Overrides: []Override{OverrideWait}},
-		{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "x", Overrides: []Override{OverrideCaution}},
+		{Kind: Skip, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "why", Overrides: []Override{OverrideWait}},
+		{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "x", Overrides: []Override{OverrideCaution}},
 		forced("a", 1, "alice", "proof"),
 		forced("a", 1, "alice", ""),
 	} {
@@ -75,8 +75,8 @@ func TestOnlyACheckOverridesKnownRules(t *testing.T) {
 		if _, err := c.Apply(s); !errors.Is(err, ErrInvalidChange) {
 			t.Errorf("%s with overrides %q: err = %v, want ErrInvalidChange", c.Kind, c.Overrides, err)
 		}
-		if len(s.Sources) != 0 {
-			t.Errorf("an invalid change was recorded: %+v", s.Sources)
+		if len(s.Keys) != 0 {
+			t.Errorf("an invalid change was recorded: %+v", s.Keys)
 		}
 	}
 }
@@ -112,7 +112,7 @@ func TestOverridesSurviveTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := st.Source("src").Current.Steps["a"]; rec.Overrides != nil || rec.OverriddenBy != "" {
+	if rec := st.Key("src").Current.Steps["a"]; rec.Overrides != nil || rec.OverriddenBy != "" {
 		t.Errorf("an older file read with overrides: %+v", rec)
 	}
 }
@@ -121,7 +121,7 @@ func TestExportShowsOverrides(t *testing.T) {
 	s := New()
 	mustApply(t, s, forced("a", 1, "alice", OverrideWait), ch(Check, "b", 2))
 	src := ExportSource{ID: "src", Name: "Src", InCatalog: true, Steps: []ExportStepInfo{{"a", "first"}, {"b", "second"}, {"c", "third"}}}
-	r := NewExportRotation(src, s.Source("src").Current, func(s string) string { return strings.ToUpper(s) })
+	r := NewExportRotation(src, s.Key("src").Current, func(s string) string { return strings.ToUpper(s) })
 	if a := r.Steps[0]; !reflect.DeepEqual(a.Overrides, []Override{"WAIT"}) || a.OverriddenBy != "ALICE" {
 		t.Errorf("step a exported as %+v: want its override, through clean", a)
 	}
@@ -137,12 +137,12 @@ func TestExportShowsOverrides(t *testing.T) {
 // and leaves nothing in the history; one that still holds work stays.
 func TestNoGhostRotations(t *testing.T) {
 	skip := func(step string, min int) Change {
-		return Change{Kind: Skip, Source: "src", Step: step, Steps: keys, At: at(min), Text: "n/a", By: "alice@laptop"}
+		return Change{Kind: Skip, Key: "src", Step: step, Steps: keys, At: at(min), Text: "n/a", By: "alice@laptop"}
 	}
 	note := func(step string, min int, text string) Change {
-		return Change{Kind: SetNote, Source: "src", Step: step, Steps: keys, At: at(min), Text: text}
+		return Change{Kind: SetNote, Key: "src", Step: step, Steps: keys, At: at(min), Text: text}
 	}
-	wait := Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))}
+	wait := Change{Kind: SetWait, Key: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))}
 	tests := []struct {
 		name     string
 		changes  []Change
@@ -165,7 +165,7 @@ func TestNoGhostRotations(t *testing.T) {
 					t.Fatalf("%s %s: changed %v, %v", c.Kind, c.Step, changed, err)
 				}
 			}
-			ss := s.Source("src")
+			ss := s.Key("src")
 			if got := ss.Current != nil; got != tt.wantRota {
 				t.Errorf("in progress = %v, want %v: %+v", got, tt.wantRota, ss.Current)
 			}
@@ -181,9 +181,9 @@ func TestNoGhostRotations(t *testing.T) {
 
 func TestNothingStartsARotationWithoutWork(t *testing.T) {
 	s := New()
-	wait := Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))}
-	if changed, err := wait.Apply(s); err != nil || changed || len(s.Sources) != 0 {
-		t.Errorf("a wait alone: changed %v, %v, sources %+v", changed, err, s.Sources)
+	wait := Change{Kind: SetWait, Key: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))}
+	if changed, err := wait.Apply(s); err != nil || changed || len(s.Keys) != 0 {
+		t.Errorf("a wait alone: changed %v, %v, sources %+v", changed, err, s.Keys)
 	}
 }
 
@@ -191,18 +191,18 @@ func TestNothingStartsARotationWithoutWork(t *testing.T) {
 // (written before rotations without work vanished); resetting it keeps nothing.
 func TestResetWithoutWorkKeepsNoAbandonedAttempt(t *testing.T) {
 	s := New()
-	s.Sources["src"] = &SourceState{Current: &Rotation{StartedAt: at(0), UpdatedAt: at(1), Outcome: InProgress, StepKeys: keys,
+	s.Keys["src"] = &KeyState{Current: &Rotation{StartedAt: at(0), UpdatedAt: at(1), Outcome: InProgress, StepKeys: keys,
 		Steps: map[string]*StepRecord{"a": {WaitUntil: tp(at(60)), By: "alice"}}}}
 	if changed, err := ch(Reset, "", 2).Apply(s); err != nil || !changed {
 		t.Fatalf("reset: changed %v, %v", changed, err)
 	}
-	if ss := s.Source("src"); ss.Current != nil || ss.History != nil {
+	if ss := s.Key("src"); ss.Current != nil || ss.History != nil {
 		t.Errorf("after reset: %+v", ss)
 	}
 
 	// With work, a reset keeps the attempt, as always.
 	mustApply(t, s, ch(Check, "a", 3), ch(Reset, "", 4))
-	if h := s.Source("src").History; len(h) != 1 || h[0].Outcome != Abandoned {
+	if h := s.Key("src").History; len(h) != 1 || h[0].Outcome != Abandoned {
 		t.Errorf("history = %+v", h)
 	}
 }
@@ -214,23 +214,23 @@ func TestUndoBringsBackARotationThatVanished(t *testing.T) {
 	s := New()
 	mustApply(t, s, ch(Check, "a", 1), ch(Uncheck, "a", 2))
 	started := at(1)
-	stale := Change{Kind: Uncheck, Source: "src", Step: "b", Steps: keys, At: at(3), Started: &started}
-	if changed, _ := stale.Apply(s); changed || s.Source("src").Current != nil {
+	stale := Change{Kind: Uncheck, Key: "src", Step: "b", Steps: keys, At: at(3), Started: &started}
+	if changed, _ := stale.Apply(s); changed || s.Key("src").Current != nil {
 		t.Error("an uncheck made for the vanished rotation started one")
 	}
-	undo := Change{Kind: Check, Source: "src", Step: "a", Steps: keys, At: at(1), By: "alice@laptop", Started: &started, IfMark: &Mark{}}
+	undo := Change{Kind: Check, Key: "src", Step: "a", Steps: keys, At: at(1), By: "alice@laptop", Started: &started, IfMark: &Mark{}}
 	if changed, err := undo.Apply(s); err != nil || !changed {
 		t.Fatalf("undo: changed %v, %v", changed, err)
 	}
-	cur := s.Source("src").Current
+	cur := s.Key("src").Current
 	if cur == nil || !cur.StartedAt.Equal(started) || !cur.Checked("a") || !cur.Steps["a"].CheckedAt.Equal(at(1)) {
 		t.Fatalf("after the undo: %+v", cur)
 	}
 
 	// Once that rotation is finished, a change made for it does nothing.
 	mustApply(t, s, ch(Reset, "", 5))
-	again := Change{Kind: Check, Source: "src", Step: "b", Steps: keys, At: at(6), Started: &started}
-	if changed, _ := again.Apply(s); changed || s.Source("src").Current != nil {
+	again := Change{Kind: Check, Key: "src", Step: "b", Steps: keys, At: at(6), Started: &started}
+	if changed, _ := again.Apply(s); changed || s.Key("src").Current != nil {
 		t.Error("a change made for an abandoned rotation started one")
 	}
 }
@@ -249,7 +249,7 @@ func TestStoreForgetsARotationWithoutWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ss := st.Source("src"); ss != nil && (ss.Current != nil || ss.History != nil) {
+	if ss := st.Key("src"); ss != nil && (ss.Current != nil || ss.History != nil) {
 		data, _ := os.ReadFile(path)
 		t.Errorf("the file keeps a rotation without work:\n%s", data)
 	}
@@ -266,7 +266,7 @@ func TestEveryKindIsAppliedByOneFunction(t *testing.T) {
 		if onSource == onStep {
 			t.Errorf("%s: applied on the source %v, on a step %v; want exactly one", k, onSource, onStep)
 		}
-		c := Change{Kind: k, Source: "src", Step: "a", Steps: keys, At: at(1), Name: "n", Started: tp(at(0))}
+		c := Change{Kind: k, Key: "src", Step: "a", Steps: keys, At: at(1), Name: "n", Started: tp(at(0))}
 		if err := c.validate(); err != nil {
 			t.Errorf("%s: %v", k, err)
 		}

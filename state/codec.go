@@ -67,8 +67,8 @@ var oldShapes = map[int]func(data []byte) *problem{
 
 // fileV1 is the shape of a version-1 file: "sources" where version 2 has "keys".
 type fileV1 struct {
-	Version int                     `json:"version"`
-	Sources map[string]*SourceState `json:"sources"`
+	Version int                  `json:"version"`
+	Sources map[string]*KeyState `json:"sources"`
 }
 
 func checkV1(data []byte) *problem {
@@ -279,12 +279,12 @@ func (s *State) validate() error {
 	if s.Version != currentVersion {
 		return fmt.Errorf("version %d, want %d", s.Version, currentVersion)
 	}
-	return validateEntries("keys", s.Sources)
+	return validateEntries("keys", s.Keys)
 }
 
 // validateEntries checks the entries of the file's object called name ("keys";
 // "sources" in a version-1 file), in order of id.
-func validateEntries(name string, entries map[string]*SourceState) error {
+func validateEntries(name string, entries map[string]*KeyState) error {
 	if entries == nil {
 		return fmt.Errorf("%q is missing or null", name)
 	}

@@ -105,8 +105,8 @@ func TestMapKeysDifferingInCaseAreDistinct(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Sources) != 2 || len(st.Sources["a"].Placeholders) != 2 {
-		t.Errorf("decoded %+v", st.Sources)
+	if len(st.Keys) != 2 || len(st.Keys["a"].Placeholders) != 2 {
+		t.Errorf("decoded %+v", st.Keys)
 	}
 }
 

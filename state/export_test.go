@@ -36,12 +36,12 @@ func exportFixture(t *testing.T) *Export {
 	snowKeys := []string{"login", "role", "old-step"}
 	shopKeys := []string{"api-key", "revoke"}
 	c := func(kind ChangeKind, src, step string, keys []string, at time.Time, by, text string) Change {
-		return Change{Kind: kind, Source: src, Step: step, Steps: keys, At: at, By: by, Text: text}
+		return Change{Kind: kind, Key: src, Step: step, Steps: keys, At: at, By: by, Text: text}
 	}
 	mustApply(t, s,
 		// Awin: abandoned 20 days ago, then completed 10 days ago.
 		c(Check, "awin", "api-credentials", awinKeys, exportAt(20, 0), "bob@desk", ""),
-		Change{Kind: Reset, Source: "awin", At: exportAt(20, 5), By: "bob@desk"},
+		Change{Kind: Reset, Key: "awin", At: exportAt(20, 5), By: "bob@desk"},
 		c(Check, "awin", "api-credentials", awinKeys, exportAt(10, 0), "alice@laptop", ""),
 		c(SetNote, "awin", "api-credentials", awinKeys, exportAt(10, 1), "alice@laptop", "ticket OPS-12 | see <b>wiki</b>\nsecond line"),
 		c(Skip, "awin", "revoke-token", awinKeys, exportAt(10, 2), "alice@laptop", "-old token already revoked"),
@@ -55,13 +55,13 @@ func exportFixture(t *testing.T) *Export {
 		c(SetNote, "snowflake", "role", snowKeys, exportAt(2, 4), "alice@laptop", "=waiting for the DBA"),
 		// A source that was removed from the catalog, completed long ago.
 		c(Check, "legacy", "only", []string{"only"}, exportAt(400, 0), "dave@old", ""),
-		Change{Kind: RecordRotated, Source: "adjust", At: time.Date(2026, 2, 1, 5, 0, 0, 0, time.UTC)},
+		Change{Kind: RecordRotated, Key: "adjust", At: time.Date(2026, 2, 1, 5, 0, 0, 0, time.UTC)},
 		// Two keys of Shopware: de, owned by ana, completed; at, since retired, abandoned.
 		c(Check, "shopware/de", "api-key", shopKeys, exportAt(5, 0), "ana@desk", ""),
 		c(Check, "shopware/de", "revoke", shopKeys, exportAt(5, 3), "ana@desk", ""),
 		c(Check, "shopware/at", "api-key", shopKeys, exportAt(30, 0), "bob@desk", ""),
-		Change{Kind: Reset, Source: "shopware/at", At: exportAt(30, 1), By: "bob@desk"},
-		Change{Kind: RecordRotated, Source: "shopware/at", At: time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)},
+		Change{Kind: Reset, Key: "shopware/at", At: exportAt(30, 1), By: "bob@desk"},
+		Change{Kind: RecordRotated, Key: "shopware/at", At: time.Date(2026, 1, 15, 5, 0, 0, 0, time.UTC)},
 	)
 	awin := ExportSource{ID: "awin", Name: "Awin", InCatalog: true, Key: ExportKey{ID: "awin"}, Steps: []ExportStepInfo{
 		{"api-credentials", `Click on the "API credentials" link in your user menu.`},
@@ -79,16 +79,16 @@ func exportFixture(t *testing.T) *Export {
 	id := func(s string) string { return s }
 
 	e := &Export{Title: "Data source API key rotation", GeneratedAt: exportClock, Location: minusFive}
-	e.Rotations = append(e.Rotations, NewExportRotation(legacy, &s.Sources["legacy"].History[0], id))
-	e.Rotations = append(e.Rotations, NewExportRotation(shopAT, &s.Sources["shopware/at"].History[0], id))
-	for i := range s.Sources["awin"].History {
-		e.Rotations = append(e.Rotations, NewExportRotation(awin, &s.Sources["awin"].History[i], id))
+	e.Rotations = append(e.Rotations, NewExportRotation(legacy, &s.Keys["legacy"].History[0], id))
+	e.Rotations = append(e.Rotations, NewExportRotation(shopAT, &s.Keys["shopware/at"].History[0], id))
+	for i := range s.Keys["awin"].History {
+		e.Rotations = append(e.Rotations, NewExportRotation(awin, &s.Keys["awin"].History[i], id))
 	}
-	e.Rotations = append(e.Rotations, NewExportRotation(shopDE, &s.Sources["shopware/de"].History[0], id))
-	e.Rotations = append(e.Rotations, NewExportRotation(snow, s.Sources["snowflake"].Current, id))
+	e.Rotations = append(e.Rotations, NewExportRotation(shopDE, &s.Keys["shopware/de"].History[0], id))
+	e.Rotations = append(e.Rotations, NewExportRotation(snow, s.Keys["snowflake"].Current, id))
 	e.RecordedByHand = []ExportManual{
-		{SourceID: "adjust", SourceName: "Adjust", Key: ExportKey{ID: "adjust"}, LastRotated: *s.Sources["adjust"].LastRotated},
-		{SourceID: "shopware", SourceName: "Shopware", Key: shopAT.Key, LastRotated: *s.Sources["shopware/at"].LastRotated},
+		{SourceID: "adjust", SourceName: "Adjust", Key: ExportKey{ID: "adjust"}, LastRotated: *s.Keys["adjust"].LastRotated},
+		{SourceID: "shopware", SourceName: "Shopware", Key: shopAT.Key, LastRotated: *s.Keys["shopware/at"].LastRotated},
 	}
 	return e
 }

@@ -30,13 +30,13 @@ func fastDecode(data []byte) (st *State, ok bool) {
 			return ok && v == currentVersion
 		case key == "keys" && !seenSources:
 			seenSources = true
-			st.Sources = map[string]*SourceState{}
+			st.Keys = map[string]*KeyState{}
 			return r.object(func(id string) bool {
-				if _, dup := st.Sources[id]; dup {
+				if _, dup := st.Keys[id]; dup {
 					return false
 				}
 				ss, ok := r.sourceState()
-				st.Sources[id] = ss
+				st.Keys[id] = ss
 				return ok
 			})
 		}
@@ -217,8 +217,8 @@ func (r *jsonReader) timePtr() (*time.Time, bool) {
 	return &t, ok
 }
 
-func (r *jsonReader) sourceState() (*SourceState, bool) {
-	ss := new(SourceState)
+func (r *jsonReader) sourceState() (*KeyState, bool) {
+	ss := new(KeyState)
 	ok := r.fields(func(key string) (ok bool) {
 		switch key {
 		case "current":

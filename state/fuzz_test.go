@@ -109,9 +109,9 @@ func TestFastDecodeReadsWhatEncodeWrites(t *testing.T) {
 	}
 	// Text that needs escaping, as notes and names can hold it.
 	extra := []Change{
-		{Kind: SetNote, Source: "quotes", Step: "a", Steps: []string{"a"}, At: time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC), Text: "\"quoted\" \\ back/slash,\ttab, é ✓\n\tnext line"},
-		{Kind: SetPlaceholder, Source: "quotes", Name: "org", Text: "a\nb", At: time.Date(2026, 3, 4, 5, 6, 7, 8, time.FixedZone("", 3600))},
-		{Kind: RecordRotated, Source: "by-hand", At: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), By: "ann@host"},
+		{Kind: SetNote, Key: "quotes", Step: "a", Steps: []string{"a"}, At: time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC), Text: "\"quoted\" \\ back/slash,\ttab, é ✓\n\tnext line"},
+		{Kind: SetPlaceholder, Key: "quotes", Name: "org", Text: "a\nb", At: time.Date(2026, 3, 4, 5, 6, 7, 8, time.FixedZone("", 3600))},
+		{Kind: RecordRotated, Key: "by-hand", At: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), By: "ann@host"},
 	}
 	for _, c := range extra {
 		if _, err := c.Apply(st); err != nil {

@@ -344,7 +344,7 @@ func staleReset(st *State, c Change) bool {
 	if c.Kind != Reset || c.Started != nil {
 		return false
 	}
-	ss := st.Source(c.Source)
+	ss := st.Key(c.Key)
 	return ss != nil && ss.Current != nil && ss.Current.StartedAt.After(c.At)
 }
 

@@ -44,7 +44,7 @@ func TestJournalSettledBySave(t *testing.T) {
 	if n := journalNames(t, path); len(n) != 0 {
 		t.Errorf("entries after a save: %v", n)
 	}
-	if _, err := store.Apply(Change{Kind: Check, Source: "src", Step: "zz", Steps: keys, At: at(2)}); err == nil {
+	if _, err := store.Apply(Change{Kind: Check, Key: "src", Step: "zz", Steps: keys, At: at(2)}); err == nil {
 		t.Fatal("an invalid change was saved")
 	}
 	holdLock(t, path)
@@ -72,7 +72,7 @@ func TestJournalKeptUntilSavedOrForgotten(t *testing.T) {
 	if n := journalNames(t, path); len(n) != 1 {
 		t.Fatalf("entries after a failed save: %v, want 1", n)
 	}
-	if st, err := NewStore(path).Load(); err != nil || st.Source("src").Current.Checked("b") {
+	if st, err := NewStore(path).Load(); err != nil || st.Key("src").Current.Checked("b") {
 		t.Errorf("the entry of a live store was applied by another (%v)", err)
 	}
 	unlock()
@@ -111,19 +111,19 @@ func TestOrphanEntriesReplayedLikeARestore(t *testing.T) {
 	plant("00000000000000000002-bbbbbbbb.json", ch(Check, "b", 2), ch(Uncheck, "b", 3))
 	plant("00000000000000000001-aaaaaaaa.json", ch(Check, "b", 2))
 	// Older than what the file holds: not applied over it.
-	plant("00000000000000000003-cccccccc.json", Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(0), Text: "old"})
-	plant("00000000000000000004-dddddddd.json", Change{Kind: Reset, Source: "src", At: at(0)})
+	plant("00000000000000000003-cccccccc.json", Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(0), Text: "old"})
+	plant("00000000000000000004-dddddddd.json", Change{Kind: Reset, Key: "src", At: at(0)})
 	plant(".tmp-0123456789abcdef", ch(Check, "c", 9))
-	if _, err := store.Apply(Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "new"}); err != nil {
+	if _, err := store.Apply(Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "new"}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := store.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur := st.Source("src").Current
+	cur := st.Key("src").Current
 	switch {
-	case cur == nil || len(st.Source("src").History) != 0:
+	case cur == nil || len(st.Key("src").History) != 0:
 		t.Fatal("a reset older than the rotation abandoned it")
 	case cur.Checked("b"):
 		t.Error("b checked: the orphans were not applied oldest first")
@@ -159,7 +159,7 @@ func TestRefusedBatchNotJournaled(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock := lockState(t, path)
-	secret := Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "ghp_" + strings.Repeat("a1B2", 9)}
+	secret := Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "ghp_" + strings.Repeat("a1B2", 9)}
 	done := make(chan error, 1)
 	go func() { _, err := store.Apply(secret); done <- err }()
 	time.Sleep(200 * time.Millisecond) // waiting for the lock by now
@@ -195,7 +195,7 @@ func TestJournalHeldUntilASaveCarriesIt(t *testing.T) {
 	if n := journalNames(t, path); len(n) != 1 {
 		t.Fatalf("entries after Journal: %v, want 1", n)
 	}
-	if st, err := NewStore(path).Load(); err != nil || st.Source("src").Current.Steps["b"] != nil {
+	if st, err := NewStore(path).Load(); err != nil || st.Key("src").Current.Steps["b"] != nil {
 		t.Errorf("a journaled batch of a live store was applied by another (%v)", err)
 	}
 	if _, err := store.Apply(ch(Check, "c", 3)); err != nil {
@@ -269,7 +269,7 @@ func TestJournaledTwiceIsHarmless(t *testing.T) {
 	}
 	want := New()
 	mustApply(t, want, ch(Check, "a", 1), note("a", 4, "newer"), ch(Check, "b", 2), note("b", 2, "evidence: OPS-2"), ch(Uncheck, "b", 3))
-	if got, exp := st.Source("src").Current.Steps, want.Source("src").Current.Steps; !reflect.DeepEqual(got, exp) {
+	if got, exp := st.Key("src").Current.Steps, want.Key("src").Current.Steps; !reflect.DeepEqual(got, exp) {
 		t.Errorf("after replaying the batch twice:\n got %s\nwant %s", dumpSteps(got), dumpSteps(exp))
 	}
 }

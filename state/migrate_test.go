@@ -51,7 +51,7 @@ func TestMigrationV1ToV2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != 2 || !reflect.DeepEqual(got.Sources, want.Sources) {
+	if got.Version != 2 || !reflect.DeepEqual(got.Keys, want.Keys) {
 		g, _ := encode(got)
 		t.Fatalf("migrated state:\n%s\nwant:\n%s", g, data)
 	}
@@ -59,7 +59,7 @@ func TestMigrationV1ToV2(t *testing.T) {
 		t.Errorf("Load wrote a backup: %v", err)
 	}
 
-	first := Change{Kind: SetNote, Source: "src", Step: "b", Steps: keys, At: at(20), Text: "after the upgrade"}
+	first := Change{Kind: SetNote, Key: "src", Step: "b", Steps: keys, At: at(20), Text: "after the upgrade"}
 	if _, err := store.Apply(first); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestMigrationV1ToV2(t *testing.T) {
 	if err := os.Chtimes(backup, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Apply(Change{Kind: RecordRotated, Source: "other", At: at(30)}); err != nil {
+	if _, err := store.Apply(Change{Kind: RecordRotated, Key: "other", At: at(30)}); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(backup)

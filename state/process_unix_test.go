@@ -67,7 +67,7 @@ func TestHelperSaver(t *testing.T) {
 	}
 	// A check that never completes its rotation: "final" is never checked.
 	check := func(key string, i int) error {
-		_, err := store.Apply(Change{Kind: Check, Source: "src", Step: key, Steps: []string{key, "final"}, At: at(i), By: mode})
+		_, err := store.Apply(Change{Kind: Check, Key: "src", Step: key, Steps: []string{key, "final"}, At: at(i), By: mode})
 		return err
 	}
 	switch mode {
@@ -112,8 +112,8 @@ func TestHelperSaver(t *testing.T) {
 		store = NewStore(path, opts...)
 		fmt.Println("saving")
 		_, err := store.Apply(
-			Change{Kind: Check, Source: "src", Step: "j1", Steps: []string{"j1", "final"}, At: at(1), By: mode},
-			Change{Kind: SetNote, Source: "src", Step: "j1", Steps: []string{"j1", "final"}, At: at(1), Text: "evidence: OPS-1"},
+			Change{Kind: Check, Key: "src", Step: "j1", Steps: []string{"j1", "final"}, At: at(1), By: mode},
+			Change{Kind: SetNote, Key: "src", Step: "j1", Steps: []string{"j1", "final"}, At: at(1), Text: "evidence: OPS-1"},
 		)
 		fmt.Println("failed:", err != nil)
 		time.Sleep(time.Hour)
@@ -122,10 +122,10 @@ func TestHelperSaver(t *testing.T) {
 		// it (journaled first), and a note made meanwhile is journaled without saving.
 		store = NewStore(path, WithLockTimeout(time.Hour), WithJournalKept())
 		steps := []string{"j1", "final"}
-		go store.Apply(Change{Kind: Check, Source: "src", Step: "j1", Steps: steps, At: at(1), By: mode})
+		go store.Apply(Change{Kind: Check, Key: "src", Step: "j1", Steps: steps, At: at(1), By: mode})
 		fmt.Println("saving")
 		waitForEntry(path)
-		err := store.Journal(Change{Kind: SetNote, Source: "src", Step: "j1", Steps: steps, At: at(2), By: mode, Text: "evidence: OPS-2"})
+		err := store.Journal(Change{Kind: SetNote, Key: "src", Step: "j1", Steps: steps, At: at(2), By: mode, Text: "evidence: OPS-2"})
 		fmt.Println("journaled:", err == nil)
 		time.Sleep(time.Hour)
 	case "holder":
@@ -187,7 +187,7 @@ func TestKillDuringSave(t *testing.T) {
 			t.Fatalf("iteration %d: file unreadable after kill: %v", it, err)
 		}
 		var cur *Rotation
-		if ss := st.Source("src"); ss != nil {
+		if ss := st.Key("src"); ss != nil {
 			cur = ss.Current
 		}
 		if next > 0 && cur == nil {
@@ -256,10 +256,10 @@ func runWorkers(t *testing.T, noLock bool) int {
 	if err != nil {
 		t.Fatalf("file unreadable after concurrent saves: %v", err)
 	}
-	if st.Source("src") == nil || st.Source("src").Current == nil {
+	if st.Key("src") == nil || st.Key("src").Current == nil {
 		return 0
 	}
-	return len(st.Source("src").Current.Steps)
+	return len(st.Key("src").Current.Steps)
 }
 
 func TestNoLostUpdates(t *testing.T) {
@@ -283,7 +283,7 @@ func TestLockFileInodeStable(t *testing.T) {
 	store := NewStore(path)
 	var ino uint64
 	for i := range 100 {
-		if _, err := store.Apply(Change{Kind: Check, Source: "src", Step: fmt.Sprint(i), At: at(i)}); err != nil {
+		if _, err := store.Apply(Change{Kind: Check, Key: "src", Step: fmt.Sprint(i), At: at(i)}); err != nil {
 			t.Fatal(err)
 		}
 		fi, err := os.Stat(path + ".lock")
@@ -403,7 +403,7 @@ func expectRecovered(t *testing.T, path, note string, want int) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := st.Source("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != note {
+	if rec := st.Key("src").Current.Steps["j1"]; rec == nil || rec.CheckedAt == nil || rec.Note != note {
 		t.Fatalf("after the kill, Load does not show the journaled check and note: %+v", rec)
 	}
 	if n, err := store.Recover(); err != nil || n != want {

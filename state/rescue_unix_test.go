@@ -57,7 +57,7 @@ func asNobody(t *testing.T, script string, args ...string) {
 func rescueJSON(t *testing.T, statePath string) string {
 	t.Helper()
 	data, err := json.Marshal(Rescue{StateFile: statePath, WrittenAt: time.Now(),
-		Changes: []Change{{Kind: RecordRotated, Source: "adjust", At: time.Now(), By: "alice"}}})
+		Changes: []Change{{Kind: RecordRotated, Key: "adjust", At: time.Now(), By: "alice"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

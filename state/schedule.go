@@ -7,7 +7,7 @@ import "time"
 // for a rotation done outside rotatetui). It returns nil when there is neither:
 // abandoned rotations say nothing about the key. The result is a copy, in UTC.
 // Nil-safe.
-func (ss *SourceState) LastRotatedAt() *time.Time {
+func (ss *KeyState) LastRotatedAt() *time.Time {
 	if ss == nil {
 		return nil
 	}
@@ -46,7 +46,7 @@ const (
 // Due is a source's position in its rotation schedule, as computed by [ComputeDue].
 type Due struct {
 	State DueState
-	// LastRotated is [SourceState.LastRotatedAt]; NextDue is LastRotated plus the
+	// LastRotated is [KeyState.LastRotatedAt]; NextDue is LastRotated plus the
 	// interval. Both are nil for DueUnknown; NextDue is also nil when there is no
 	// interval.
 	LastRotated, NextDue *time.Time
@@ -78,7 +78,7 @@ func DueSoonWithin(interval time.Duration) time.Duration {
 // whole days.
 // An interval of zero or less means no schedule: a rotated source is then DueOK, with
 // no NextDue.
-func ComputeDue(ss *SourceState, interval time.Duration, now time.Time) Due {
+func ComputeDue(ss *KeyState, interval time.Duration, now time.Time) Due {
 	last := ss.LastRotatedAt()
 	if last == nil {
 		return Due{State: DueUnknown}

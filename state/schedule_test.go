@@ -12,9 +12,9 @@ var minusFive = time.FixedZone("UTC-5", -5*60*60)
 const day = 24 * time.Hour
 
 // completedAt is a source whose last completed rotation finished at t.
-func completedAt(t time.Time) *SourceState {
+func completedAt(t time.Time) *KeyState {
 	start := t.Add(-time.Hour)
-	return &SourceState{History: []Rotation{{
+	return &KeyState{History: []Rotation{{
 		StartedAt: start, UpdatedAt: t, FinishedAt: &t, Outcome: Completed, StepKeys: []string{"a"},
 	}}}
 }
@@ -26,18 +26,18 @@ func TestLastRotatedAt(t *testing.T) {
 
 	tests := []struct {
 		name string
-		ss   *SourceState
+		ss   *KeyState
 		want *time.Time
 	}{
 		{"nil source", nil, nil},
-		{"nothing recorded", &SourceState{}, nil},
-		{"only an abandoned rotation", &SourceState{History: []Rotation{abandoned}}, nil},
-		{"in progress only", &SourceState{Current: &Rotation{StartedAt: done, UpdatedAt: done, Outcome: InProgress}}, nil},
+		{"nothing recorded", &KeyState{}, nil},
+		{"only an abandoned rotation", &KeyState{History: []Rotation{abandoned}}, nil},
+		{"in progress only", &KeyState{Current: &Rotation{StartedAt: done, UpdatedAt: done, Outcome: InProgress}}, nil},
 		{"completed rotation", completedAt(done), &done},
-		{"completed, then abandoned", &SourceState{History: append(completedAt(done).History, abandoned)}, &done},
-		{"recorded by hand only", &SourceState{LastRotated: &older}, &older},
-		{"manual date newer than the completed rotation", &SourceState{History: completedAt(done).History, LastRotated: &newer}, &newer},
-		{"completed rotation newer than the manual date", &SourceState{History: completedAt(done).History, LastRotated: &older}, &done},
+		{"completed, then abandoned", &KeyState{History: append(completedAt(done).History, abandoned)}, &done},
+		{"recorded by hand only", &KeyState{LastRotated: &older}, &older},
+		{"manual date newer than the completed rotation", &KeyState{History: completedAt(done).History, LastRotated: &newer}, &newer},
+		{"completed rotation newer than the manual date", &KeyState{History: completedAt(done).History, LastRotated: &older}, &done},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +55,7 @@ func TestLastRotatedAt(t *testing.T) {
 
 	// The result is a copy: changing it changes nothing recorded.
 	recorded := older
-	ss := &SourceState{LastRotated: &recorded}
+	ss := &KeyState{LastRotated: &recorded}
 	*ss.LastRotatedAt() = time.Time{}
 	if !ss.LastRotated.Equal(older) {
 		t.Error("LastRotatedAt returned the recorded time itself, not a copy")
@@ -71,12 +71,12 @@ func TestComputeDue(t *testing.T) {
 
 	tests := []struct {
 		name      string
-		ss        *SourceState
+		ss        *KeyState
 		wantState DueState
 		wantDays  int
 	}{
 		{"never rotated", nil, DueUnknown, 0},
-		{"never completed", &SourceState{Current: &Rotation{StartedAt: local(1, 9, 0), UpdatedAt: local(1, 9, 0), Outcome: InProgress}}, DueUnknown, 0},
+		{"never completed", &KeyState{Current: &Rotation{StartedAt: local(1, 9, 0), UpdatedAt: local(1, 9, 0), Outcome: InProgress}}, DueUnknown, 0},
 		{"due exactly now", completedAt(now.Add(-interval)), DueToday, 0},
 		{"due earlier today is due today, not overdue", completedAt(local(10, 0, 1).Add(-interval)), DueToday, 0},
 		{"due later today", completedAt(local(10, 23, 59).Add(-interval)), DueToday, 0},
@@ -87,8 +87,8 @@ func TestComputeDue(t *testing.T) {
 		{"due in 14 days: still due soon", completedAt(local(24, 23, 0).Add(-interval)), DueSoon, 14},
 		{"due in 15 days: ok", completedAt(local(25, 0, 0).Add(-interval)), DueOK, 15},
 		{"just rotated", completedAt(now), DueOK, 90},
-		{"manual date newer than the completed rotation", &SourceState{History: completedAt(local(1, 9, 0).Add(-interval)).History, LastRotated: ptr(now.Add(-time.Hour))}, DueOK, 90},
-		{"completed rotation newer than the manual date", &SourceState{History: completedAt(now.Add(-interval)).History, LastRotated: ptr(local(1, 9, 0).Add(-interval))}, DueToday, 0},
+		{"manual date newer than the completed rotation", &KeyState{History: completedAt(local(1, 9, 0).Add(-interval)).History, LastRotated: ptr(now.Add(-time.Hour))}, DueOK, 90},
+		{"completed rotation newer than the manual date", &KeyState{History: completedAt(now.Add(-interval)).History, LastRotated: ptr(local(1, 9, 0).Add(-interval))}, DueToday, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +120,7 @@ func ptr(t time.Time) *time.Time { return &t }
 func TestComputeDueCountsLocalDays(t *testing.T) {
 	// Due at 04:00 UTC on 10 March, which is 23:00 on 9 March five hours west.
 	last := time.Date(2026, 3, 10, 4, 0, 0, 0, time.UTC).Add(-90 * day)
-	ss := &SourceState{LastRotated: &last}
+	ss := &KeyState{LastRotated: &last}
 	// Now: 05:30 UTC on 10 March, 00:30 on 10 March five hours west.
 	nowUTC := time.Date(2026, 3, 10, 5, 30, 0, 0, time.UTC)
 
@@ -149,7 +149,7 @@ func TestComputeDueAcrossDaylightSaving(t *testing.T) {
 	if now.Sub(due) != 23*time.Hour {
 		t.Fatalf("test setup: %v apart", now.Sub(due))
 	}
-	ss := &SourceState{LastRotated: ptr(due.Add(-30 * day))}
+	ss := &KeyState{LastRotated: ptr(due.Add(-30 * day))}
 	if got := ComputeDue(ss, 30*day, now); got.State != DueOverdue || got.Days != 1 {
 		t.Errorf("%s %d days, want 1 day overdue", got.State, got.Days)
 	}
@@ -177,7 +177,7 @@ func TestDueSoonFitsTheInterval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ComputeDue(&SourceState{LastRotated: &tt.rotated}, tt.interval, now)
+			got := ComputeDue(&KeyState{LastRotated: &tt.rotated}, tt.interval, now)
 			if got.State != tt.wantState || got.Days != tt.wantDays {
 				t.Errorf("got %s %d days, want %s %d days", got.State, got.Days, tt.wantState, tt.wantDays)
 			}
@@ -192,7 +192,7 @@ func TestDueSoonFitsTheInterval(t *testing.T) {
 
 func TestComputeDueWithoutInterval(t *testing.T) {
 	last := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	got := ComputeDue(&SourceState{LastRotated: &last}, 0, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	got := ComputeDue(&KeyState{LastRotated: &last}, 0, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if got.State != DueOK || got.NextDue != nil || got.LastRotated == nil {
 		t.Errorf("no interval: %+v", got)
 	}

@@ -166,16 +166,16 @@ func TestSecretsAreNeverStored(t *testing.T) {
 	st := New()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, c := range []Change{
-		{Kind: SetNote, Source: "s", Step: "a", Steps: []string{"a"}, At: at, Text: "new key AKIAIOSFODNN7EXAMPLE"},
-		{Kind: Skip, Source: "s", Step: "a", Steps: []string{"a"}, At: at, Text: "sk_live_4eC39HqLyjWDarjtT1zdp7dc"},
-		{Kind: SetPlaceholder, Source: "s", Name: "subdomain", At: at, Text: "ghp_16C7e42F292c6912E7710c838347Ae178B4a"},
+		{Kind: SetNote, Key: "s", Step: "a", Steps: []string{"a"}, At: at, Text: "new key AKIAIOSFODNN7EXAMPLE"},
+		{Kind: Skip, Key: "s", Step: "a", Steps: []string{"a"}, At: at, Text: "sk_live_4eC39HqLyjWDarjtT1zdp7dc"},
+		{Kind: SetPlaceholder, Key: "s", Name: "subdomain", At: at, Text: "ghp_16C7e42F292c6912E7710c838347Ae178B4a"},
 	} {
 		if _, err := c.Apply(st); !errors.Is(err, ErrInvalidChange) {
 			t.Errorf("%s with a secret: err = %v", c.Kind, err)
 		}
 	}
-	if len(st.Sources) != 0 {
-		t.Errorf("state changed: %+v", st.Sources)
+	if len(st.Keys) != 0 {
+		t.Errorf("state changed: %+v", st.Keys)
 	}
 }
 
@@ -184,29 +184,29 @@ func TestReopenUndoesACompletion(t *testing.T) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	keys := []string{"a", "b"}
 	for _, c := range []Change{
-		{Kind: Check, Source: "s", Step: "a", Steps: keys, At: t0},
-		{Kind: Check, Source: "s", Step: "b", Steps: keys, At: t0.Add(time.Minute)},
+		{Kind: Check, Key: "s", Step: "a", Steps: keys, At: t0},
+		{Kind: Check, Key: "s", Step: "b", Steps: keys, At: t0.Add(time.Minute)},
 	} {
 		if _, err := c.Apply(st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if st.Source("s").Current != nil {
+	if st.Key("s").Current != nil {
 		t.Fatal("not completed")
 	}
 	wrong := t0.Add(time.Hour)
-	if changed, _ := (Change{Kind: Reopen, Source: "s", At: t0, Started: &wrong}).Apply(st); changed {
+	if changed, _ := (Change{Kind: Reopen, Key: "s", At: t0, Started: &wrong}).Apply(st); changed {
 		t.Error("reopened a rotation that did not start then")
 	}
-	changed, err := Change{Kind: Reopen, Source: "s", At: t0.Add(2 * time.Minute), Started: &t0}.Apply(st)
+	changed, err := Change{Kind: Reopen, Key: "s", At: t0.Add(2 * time.Minute), Started: &t0}.Apply(st)
 	if err != nil || !changed {
 		t.Fatalf("reopen: %v %v", changed, err)
 	}
-	ss := st.Source("s")
+	ss := st.Key("s")
 	if ss.Current == nil || ss.Current.Outcome != InProgress || ss.Current.FinishedAt != nil || len(ss.History) != 0 {
 		t.Fatalf("after reopen: %+v", ss)
 	}
-	if _, err := (Change{Kind: Uncheck, Source: "s", Step: "b", Steps: keys, At: t0.Add(3 * time.Minute)}).Apply(st); err != nil {
+	if _, err := (Change{Kind: Uncheck, Key: "s", Step: "b", Steps: keys, At: t0.Add(3 * time.Minute)}).Apply(st); err != nil {
 		t.Fatal(err)
 	}
 	if done, _ := ss.Current.Progress(keys); done != 1 {
@@ -224,22 +224,22 @@ func TestEveryEventRecordsWhoDidIt(t *testing.T) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	keys := []string{"a"}
 	for _, c := range []Change{
-		{Kind: Check, Source: "done", Step: "a", Steps: keys, At: t0, By: "alice@laptop"},
-		{Kind: Check, Source: "dropped", Step: "a", Steps: []string{"a", "b"}, At: t0, By: "alice@laptop"},
-		{Kind: Reset, Source: "dropped", At: t0, By: "bob@desk"},
-		{Kind: RecordRotated, Source: "manual", At: t0, By: "carol@ops"},
+		{Kind: Check, Key: "done", Step: "a", Steps: keys, At: t0, By: "alice@laptop"},
+		{Kind: Check, Key: "dropped", Step: "a", Steps: []string{"a", "b"}, At: t0, By: "alice@laptop"},
+		{Kind: Reset, Key: "dropped", At: t0, By: "bob@desk"},
+		{Kind: RecordRotated, Key: "manual", At: t0, By: "carol@ops"},
 	} {
 		if _, err := c.Apply(st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if by := st.Source("done").History[0].FinishedBy; by != "alice@laptop" {
+	if by := st.Key("done").History[0].FinishedBy; by != "alice@laptop" {
 		t.Errorf("completed by %q", by)
 	}
-	if by := st.Source("dropped").History[0].FinishedBy; by != "bob@desk" {
+	if by := st.Key("dropped").History[0].FinishedBy; by != "bob@desk" {
 		t.Errorf("abandoned by %q", by)
 	}
-	if by := st.Source("manual").LastRotatedBy; by != "carol@ops" {
+	if by := st.Key("manual").LastRotatedBy; by != "carol@ops" {
 		t.Errorf("date recorded by %q", by)
 	}
 	data, err := encode(st)
@@ -247,7 +247,7 @@ func TestEveryEventRecordsWhoDidIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	back, _, err := decode(data)
-	if err != nil || back.Source("manual").LastRotatedBy != "carol@ops" || back.Source("dropped").History[0].FinishedBy != "bob@desk" {
+	if err != nil || back.Key("manual").LastRotatedBy != "carol@ops" || back.Key("dropped").History[0].FinishedBy != "bob@desk" {
 		t.Errorf("actors lost in the file: %v", err)
 	}
 }
@@ -260,23 +260,23 @@ func TestResetOnlyAbandonsTheRotationItNames(t *testing.T) {
 	t1 := t0.Add(time.Hour)
 	keys := []string{"a", "b"}
 	for _, c := range []Change{
-		{Kind: Check, Source: "s", Step: "a", Steps: keys, At: t0},
-		{Kind: Reset, Source: "s", At: t0.Add(time.Minute)},        // another instance resets...
-		{Kind: Check, Source: "s", Step: "a", Steps: keys, At: t1}, // ...and starts again
+		{Kind: Check, Key: "s", Step: "a", Steps: keys, At: t0},
+		{Kind: Reset, Key: "s", At: t0.Add(time.Minute)},        // another instance resets...
+		{Kind: Check, Key: "s", Step: "a", Steps: keys, At: t1}, // ...and starts again
 	} {
 		if _, err := c.Apply(st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	stale := Change{Kind: Reset, Source: "s", At: t1.Add(time.Minute), Started: &t0}
+	stale := Change{Kind: Reset, Key: "s", At: t1.Add(time.Minute), Started: &t0}
 	if changed, err := stale.Apply(st); err != nil || changed {
 		t.Fatalf("a reset of the old rotation changed the new one: %v %v", changed, err)
 	}
-	if cur := st.Source("s").Current; cur == nil || !cur.StartedAt.Equal(t1) {
+	if cur := st.Key("s").Current; cur == nil || !cur.StartedAt.Equal(t1) {
 		t.Fatal("the newer rotation was abandoned")
 	}
-	current := Change{Kind: Reset, Source: "s", At: t1.Add(time.Minute), Started: &t1}
-	if changed, err := current.Apply(st); err != nil || !changed || st.Source("s").Current != nil {
+	current := Change{Kind: Reset, Key: "s", At: t1.Add(time.Minute), Started: &t1}
+	if changed, err := current.Apply(st); err != nil || !changed || st.Key("s").Current != nil {
 		t.Fatalf("a reset naming the current rotation did nothing: %v %v", changed, err)
 	}
 }
@@ -299,7 +299,7 @@ func TestGuardedUndoKeepsAnotherInstancesWork(t *testing.T) {
 			}
 		}
 	}
-	rec := func(st *State) *StepRecord { return st.Source("s").Current.step("a") } // nil once the rotation has no work left
+	rec := func(st *State) *StepRecord { return st.Key("s").Current.step("a") } // nil once the rotation has no work left
 	cases := []struct {
 		name      string
 		done      []Change // this instance's action, then (maybe) another instance's
@@ -308,33 +308,33 @@ func TestGuardedUndoKeepsAnotherInstancesWork(t *testing.T) {
 		check     func(*StepRecord) bool
 	}{
 		{"note undone while it stands",
-			[]Change{{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(0), Text: "mine"}},
-			Change{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(5), Text: "", Started: &t0, IfNote: str("mine")},
+			[]Change{{Kind: SetNote, Key: "s", Step: "a", Steps: keys, At: at(0), Text: "mine"}},
+			Change{Kind: SetNote, Key: "s", Step: "a", Steps: keys, At: at(5), Text: "", Started: &t0, IfNote: str("mine")},
 			true, func(r *StepRecord) bool { return r == nil || r.Note == "" }},
 		{"note replaced by another instance",
-			[]Change{{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(0), Text: "mine"},
-				{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(1), Text: "theirs"}},
-			Change{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(5), Text: "", Started: &t0, IfNote: str("mine")},
+			[]Change{{Kind: SetNote, Key: "s", Step: "a", Steps: keys, At: at(0), Text: "mine"},
+				{Kind: SetNote, Key: "s", Step: "a", Steps: keys, At: at(1), Text: "theirs"}},
+			Change{Kind: SetNote, Key: "s", Step: "a", Steps: keys, At: at(5), Text: "", Started: &t0, IfNote: str("mine")},
 			false, func(r *StepRecord) bool { return r.Note == "theirs" }},
 		{"check undone while it stands",
-			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)}},
-			Change{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(5), Started: &t0, IfMark: checkedAt(at(0))},
+			[]Change{{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0)}},
+			Change{Kind: Uncheck, Key: "s", Step: "a", Steps: keys, At: at(5), Started: &t0, IfMark: checkedAt(at(0))},
 			true, func(r *StepRecord) bool { return r == nil || r.CheckedAt == nil }},
 		{"check replaced by a skip elsewhere",
-			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
-				{Kind: Skip, Source: "s", Step: "a", Steps: keys, At: at(1), Text: "not used"}},
-			Change{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(5), Started: &t0, IfMark: checkedAt(at(0))},
+			[]Change{{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0)},
+				{Kind: Skip, Key: "s", Step: "a", Steps: keys, At: at(1), Text: "not used"}},
+			Change{Kind: Uncheck, Key: "s", Step: "a", Steps: keys, At: at(5), Started: &t0, IfMark: checkedAt(at(0))},
 			false, func(r *StepRecord) bool { return r.SkipReason == "not used" }},
 		{"uncheck undone while the step is open",
-			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
-				{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(1)}},
-			Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open},
+			[]Change{{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0)},
+				{Kind: Uncheck, Key: "s", Step: "a", Steps: keys, At: at(1)}},
+			Change{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open},
 			true, func(r *StepRecord) bool { return r.CheckedAt != nil && r.CheckedAt.Equal(at(0)) }},
 		{"uncheck followed by a skip elsewhere",
-			[]Change{{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
-				{Kind: Uncheck, Source: "s", Step: "a", Steps: keys, At: at(1)},
-				{Kind: Skip, Source: "s", Step: "a", Steps: keys, At: at(2), Text: "theirs"}},
-			Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open},
+			[]Change{{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0)},
+				{Kind: Uncheck, Key: "s", Step: "a", Steps: keys, At: at(1)},
+				{Kind: Skip, Key: "s", Step: "a", Steps: keys, At: at(2), Text: "theirs"}},
+			Change{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open},
 			false, func(r *StepRecord) bool { return r.SkippedAt != nil && r.CheckedAt == nil }},
 	}
 	for _, tc := range cases {
@@ -354,13 +354,13 @@ func TestGuardedUndoKeepsAnotherInstancesWork(t *testing.T) {
 	// An undo belongs to its rotation: once that one is abandoned and another started,
 	// it changes nothing, and it never starts a rotation of its own.
 	st := New()
-	apply(t, st, Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0)},
-		Change{Kind: Reset, Source: "s", At: at(1)})
-	undoUncheck := Change{Kind: Check, Source: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open}
-	if changed, _ := undoUncheck.Apply(st); changed || st.Source("s").Current != nil {
+	apply(t, st, Change{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0)},
+		Change{Kind: Reset, Key: "s", At: at(1)})
+	undoUncheck := Change{Kind: Check, Key: "s", Step: "a", Steps: keys, At: at(0), Started: &t0, IfMark: open}
+	if changed, _ := undoUncheck.Apply(st); changed || st.Key("s").Current != nil {
 		t.Error("an undo started a rotation")
 	}
-	apply(t, st, Change{Kind: SetNote, Source: "s", Step: "a", Steps: keys, At: at(2), Text: "new rotation"})
+	apply(t, st, Change{Kind: SetNote, Key: "s", Step: "a", Steps: keys, At: at(2), Text: "new rotation"})
 	if changed, _ := undoUncheck.Apply(st); changed || rec(st).CheckedAt != nil {
 		t.Error("an undo made in an abandoned rotation changed the new one")
 	}

@@ -94,14 +94,14 @@ var currentVersion = Version
 // snapshot: to change the file, send a [Change] through [Store.Apply].
 type State struct {
 	Version int `json:"version"`
-	// Sources is keyed by key id ("snowflake/prod"; a source's implicit key has the
-	// source's id). It keeps its name from version 1, which kept it per source.
-	Sources map[string]*SourceState `json:"keys"`
+	// Keys is keyed by key id ("snowflake/prod"; a source's implicit key has the
+	// source's id).
+	Keys map[string]*KeyState `json:"keys"`
 }
 
-// SourceState is everything recorded about one key (one credential of a source),
+// KeyState is everything recorded about one key (one credential of a source),
 // under its key id.
-type SourceState struct {
+type KeyState struct {
 	Current     *Rotation  `json:"current,omitempty"`      // the unfinished rotation, nil when none
 	History     []Rotation `json:"history,omitempty"`      // finished rotations (completed or abandoned), oldest first; never dropped
 	LastRotated *time.Time `json:"last_rotated,omitempty"` // recorded by hand for rotations done outside rotatetui
@@ -219,22 +219,22 @@ func (r *Rotation) Progress(keys []string) (done, total int) {
 
 // New returns an empty state of the current version, as a missing file reads.
 func New() *State {
-	return &State{Version: currentVersion, Sources: map[string]*SourceState{}}
+	return &State{Version: currentVersion, Keys: map[string]*KeyState{}}
 }
 
-// Source returns the recorded state of key id (a source's id for its implicit key),
+// Key returns the recorded state of key id (a source's id for its implicit key),
 // or nil if nothing was recorded. Nil-safe so callers can chain without checks.
-func (s *State) Source(id string) *SourceState {
+func (s *State) Key(id string) *KeyState {
 	if s == nil {
 		return nil
 	}
-	return s.Sources[id]
+	return s.Keys[id]
 }
 
 // LastCompleted returns the newest completed rotation in History, or nil.
 // Abandoned rotations are skipped: they say nothing about when the key was
 // last actually rotated.
-func (ss *SourceState) LastCompleted() *Rotation {
+func (ss *KeyState) LastCompleted() *Rotation {
 	if ss == nil {
 		return nil
 	}
@@ -252,7 +252,7 @@ func (s *State) Clone() *State {
 	if s == nil {
 		return nil
 	}
-	return &State{Version: s.Version, Sources: cloneMap(s.Sources, (*SourceState).clone)}
+	return &State{Version: s.Version, Keys: cloneMap(s.Keys, (*KeyState).clone)}
 }
 
 // cloneMap copies m with each value copied by clone; nil stays nil, so a copy encodes
@@ -268,11 +268,11 @@ func cloneMap[K comparable, V any](m map[K]V, clone func(V) V) map[K]V {
 	return c
 }
 
-func (ss *SourceState) clone() *SourceState {
+func (ss *KeyState) clone() *KeyState {
 	if ss == nil {
 		return nil
 	}
-	c := &SourceState{
+	c := &KeyState{
 		LastRotated:   cloneTime(ss.LastRotated),
 		LastRotatedBy: ss.LastRotatedBy,
 		Placeholders:  maps.Clone(ss.Placeholders),

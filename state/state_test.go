@@ -18,7 +18,7 @@ var keys = []string{"a", "b", "c"}
 
 // ch builds a change on source "src" with the catalog keys above.
 func ch(kind ChangeKind, step string, min int) Change {
-	return Change{Kind: kind, Source: "src", Step: step, Steps: keys, At: at(min), By: "alice@laptop"}
+	return Change{Kind: kind, Key: "src", Step: step, Steps: keys, At: at(min), By: "alice@laptop"}
 }
 
 func mustApply(t *testing.T, s *State, cs ...Change) {
@@ -37,13 +37,13 @@ var changeApplyTests = []struct {
 	setup       []Change
 	change      Change
 	wantChanged bool
-	want        func(t *testing.T, ss *SourceState)
+	want        func(t *testing.T, ss *KeyState)
 }{
 	{
 		name:        "check starts a rotation",
 		change:      ch(Check, "b", 1),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			want := &Rotation{
 				StartedAt: at(1), UpdatedAt: at(1), Outcome: InProgress, StartedBy: "alice@laptop",
 				StepKeys: keys,
@@ -59,7 +59,7 @@ var changeApplyTests = []struct {
 		setup:       []Change{ch(Check, "a", 1)},
 		change:      ch(Check, "a", 5),
 		wantChanged: false,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if got := *ss.Current.Steps["a"].CheckedAt; !got.Equal(at(1)) {
 				t.Errorf("checked at %v, want %v", got, at(1))
 			}
@@ -70,10 +70,10 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "uncheck clears the check, keeps the note",
-		setup:       []Change{ch(Check, "a", 1), {Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "ticket 12"}},
+		setup:       []Change{ch(Check, "a", 1), {Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "ticket 12"}},
 		change:      ch(Uncheck, "a", 3),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			rec := ss.Current.Steps["a"]
 			if rec.CheckedAt != nil || rec.Note != "ticket 12" || !rec.NotedAt.Equal(at(2)) {
 				t.Errorf("record = %+v", rec)
@@ -93,7 +93,7 @@ var changeApplyTests = []struct {
 		name:        "uncheck with no rotation is a no-op and starts nothing",
 		change:      ch(Uncheck, "a", 1),
 		wantChanged: false,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss != nil {
 				t.Errorf("source created: %+v", ss)
 			}
@@ -107,9 +107,9 @@ var changeApplyTests = []struct {
 	{
 		name:        "skip records the reason and clears a check",
 		setup:       []Change{ch(Check, "a", 1)},
-		change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "no webhooks"},
+		change:      Change{Kind: Skip, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "no webhooks"},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			rec := ss.Current.Steps["a"]
 			if rec.CheckedAt != nil || !rec.SkippedAt.Equal(at(2)) || rec.SkipReason != "no webhooks" {
 				t.Errorf("record = %+v", rec)
@@ -118,10 +118,10 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "check clears a skip",
-		setup:       []Change{{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
+		setup:       []Change{{Kind: Skip, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
 		change:      ch(Check, "a", 2),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			rec := ss.Current.Steps["a"]
 			if rec.SkippedAt != nil || rec.SkipReason != "" || !rec.CheckedAt.Equal(at(2)) {
 				t.Errorf("record = %+v", rec)
@@ -131,10 +131,10 @@ var changeApplyTests = []struct {
 	{
 		// The skip was the rotation's only work: the rotation goes with it.
 		name:        "unskip clears the skip and drops the empty record",
-		setup:       []Change{{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
+		setup:       []Change{{Kind: Skip, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "why"}},
 		change:      ch(Unskip, "a", 2),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Current != nil || ss.History != nil {
 				t.Errorf("source = %+v, want no rotation, none in the history", ss)
 			}
@@ -142,9 +142,9 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "note starts a rotation",
-		change:      Change{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(1), Text: "see runbook"},
+		change:      Change{Kind: SetNote, Key: "src", Step: "c", Steps: keys, At: at(1), Text: "see runbook"},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Current == nil || ss.Current.Steps["c"].Note != "see runbook" || ss.Current.Handled("c") {
 				t.Errorf("current = %+v", ss.Current)
 			}
@@ -152,15 +152,15 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "clearing a note with no rotation starts nothing",
-		change:      Change{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(1)},
+		change:      Change{Kind: SetNote, Key: "src", Step: "c", Steps: keys, At: at(1)},
 		wantChanged: false,
 	},
 	{
 		name:        "wait sets WaitUntil",
 		setup:       []Change{ch(Check, "a", 1)},
-		change:      Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))},
+		change:      Change{Kind: SetWait, Key: "src", Step: "a", Steps: keys, At: at(1), Until: tp(at(60))},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if w := ss.Current.Steps["a"].WaitUntil; w == nil || !w.Equal(at(60)) {
 				t.Errorf("wait until %v", w)
 			}
@@ -168,10 +168,10 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "last step handled completes the rotation",
-		setup:       []Change{ch(Check, "a", 1), {Kind: Skip, Source: "src", Step: "b", Steps: keys, At: at(2), Text: "n/a"}},
+		setup:       []Change{ch(Check, "a", 1), {Kind: Skip, Key: "src", Step: "b", Steps: keys, At: at(2), Text: "n/a"}},
 		change:      ch(Check, "c", 3),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Current != nil {
 				t.Errorf("current = %+v, want nil", ss.Current)
 			}
@@ -191,9 +191,9 @@ var changeApplyTests = []struct {
 		name:  "completion uses the catalog's current keys",
 		setup: []Change{ch(Check, "a", 1), ch(Check, "b", 2)},
 		// The catalog gained step "d" since the rotation started.
-		change:      Change{Kind: Check, Source: "src", Step: "c", Steps: []string{"a", "b", "c", "d"}, At: at(3)},
+		change:      Change{Kind: Check, Key: "src", Step: "c", Steps: []string{"a", "b", "c", "d"}, At: at(3)},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Current == nil || len(ss.History) != 0 {
 				t.Fatalf("rotation finished early: %+v", ss)
 			}
@@ -207,7 +207,7 @@ var changeApplyTests = []struct {
 		setup:       []Change{ch(Check, "a", 1)},
 		change:      ch(Reset, "", 2),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Current != nil || len(ss.History) != 1 {
 				t.Fatalf("state = %+v", ss)
 			}
@@ -232,7 +232,7 @@ var changeApplyTests = []struct {
 		},
 		change:      ch(Check, "b", 6),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if len(ss.History) != 2 || ss.History[0].Outcome != Completed || ss.History[1].Outcome != Abandoned {
 				t.Fatalf("history = %+v", ss.History)
 			}
@@ -248,7 +248,7 @@ var changeApplyTests = []struct {
 		name:        "record rotated",
 		change:      ch(RecordRotated, "", 7),
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.LastRotated == nil || !ss.LastRotated.Equal(at(7)) || ss.Current != nil {
 				t.Errorf("state = %+v", ss)
 			}
@@ -256,16 +256,16 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "only if latest: an older note does not replace a newer one",
-		setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(5), Text: "newer"}},
-		change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "older", OnlyIfLatest: true},
+		setup:       []Change{{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(5), Text: "newer"}},
+		change:      Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "older", OnlyIfLatest: true},
 		wantChanged: false,
 	},
 	{
 		name:        "only if latest: a later note replaces an older one",
-		setup:       []Change{{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(1), Text: "older"}},
-		change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "later", OnlyIfLatest: true},
+		setup:       []Change{{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "older"}},
+		change:      Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "later", OnlyIfLatest: true},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if rec := ss.Current.Steps["a"]; rec.Note != "later" {
 				t.Errorf("record = %+v", rec)
 			}
@@ -274,38 +274,38 @@ var changeApplyTests = []struct {
 	{
 		name:        "only if latest: an older uncheck does not undo a newer check",
 		setup:       []Change{ch(Check, "a", 5)},
-		change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
+		change:      Change{Kind: Uncheck, Key: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
 		wantChanged: false,
 	},
 	{
 		name:        "only if latest: an older skip does not replace a newer check",
 		setup:       []Change{ch(Check, "a", 5)},
-		change:      Change{Kind: Skip, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "why", OnlyIfLatest: true},
+		change:      Change{Kind: Skip, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "why", OnlyIfLatest: true},
 		wantChanged: false,
 	},
 	{
 		name:        "only if latest: an uncheck after the check applies",
 		setup:       []Change{ch(Check, "a", 1)},
-		change:      Change{Kind: Uncheck, Source: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
+		change:      Change{Kind: Uncheck, Key: "src", Step: "a", Steps: keys, At: at(2), OnlyIfLatest: true},
 		wantChanged: true,
 	},
 	{
 		name:        "only if latest: a note is not held back by a later check",
 		setup:       []Change{ch(Check, "a", 5)},
-		change:      Change{Kind: SetNote, Source: "src", Step: "a", Steps: keys, At: at(2), Text: "asked Bob", OnlyIfLatest: true},
+		change:      Change{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(2), Text: "asked Bob", OnlyIfLatest: true},
 		wantChanged: true,
 	},
 	{
 		name:        "only if latest: an older rotation date does not replace a newer one",
 		setup:       []Change{ch(RecordRotated, "", 7)},
-		change:      Change{Kind: RecordRotated, Source: "src", At: at(3), OnlyIfLatest: true},
+		change:      Change{Kind: RecordRotated, Key: "src", At: at(3), OnlyIfLatest: true},
 		wantChanged: false,
 	},
 	{
 		name:        "set placeholder",
-		change:      Change{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"},
+		change:      Change{Kind: SetPlaceholder, Key: "src", At: at(1), Name: "org", Text: "acme"},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Placeholders["org"] != "acme" {
 				t.Errorf("placeholders = %v", ss.Placeholders)
 			}
@@ -313,16 +313,16 @@ var changeApplyTests = []struct {
 	},
 	{
 		name:        "same placeholder value is a no-op",
-		setup:       []Change{{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"}},
-		change:      Change{Kind: SetPlaceholder, Source: "src", At: at(2), Name: "org", Text: "acme"},
+		setup:       []Change{{Kind: SetPlaceholder, Key: "src", At: at(1), Name: "org", Text: "acme"}},
+		change:      Change{Kind: SetPlaceholder, Key: "src", At: at(2), Name: "org", Text: "acme"},
 		wantChanged: false,
 	},
 	{
 		name:        "empty placeholder value removes it",
-		setup:       []Change{{Kind: SetPlaceholder, Source: "src", At: at(1), Name: "org", Text: "acme"}},
-		change:      Change{Kind: SetPlaceholder, Source: "src", At: at(2), Name: "org"},
+		setup:       []Change{{Kind: SetPlaceholder, Key: "src", At: at(1), Name: "org", Text: "acme"}},
+		change:      Change{Kind: SetPlaceholder, Key: "src", At: at(2), Name: "org"},
 		wantChanged: true,
-		want: func(t *testing.T, ss *SourceState) {
+		want: func(t *testing.T, ss *KeyState) {
 			if ss.Placeholders != nil {
 				t.Errorf("placeholders = %v", ss.Placeholders)
 			}
@@ -347,7 +347,7 @@ func TestChangeApply(t *testing.T) {
 				t.Errorf("no-op modified the state:\n got %+v\nwant %+v", s, before)
 			}
 			if tt.want != nil {
-				tt.want(t, s.Source("src"))
+				tt.want(t, s.Key("src"))
 			}
 		})
 	}
@@ -359,19 +359,19 @@ func TestChangeApplyValidation(t *testing.T) {
 		c    Change
 	}{
 		{"empty source", Change{Kind: Check, Step: "a", Steps: keys, At: at(1)}},
-		{"empty step on check", Change{Kind: Check, Source: "src", Steps: keys, At: at(1)}},
-		{"empty step on uncheck", Change{Kind: Uncheck, Source: "src", At: at(1)}},
-		{"empty step on skip", Change{Kind: Skip, Source: "src", At: at(1)}},
-		{"empty step on unskip", Change{Kind: Unskip, Source: "src", At: at(1)}},
-		{"empty step on note", Change{Kind: SetNote, Source: "src", At: at(1), Text: "x"}},
-		{"empty step on wait", Change{Kind: SetWait, Source: "src", At: at(1)}},
-		{"unknown step on check", Change{Kind: Check, Source: "src", Step: "zz", Steps: keys, At: at(1)}},
-		{"unknown step on uncheck", Change{Kind: Uncheck, Source: "src", Step: "zz", Steps: keys, At: at(1)}},
-		{"unknown step on note", Change{Kind: SetNote, Source: "src", Step: "zz", Steps: keys, At: at(1)}},
-		{"unknown kind", Change{Kind: "frobnicate", Source: "src", Step: "a", Steps: keys, At: at(1)}},
-		{"empty kind", Change{Source: "src", At: at(1)}},
-		{"placeholder without name", Change{Kind: SetPlaceholder, Source: "src", At: at(1), Text: "v"}},
-		{"zero time", Change{Kind: Check, Source: "src", Step: "a", Steps: keys}},
+		{"empty step on check", Change{Kind: Check, Key: "src", Steps: keys, At: at(1)}},
+		{"empty step on uncheck", Change{Kind: Uncheck, Key: "src", At: at(1)}},
+		{"empty step on skip", Change{Kind: Skip, Key: "src", At: at(1)}},
+		{"empty step on unskip", Change{Kind: Unskip, Key: "src", At: at(1)}},
+		{"empty step on note", Change{Kind: SetNote, Key: "src", At: at(1), Text: "x"}},
+		{"empty step on wait", Change{Kind: SetWait, Key: "src", At: at(1)}},
+		{"unknown step on check", Change{Kind: Check, Key: "src", Step: "zz", Steps: keys, At: at(1)}},
+		{"unknown step on uncheck", Change{Kind: Uncheck, Key: "src", Step: "zz", Steps: keys, At: at(1)}},
+		{"unknown step on note", Change{Kind: SetNote, Key: "src", Step: "zz", Steps: keys, At: at(1)}},
+		{"unknown kind", Change{Kind: "frobnicate", Key: "src", Step: "a", Steps: keys, At: at(1)}},
+		{"empty kind", Change{Key: "src", At: at(1)}},
+		{"placeholder without name", Change{Kind: SetPlaceholder, Key: "src", At: at(1), Text: "v"}},
+		{"zero time", Change{Kind: Check, Key: "src", Step: "a", Steps: keys}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -394,9 +394,9 @@ func TestChangeApplyValidation(t *testing.T) {
 
 func TestChangeWithoutStepsNeverCompletes(t *testing.T) {
 	s := New()
-	c := Change{Kind: Check, Source: "src", Step: "x", At: at(1)}
+	c := Change{Kind: Check, Key: "src", Step: "x", At: at(1)}
 	mustApply(t, s, c)
-	if s.Source("src").Current == nil {
+	if s.Key("src").Current == nil {
 		t.Fatal("a check without the catalog keys completed a rotation of zero steps")
 	}
 }
@@ -414,20 +414,20 @@ func TestHelpersNilSafe(t *testing.T) {
 		t.Error("nil record is done")
 	}
 	var s *State
-	if s.Source("x") != nil || s.Clone() != nil {
+	if s.Key("x") != nil || s.Clone() != nil {
 		t.Error("nil state")
 	}
-	var ss *SourceState
+	var ss *KeyState
 	if ss.LastCompleted() != nil {
 		t.Error("nil source state")
 	}
-	if New().Source("x") != nil {
+	if New().Key("x") != nil {
 		t.Error("absent source is not nil")
 	}
 
 	s = New()
-	mustApply(t, s, ch(Check, "a", 1), Change{Kind: Skip, Source: "src", Step: "b", Steps: keys, At: at(2)})
-	cur := s.Source("src").Current
+	mustApply(t, s, ch(Check, "a", 1), Change{Kind: Skip, Key: "src", Step: "b", Steps: keys, At: at(2)})
+	cur := s.Key("src").Current
 	if !cur.Checked("a") || cur.Checked("b") || !cur.Handled("b") || cur.Handled("c") {
 		t.Errorf("Checked/Handled wrong for %+v", cur.Steps)
 	}
@@ -441,8 +441,8 @@ func TestClone(t *testing.T) {
 	mustApply(t, s,
 		ch(Check, "a", 1), ch(Check, "b", 2), ch(Check, "c", 3),
 		ch(Check, "a", 4),
-		Change{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(4), Until: tp(at(9))},
-		Change{Kind: SetPlaceholder, Source: "src", At: at(4), Name: "org", Text: "acme"},
+		Change{Kind: SetWait, Key: "src", Step: "a", Steps: keys, At: at(4), Until: tp(at(9))},
+		Change{Kind: SetPlaceholder, Key: "src", At: at(4), Name: "org", Text: "acme"},
 		ch(RecordRotated, "", 5),
 	)
 	c := s.Clone()
@@ -455,7 +455,7 @@ func TestClone(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Mutate everything reachable from c; s must not notice.
-	cs := c.Sources["src"]
+	cs := c.Keys["src"]
 	*cs.LastRotated = at(100)
 	cs.Placeholders["org"] = "evil"
 	cs.History[0].StepKeys[0] = "evil"
@@ -464,7 +464,7 @@ func TestClone(t *testing.T) {
 	cs.History[0].Steps["a"].Note = "evil"
 	*cs.Current.Steps["a"].WaitUntil = at(100)
 	cs.Current.Steps["b"] = &StepRecord{}
-	c.Sources["other"] = &SourceState{}
+	c.Keys["other"] = &KeyState{}
 	mustApply(t, c, ch(Check, "b", 6), ch(Check, "c", 7))
 	if after, _ := encode(s); !bytes.Equal(after, snapshot) {
 		t.Errorf("mutating the clone changed the original:\n%s", after)

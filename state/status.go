@@ -68,7 +68,7 @@ type Status struct {
 // StatusOf says where a source stands at time now: ss is what the state file records
 // of it (nil: nothing), steps its checklist in the catalog, interval its rotation
 // interval ([Intervals.Interval]).
-func StatusOf(ss *SourceState, steps Checklist, interval time.Duration, now time.Time) Status {
+func StatusOf(ss *KeyState, steps Checklist, interval time.Duration, now time.Time) Status {
 	s := Status{Due: ComputeDue(ss, interval, now), Interval: interval}
 	cur := ss.current()
 	if !cur.HasWork() {

@@ -33,7 +33,7 @@ func inProgress(start, updated time.Time, steps map[string]*StepRecord) *Rotatio
 // statusCase is a case of TestStatusOf: what StatusOf should say of ss.
 type statusCase struct {
 	name       string
-	ss         *SourceState
+	ss         *KeyState
 	inProgress bool
 	done       int
 	wait       *time.Time
@@ -73,25 +73,25 @@ func TestStatusOf(t *testing.T) {
 
 	tests := []statusCase{
 		{"nothing recorded", nil, false, 0, nil, DueUnknown, 0},
-		{"an empty record", &SourceState{}, false, 0, nil, DueUnknown, 0},
-		{"in progress, never rotated", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"a": checked(start)})}, true, 1, nil, DueUnknown, 0},
-		{"a skip counts as done", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"a": checked(start), "b": {SkippedAt: &start}})}, true, 2, nil, DueUnknown, 0},
-		{"a note alone is work", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"b": {Note: "asked Bo", NotedAt: &start}})}, true, 0, nil, DueUnknown, 0},
-		{"a step the catalog dropped is not counted", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"gone": checked(start), "a": checked(start)})}, true, 1, nil, DueUnknown, 0},
+		{"an empty record", &KeyState{}, false, 0, nil, DueUnknown, 0},
+		{"in progress, never rotated", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"a": checked(start)})}, true, 1, nil, DueUnknown, 0},
+		{"a skip counts as done", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"a": checked(start), "b": {SkippedAt: &start}})}, true, 2, nil, DueUnknown, 0},
+		{"a note alone is work", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"b": {Note: "asked Bo", NotedAt: &start}})}, true, 0, nil, DueUnknown, 0},
+		{"a step the catalog dropped is not counted", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"gone": checked(start), "a": checked(start)})}, true, 1, nil, DueUnknown, 0},
 		{"completed 10 days ago", completedAt(now.Add(-10 * day)), false, 0, nil, DueOK, 80},
-		{"recorded by hand 95 days ago", &SourceState{LastRotated: ptr(now.Add(-95 * day))}, false, 0, nil, DueOverdue, 5},
+		{"recorded by hand 95 days ago", &KeyState{LastRotated: ptr(now.Add(-95 * day))}, false, 0, nil, DueOverdue, 5},
 		{"due today", completedAt(now.Add(-interval)), false, 0, nil, DueToday, 0},
 		{"due soon", completedAt(now.Add(-80 * day)), false, 0, nil, DueSoon, 10},
-		{"in progress and overdue: both", &SourceState{History: completedAt(now.Add(-100 * day)).History, Current: inProgress(start, updated, map[string]*StepRecord{"a": checked(start)})}, true, 1, nil, DueOverdue, 10},
-		{"waiting for the next step", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"a": waiting(later)})}, true, 1, &later, DueUnknown, 0},
-		{"a wait that has passed", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"a": waiting(passed)})}, true, 1, nil, DueUnknown, 0},
-		{"a wait the next step is done after", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"a": waiting(later), "b": checked(now)})}, true, 2, nil, DueUnknown, 0},
-		{"a wait on the last step holds nothing up", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"c": waiting(later)})}, true, 1, nil, DueUnknown, 0},
+		{"in progress and overdue: both", &KeyState{History: completedAt(now.Add(-100 * day)).History, Current: inProgress(start, updated, map[string]*StepRecord{"a": checked(start)})}, true, 1, nil, DueOverdue, 10},
+		{"waiting for the next step", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"a": waiting(later)})}, true, 1, &later, DueUnknown, 0},
+		{"a wait that has passed", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"a": waiting(passed)})}, true, 1, nil, DueUnknown, 0},
+		{"a wait the next step is done after", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"a": waiting(later), "b": checked(now)})}, true, 2, nil, DueUnknown, 0},
+		{"a wait on the last step holds nothing up", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"c": waiting(later)})}, true, 1, nil, DueUnknown, 0},
 		// Files of older versions may hold a current rotation without work: it is not
 		// under way, whatever it carries besides.
-		{"a rotation without work", &SourceState{Current: inProgress(start, updated, nil)}, false, 0, nil, DueUnknown, 0},
-		{"a rotation with only a wait and an actor", &SourceState{Current: inProgress(start, updated, map[string]*StepRecord{"a": {WaitUntil: &later, By: "bo"}})}, false, 0, nil, DueUnknown, 0},
-		{"a rotation without work on an overdue source", &SourceState{History: completedAt(now.Add(-100 * day)).History, Current: inProgress(start, updated, nil)}, false, 0, nil, DueOverdue, 10},
+		{"a rotation without work", &KeyState{Current: inProgress(start, updated, nil)}, false, 0, nil, DueUnknown, 0},
+		{"a rotation with only a wait and an actor", &KeyState{Current: inProgress(start, updated, map[string]*StepRecord{"a": {WaitUntil: &later, By: "bo"}})}, false, 0, nil, DueUnknown, 0},
+		{"a rotation without work on an overdue source", &KeyState{History: completedAt(now.Add(-100 * day)).History, Current: inProgress(start, updated, nil)}, false, 0, nil, DueOverdue, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,19 +132,19 @@ func TestStatusOfAnOldFileWithAnEmptyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Source("awin").Current == nil || st.Source("brevo").Current == nil {
+	if st.Key("awin").Current == nil || st.Key("brevo").Current == nil {
 		t.Fatal("the file's rotations without work were not read: this test tests nothing")
 	}
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC) // both rotations started over 7 days ago
-	awin := StatusOf(st.Source("awin"), threeSteps, 90*day, now)
+	awin := StatusOf(st.Key("awin"), threeSteps, 90*day, now)
 	if awin.InProgress || !awin.StartedAt.IsZero() || awin.Due.State != DueOverdue || awin.Due.Days != 9 {
 		t.Errorf("awin: %+v; want overdue by 9 days, not in progress", awin)
 	}
 	// It is listed as an overdue source is, not pinned above them.
-	if overdue := StatusOf(&SourceState{History: st.Source("awin").History}, threeSteps, 90*day, now); CompareUrgency(awin, overdue) != 0 {
+	if overdue := StatusOf(&KeyState{History: st.Key("awin").History}, threeSteps, 90*day, now); CompareUrgency(awin, overdue) != 0 {
 		t.Errorf("awin ranks apart from the same source without its empty rotation: %+v", awin)
 	}
-	brevo := StatusOf(st.Source("brevo"), threeSteps, 90*day, now)
+	brevo := StatusOf(st.Key("brevo"), threeSteps, 90*day, now)
 	if brevo.InProgress || brevo.Urgent() || !brevo.StartedAt.IsZero() || brevo.Due.State != DueUnknown {
 		t.Errorf("brevo: %+v; want unknown, not in progress", brevo)
 	}
@@ -223,18 +223,18 @@ func TestSortAsList(t *testing.T) {
 	work := map[string]*StepRecord{"a": {CheckedAt: &now}}
 	type item struct {
 		name string
-		ss   *SourceState
+		ss   *KeyState
 	}
 	items := []item{
 		{"rest-b", nil},
 		{"ok", completedAt(now.Add(-10 * day))},
 		{"soon-10", completedAt(now.Add(-80 * day))},
 		{"overdue-5", completedAt(now.Add(-95 * day))},
-		{"empty-rotation", &SourceState{Current: inProgress(now, now, nil)}},
-		{"working-old", &SourceState{Current: inProgress(now.Add(-2*day), now.Add(-day), work)}},
+		{"empty-rotation", &KeyState{Current: inProgress(now, now, nil)}},
+		{"working-old", &KeyState{Current: inProgress(now.Add(-2*day), now.Add(-day), work)}},
 		{"today", completedAt(now.Add(-90 * day))},
 		{"overdue-20", completedAt(now.Add(-110 * day))},
-		{"working-new", &SourceState{History: completedAt(now.Add(-200 * day)).History, Current: inProgress(now.Add(-2*day), now.Add(-time.Hour), work)}},
+		{"working-new", &KeyState{History: completedAt(now.Add(-200 * day)).History, Current: inProgress(now.Add(-2*day), now.Add(-time.Hour), work)}},
 		{"soon-3", completedAt(now.Add(-87 * day))},
 		{"rest-a", nil},
 		{"Rest-A", nil}, // ties rest-a by name: stays after it

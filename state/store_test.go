@@ -78,15 +78,15 @@ func perm(t *testing.T, path string) fs.FileMode {
 func sampleChanges() []Change {
 	return []Change{
 		ch(Check, "a", 1),
-		{Kind: Skip, Source: "src", Step: "b", Steps: keys, At: at(2), Text: "no <webhooks> & co"},
-		{Kind: SetNote, Source: "src", Step: "c", Steps: keys, At: at(3), Text: "rotated \"prod\" — ✓", By: "bob"},
+		{Kind: Skip, Key: "src", Step: "b", Steps: keys, At: at(2), Text: "no <webhooks> & co"},
+		{Kind: SetNote, Key: "src", Step: "c", Steps: keys, At: at(3), Text: "rotated \"prod\" — ✓", By: "bob"},
 		ch(Check, "c", 4), // completes
 		ch(Check, "a", 5), // starts a new one
-		{Kind: SetWait, Source: "src", Step: "a", Steps: keys, At: at(5), Until: tp(at(65))},
-		{Kind: SetPlaceholder, Source: "src", At: at(6), Name: "org", Text: "acme"},
-		{Kind: RecordRotated, Source: "other", At: at(7)},
-		{Kind: Check, Source: "third", Step: "x", Steps: []string{"x", "y"}, At: at(8)},
-		{Kind: Reset, Source: "third", At: at(9)},
+		{Kind: SetWait, Key: "src", Step: "a", Steps: keys, At: at(5), Until: tp(at(65))},
+		{Kind: SetPlaceholder, Key: "src", At: at(6), Name: "org", Text: "acme"},
+		{Kind: RecordRotated, Key: "other", At: at(7)},
+		{Kind: Check, Key: "third", Step: "x", Steps: []string{"x", "y"}, At: at(8)},
+		{Kind: Reset, Key: "third", At: at(9)},
 	}
 }
 
@@ -172,7 +172,7 @@ func TestApplyBatchIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := fileSum(t, path)
-	_, err := store.Apply(ch(Check, "b", 2), Change{Kind: "bogus", Source: "src", At: at(3)})
+	_, err := store.Apply(ch(Check, "b", 2), Change{Kind: "bogus", Key: "src", At: at(3)})
 	if !errors.Is(err, ErrInvalidChange) || !strings.Contains(err.Error(), path) {
 		t.Errorf("err = %v", err)
 	}
@@ -190,10 +190,10 @@ func TestApplyEachReportsWhatTookEffect(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another instance skips step a; then this one's undo of its check arrives.
-	if _, err := NewStore(store.Path()).Apply(Change{Kind: Skip, Source: "src", Step: "a", At: at(2), Text: "theirs"}); err != nil {
+	if _, err := NewStore(store.Path()).Apply(Change{Kind: Skip, Key: "src", Step: "a", At: at(2), Text: "theirs"}); err != nil {
 		t.Fatal(err)
 	}
-	undo := Change{Kind: Uncheck, Source: "src", Step: "a", At: at(3), IfMark: &Mark{CheckedAt: &checkedA.At}}
+	undo := Change{Kind: Uncheck, Key: "src", Step: "a", At: at(3), IfMark: &Mark{CheckedAt: &checkedA.At}}
 	st, applied, err := store.ApplyEach(undo, ch(Check, "b", 4), ch(Check, "b", 5))
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +201,7 @@ func TestApplyEachReportsWhatTookEffect(t *testing.T) {
 	if want := []bool{false, true, false}; !slices.Equal(applied, want) {
 		t.Errorf("applied = %v, want %v (the undo skipped, the second check of b a no-op)", applied, want)
 	}
-	if r := st.Source("src").Current.Steps["a"]; r == nil || r.SkipReason != "theirs" {
+	if r := st.Key("src").Current.Steps["a"]; r == nil || r.SkipReason != "theirs" {
 		t.Errorf("step a after the undo: %+v, want the other instance's skip", r)
 	}
 }
@@ -214,7 +214,7 @@ func TestConcurrentStoresInProcess(t *testing.T) {
 			store := NewStore(path)
 			for i := range 10 {
 				k := fmt.Sprintf("w%d-%d", w, i)
-				if _, err := store.Apply(Change{Kind: Check, Source: "src", Step: k, At: at(i)}); err != nil {
+				if _, err := store.Apply(Change{Kind: Check, Key: "src", Step: k, At: at(i)}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -226,7 +226,7 @@ func TestConcurrentStoresInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(st.Source("src").Current.Steps); n != 40 {
+	if n := len(st.Key("src").Current.Steps); n != 40 {
 		t.Errorf("%d steps recorded, want 40", n)
 	}
 }
@@ -404,7 +404,7 @@ func TestMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Version != 3 || st.Source("src") == nil || !st.Source("src").LastRotated.Equal(t0) {
+	if st.Version != 3 || st.Key("src") == nil || !st.Key("src").LastRotated.Equal(t0) {
 		t.Errorf("migrated state = %+v", st)
 	}
 	if _, err := os.Stat(backup); !errors.Is(err, fs.ErrNotExist) {
@@ -587,7 +587,7 @@ func TestSaveFaults(t *testing.T) {
 				// The store is usable again once the fault is gone.
 				fsys.fail = ""
 				st, err := store.Apply(ch(Check, "b", 3))
-				if err != nil || !st.Source("src").Current.Checked("b") {
+				if err != nil || !st.Key("src").Current.Checked("b") {
 					t.Errorf("apply after fault: %v", err)
 				}
 			})
@@ -746,7 +746,7 @@ func TestWatchReportsSavesFromAnotherStore(t *testing.T) {
 	}
 	other := NewStore(path)
 	for i := 0; i < 5; i++ {
-		c := Change{Kind: Check, Source: "s", Step: fmt.Sprint(i), Steps: []string{"0", "1", "2", "3", "4", "5"}, At: time.Now()}
+		c := Change{Kind: Check, Key: "s", Step: fmt.Sprint(i), Steps: []string{"0", "1", "2", "3", "4", "5"}, At: time.Now()}
 		if _, err := other.Apply(c); err != nil {
 			t.Fatal(err)
 		}
@@ -757,7 +757,7 @@ func TestWatchReportsSavesFromAnotherStore(t *testing.T) {
 		t.Fatal("no notification after another store saved")
 	}
 	st, err := watcher.Load()
-	if err != nil || st.Source("s").Current == nil {
+	if err != nil || st.Key("s").Current == nil {
 		t.Fatalf("reload after notification: %v", err)
 	}
 	// A burst is coalesced: at most one more notification is pending.
@@ -810,7 +810,7 @@ func TestRandomHexNamesDiffer(t *testing.T) {
 func TestFindRescuesTakesTheStateFileNameLiterally(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("TMPDIR", dir)
-	change := Change{Kind: Check, Source: "a", Step: "s", At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	change := Change{Kind: Check, Key: "a", Step: "s", At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	mine, err := WriteRescue(filepath.Join(dir, "state[1].json"), []Change{change})
 	if err != nil {
 		t.Fatal(err)

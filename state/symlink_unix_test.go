@@ -44,13 +44,13 @@ func TestSymlinkedStateFileStaysALink(t *testing.T) {
 		t.Fatalf("%s is no longer a symbolic link (%v, %v)", link, fi.Mode(), err)
 	}
 	st, err := NewStore(real).Load()
-	if err != nil || !st.Source("src").Current.Checked("b") {
+	if err != nil || !st.Key("src").Current.Checked("b") {
 		t.Fatalf("the file the link points to was not updated (%v)", err)
 	}
 	if _, err := os.Lstat(link + ".lock"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a lock file was made beside the link (%v)", err)
 	}
-	if got, err := store.Load(); err != nil || !got.Source("src").Current.Checked("b") {
+	if got, err := store.Load(); err != nil || !got.Key("src").Current.Checked("b") {
 		t.Errorf("load through the link: %v", err)
 	}
 	if tmp := tempFiles(t, filepath.Dir(link)); len(tmp) != 0 {

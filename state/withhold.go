@@ -92,8 +92,8 @@ func SuspectTexts(st *State) []SuspectText {
 		return nil
 	}
 	f := suspectFinder{actors: map[string]verdict{}}
-	for _, id := range slices.Sorted(maps.Keys(st.Sources)) {
-		f.source(id, st.Sources[id])
+	for _, id := range slices.Sorted(maps.Keys(st.Keys)) {
+		f.source(id, st.Keys[id])
 	}
 	return f.found
 }
@@ -110,7 +110,7 @@ type verdict struct {
 	secret bool
 }
 
-func (f *suspectFinder) source(id string, ss *SourceState) {
+func (f *suspectFinder) source(id string, ss *KeyState) {
 	for _, name := range slices.Sorted(maps.Keys(ss.Placeholders)) {
 		f.text(SuspectText{Source: id, Field: "value of {" + name + "}"}, ss.Placeholders[name])
 	}

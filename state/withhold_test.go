@@ -23,7 +23,7 @@ func suspectState() *State {
 				Overrides: []Override{OverrideCaution}, OverriddenBy: "root@" + fakeToken},
 			"b": {SkippedAt: &at, SkipReason: "the new password is Tr0ub4dor&3", By: "jenkins@build-agent-07"},
 		}}
-	return &State{Version: Version, Sources: map[string]*SourceState{
+	return &State{Version: Version, Keys: map[string]*KeyState{
 		"src": {History: []Rotation{rot}, LastRotated: &at, LastRotatedBy: "sk-" + strings.Repeat("Zx9", 10),
 			Placeholders: map[string]string{"subdomain": "acme", "token": fakeToken}},
 	}}
@@ -53,7 +53,7 @@ func TestSuspectTextsSayWhereNeverWhat(t *testing.T) {
 // Every format of the export shows Withheld for each such text, and never the text.
 func TestExportWithholdsSecretLookingTexts(t *testing.T) {
 	st := suspectState()
-	ss := st.Sources["src"]
+	ss := st.Keys["src"]
 	src := ExportSource{ID: "src", Name: "Src", InCatalog: true, Steps: []ExportStepInfo{{"a", "A"}, {"b", "B"}}}
 	e := &Export{GeneratedAt: exportClock,
 		Rotations:      []ExportRotation{NewExportRotation(src, &ss.History[0], func(s string) string { return s })},

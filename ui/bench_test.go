@@ -494,7 +494,7 @@ func BenchmarkRecordCheck(b *testing.B) {
 				if i%2 == 1 {
 					kind = state.Uncheck
 				}
-				ev := changeEvent{changes: []state.Change{{Kind: kind, Source: src.ID, Step: keys[0], Steps: keys, At: fixedNow}}}
+				ev := changeEvent{changes: []state.Change{{Kind: kind, Key: src.ID, Step: keys[0], Steps: keys, At: fixedNow}}}
 				m, _ = m.handleEvent(ev)
 				m.pending = nil // no store: keep the queue from growing
 			}

@@ -14,7 +14,7 @@ import (
 // shows the key's unfinished rotation if there is one; once the last box is checked it
 // shows the finished rotation, read-only, until the user leaves. Opening the key again
 // starts a new rotation. Everything recorded (progress, waits, notes, values, history)
-// is the key's: changes carry the key's id (state.Change.Source).
+// is the key's: changes carry the key's id (state.Change.Key).
 //
 // Every action on a step either records a change (handed to the root as an event) or
 // asks for something first in a prompt at the bottom of the screen: a placeholder
@@ -42,10 +42,10 @@ type checklistModel struct {
 
 	prompt    prompt
 	undo      []undoEntry
-	confirmed map[string]bool    // revoke steps the user already confirmed on this screen
-	hist      historyView        // the past rotations, shown over the steps (h)
-	recorded  *state.SourceState // everything recorded about the key, for the history; nil: nothing
-	tickGen   int                // the countdown ticker that is current
+	confirmed map[string]bool // revoke steps the user already confirmed on this screen
+	hist      historyView     // the past rotations, shown over the steps (h)
+	recorded  *state.KeyState // everything recorded about the key, for the history; nil: nothing
+	tickGen   int             // the countdown ticker that is current
 	ticking   bool
 	announced map[string]bool // waits whose end was already announced
 }
@@ -76,7 +76,7 @@ func (m checklistModel) init() (checklistModel, tea.Cmd) {
 
 // setState picks the rotation to show from a new state.
 func (m checklistModel) setState(st *state.State) checklistModel {
-	ss := st.Source(m.key.ID)
+	ss := st.Key(m.key.ID)
 	m.recorded = ss
 	m.rot, m.finished, m.changed = nil, false, ""
 	m.lastRotated = ss.LastRotatedAt()
@@ -248,7 +248,7 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 // first, or the change is restored from a rescue file after that, it does nothing
 // rather than start a new rotation with one step done.
 func (m checklistModel) change(kind state.ChangeKind, i int, text string) state.Change {
-	c := state.Change{Kind: kind, Source: m.key.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
+	c := state.Change{Kind: kind, Key: m.key.ID, Step: m.keys[i], Steps: m.keys, At: m.c.now().UTC(), Text: text}
 	if m.rot != nil && !m.finished {
 		started := m.rot.StartedAt
 		c.Started = &started
@@ -296,7 +296,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 	}
 	if completes {
 		// Undoing the check that finished the rotation first reopens it.
-		reopen := state.Change{Kind: state.Reopen, Source: m.key.ID, At: m.c.now().UTC(), Started: &started}
+		reopen := state.Change{Kind: state.Reopen, Key: m.key.ID, At: m.c.now().UTC(), Started: &started}
 		inv = append([]state.Change{reopen}, inv...)
 	}
 	return inv
@@ -308,7 +308,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 func (m checklistModel) appendInverse(inv []state.Change, c state.Change, i int, started *time.Time) []state.Change {
 	prev := m.record(i)
 	at := c.At.Round(0) // as the store records it
-	base := state.Change{Source: m.key.ID, Step: c.Step, Steps: m.keys, At: m.c.now().UTC(), Started: started}
+	base := state.Change{Key: m.key.ID, Step: c.Step, Steps: m.keys, At: m.c.now().UTC(), Started: started}
 	switch c.Kind {
 	case state.Check:
 		r := base

@@ -117,7 +117,7 @@ func TestPlaceholdersAreAskedOnceRememberedAndEditable(t *testing.T) {
 	if len(fx.clipboard) != 1 || fx.clipboard[0] != want {
 		t.Fatalf("clipboard = %q, want the filled URL", fx.clipboard)
 	}
-	if got := store.snapshot().Source("smarp").Placeholders["subdomain"]; got != "acme" {
+	if got := store.snapshot().Key("smarp").Placeholders["subdomain"]; got != "acme" {
 		t.Errorf("stored value %q", got)
 	}
 	if !strings.Contains(m.View(), want) {
@@ -139,7 +139,7 @@ func TestPlaceholdersAreAskedOnceRememberedAndEditable(t *testing.T) {
 	if m.checklist.prompt.kind != promptValue || !strings.Contains(m.View(), "looks like a GitHub token") {
 		t.Errorf("credential accepted:\n%s", m.View())
 	}
-	if got := store.snapshot().Source("smarp").Placeholders["subdomain"]; got != "acme" {
+	if got := store.snapshot().Key("smarp").Placeholders["subdomain"]; got != "acme" {
 		t.Errorf("value changed to %q", got)
 	}
 	m = press(t, m, "esc")
@@ -151,7 +151,7 @@ func TestPlaceholdersAreAskedOnceRememberedAndEditable(t *testing.T) {
 func TestOpenUsesTheBrowserOrCopiesWithoutOne(t *testing.T) {
 	fx := &fakeEffects{}
 	store := newMemStore()
-	if _, err := store.Apply(state.Change{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "acme", At: fixedNow}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.SetPlaceholder, Key: "smarp", Name: "subdomain", Text: "acme", At: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	m := openSource(t, store, fx, "smarp", nil)
@@ -178,7 +178,7 @@ func TestWaitCountsDownAndBlocksTheNextStep(t *testing.T) {
 	m := openSource(t, store, fx, "appsflyer", clk)
 	m = press(t, m, "enter", "enter", "enter")
 	m, cmd := pressCmd(t, m, "enter") // step 4 creates the token: wait 30m
-	rec := store.snapshot().Source("appsflyer").Current.Steps["create-token"]
+	rec := store.snapshot().Key("appsflyer").Current.Steps["create-token"]
 	if rec == nil || rec.WaitUntil == nil || !rec.WaitUntil.Equal(fixedNow.Add(30*time.Minute)) {
 		t.Fatalf("wait deadline not stored: %+v", rec)
 	}
@@ -189,7 +189,7 @@ func TestWaitCountsDownAndBlocksTheNextStep(t *testing.T) {
 		t.Errorf("no countdown on step 5:\n%s", m.View())
 	}
 	m = press(t, m, "space")
-	if store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+	if store.snapshot().Key("appsflyer").Current.Checked("delete-old-token") {
 		t.Error("step 5 was checked during the wait")
 	}
 	if !strings.Contains(m.View(), "not possible yet") {
@@ -214,7 +214,7 @@ func TestWaitCountsDownAndBlocksTheNextStep(t *testing.T) {
 		t.Error("the bell rang twice")
 	}
 	m = press(t, m, "space")
-	if !store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+	if !store.snapshot().Key("appsflyer").Current.Checked("delete-old-token") {
 		t.Error("step 5 cannot be checked after the wait")
 	}
 	// The list says which sources are waiting.
@@ -262,7 +262,7 @@ func TestNotesAreSavedShownAndSecretsRefused(t *testing.T) {
 	if m.checklist.prompt.kind != promptNote || !strings.Contains(m.View(), "looks like an AWS access key id") {
 		t.Fatalf("secret note accepted:\n%s", m.View())
 	}
-	if ss := store.snapshot().Source("snowflake"); ss != nil {
+	if ss := store.snapshot().Key("snowflake"); ss != nil {
 		t.Error("something was stored")
 	}
 	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}) // textarea: delete to line start
@@ -270,7 +270,7 @@ func TestNotesAreSavedShownAndSecretsRefused(t *testing.T) {
 	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyEnter, Alt: true})
 	m = typeText(t, m, "used the staging account")
 	m = press(t, m, "enter")
-	rec := store.snapshot().Source("snowflake").Current.Steps["login"]
+	rec := store.snapshot().Key("snowflake").Current.Steps["login"]
 	if rec == nil || rec.Note != "ticket OPS-2379\nused the staging account" {
 		t.Fatalf("note stored as %+v", rec)
 	}
@@ -292,7 +292,7 @@ func TestSkipNeedsAReasonAndCountsAsHandled(t *testing.T) {
 	}
 	m = typeText(t, m, "no access to the admin panel")
 	m = press(t, m, "enter")
-	rot := store.snapshot().Source("awin").Current
+	rot := store.snapshot().Key("awin").Current
 	rec := rot.Steps[m.checklist.keys[0]]
 	if rec == nil || rec.SkippedAt == nil || rec.CheckedAt != nil || rec.SkipReason != "no access to the admin panel" {
 		t.Fatalf("skip stored as %+v", rec)
@@ -303,7 +303,7 @@ func TestSkipNeedsAReasonAndCountsAsHandled(t *testing.T) {
 	// s on a skipped step takes the skip back.
 	m = press(t, m, "s")
 	// Taking back the only skip leaves the rotation without work, so it goes.
-	if store.snapshot().Source("awin").Current.Handled(m.checklist.keys[0]) {
+	if store.snapshot().Key("awin").Current.Handled(m.checklist.keys[0]) {
 		t.Error("s did not unskip")
 	}
 }
@@ -314,7 +314,7 @@ func TestUndoSeveralLevelsIncludingACompletion(t *testing.T) {
 	m = press(t, m, "enter", "enter", "n")
 	m = typeText(t, m, "ticket OPS-1")
 	m = press(t, m, "enter")
-	cur := func() *state.Rotation { return store.snapshot().Source("snowflake").Current }
+	cur := func() *state.Rotation { return store.snapshot().Key("snowflake").Current }
 	if !cur().Checked("login") || !cur().Checked("accountadmin-role") || cur().Steps["refresh-secret"].Note == "" {
 		t.Fatal("setup")
 	}
@@ -344,7 +344,7 @@ func TestUndoSeveralLevelsIncludingACompletion(t *testing.T) {
 		t.Fatal("awin not finished")
 	}
 	awin = press(t, awin, "u")
-	ss := awinStore.snapshot().Source("awin")
+	ss := awinStore.snapshot().Key("awin")
 	if ss.Current == nil || len(ss.History) != 0 || ss.Current.Checked(awin.checklist.keys[2]) {
 		t.Fatalf("undo of the completing check: %+v", ss)
 	}
@@ -364,11 +364,11 @@ func TestStartOverAsksAndKeepsTheAttempt(t *testing.T) {
 		t.Fatal("R did not ask")
 	}
 	m = press(t, m, "n")
-	if store.snapshot().Source("snowflake").Current == nil {
+	if store.snapshot().Key("snowflake").Current == nil {
 		t.Fatal("n abandoned the rotation")
 	}
 	m = press(t, m, "R", "y")
-	ss := store.snapshot().Source("snowflake")
+	ss := store.snapshot().Key("snowflake")
 	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Abandoned {
 		t.Fatalf("after reset: %+v", ss)
 	}
@@ -394,15 +394,15 @@ func TestRevokeFirstSourcesWarnAndConfirm(t *testing.T) {
 		t.Errorf("question: %q", q)
 	}
 	m = press(t, m, "n")
-	if store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
+	if store.snapshot().Key("activecampaign").Current.Checked("reset-api-key") {
 		t.Error("n checked the revoke step")
 	}
 	m = press(t, m, "space", "y")
-	if !store.snapshot().Source("activecampaign").Current.Checked("reset-api-key") {
+	if !store.snapshot().Key("activecampaign").Current.Checked("reset-api-key") {
 		t.Error("y did not check it")
 	}
 	overrides := func() []state.Override {
-		if rec := store.snapshot().Source("activecampaign").Current.Steps["reset-api-key"]; rec != nil {
+		if rec := store.snapshot().Key("activecampaign").Current.Steps["reset-api-key"]; rec != nil {
 			return rec.Overrides
 		}
 		return nil
@@ -470,7 +470,7 @@ func TestMouseWheelMovesAndClickOnABoxToggles(t *testing.T) {
 		t.Fatal("step 2 not on screen")
 	}
 	m = deliver(t, m, tea.MouseMsg{X: col + 1, Y: row, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
-	if !store.snapshot().Source("snowflake").Current.Checked("accountadmin-role") {
+	if !store.snapshot().Key("snowflake").Current.Checked("accountadmin-role") {
 		t.Error("click on the box did not check step 2")
 	}
 	// A click on the text only moves the cursor.
@@ -479,7 +479,7 @@ func TestMouseWheelMovesAndClickOnABoxToggles(t *testing.T) {
 			m = deliver(t, m, tea.MouseMsg{X: 30, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 		}
 	}
-	if m.checklist.cursor != 4 || store.snapshot().Source("snowflake").Current.Checked("open-output") {
+	if m.checklist.cursor != 4 || store.snapshot().Key("snowflake").Current.Checked("open-output") {
 		t.Errorf("click on text: cursor %d", m.checklist.cursor)
 	}
 }
@@ -547,9 +547,9 @@ func TestHostileProgressFileTextIsInert(t *testing.T) {
 	st := state.New()
 	snow, _ := builtin(t).Lookup("smarp")
 	for _, c := range []state.Change{
-		{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "x\x1b]0;pwned\x07", At: fixedNow},
-		{Kind: state.SetNote, Source: "smarp", Step: "domain-settings", Steps: snow.StepKeys(), Text: "n\x1b[2J\u202e", At: fixedNow},
-		{Kind: state.Skip, Source: "smarp", Step: "access-token-tab", Steps: snow.StepKeys(), Text: "r\x9b31m", At: fixedNow},
+		{Kind: state.SetPlaceholder, Key: "smarp", Name: "subdomain", Text: "x\x1b]0;pwned\x07", At: fixedNow},
+		{Kind: state.SetNote, Key: "smarp", Step: "domain-settings", Steps: snow.StepKeys(), Text: "n\x1b[2J\u202e", At: fixedNow},
+		{Kind: state.Skip, Key: "smarp", Step: "access-token-tab", Steps: snow.StepKeys(), Text: "r\x9b31m", At: fixedNow},
 	} {
 		if _, err := c.Apply(st); err != nil {
 			t.Fatal(err)
@@ -582,8 +582,8 @@ func TestStartOverNeverAbandonsAnotherInstancesRotation(t *testing.T) {
 	snow, _ := builtin(t).Lookup("snowflake")
 	later := fixedNow.Add(time.Hour)
 	for _, c := range []state.Change{
-		{Kind: state.Reset, Source: "snowflake", At: later},
-		{Kind: state.Check, Source: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: later},
+		{Kind: state.Reset, Key: "snowflake", At: later},
+		{Kind: state.Check, Key: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: later},
 	} {
 		if _, err := store.Apply(c); err != nil {
 			t.Fatal(err)
@@ -591,7 +591,7 @@ func TestStartOverNeverAbandonsAnotherInstancesRotation(t *testing.T) {
 	}
 	// This screen has not seen the other instance's changes yet.
 	m = press(t, m, "R", "y")
-	ss := store.snapshot().Source("snowflake")
+	ss := store.snapshot().Key("snowflake")
 	if ss.Current == nil || !ss.Current.StartedAt.Equal(later) {
 		t.Fatalf("the other instance's rotation was abandoned: %+v", ss)
 	}
@@ -606,13 +606,13 @@ func TestUndoNeverOverwritesAnotherInstancesWork(t *testing.T) {
 	later := fixedNow.Add(time.Minute)
 	other := func(t *testing.T, store *memStore, c state.Change) {
 		t.Helper()
-		c.Source, c.Steps, c.At = "snowflake", snow.StepKeys(), later
+		c.Key, c.Steps, c.At = "snowflake", snow.StepKeys(), later
 		if _, err := store.Apply(c); err != nil {
 			t.Fatal(err)
 		}
 	}
 	step := func(store *memStore, key string) *state.StepRecord {
-		return store.snapshot().Source("snowflake").Current.Steps[key]
+		return store.snapshot().Key("snowflake").Current.Steps[key]
 	}
 
 	// A note, replaced elsewhere before this screen saw it.
@@ -662,8 +662,8 @@ func TestInputsNeverShowBidiControls(t *testing.T) {
 	st := state.New()
 	smarp, _ := builtin(t).Lookup("smarp")
 	for _, c := range []state.Change{
-		{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "acme\u202eevil", At: fixedNow},
-		{Kind: state.SetNote, Source: "smarp", Step: "domain-settings", Steps: smarp.StepKeys(), Text: "note\u2066x", At: fixedNow},
+		{Kind: state.SetPlaceholder, Key: "smarp", Name: "subdomain", Text: "acme\u202eevil", At: fixedNow},
+		{Kind: state.SetNote, Key: "smarp", Step: "domain-settings", Steps: smarp.StepKeys(), Text: "note\u2066x", At: fixedNow},
 	} {
 		if _, err := c.Apply(st); err != nil {
 			t.Fatal(err)
@@ -686,7 +686,7 @@ func TestInputsNeverShowBidiControls(t *testing.T) {
 func TestChecklistSaysWhenTheKeyWasLastRotated(t *testing.T) {
 	store := seededStore(t) // awin completed 12 days before fixedNow
 	onDate := time.Date(2026, 1, 2, 0, 0, 0, 0, time.Local)
-	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "adjust", At: onDate.UTC()}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Key: "adjust", At: onDate.UTC()}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ query, want string }{
@@ -714,7 +714,7 @@ func TestCheckOnAStaleScreenDoesNotStartARotation(t *testing.T) {
 	snow, _ := builtin(t).Lookup("snowflake")
 	var others []state.Change
 	for _, k := range snow.StepKeys()[1:] {
-		others = append(others, state.Change{Kind: state.Check, Source: "snowflake", Step: k, Steps: snow.StepKeys(), At: fixedNow})
+		others = append(others, state.Change{Kind: state.Check, Key: "snowflake", Step: k, Steps: snow.StepKeys(), At: fixedNow})
 	}
 	if _, err := store.Apply(others...); err != nil { // the other instance finishes it
 		t.Fatal(err)
@@ -723,7 +723,7 @@ func TestCheckOnAStaleScreenDoesNotStartARotation(t *testing.T) {
 	if strings.Contains(m.status, "was not") {
 		t.Errorf("the other instance checked that step too, yet: %q", m.status)
 	}
-	ss := store.snapshot().Source("snowflake")
+	ss := store.snapshot().Key("snowflake")
 	if ss.Current != nil {
 		t.Fatalf("a check on a rotation completed elsewhere started a new one: %+v", ss.Current)
 	}
@@ -750,14 +750,14 @@ func TestChangeForAnAbandonedRotationIsReported(t *testing.T) {
 		m := newTestModel(t, store, Options{Query: "snowflake"})
 		m = press(t, m, "space")
 		// Another rotatetui abandons the rotation; this screen has not heard yet.
-		if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake", At: fixedNow}); err != nil {
+		if _, err := store.Apply(state.Change{Kind: state.Reset, Key: "snowflake", At: fixedNow}); err != nil {
 			t.Fatal(err)
 		}
 		m = tt.act(m)
 		if m.status != tt.want {
 			t.Errorf("%s: status %q, want %q", tt.name, m.status, tt.want)
 		}
-		if cur := store.snapshot().Source("snowflake").Current; cur != nil {
+		if cur := store.snapshot().Key("snowflake").Current; cur != nil {
 			t.Errorf("%s: a rotation was started: %+v", tt.name, cur)
 		}
 	}
@@ -778,7 +778,7 @@ func TestDroppedNoteIsKept(t *testing.T) {
 			return nil
 		}})
 		m = press(t, m, "space")
-		if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake", At: fixedNow}); err != nil {
+		if _, err := store.Apply(state.Change{Kind: state.Reset, Key: "snowflake", At: fixedNow}); err != nil {
 			t.Fatal(err)
 		}
 		m = press(t, typeText(t, press(t, m, "n"), "asked Bob"), "enter")
@@ -836,7 +836,7 @@ func TestEnterNeverUnticks(t *testing.T) {
 	store := newMemStore()
 	m := openSource(t, store, &fakeEffects{}, "wix", nil)
 	m = press(t, m, "enter", "k", "enter")
-	rot := store.snapshot().Source("wix-commerce").Current
+	rot := store.snapshot().Key("wix-commerce").Current
 	if rot == nil || !rot.Checked("api-keys-page") {
 		t.Fatalf("enter on a checked step unchecked it: %+v", rot)
 	}
@@ -847,7 +847,7 @@ func TestEnterNeverUnticks(t *testing.T) {
 	m = press(t, m, "j", "s")
 	m = typeText(t, m, "no access")
 	m = press(t, m, "enter", "k", "k", "j", "j", "enter")
-	rot = store.snapshot().Source("wix-commerce").Current
+	rot = store.snapshot().Key("wix-commerce").Current
 	if rec := rot.Steps["reconnect"]; rec == nil || rec.SkippedAt == nil || rec.CheckedAt != nil {
 		t.Errorf("enter on a skipped step changed it: %+v", rec)
 	}
@@ -856,7 +856,7 @@ func TestEnterNeverUnticks(t *testing.T) {
 	}
 	// space still unchecks.
 	m = press(t, m, "g", "space")
-	if store.snapshot().Source("wix-commerce").Current.Checked("api-keys-page") {
+	if store.snapshot().Key("wix-commerce").Current.Checked("api-keys-page") {
 		t.Error("space did not uncheck step 1")
 	}
 }
@@ -880,11 +880,11 @@ func TestSkippedCreateStepIsNoNewKey(t *testing.T) {
 		t.Errorf("the question does not say why: %q", m.checklist.prompt.label)
 	}
 	m = press(t, m, "n")
-	if store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+	if store.snapshot().Key("appsflyer").Current.Checked("delete-old-token") {
 		t.Error("n checked the revoke step")
 	}
 	m = press(t, m, "space", "y")
-	if !store.snapshot().Source("appsflyer").Current.Checked("delete-old-token") {
+	if !store.snapshot().Key("appsflyer").Current.Checked("delete-old-token") {
 		t.Error("y did not check it")
 	}
 }

@@ -21,11 +21,11 @@ func seededStore(t *testing.T) *memStore {
 	awin, _ := cat.Lookup("awin")
 	past := fixedNow.Add(-12 * 24 * time.Hour)
 	changes := []state.Change{
-		{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)},
-		{Kind: state.Check, Source: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)},
+		{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)},
+		{Kind: state.Check, Key: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)},
 	}
 	for _, k := range awin.StepKeys() {
-		changes = append(changes, state.Change{Kind: state.Check, Source: "awin", Step: k, Steps: awin.StepKeys(), At: past})
+		changes = append(changes, state.Change{Kind: state.Check, Key: "awin", Step: k, Steps: awin.StepKeys(), At: past})
 	}
 	if _, err := store.Apply(changes...); err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestSavesRunWhileRendering(t *testing.T) {
 	if len(final.Unsaved()) != 0 {
 		t.Errorf("%d changes unsaved at exit", len(final.Unsaved()))
 	}
-	ss := store.snapshot().Source("snowflake")
+	ss := store.snapshot().Key("snowflake")
 	if ss == nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Completed || len(ss.History[0].Steps) != 8 {
 		t.Errorf("store holds %+v", ss)
 	}

@@ -299,7 +299,7 @@ func TestRunnerWaitsForSlowCommands(t *testing.T) {
 	store := newMemStore()
 	m := newTestModel(t, store, Options{Query: "snowflake", Store: slowStore{memStore: store, delay: 300 * time.Millisecond}})
 	m = press(t, m, "space")
-	if len(m.Unsaved()) != 0 || !store.snapshot().Source("snowflake").Current.Checked("login") {
+	if len(m.Unsaved()) != 0 || !store.snapshot().Key("snowflake").Current.Checked("login") {
 		t.Errorf("the slow save was not waited for: %d unsaved", len(m.Unsaved()))
 	}
 }

@@ -20,16 +20,16 @@ func historyStore(t *testing.T) *memStore {
 	past := fixedNow.Add(-30 * 24 * time.Hour)
 	var changes []state.Change
 	for i, k := range keys {
-		c := state.Change{Kind: state.Check, Source: "snowflake", Step: k, Steps: keys, At: past.Add(time.Duration(i) * time.Minute), By: "alice@laptop"}
+		c := state.Change{Kind: state.Check, Key: "snowflake", Step: k, Steps: keys, At: past.Add(time.Duration(i) * time.Minute), By: "alice@laptop"}
 		if i == 3 {
 			c.Kind, c.Text = state.Skip, "no access to the second worksheet"
 		}
 		changes = append(changes, c)
 		if i == 1 {
-			changes = append(changes, state.Change{Kind: state.SetNote, Source: "snowflake", Step: k, Steps: keys, At: c.At, By: "alice@laptop", Text: "asked Carol\x1b]52;c;ZXZpbA==\a, OPS-12"})
+			changes = append(changes, state.Change{Kind: state.SetNote, Key: "snowflake", Step: k, Steps: keys, At: c.At, By: "alice@laptop", Text: "asked Carol\x1b]52;c;ZXZpbA==\a, OPS-12"})
 		}
 	}
-	changes = append(changes, state.Change{Kind: state.Check, Source: "snowflake", Step: keys[0], Steps: keys, At: fixedNow.Add(-time.Hour), By: "bob@desktop"})
+	changes = append(changes, state.Change{Kind: state.Check, Key: "snowflake", Step: keys[0], Steps: keys, At: fixedNow.Add(-time.Hour), By: "bob@desktop"})
 	store := newMemStore()
 	if _, err := store.Apply(changes...); err != nil {
 		t.Fatal(err)

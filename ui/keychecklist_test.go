@@ -39,19 +39,19 @@ func TestTwoKeysOfOneSourceKeepTheirOwnProgress(t *testing.T) {
 	}
 	m = press(t, m, "space")
 	st := store.snapshot()
-	if cur := st.Source("snowflake/eu").Current; cur == nil || !cur.Checked("login") {
-		t.Errorf("eu's check is not under its id: %+v", st.Source("snowflake/eu"))
+	if cur := st.Key("snowflake/eu").Current; cur == nil || !cur.Checked("login") {
+		t.Errorf("eu's check is not under its id: %+v", st.Key("snowflake/eu"))
 	}
-	if done, _ := st.Source("snowflake/prod").Current.Progress(m.checklist.keys); done != 2 {
+	if done, _ := st.Key("snowflake/prod").Current.Progress(m.checklist.keys); done != 2 {
 		t.Errorf("prod has %d steps done, want its 2", done)
 	}
-	if st.Source("snowflake") != nil {
+	if st.Key("snowflake") != nil {
 		t.Error("a check was recorded under the source's id")
 	}
 	// Undo is eu's too.
 	m = press(t, m, "u")
-	if st := store.snapshot(); st.Source("snowflake/eu").Current.HasWork() || !st.Source("snowflake/prod").Current.Checked("login") {
-		t.Errorf("undo: eu %+v, prod %+v", st.Source("snowflake/eu").Current, st.Source("snowflake/prod").Current)
+	if st := store.snapshot(); st.Key("snowflake/eu").Current.HasWork() || !st.Key("snowflake/prod").Current.Checked("login") {
+		t.Errorf("undo: eu %+v, prod %+v", st.Key("snowflake/eu").Current, st.Key("snowflake/prod").Current)
 	}
 	m = press(t, m, "space", "esc")
 	view = m.View()
@@ -111,10 +111,10 @@ func TestValuesAreTheKeys(t *testing.T) {
 	m = typeText(t, m, "beta")
 	m = press(t, m, "enter")
 	st := store.snapshot()
-	if got := st.Source("smarp/beta").Placeholders["subdomain"]; got != "beta" {
+	if got := st.Key("smarp/beta").Placeholders["subdomain"]; got != "beta" {
 		t.Errorf("beta's value %q", got)
 	}
-	if st.Source("smarp") != nil || st.Source("smarp/acme") != nil {
+	if st.Key("smarp") != nil || st.Key("smarp/acme") != nil {
 		t.Error("beta's value was saved for another key")
 	}
 	// The other key keeps its own.

@@ -76,12 +76,12 @@ func keysStore(t testing.TB) *memStore {
 	var changes []state.Change
 	for _, k := range steps {
 		changes = append(changes,
-			state.Change{Kind: state.Check, Source: "snowflake/prod", Step: k, Steps: steps, At: fixedNow.Add(-25 * day)},
-			state.Change{Kind: state.Check, Source: "snowflake/eu", Step: k, Steps: steps, At: fixedNow.Add(-80 * day)})
+			state.Change{Kind: state.Check, Key: "snowflake/prod", Step: k, Steps: steps, At: fixedNow.Add(-25 * day)},
+			state.Change{Kind: state.Check, Key: "snowflake/eu", Step: k, Steps: steps, At: fixedNow.Add(-80 * day)})
 	}
 	changes = append(changes,
-		state.Change{Kind: state.Check, Source: "snowflake/prod", Step: steps[0], Steps: steps, At: fixedNow.Add(-time.Hour)},
-		state.Change{Kind: state.Check, Source: "snowflake/prod", Step: steps[1], Steps: steps, At: fixedNow.Add(-time.Hour)})
+		state.Change{Kind: state.Check, Key: "snowflake/prod", Step: steps[0], Steps: steps, At: fixedNow.Add(-time.Hour)},
+		state.Change{Kind: state.Check, Key: "snowflake/prod", Step: steps[1], Steps: steps, At: fixedNow.Add(-time.Hour)})
 	if _, err := store.Apply(changes...); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestTheListHasARowPerKey(t *testing.T) {
 	}
 	// Past the first run, the line under the views speaks of keys too.
 	store := newMemStore()
-	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "awin", At: fixedNow.Add(-24 * time.Hour)}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Key: "awin", At: fixedNow.Add(-24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	m = newTestModel(t, store, Options{Catalog: cat})
@@ -139,7 +139,7 @@ func TestAKeysIntervalIsItsOwn(t *testing.T) {
 	store := newMemStore()
 	day := 24 * time.Hour
 	for _, id := range []string{"snowflake/prod", "snowflake/eu"} {
-		if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: id, At: fixedNow.Add(-40 * day)}); err != nil {
+		if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Key: id, At: fixedNow.Add(-40 * day)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -218,7 +218,7 @@ func TestTheQueryArgumentAndResumeOpenKeys(t *testing.T) {
 	}
 	store := keysStore(t)
 	snow, _ := cat.Lookup("snowflake")
-	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake/eu", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-2 * time.Hour)}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.Check, Key: "snowflake/eu", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	m = newTestModel(t, store, Options{Catalog: cat, Resume: true})
@@ -237,8 +237,8 @@ func TestRecordingAKeysRotation(t *testing.T) {
 	}
 	m = press(t, m, "enter")
 	st := store.snapshot()
-	if st.Source("snowflake/prod") == nil || st.Source("snowflake/prod").LastRotated == nil || st.Source("snowflake/eu") != nil {
-		t.Errorf("recorded: prod %+v, eu %+v", st.Source("snowflake/prod"), st.Source("snowflake/eu"))
+	if st.Key("snowflake/prod") == nil || st.Key("snowflake/prod").LastRotated == nil || st.Key("snowflake/eu") != nil {
+		t.Errorf("recorded: prod %+v, eu %+v", st.Key("snowflake/prod"), st.Key("snowflake/eu"))
 	}
 	if !strings.Contains(m.View(), "Recorded: Snowflake · prod was last rotated on 2026-03-14.") {
 		t.Errorf("status:\n%s", m.View())

@@ -26,7 +26,7 @@ func TestHostPlaceholderTakesOnlyAHostName(t *testing.T) {
 		if m.checklist.prompt.kind != promptValue || !strings.Contains(m.checklist.prompt.problem, why) {
 			t.Errorf("%q: prompt %v, problem %q, want %q", value, m.checklist.prompt.kind, m.checklist.prompt.problem, why)
 		}
-		if ss := store.snapshot().Source("smarp"); ss != nil && len(ss.Placeholders) > 0 {
+		if ss := store.snapshot().Key("smarp"); ss != nil && len(ss.Placeholders) > 0 {
 			t.Fatalf("%q was saved: %v", value, ss.Placeholders)
 		}
 		for range value {
@@ -56,7 +56,7 @@ func TestHostPlaceholderTakesOnlyAHostName(t *testing.T) {
 // the link shows its placeholder, and o asks for the value again, saying why.
 func TestSavedValueThatMovesTheHostIsAskedAgain(t *testing.T) {
 	store := newMemStore()
-	if _, err := store.Apply(state.Change{Kind: state.SetPlaceholder, Source: "smarp", Name: "subdomain", Text: "evil.example/login?next=", At: fixedNow}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.SetPlaceholder, Key: "smarp", Name: "subdomain", Text: "evil.example/login?next=", At: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	fx := &fakeEffects{}
@@ -79,7 +79,7 @@ func TestSavedValueThatMovesTheHostIsAskedAgain(t *testing.T) {
 	if len(fx.opened) != 1 || fx.opened[0] != "https://acme.smarpshare.com/#/profile/settings" {
 		t.Errorf("opened %q", fx.opened)
 	}
-	if got := store.snapshot().Source("smarp").Placeholders["subdomain"]; got != "acme" {
+	if got := store.snapshot().Key("smarp").Placeholders["subdomain"]; got != "acme" {
 		t.Errorf("saved %q", got)
 	}
 }

@@ -232,7 +232,7 @@ func (m checklistModel) submitText(p prompt) (checklistModel, tea.Cmd, event) {
 		} else {
 			m.values[name] = value
 		}
-		c := state.Change{Kind: state.SetPlaceholder, Source: m.key.ID, Name: name, Text: value, At: m.c.now().UTC()}
+		c := state.Change{Kind: state.SetPlaceholder, Key: m.key.ID, Name: name, Text: value, At: m.c.now().UTC()}
 		ev := changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("{%s} = %s", name, value)}
 		if len(p.names) > 1 {
 			p.names = p.names[1:]
@@ -252,7 +252,7 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 		m.confirmed[m.keys[p.step]] = true
 		return m.check(p.step, p.kind == confirmRevokeNext)
 	case confirmReset:
-		c := state.Change{Kind: state.Reset, Source: m.key.ID, At: m.c.now().UTC()}
+		c := state.Change{Kind: state.Reset, Key: m.key.ID, At: m.c.now().UTC()}
 		if m.rot != nil {
 			// Only the rotation on this screen: not one another instance started since.
 			started := m.rot.StartedAt

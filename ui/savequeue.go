@@ -280,7 +280,7 @@ func (q saveQueue) lostWithRotation(c state.Change) bool {
 	if c.Started == nil || c.IfMark != nil || c.IfNote != nil || c.Step == "" {
 		return false
 	}
-	ss := q.saved.Source(c.Source)
+	ss := q.saved.Key(c.Key)
 	if ss != nil && ss.Current != nil && ss.Current.StartedAt.Equal(*c.Started) {
 		return false // a no-op on the rotation still in progress: nothing was lost
 	}
@@ -291,7 +291,7 @@ func (q saveQueue) lostWithRotation(c state.Change) bool {
 // tellDropped is what the status line says of the dropped change c: told, and ifKept
 // once its text is kept elsewhere.
 func (q saveQueue) tellDropped(c state.Change) (told, ifKept string) {
-	what := q.stepTitle(c.Source, c.Step)
+	what := q.stepTitle(c.Key, c.Step)
 	lost, withText := "was not checked", ""
 	switch c.Kind {
 	case state.Uncheck:
@@ -340,7 +340,7 @@ func sourceByID(cat *catalog.Catalog, id string) *catalog.Source {
 
 // alreadySo reports whether the ended rotation a change was made for has the step as
 // the change would have left it.
-func alreadySo(ss *state.SourceState, c state.Change) bool {
+func alreadySo(ss *state.KeyState, c state.Change) bool {
 	if ss == nil {
 		return false
 	}

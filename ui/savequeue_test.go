@@ -39,7 +39,7 @@ func newQueueFor(t *testing.T, store Store) saveQueue {
 func snowCheck(t *testing.T, step string) state.Change {
 	t.Helper()
 	snow, _ := builtin(t).Lookup("snowflake")
-	return state.Change{Kind: state.Check, Source: "snowflake", Step: step, Steps: snow.StepKeys(), At: fixedNow}
+	return state.Change{Kind: state.Check, Key: "snowflake", Step: step, Steps: snow.StepKeys(), At: fixedNow}
 }
 
 func mustAdd(t *testing.T, q saveQueue, changes ...state.Change) saveQueue {
@@ -63,7 +63,7 @@ func TestSaveQueueSavesInOrderOneAtATime(t *testing.T) {
 	if cmd := q.startSave(); cmd != nil {
 		t.Fatal("a second save started while one was running")
 	}
-	if !q.current.Source("snowflake").Current.Checked("refresh-secret") {
+	if !q.current.Key("snowflake").Current.Checked("refresh-secret") {
 		t.Error("a change waiting for its save is not shown")
 	}
 	done, ok := first().(saveDoneMsg)
@@ -84,7 +84,7 @@ func TestSaveQueueSavesInOrderOneAtATime(t *testing.T) {
 	if got := fmtBatches(store.batches); got != want {
 		t.Errorf("batches %s, want %s", got, want)
 	}
-	if len(q.pending) != 0 || q.saves != 2 || !q.saved.Source("snowflake").Current.Checked("refresh-secret") {
+	if len(q.pending) != 0 || q.saves != 2 || !q.saved.Key("snowflake").Current.Checked("refresh-secret") {
 		t.Errorf("after both saves: %d pending, %d saves", len(q.pending), q.saves)
 	}
 }
@@ -116,7 +116,7 @@ func TestSaveQueueFailedSaveKeepsTheChanges(t *testing.T) {
 			t.Errorf("attempt %d counted as %d", want, attempt)
 		}
 		q.recompute()
-		if len(q.pending) != 1 || q.inFlight != 0 || !q.current.Source("snowflake").Current.Checked("login") {
+		if len(q.pending) != 1 || q.inFlight != 0 || !q.current.Key("snowflake").Current.Checked("login") {
 			t.Fatalf("after failure %d: %d pending, %d in flight; the check must stay, shown", want, len(q.pending), q.inFlight)
 		}
 	}
@@ -133,7 +133,7 @@ func TestSaveQueueFailedSaveKeepsTheChanges(t *testing.T) {
 	if len(q.pending) != 0 || q.attempts != 0 {
 		t.Errorf("after the retry: %d pending, %d attempts", len(q.pending), q.attempts)
 	}
-	if cur := store.snapshot().Source("snowflake").Current; cur == nil || !cur.Checked("login") || !cur.Checked("accountadmin-role") {
+	if cur := store.snapshot().Key("snowflake").Current; cur == nil || !cur.Checked("login") || !cur.Checked("accountadmin-role") {
 		t.Error("the retry did not save both checks")
 	}
 }
@@ -187,9 +187,9 @@ func TestSaveQueueTellsOfChangesDroppedWithTheirRotation(t *testing.T) {
 	store := newMemStore()
 	q := mustAdd(t, newQueueFor(t, store), snowCheck(t, "login"))
 	q, _ = q.saveDone(q.startSave()().(saveDoneMsg))
-	started := q.saved.Source("snowflake").Current.StartedAt
+	started := q.saved.Key("snowflake").Current.StartedAt
 	// Another rotatetui abandons the rotation; this screen, not knowing, checks step 2.
-	if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake", At: fixedNow.Add(time.Minute)}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.Reset, Key: "snowflake", At: fixedNow.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	late := snowCheck(t, "accountadmin-role")
@@ -237,13 +237,13 @@ func TestSaveQueueNamesTheKeyOfADroppedChange(t *testing.T) {
 	q := newSaveQueue(Options{Catalog: cat, State: state.New(), Store: store, Actor: "tester@host"})
 	check := func(step string) state.Change {
 		c := snowCheck(t, step)
-		c.Source = "snowflake/prod"
+		c.Key = "snowflake/prod"
 		return c
 	}
 	q = mustAdd(t, q, check("login"))
 	q, _ = q.saveDone(q.startSave()().(saveDoneMsg))
-	started := q.saved.Source("snowflake/prod").Current.StartedAt
-	if _, err := store.Apply(state.Change{Kind: state.Reset, Source: "snowflake/prod", At: fixedNow.Add(time.Minute)}); err != nil {
+	started := q.saved.Key("snowflake/prod").Current.StartedAt
+	if _, err := store.Apply(state.Change{Kind: state.Reset, Key: "snowflake/prod", At: fixedNow.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	late := check("accountadmin-role")
@@ -254,7 +254,7 @@ func TestSaveQueueNamesTheKeyOfADroppedChange(t *testing.T) {
 		t.Errorf("told %q, want %q", out.dropped.told, want)
 	}
 	// A key the catalog no longer has: the step by its key, as before.
-	if told, _ := q.tellDropped(state.Change{Kind: state.Check, Source: "snowflake/gone", Step: "login"}); !strings.HasPrefix(told, "Step login was not checked") {
+	if told, _ := q.tellDropped(state.Change{Kind: state.Check, Key: "snowflake/gone", Step: "login"}); !strings.HasPrefix(told, "Step login was not checked") {
 		t.Errorf("a key not in the catalog: %q", told)
 	}
 }
@@ -279,7 +279,7 @@ func TestSaveQueueIgnoresStaleReloads(t *testing.T) {
 	}
 	q.inFlight = 0
 	next, newer := q.loaded(stateLoadedMsg{state: other, seq: q.saves})
-	if next.recompute(); !newer || next.saved != other || !next.current.Source("snowflake").Current.Checked("accountadmin-role") {
+	if next.recompute(); !newer || next.saved != other || !next.current.Key("snowflake").Current.Checked("accountadmin-role") {
 		t.Error("a newer file is not taken in with the pending change on top")
 	}
 }
@@ -374,7 +374,7 @@ func TestNoteMadeWhileASaveWaitsIsJournaled(t *testing.T) {
 	for _, msg := range run(t, waiting) {
 		m = deliver(t, m, msg)
 	}
-	rec := store.snapshot().Source("snowflake").Current.Steps["login"]
+	rec := store.snapshot().Key("snowflake").Current.Steps["login"]
 	if rec == nil || rec.CheckedAt == nil || rec.Note != "evidence: OPS-2" || len(m.pending) != 0 {
 		t.Errorf("after both saves: %+v, %d pending", rec, len(m.pending))
 	}

@@ -95,11 +95,11 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	now := m.c.now()
 	// Only keys the state mentions (by key id) can be in progress, waiting, due or
 	// rotated.
-	m.touched = make(map[int]sourceStatus, len(st.Sources))
-	m.firstRun = len(st.Sources) == 0
+	m.touched = make(map[int]sourceStatus, len(st.Keys))
+	m.firstRun = len(st.Keys) == 0
 	var urgent []int
 	isUrgent := make([]bool, n)
-	for id, ss := range st.Sources {
+	for id, ss := range st.Keys {
 		i, ok := m.indexOf(id)
 		if !ok {
 			continue // progress of a key no longer listed (retired, or its source gone)
@@ -143,7 +143,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 }
 
 // statusOf is the list's view of state.StatusOf.
-func statusOf(src *catalog.Source, ss *state.SourceState, interval catalog.Duration, now time.Time) sourceStatus {
+func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time) sourceStatus {
 	st := state.StatusOf(ss, src, time.Duration(interval), now)
 	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: len(src.Steps), of: st}
 	_, s.revokeFirst = src.RevokesFirst()
@@ -393,7 +393,7 @@ func (m sourcesModel) updateRecord(msg tea.KeyMsg) (sourcesModel, tea.Cmd, event
 		}
 		i := m.recording
 		m.recording = -1
-		c := state.Change{Kind: state.RecordRotated, Source: m.keyID(i), At: at.UTC()}
+		c := state.Change{Kind: state.RecordRotated, Key: m.keyID(i), At: at.UTC()}
 		return m, nil, changeEvent{changes: []state.Change{c}, status: fmt.Sprintf("Recorded: %s was last rotated on %s.", m.title(i), at.Format("2006-01-02"))}
 	}
 	var cmd tea.Cmd

@@ -49,7 +49,7 @@ func TestListOfARotationWithoutWork(t *testing.T) {
   }
 }
 `)
-	if st.Source("awin").Current == nil || st.Source("bigcommerce").Current == nil {
+	if st.Key("awin").Current == nil || st.Key("bigcommerce").Current == nil {
 		t.Fatal("the file's rotations without work were not read: this test tests nothing")
 	}
 	m := newTestModel(t, newMemStore(), Options{State: st})
@@ -66,7 +66,7 @@ func TestListOfARotationWithoutWork(t *testing.T) {
 		}
 	}
 	// -r resumes real work only: with Snowflake's check gone there is nothing to resume.
-	delete(st.Sources, "snowflake")
+	delete(st.Keys, "snowflake")
 	if m := newTestModel(t, newMemStore(), Options{State: st, Resume: true}); m.screen != sourcesScreen {
 		t.Errorf("-r opened %s, a rotation without work", m.checklist.src.Name)
 	}
@@ -76,7 +76,7 @@ func TestListOfARotationWithoutWork(t *testing.T) {
 // falls back on the catalog's rotate_every, then on state.DefaultInterval.
 func TestListTakesTheIntervalItIsGiven(t *testing.T) {
 	store := newMemStore()
-	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "awin", At: fixedNow.Add(-40 * 24 * time.Hour)}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Key: "awin", At: fixedNow.Add(-40 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	every := func(d time.Duration) func(*catalog.Key, *catalog.Source) catalog.Duration {

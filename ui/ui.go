@@ -323,7 +323,7 @@ func (m Model) open(index int) (Model, tea.Cmd) {
 // last, or -1.
 func (m Model) mostRecentInProgress() int {
 	best, bestAt := -1, time.Time{}
-	for id, ss := range m.current.Sources {
+	for id, ss := range m.current.Keys {
 		if !ss.Current.HasWork() {
 			continue // a rotation without work is none (state.StatusOf)
 		}

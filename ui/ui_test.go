@@ -59,7 +59,7 @@ func TestKeyBurstsAreSeparateKeys(t *testing.T) {
 	}
 	m = press(t, m, "enter")
 	m = deliver(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" j ")})
-	rot := m.current.Source("snowflake").Current
+	rot := m.current.Key("snowflake").Current
 	if rot == nil || !rot.Checked("login") || !rot.Checked("accountadmin-role") {
 		t.Error("burst ' j ' should check steps 1 and 2")
 	}
@@ -129,7 +129,7 @@ func TestOpenToggleAndBack(t *testing.T) {
 		t.Errorf("cursor on step %d, want 1", m.checklist.cursor+1)
 	}
 	m = press(t, m, "space")
-	rot := store.snapshot().Source("snowflake").Current
+	rot := store.snapshot().Key("snowflake").Current
 	if rot == nil || !rot.Checked("login") {
 		t.Fatal("space did not save a check of step 1")
 	}
@@ -140,11 +140,11 @@ func TestOpenToggleAndBack(t *testing.T) {
 		t.Error("space must not move the cursor")
 	}
 	m = press(t, m, "x")
-	if store.snapshot().Source("snowflake").Current.Checked("login") {
+	if store.snapshot().Key("snowflake").Current.Checked("login") {
 		t.Error("x did not uncheck step 1")
 	}
 	m = press(t, m, "space", "j", "enter")
-	rot = store.snapshot().Source("snowflake").Current
+	rot = store.snapshot().Key("snowflake").Current
 	if !rot.Checked("login") || !rot.Checked("accountadmin-role") {
 		t.Fatalf("steps 1 and 2 should be checked: %+v", rot.Steps)
 	}
@@ -182,9 +182,9 @@ func TestResumeReopensWhereItStopped(t *testing.T) {
 	snow, _ := builtin(t).Lookup("snowflake")
 	old := fixedNow.Add(-72 * time.Hour)
 	for _, c := range []state.Change{
-		{Kind: state.Check, Source: "activecampaign", Step: keys[0], Steps: keys, At: old},
-		{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: old.Add(time.Hour)},
-		{Kind: state.Check, Source: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: old.Add(time.Hour)},
+		{Kind: state.Check, Key: "activecampaign", Step: keys[0], Steps: keys, At: old},
+		{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snow.StepKeys(), At: old.Add(time.Hour)},
+		{Kind: state.Check, Key: "snowflake", Step: "accountadmin-role", Steps: snow.StepKeys(), At: old.Add(time.Hour)},
 	} {
 		if _, err := store.Apply(c); err != nil {
 			t.Fatal(err)
@@ -247,7 +247,7 @@ func TestCompletingARotation(t *testing.T) {
 		t.Fatalf("no confirmation before the revoke step (prompt %v)", m.checklist.prompt.kind)
 	}
 	m = press(t, m, "y", "enter")
-	ss := store.snapshot().Source("awin")
+	ss := store.snapshot().Key("awin")
 	if ss.Current != nil || len(ss.History) != 1 || ss.History[0].Outcome != state.Completed {
 		t.Fatalf("rotation not recorded as completed: %+v", ss)
 	}
@@ -275,7 +275,7 @@ func TestCompletingARotation(t *testing.T) {
 		t.Error("reopening should show a new, empty rotation")
 	}
 	m = press(t, m, "space")
-	ss = store.snapshot().Source("awin")
+	ss = store.snapshot().Key("awin")
 	if ss.Current == nil || len(ss.History) != 1 {
 		t.Errorf("new rotation should start beside the history: %+v", ss)
 	}
@@ -304,7 +304,7 @@ func TestFailedSaveIsShownKeptAndRetried(t *testing.T) {
 	store.fail = nil
 	store.mu.Unlock()
 	m = deliver(t, m, timers[0].msg)
-	if len(m.Unsaved()) != 0 || !store.snapshot().Source("snowflake").Current.Checked("login") {
+	if len(m.Unsaved()) != 0 || !store.snapshot().Key("snowflake").Current.Checked("login") {
 		t.Error("retry did not save the check")
 	}
 	if !strings.Contains(m.View(), "Saved") {
@@ -337,7 +337,7 @@ func TestChangesFromAnotherInstanceShowUp(t *testing.T) {
 	store := newMemStore()
 	m := newTestModel(t, store, Options{})
 	snow, _ := builtin(t).Lookup("snowflake")
-	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	m = deliver(t, m, fileChangedMsg{})
@@ -529,7 +529,7 @@ func TestStepsChangedSinceStartIsShown(t *testing.T) {
 	store := newMemStore()
 	snow, _ := builtin(t).Lookup("snowflake")
 	oldKeys := append([]string{"gone-step"}, snow.StepKeys()...)
-	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: oldKeys, At: fixedNow}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.Check, Key: "snowflake", Step: "login", Steps: oldKeys, At: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	m := newTestModel(t, store, Options{Query: "snowflake"})
@@ -657,7 +657,7 @@ func TestTooSmallWindowIgnoresKeys(t *testing.T) {
 	m = next.(Model)
 	m = press(t, m, "space", "enter", "n")
 	m = deliver(t, m, tea.MouseMsg{X: 3, Y: 6, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
-	if ss := store.snapshot().Source("snowflake"); ss != nil {
+	if ss := store.snapshot().Key("snowflake"); ss != nil {
 		t.Errorf("keys acted in a window too small to show them: %+v", ss.Current)
 	}
 	if !strings.Contains(m.View(), "Window too small") {
@@ -669,7 +669,7 @@ func TestTooSmallWindowIgnoresKeys(t *testing.T) {
 
 	next, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = press(t, next.(Model), "space")
-	if ss := store.snapshot().Source("snowflake"); ss == nil || ss.Current == nil {
+	if ss := store.snapshot().Key("snowflake"); ss == nil || ss.Current == nil {
 		t.Error("once the window is large enough, keys act again")
 	}
 }

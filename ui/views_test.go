@@ -23,7 +23,7 @@ func scheduleStore(t *testing.T) *memStore {
 	completeAt := func(id string, at time.Time) {
 		src, _ := cat.Lookup(id)
 		for _, k := range src.StepKeys() {
-			if _, err := store.Apply(state.Change{Kind: state.Check, Source: id, Step: k, Steps: src.StepKeys(), At: at}); err != nil {
+			if _, err := store.Apply(state.Change{Kind: state.Check, Key: id, Step: k, Steps: src.StepKeys(), At: at}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -31,11 +31,11 @@ func scheduleStore(t *testing.T) *memStore {
 	completeAt("awin", fixedNow.Add(-100*day))
 	completeAt("bigcommerce", fixedNow.Add(-80*day))
 	completeAt("mixpanel", fixedNow.Add(-10*day))
-	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Source: "adjust", At: fixedNow.Add(-95 * day)}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.RecordRotated, Key: "adjust", At: fixedNow.Add(-95 * day)}); err != nil {
 		t.Fatal(err)
 	}
 	snow, _ := cat.Lookup("snowflake")
-	if _, err := store.Apply(state.Change{Kind: state.Check, Source: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)}); err != nil {
+	if _, err := store.Apply(state.Change{Kind: state.Check, Key: "snowflake", Step: "login", Steps: snow.StepKeys(), At: fixedNow.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	return store
@@ -159,7 +159,7 @@ func TestRecordARotationDoneElsewhere(t *testing.T) {
 	}
 	m = typeText(t, m, "2026-03-04")
 	m = press(t, m, "enter")
-	ss := store.snapshot().Source(id)
+	ss := store.snapshot().Key(id)
 	if ss == nil || ss.LastRotated == nil || ss.LastRotated.Format("2006-01-02") != "2026-03-04" || ss.LastRotatedBy != "tester@host" {
 		t.Fatalf("recorded %+v", ss)
 	}

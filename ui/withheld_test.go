@@ -49,15 +49,15 @@ text = "Revoke the old key."
 	at := fixedNow.Add(-time.Hour)
 	st := state.New()
 	for _, c := range []state.Change{
-		{Kind: state.Check, Source: "acme", Step: "login", Steps: keys, At: at, By: "tester@host"},
-		{Kind: state.Skip, Source: "acme", Step: "rotate", Steps: keys, At: at, By: "tester@host", Text: "later"},
+		{Kind: state.Check, Key: "acme", Step: "login", Steps: keys, At: at, By: "tester@host"},
+		{Kind: state.Skip, Key: "acme", Step: "rotate", Steps: keys, At: at, By: "tester@host", Text: "later"},
 	} {
 		if _, err := c.Apply(st); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// As a hand edit leaves them: the store refuses such texts.
-	ss := st.Sources["acme"]
+	ss := st.Keys["acme"]
 	ss.Current.StartedBy = raw["actor"]
 	ss.Current.Steps["login"].Note = raw["note"]
 	ss.Current.Steps["login"].By = raw["actor"]
@@ -103,7 +103,7 @@ text = "Revoke the old key."
 	}
 	// esc in the editor keeps the note: nothing is written over it.
 	m = press(t, m, "esc")
-	if got := m.store.(*memStore).st.Sources["acme"].Current.Steps["login"].Note; got != raw["note"] {
+	if got := m.store.(*memStore).st.Keys["acme"].Current.Steps["login"].Note; got != raw["note"] {
 		t.Errorf("the note after esc: %q", got)
 	}
 }
