@@ -39,7 +39,7 @@ func (idx *Index) categoryTail(lv *level) {
 		return
 	}
 	t := tailMerge{srcs: idx.categorySources(lv.query), cands: lv.cands}
-	if len(idx.labels) > 0 {
+	if len(idx.labels.low) > 0 {
 		t.hits = idx.labelHits(lv.query)
 	}
 	for m, ok := t.next(); ok; m, ok = t.next() {
@@ -93,18 +93,18 @@ func (t *tailMerge) matchedByName(s int32) bool {
 func (idx *Index) categorySources(q string) []int32 {
 	var srcs []int32
 	matched := 0
-	for k, c := range idx.categories {
+	for k, c := range idx.cats.low {
 		if categoryMatch(c, q) < 0 {
 			continue
 		}
 		if matched++; matched == 1 {
-			srcs = idx.inCategory[k]
+			srcs = idx.cats.members[k]
 			continue
 		}
 		if matched == 2 {
 			idx.catScratch = append(idx.catScratch[:0], srcs...)
 		}
-		idx.catScratch = append(idx.catScratch, idx.inCategory[k]...)
+		idx.catScratch = append(idx.catScratch, idx.cats.members[k]...)
 		srcs = idx.catScratch
 	}
 	if matched > 1 {

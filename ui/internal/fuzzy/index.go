@@ -84,17 +84,13 @@ type Index struct {
 
 	// Categories (see WithCategories): a category is one string for many sources, so it
 	// is matched once per query, not once per source.
-	categories []string  // distinct, lower-cased, in the order first seen
-	inCategory [][]int32 // per category, its sources in catalog order
+	cats       textGroups
 	catScratch []int32
 	// The widest category, as measured by WithCategories' width.
 	widestCategory int
 
-	// Labels (see WithLabels), kept as categories are: distinct, lower-cased, in the
-	// order first seen, with their text as given and their sources in catalog order.
-	labels       []string
-	labelText    []string
-	inLabel      [][]int32
+	// Labels (see WithLabels), kept as categories are.
+	labels       textGroups
 	labelScratch []labelHit
 }
 
@@ -221,19 +217,9 @@ func (idx *Index) add(source, alias int, s string) {
 func (idx *Index) WithCategories(categories []string, width func(string) int) *Index {
 	seen := map[string]int32{}
 	for i, c := range categories {
-		low := strings.ToLower(strings.TrimSpace(c))
-		if low == "" {
-			continue
-		}
-		k, ok := seen[low]
-		if !ok {
-			k = int32(len(idx.categories))
-			seen[low] = k
-			idx.categories = append(idx.categories, low)
-			idx.inCategory = append(idx.inCategory, nil)
+		if idx.cats.add(seen, c, int32(i)) {
 			idx.widestCategory = max(idx.widestCategory, width(c))
 		}
-		idx.inCategory[k] = append(idx.inCategory[k], int32(i))
 	}
 	return idx
 }

@@ -2,7 +2,6 @@ package fuzzy
 
 import (
 	"slices"
-	"strings"
 )
 
 // Labels are what a key carries beside its name: its owner ("ana") and its tags
@@ -20,21 +19,7 @@ func (idx *Index) WithLabels(labels [][]string) *Index {
 	seen := map[string]int32{}
 	for i, ls := range labels {
 		for _, l := range ls {
-			low := strings.ToLower(strings.TrimSpace(l))
-			if low == "" {
-				continue
-			}
-			k, ok := seen[low]
-			if !ok {
-				k = int32(len(idx.labels))
-				seen[low] = k
-				idx.labels = append(idx.labels, low)
-				idx.labelText = append(idx.labelText, l)
-				idx.inLabel = append(idx.inLabel, nil)
-			}
-			if in := idx.inLabel[k]; len(in) == 0 || in[len(in)-1] != int32(i) {
-				idx.inLabel[k] = append(in, int32(i)) // a source's label given twice counts once
-			}
+			idx.labels.add(seen, l, int32(i))
 		}
 	}
 	return idx
@@ -44,10 +29,10 @@ func (idx *Index) WithLabels(labels [][]string) *Index {
 // WithLabels; "" for any other Via.
 func (idx *Index) LabelOf(v Via) string {
 	k := -2 - int(v.hay)
-	if v.Alias != Label || k < 0 || k >= len(idx.labelText) {
+	if v.Alias != Label || k < 0 || k >= len(idx.labels.text) {
 		return ""
 	}
-	return idx.labelText[k]
+	return idx.labels.text[k]
 }
 
 // labelVia is the Via of a match through label k: its hay is -2-k, so that it is
@@ -59,12 +44,12 @@ func labelVia(k int32) Via { return Via{Alias: Label, hay: -2 - k} }
 func (idx *Index) labelHits(q string) []labelHit {
 	hits := idx.labelScratch[:0]
 	matched := 0
-	for k, l := range idx.labels {
+	for k, l := range idx.labels.low {
 		if categoryMatch(l, q) < 0 {
 			continue
 		}
 		matched++
-		for _, s := range idx.inLabel[k] {
+		for _, s := range idx.labels.members[k] {
 			hits = append(hits, labelHit{s, int32(k)})
 		}
 	}
