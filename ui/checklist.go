@@ -36,6 +36,7 @@ type checklistModel struct {
 	values      map[string]string // the key's placeholder values that can be used
 	refused     map[string]string // saved values that cannot (see usableValues), with why
 	declared    map[string]bool   // the values set for the key in keys.toml (not editable here)
+	withheld    withheldTexts     // which recorded texts look like secrets, shown as withheld
 
 	cursor int
 	offset int // first visible line of the step list
@@ -99,6 +100,7 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 			m.rot, m.finished = last, true
 		}
 	}
+	m.withheld = findWithheld(m.rot, m.values)
 	return m
 }
 

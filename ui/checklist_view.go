@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -323,7 +322,7 @@ func (m checklistModel) stepLayout(width int) stepLayout {
 		textW:  max(width-indent, 10),
 		pad:    strings.Repeat(" ", indent),
 		now:    m.c.now(),
-		values: withheldValues(m.values),
+		values: m.withheld.values(m.values),
 	}
 }
 
@@ -379,10 +378,10 @@ func (m checklistModel) appendStepDetails(lines []string, i int, step catalog.St
 		lines = append(lines, wrapIndented(st.Subtitle, who, lay.pad, lay.textW)...)
 	}
 	if rec != nil && rec.SkippedAt != nil {
-		lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(state.WithholdText(rec.SkipReason)), lay.pad, lay.textW)...)
+		lines = append(lines, wrapIndented(st.Warning, "skipped: "+catalog.Printable(m.withheld.text(rec.SkipReason)), lay.pad, lay.textW)...)
 	}
 	if rec != nil && rec.Note != "" {
-		lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(state.WithholdText(rec.Note)), lay.pad, lay.textW)...)
+		lines = append(lines, wrapIndented(st.Note, "✎ "+catalog.Printable(m.withheld.text(rec.Note)), lay.pad, lay.textW)...)
 	}
 	return lines
 }
@@ -400,34 +399,13 @@ func (m checklistModel) appendWait(lines []string, i int, lay stepLayout) []stri
 	return lines
 }
 
-// withheldValues is values as the steps show them: a value of the progress file that
-// looks like a secret (written by hand, or by a version whose guard let it through) is
-// state.Withheld, as in an export, by the same rule. values itself when none does.
-// The texts of steps (notes, skip reasons, who) follow that rule too; main names
-// where such texts are when it loads the file.
-func withheldValues(values map[string]string) map[string]string {
-	var shown map[string]string
-	for name, v := range values {
-		if w := state.WithholdText(v); w != v {
-			if shown == nil {
-				shown = maps.Clone(values)
-			}
-			shown[name] = w
-		}
-	}
-	if shown == nil {
-		return values
-	}
-	return shown
-}
-
 // doneByOther says who checked or skipped a step, and when, if that was someone other
 // than the person at this screen (another actor sharing the progress file); "" else.
 func (m checklistModel) doneByOther(rec *state.StepRecord) string {
 	if rec == nil || rec.By == "" || rec.By == m.c.actor {
 		return ""
 	}
-	who := catalog.PrintableLine(state.WithholdActor(rec.By))
+	who := catalog.PrintableLine(m.withheld.actor(rec.By))
 	switch {
 	case rec.CheckedAt != nil:
 		return "checked by " + who + ", " + m.when(*rec.CheckedAt)
