@@ -18,16 +18,17 @@ Usage:
   rotatetui [flags] [QUERY]          open the source list (filtered by QUERY; a single
                                      match opens its checklist directly)
   rotatetui -r | --resume            open the most recently touched unfinished rotation
-  rotatetui check KEY STEP... [--force] [--yes]
+  rotatetui check KEY STEP... [--force] [--yes] [--join]
                                      check steps (STEP: number from 1, or step id)
-  rotatetui uncheck KEY STEP...      uncheck steps
+  rotatetui uncheck KEY STEP... [--join]
+                                     uncheck steps
   rotatetui status [KEY...] [--json] [--check]
                                      every key (or those named): state, progress,
                                      last rotated, next due; in the order of the list
   rotatetui history KEY [--json]     the rotations of one key, newest first
   rotatetui export [--format F] [--since DATE] [--source KEY] [-o FILE]
                                      every rotation and its steps, as audit evidence
-  rotatetui reset KEY                abandon the rotation in progress (kept in the history)
+  rotatetui reset KEY [--join]       abandon the rotation in progress (kept in the history)
   rotatetui rotated KEY... --on DATE
                                      record rotations done outside rotatetui on DATE
   rotatetui restore [FILE...]        save changes an earlier run could not, kept in
@@ -70,6 +71,8 @@ Command flags (also anywhere on the line):
   check --yes, -y    check a revoke step while no create step is done, without asking
                      (a terminal asks y/N; elsewhere it is refused, exit 1). A skipped
                      create step is no new key.
+  check --join       act on a rotation someone else started (also uncheck, reset);
+                     without it, a key another actor is rotating is left alone, exit 1
   status --check     exit 1 if a key is overdue or a rotation has been in
                      progress for more than 7 days (which, on stderr); else 0
   export --format F  markdown (default), csv or json
@@ -132,6 +135,7 @@ type options struct {
 	output string     // export -o FILE
 	force  bool       // check --force: check a step whose wait has not passed
 	yes    bool       // check --yes: revoke the old key while no new key exists
+	join   bool       // check/uncheck/reset --join: act on a rotation someone else started
 	key    keyOptions // the flags of `key` (cmd_key.go)
 	// commandFlags lists the command flags given, to refuse them on other commands.
 	commandFlags []string
@@ -193,6 +197,18 @@ func findFlag(name string) (f *flag, owner string) {
 		}
 	}
 	return nil, ""
+}
+
+// flagOwners lists the commands a command flag belongs to, in the table's order:
+// most have one, --join three.
+func flagOwners(name string) []string {
+	var owners []string
+	for i := range commands {
+		if flagNamed(commands[i].flags, name) != nil {
+			owners = append(owners, commands[i].name)
+		}
+	}
+	return owners
 }
 
 // flagNames is every spelling of every flag, global flags first.
@@ -328,9 +344,14 @@ func checkFlagsFit(o options) error {
 		return errors.New("--json works with " + jsonCommandNames())
 	}
 	for _, f := range o.commandFlags {
-		if _, owner := findFlag(f); owner != o.command {
-			return fmt.Errorf("%s works only with '%s' (rotatetui %s %s ...)", f, owner, owner, f)
+		if flagNamed(cmd.flags, f) != nil {
+			continue
 		}
+		owners := flagOwners(f)
+		if len(owners) > 1 {
+			return fmt.Errorf("%s works only with '%s'", f, strings.Join(owners, "', '"))
+		}
+		return fmt.Errorf("%s works only with '%s' (rotatetui %s %s ...)", f, owners[0], owners[0], f)
 	}
 	if o.resume && o.command != "" {
 		return errors.New("--resume opens the checklist; it does not go with a subcommand")

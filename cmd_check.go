@@ -33,6 +33,9 @@ func runCheck(e *env) int {
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
+	if code, ok := e.refuseClaimed(ref, before.Key(id)); !ok {
+		return code
+	}
 	at := e.now().UTC()
 	var changes []state.Change
 	var plan []stepCheck
@@ -50,9 +53,13 @@ func runCheck(e *env) int {
 		}
 		changes = checkChanges(ref, plan, at, actor(e.opts))
 	}
+	e.unlessJoined(changes)
 	after, err := e.store.Apply(changes...)
 	if err != nil {
 		return e.failErr(exitFailed, err)
+	}
+	if code, ok := e.lostClaimRace(ref, after.Key(id)); !ok {
+		return code
 	}
 	e.reportSteps(ref, kind, indexes, before.Key(id))
 	e.reportOverrides(ref, plan)

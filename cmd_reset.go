@@ -28,9 +28,15 @@ func runReset(e *env) int {
 	if err != nil {
 		return e.failErr(exitFailed, err)
 	}
-	after, err := e.store.Apply(state.Change{Kind: state.Reset, Key: k.ID, At: e.now().UTC(), By: actor(e.opts)})
+	if code, ok := e.refuseClaimed(ref, before.Key(k.ID)); !ok {
+		return code
+	}
+	after, err := e.store.Apply(state.Change{Kind: state.Reset, Key: k.ID, At: e.now().UTC(), By: actor(e.opts), IfUnclaimed: !e.opts.join})
 	if err != nil {
 		return e.failErr(exitFailed, err)
+	}
+	if code, ok := e.lostClaimRace(ref, after.Key(k.ID)); !ok {
+		return code
 	}
 	abandoned := newlyAbandoned(before.Key(k.ID), after.Key(k.ID))
 	if e.opts.json {

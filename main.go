@@ -67,8 +67,11 @@ var commands = []command{
 	{name: "check", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
 		{names: []string{"--force"}, set: func(o *options, _ string) error { o.force = true; return nil }},
 		{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
+		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
 	}},
-	{name: "uncheck", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck},
+	{name: "uncheck", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
+		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
+	}},
 	{name: "status", needs: needState, json: true, quick: true, run: runStatus, flags: []flag{
 		{names: []string{"--check"}, set: func(o *options, _ string) error { o.check = true; return nil }},
 	}},
@@ -79,7 +82,9 @@ var commands = []command{
 		{names: []string{"--source"}, value: true, set: func(o *options, v string) error { o.source = v; return nil }},
 		{names: []string{"-o", "--output"}, value: true, set: func(o *options, v string) error { o.output = v; return nil }},
 	}},
-	{name: "reset", usage: "KEY", needs: needState, writes: true, json: true, remindsRescue: true, run: runReset},
+	{name: "reset", usage: "KEY", needs: needState, writes: true, json: true, remindsRescue: true, run: runReset, flags: []flag{
+		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
+	}},
 	{name: "rotated", usage: "KEY... --on DATE", needs: needState, writes: true, json: true, remindsRescue: true, run: runRotated, flags: []flag{
 		{names: []string{"--on"}, value: true, set: func(o *options, v string) error { o.on = v; return nil }},
 	}},

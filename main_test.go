@@ -787,9 +787,9 @@ func TestStatusCheck(t *testing.T) {
 func TestHistoryNewestFirst(t *testing.T) {
 	c := newCLI(t)
 	c.at(daysAgo(20)).mustRun("--actor", "bob@desk", "check", "awin", "1")
-	c.at(daysAgo(19)).mustRun("reset", "awin")
+	c.at(daysAgo(19)).mustRun("reset", "awin", "--join")
 	c.at(daysAgo(10)).mustRun("check", "--yes", "awin", "1", "2", "--actor", "alice@laptop")
-	c.at(daysAgo(10).Add(28*time.Minute)).mustRun("check", "awin", "3")
+	c.at(daysAgo(10).Add(28*time.Minute)).mustRun("check", "--join", "awin", "3")
 	c.at(daysAgo(1)).mustRun("check", "--yes", "awin", "2")
 	c.at(testClock)
 
@@ -915,10 +915,10 @@ func TestActorPrecedence(t *testing.T) {
 	t.Setenv("USER", "unix-user")
 	host, _ := os.Hostname()
 	c.mustRun("check", "snowflake", "1", "--actor", "flag@wins") // flag over ROTATETUI_ACTOR
-	c.mustRun("check", "snowflake", "2")                         // ROTATETUI_ACTOR
+	c.mustRun("check", "--join", "snowflake", "2")               // ROTATETUI_ACTOR
 	t.Setenv("ROTATETUI_ACTOR", "")
-	c.mustRun("check", "snowflake", "3")                                         // $USER@hostname
-	c.mustRun("--actor", "first@position", "check", "snowflake", "show-secrets") // anywhere on the line
+	c.mustRun("check", "--join", "snowflake", "3")                                         // $USER@hostname
+	c.mustRun("--actor", "first@position", "check", "--join", "snowflake", "show-secrets") // anywhere on the line
 	steps := c.load().Key("snowflake").Current.Steps
 	for key, want := range map[string]string{"login": "flag@wins", "accountadmin-role": "cli@test", "refresh-secret": "unix-user@" + host, "show-secrets": "first@position"} {
 		if steps[key] == nil || steps[key].By != want {

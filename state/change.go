@@ -65,6 +65,12 @@ type Change struct {
 	// are recorded on the step, with who set them aside, for as long as it stays
 	// checked.
 	Overrides []Override `json:"overrides,omitempty"`
+	// IfUnclaimed makes a step change or a reset a no-op while the key's rotation in
+	// progress was started by someone other than By (see [Claim]): a person who has
+	// not said they join another's rotation never acts on it unknowingly, even when
+	// the other started it a moment after they looked. The command line sets it
+	// unless --join is given, the checklist until its user has agreed to join.
+	IfUnclaimed bool `json:"if_unclaimed,omitempty"`
 }
 
 // Override names a safety rule a person set aside when checking a step.
@@ -238,7 +244,7 @@ var stepChanges = map[ChangeKind]func(c Change, rec *StepRecord, at time.Time) b
 
 // guardsHold is the one place the guards a change carries are checked: Started (a
 // step change or a reset acts only on the rotation that started then; see
-// mayTouch), IfMark and IfNote (the step is still as the undone action left it) and
+// mayTouch), IfUnclaimed (nobody else holds the key), IfMark and IfNote (the step is still as the undone action left it) and
 // OnlyIfLatest (nothing it would overwrite was recorded after it). A change whose
 // guards do not hold is a no-op. Reopen's Started names what to reopen, not a guard.
 func (c Change) guardsHold(ss *KeyState, at time.Time) bool {
@@ -246,6 +252,8 @@ func (c Change) guardsHold(ss *KeyState, at time.Time) bool {
 	switch {
 	case c.Started != nil && (onStep || c.Kind == Reset) && !ss.mayTouch(*c.Started):
 		return false // the rotation the change was made for is no longer in progress
+	case c.IfUnclaimed && (onStep || c.Kind == Reset) && claimedByOther(ss, c.By):
+		return false // someone else holds the key, and By has not joined
 	case c.Kind == RecordRotated:
 		return !c.OnlyIfLatest || !ss.rotatedAfter(at)
 	case onStep:
