@@ -56,13 +56,14 @@ func (c *Claim) HeldByOther(actor string) bool {
 
 // Describe says who holds the key and how far they are, for a person about to act on
 // it: "ana@laptop started rotating Snowflake · prod 12 min ago, step 3 of 8". title is
-// how the key is shown; the texts are the caller's to make printable.
+// how the key is shown; the texts are the caller's to make printable. An actor that
+// looks like a secret is withheld ([WithholdActor]), as everywhere it is shown.
 func (c *Claim) Describe(title string, now time.Time) string {
 	where := fmt.Sprintf("step %d of %d", c.Step, c.Total)
 	if c.Step > c.Total {
 		where = fmt.Sprintf("all %d steps handled", c.Total)
 	}
-	return fmt.Sprintf("%s started rotating %s %s, %s", c.By, title, Since(now, c.StartedAt), where)
+	return fmt.Sprintf("%s started rotating %s %s, %s", WithholdActor(c.By), title, Since(now, c.StartedAt), where)
 }
 
 // Since says how long before now t was, as a person says it: "just now", "12 min

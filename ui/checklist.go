@@ -49,6 +49,11 @@ type checklistModel struct {
 	tickGen   int             // the countdown ticker that is current
 	ticking   bool
 	announced map[string]bool // waits whose end was already announced
+
+	// claim is the rotation on screen when someone else started it (see claim.go),
+	// and joinedStart the start of the one the person agreed to act on.
+	claim       *state.Claim
+	joinedStart time.Time
 }
 
 // undoEntry reverses one action.
@@ -101,6 +106,10 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 		}
 	}
 	m.withheld = findWithheld(m.rot, m.values)
+	m.claim = nil
+	if !m.finished {
+		m.claim = claimOf(ss, m.keys, m.c.actor)
+	}
 	return m
 }
 
@@ -255,7 +264,7 @@ func (m checklistModel) change(kind state.ChangeKind, i int, text string) state.
 		started := m.rot.StartedAt
 		c.Started = &started
 	}
-	return c
+	return m.guardClaim(c)
 }
 
 // emit records changes, remembering how to undo them. The inverse is computed from the

@@ -18,6 +18,10 @@ func (m checklistModel) handleKey(msg tea.KeyMsg) (checklistModel, tea.Cmd, even
 	if next, moved := m.moveKey(msg, k); moved {
 		return next, nil, nil
 	}
+	if !m.joined() && !m.finished && joinGated(msg, k) {
+		// Someone else's rotation: ask once, then do what the key does.
+		return m.askToJoin(msg), nil, nil
+	}
 	if next, cmd, ev, handled := m.screenKey(msg, k); handled {
 		return next, cmd, ev
 	}

@@ -130,7 +130,15 @@ func (m checklistModel) standingLines(width int) []string {
 			// The promise does not hold right now: the status line says why.
 			saved = " Not saving now: checks are kept on screen and retried."
 		}
-		return []string{st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+"."+saved, width))}
+		lines := []string{st.Subtitle.Render(truncate("Started "+m.when(m.rot.StartedAt)+"."+saved, width))}
+		if text := m.claimText(); text != "" {
+			claimStyle := st.Warning
+			if m.joined() {
+				claimStyle = st.Subtitle
+			}
+			lines = append(wrapStyled(claimStyle, text, width), lines...)
+		}
+		return lines
 	case m.lastRotated != nil:
 		// Opened again after a rotation: whether this one is due is the first question.
 		return wrapSentences(st.Subtitle, "Last rotated "+m.lastRotatedText()+". Check the first step to start a new rotation.", width)

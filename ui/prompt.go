@@ -29,13 +29,14 @@ const (
 	confirmRevoke
 	confirmRevokeNext
 	confirmReset
+	confirmJoin
 )
 
 func (k promptKind) group() promptKind {
 	switch k {
 	case promptSkip, promptValue:
 		return promptText
-	case confirmRevoke, confirmRevokeNext, confirmReset:
+	case confirmRevoke, confirmRevokeNext, confirmReset, confirmJoin:
 		return promptConfirm
 	}
 	return k
@@ -53,6 +54,7 @@ type prompt struct {
 	editing bool             // values prefilled; an empty value removes it
 	problem string           // why the last answer was refused
 	initial string           // the text it opened with, to tell whether anything was typed
+	pending *tea.KeyMsg      // confirmJoin: the key to act on once the person joins
 }
 
 // unsaved names what the person has typed into the prompt and not yet saved ("note",
@@ -252,7 +254,7 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 		m.confirmed[m.keys[p.step]] = true
 		return m.check(p.step, p.kind == confirmRevokeNext)
 	case confirmReset:
-		c := state.Change{Kind: state.Reset, Key: m.key.ID, At: m.c.now().UTC()}
+		c := m.guardClaim(state.Change{Kind: state.Reset, Key: m.key.ID, At: m.c.now().UTC()})
 		if m.rot != nil {
 			// Only the rotation on this screen: not one another instance started since.
 			started := m.rot.StartedAt
@@ -260,6 +262,8 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 		}
 		m.rot, m.tracking, m.undo, m.cursor = nil, time.Time{}, nil, 0
 		return m, nil, changeEvent{changes: []state.Change{c}, status: "Started over. The abandoned attempt is kept in the history."}
+	case confirmJoin:
+		return m.join(p)
 	}
 	return m, nil, nil
 }

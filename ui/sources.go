@@ -58,6 +58,7 @@ type sourceStatus struct {
 	revokeFirst bool       // the old key stops working before a new one exists
 	due         state.Due
 	done, total int
+	heldBy      string       // who started the rotation in progress, when not this rotatetui's actor (see claim.go)
 	of          state.Status // what the fields above show: orderSources orders by it
 }
 
@@ -85,7 +86,7 @@ func (m sourcesModel) statusAt(i int) sourceStatus {
 		return s
 	}
 	// As if never touched: unknown, not in progress.
-	return statusOf(m.sourceOf(i), nil, 0, time.Time{})
+	return statusOf(m.sourceOf(i), nil, 0, time.Time{}, "")
 }
 
 // setState recomputes statuses and order, keeping the cursor on the same key.
@@ -105,7 +106,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 			continue // progress of a key no longer listed (retired, or its source gone)
 		}
 		key, src := m.keyAt(i), m.sourceOf(i)
-		s := statusOf(src, ss, m.c.interval(&key, src), now)
+		s := statusOf(src, ss, m.c.interval(&key, src), now, m.c.actor)
 		m.touched[i] = s
 		if s.of.Urgent() {
 			urgent, isUrgent[i] = append(urgent, i), true
@@ -142,10 +143,13 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	return m
 }
 
-// statusOf is the list's view of state.StatusOf.
-func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time) sourceStatus {
+// statusOf is the list's view of state.StatusOf, for this rotatetui's actor.
+func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time, actor string) sourceStatus {
 	st := state.StatusOf(ss, src, time.Duration(interval), now)
 	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: len(src.Steps), of: st}
+	if st.InProgress {
+		s.heldBy = heldBy(ss, src, actor)
+	}
 	_, s.revokeFirst = src.RevokesFirst()
 	return s
 }

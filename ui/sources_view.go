@@ -192,6 +192,10 @@ func (m sourcesModel) resumeLine(width int) string {
 		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.title(sel))
 		return st.Warning.Render(truncate(text, width))
 	}
+	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress && s.heldBy != "" {
+		text := fmt.Sprintf("◆ %s is being rotated by %s (%d/%d, started %s): press enter to see it.", m.title(sel), catalog.PrintableLine(s.heldBy), s.done, s.total, state.Since(m.c.now(), s.of.StartedAt))
+		return st.Resume.Render(truncate(text, width))
+	}
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress {
 		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.title(sel), s.done, s.total)
 		return st.Resume.Render(truncate(text, width))
@@ -271,6 +275,10 @@ func (m sourcesModel) writeName(w *cellWriter, i int, showCategory bool) {
 		// Matched through a category that has no column here: say which.
 		w.write(st.Category, " in ")
 		m.writeMarked(w, row, aliasCategory, src.Category, st.Category)
+	}
+	if by := m.statusAt(row.key).heldBy; by != "" {
+		w.write(paint{}, " ")
+		w.write(st.Tag, "["+catalog.PrintableLine(by)+"]") // who is rotating it, as a badge
 	}
 	if m.statusAt(row.key).revokeFirst {
 		w.write(paint{}, " ")

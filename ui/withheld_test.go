@@ -93,7 +93,13 @@ text = "Revoke the old key."
 	}
 	// Nor in the editors: the note editor (n on step 1) and the value editor (e)
 	// start empty rather than prefilled with the secret, and say why for the note.
+	// The rotation is someone else's (its starter): n first asks to join it, naming
+	// them withheld.
 	m = press(t, m, "esc", "g", "n")
+	if view := m.View(); strings.Contains(view, raw["actor"]) || !strings.Contains(view, state.Withheld+" started rotating Acme") {
+		t.Errorf("the question to join names the holder raw or not at all:\n%s", view)
+	}
+	m = press(t, m, "y")
 	if view := m.View(); strings.Contains(view, "ghp_") || !strings.Contains(view, "the saved one looks like a secret and is not shown") {
 		t.Errorf("the note editor shows the saved note or does not say why it is empty:\n%s", view)
 	}
