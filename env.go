@@ -22,7 +22,7 @@ type env struct {
 
 	cat   *catalog.Catalog // the layered catalog (needCatalog)
 	sched schedule         // each source's interval (needCatalog)
-	store *state.Store     // the progress file (needState)
+	store state.Backend    // the progress store: a file or a database (needState)
 	st    *state.State     // the progress as it was when the command started (needState)
 
 	stdin          io.Reader
