@@ -177,6 +177,10 @@ func textRecorded(st *state.State, c state.Change) bool {
 // file: --state is spelled out unless it is the one rotatetui would use anyway.
 func restoreCommand(store state.Backend) string {
 	restore := "rotatetui restore"
+	if store.Path() != store.RescuePath() {
+		// A database: the URL without its password, which $ROTATETUI_STATE may have.
+		return restore + " --state " + shellQuote(store.Path())
+	}
 	if def, err := resolveStatePath(""); err != nil || def != store.Path() {
 		restore += " --state " + shellQuote(store.Path())
 	}

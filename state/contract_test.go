@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rotatetui/rotatetui/state/internal/pgtest"
+	"github.com/rotatetui/rotatetui/internal/pgtest"
 )
 
 // The contract every store keeps, run against the file store and the PostgreSQL store

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,6 +55,11 @@ type PGStore struct {
 }
 
 var _ Backend = (*PGStore)(nil)
+
+// ErrUnreachable is wrapped by the error of a database store's save or read that
+// failed because the server could not be reached, or the connection broke, through
+// every retry.
+var ErrUnreachable = errors.New("the database server cannot be reached")
 
 // pgNotifyChannel is the channel every save notifies and every Watch listens on.
 const pgNotifyChannel = "rotatetui_state"
@@ -426,6 +433,57 @@ func (s *PGStore) readRows(ctx context.Context, q querier, sql string, args ...a
 	return out, rows.Err()
 }
 
+// Import copies every key of from into the database in one transaction, with the
+// table locked against saves meanwhile (see [Store.Import]); each key copied is one
+// event, of kind "copy".
+func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
+	var st *State
+	err := s.withConn("copy into", func(ctx context.Context, conn *pgx.Conn) error {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = tx.Rollback(ctx) }()
+		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys")
+		if err != nil {
+			return err
+		}
+		st = &State{Version: currentVersion, Keys: maps.Clone(before)}
+		if err := importInto(st, from, overwrite, s.name); err != nil {
+			return err
+		}
+		ids := slices.Sorted(maps.Keys(from.Keys))
+		for _, id := range ids {
+			data, err := encodeKey(id, st.Keys[id])
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)
+				ON CONFLICT (key_id) DO UPDATE SET state = excluded.state, updated_at = now()`, id, string(data)); err != nil {
+				return err
+			}
+			if err := writeClaim(ctx, tx, id, before[id].current(), st.Keys[id].current()); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
+				VALUES (now(), '', $1, '', 'copy', jsonb_build_object('kind', 'copy', 'source', $1::text))`, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, '')", pgNotifyChannel); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
 // withConn runs fn on a connection with the schema migrated, and runs it again on a
 // fresh connection, after a wait, when the server could not be reached or the
 // connection broke, and at once when it lost a race to another transaction (a unique
@@ -440,7 +498,7 @@ func (s *PGStore) withConn(op string, fn func(ctx context.Context, conn *pgx.Con
 			return nil
 		}
 		switch {
-		case errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || isFileError(err):
+		case ours(err):
 			return err
 		case lostRace(err) && races < 20:
 			races++
@@ -485,9 +543,18 @@ func (s *PGStore) ensureSchema(ctx context.Context, conn *pgx.Conn) error {
 	return nil
 }
 
-func isFileError(err error) bool {
+// ours reports whether err is this package's refusal, not the server's or the
+// connection's: it is final, and says what it means without a prefix.
+func ours(err error) bool {
 	var fe *FileError
-	return errors.As(err, &fe)
+	return errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || errors.Is(err, ErrNotEmpty) || errors.As(err, &fe)
+}
+
+// usable reports whether a connection whose use ended with err can be used again:
+// the server refused something (the transaction was rolled back), or this package did.
+func usable(err error) bool {
+	var pe *pgconn.PgError
+	return err == nil || ours(err) || errors.As(err, &pe) && !transient(err)
 }
 
 // lostRace reports whether err is another transaction winning: run it again.
@@ -511,11 +578,17 @@ func transient(err error) bool {
 		// Class 08: connection exception; 57P: the server is shutting down or starting.
 		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")
 	}
-	return true // no answer from the server at all
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err) || strings.Contains(err.Error(), "conn closed")
 }
 
 // errorf is err as the caller sees it: naming the database, never its password.
 func (s *PGStore) errorf(op string, err error) error {
+	if transient(err) {
+		err = fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
 	return &redactedError{msg: op + " " + s.name + ": " + redact(err.Error(), s.password), err: err}
 }
 

@@ -2,7 +2,6 @@ package state
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,7 +48,7 @@ func (p *connPool) get(ctx context.Context) (*pgx.Conn, error) {
 // put gives c back after a use that ended with err: a connection that broke, or whose
 // transaction failed in a way that may leave it unusable, is closed instead.
 func (p *connPool) put(c *pgx.Conn, err error) {
-	if c.IsClosed() || err != nil && transient(err) && !errors.Is(err, ErrInvalidChange) {
+	if c.IsClosed() || !usable(err) {
 		_ = c.Close(context.Background())
 		<-p.slots
 		return
