@@ -34,6 +34,9 @@ Usage:
   rotatetui restore [FILE...]        save changes an earlier run could not, kept in
                                      rescue files (default: those of the state file)
   rotatetui validate [FILE...]       check catalog files (default: the ones in use)
+  rotatetui state copy FROM TO [--overwrite]
+                                     copy all progress and history from a file or
+                                     postgres:// database to another, all or nothing
   rotatetui catalog --json           print the catalog in use as JSON
   rotatetui key add SOURCE NAME [--owner O] [--description D] [--every 30d]
                 [--tag k=v]... [--value k=v]...
@@ -50,8 +53,9 @@ Usage:
 Flags (anywhere on the line):
   --catalog FILE     layer a catalog over the built-in one (repeatable)
   --no-builtin       start from an empty catalog instead of the built-in one
-  --state FILE       progress file (default: $ROTATETUI_STATE, else
-                     $XDG_STATE_HOME/rotatetui/state.json, else
+  --state FILE|URL   progress file, or a postgres://host/db URL for a team's
+                     database (default: $ROTATETUI_STATE, else state = "…" in
+                     config.toml, else $XDG_STATE_HOME/rotatetui/state.json, else
                      ~/.local/state/rotatetui/state.json)
   --actor NAME       who is recorded with each change (default: $ROTATETUI_ACTOR,
                      else $USER@hostname); one that looks like a secret is refused
@@ -127,16 +131,18 @@ type options struct {
 	maxStateSize, maxCatalogSize int64
 
 	// Command flags: each belongs to one command (its flags in the command table).
-	check  bool       // status --check
-	on     string     // rotated --on DATE
-	format string     // export --format
-	since  string     // export --since DATE
-	source string     // export --source SOURCE
-	output string     // export -o FILE
-	force  bool       // check --force: check a step whose wait has not passed
-	yes    bool       // check --yes: revoke the old key while no new key exists
-	join   bool       // check/uncheck/reset --join: act on a rotation someone else started
-	key    keyOptions // the flags of `key` (cmd_key.go)
+	check  bool   // status --check
+	on     string // rotated --on DATE
+	format string // export --format
+	since  string // export --since DATE
+	source string // export --source SOURCE
+	output string // export -o FILE
+	force  bool   // check --force: check a step whose wait has not passed
+	yes    bool   // check --yes: revoke the old key while no new key exists
+	join   bool   // check/uncheck/reset --join: act on a rotation someone else started
+	// overwrite: state copy --overwrite, replacing the keys the target has too.
+	overwrite bool
+	key       keyOptions // the flags of `key` (cmd_key.go)
 	// commandFlags lists the command flags given, to refuse them on other commands.
 	commandFlags []string
 }

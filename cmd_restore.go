@@ -64,7 +64,7 @@ func (e *env) rescueFiles() ([]string, int) {
 	if len(e.opts.args) > 0 {
 		return e.opts.args, exitOK
 	}
-	found, ignored, err := state.ScanRescues(e.store.Path())
+	found, ignored, err := state.ScanRescues(e.store.RescuePath())
 	if err != nil {
 		return nil, e.fail(exitFailed, "looking for rescue files: %v", err)
 	}
@@ -93,9 +93,9 @@ func (e *env) readRescues(files []string) (changes []state.Change, read int, cod
 		if err != nil {
 			return nil, 0, e.fail(exitUsage, "%v\nNothing was restored.", err)
 		}
-		if !r.For(e.store.Path()) {
-			return nil, 0, e.fail(exitUsage, "%s holds changes for %s, not for %s, the state file in use.\nNothing was restored. To restore them there: rotatetui restore --state %s %s",
-				f, catalog.PrintableLine(r.StateFile), e.store.Path(), shellQuote(catalog.PrintableLine(r.StateFile)), shellQuote(f))
+		if !r.For(e.store.RescuePath()) {
+			return nil, 0, e.fail(exitUsage, "%s holds changes for %s, not for %s, the store in use.\nNothing was restored. To restore them there: rotatetui restore --state %s %s",
+				f, catalog.PrintableLine(r.StoreName()), e.store.Path(), shellQuote(catalog.PrintableLine(r.StoreName())), shellQuote(f))
 		}
 		changes = append(changes, r.Changes...)
 	}
@@ -175,8 +175,12 @@ func textRecorded(st *state.State, c state.Change) bool {
 
 // restoreCommand is the command line that restores the rescue files of store's state
 // file: --state is spelled out unless it is the one rotatetui would use anyway.
-func restoreCommand(store *state.Store) string {
+func restoreCommand(store state.Backend) string {
 	restore := "rotatetui restore"
+	if store.Path() != store.RescuePath() {
+		// A database: the URL without its password, which $ROTATETUI_STATE may have.
+		return restore + " --state " + shellQuote(store.Path())
+	}
 	if def, err := resolveStatePath(""); err != nil || def != store.Path() {
 		restore += " --state " + shellQuote(store.Path())
 	}
@@ -187,8 +191,8 @@ func restoreCommand(store *state.Store) string {
 // how to save them ("quit and run", "run" the restore command); "" when there are none.
 // ignored lists, as warnings, the files of that name it left out because another user
 // could have written them (see state.ScanRescues): restore would not use them either.
-func rescueReminder(store *state.Store, how string) (reminder string, ignored []string) {
-	files, skipped, err := state.ScanRescues(store.Path())
+func rescueReminder(store state.Backend, how string) (reminder string, ignored []string) {
+	files, skipped, err := state.ScanRescues(store.RescuePath())
 	if err != nil {
 		return "", nil
 	}
@@ -210,7 +214,7 @@ func rescueReminder(store *state.Store, how string) (reminder string, ignored []
 // counted (restore names them), and the texts of the progress file that look like
 // secrets, counted (every command but status names them), which the file is read again
 // for so that the first frame does not wait for the scan.
-func screenReminder(store *state.Store) string {
+func screenReminder(store state.Backend) string {
 	reminder, ignored := rescueReminder(store, "quit and run")
 	var notes []string
 	if len(ignored) > 0 {

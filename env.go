@@ -22,8 +22,11 @@ type env struct {
 
 	cat   *catalog.Catalog // the layered catalog (needCatalog)
 	sched schedule         // each source's interval (needCatalog)
-	store *state.Store     // the progress file (needState)
+	store state.Backend    // the progress store: a file or a database (needState)
 	st    *state.State     // the progress as it was when the command started (needState)
+	// stateSetting is config.toml's state = "…" (needCatalog): where progress is kept
+	// when neither --state nor $ROTATETUI_STATE says.
+	stateSetting string
 
 	stdin          io.Reader
 	interactive    bool      // stdin is a terminal: questions can be asked

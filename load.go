@@ -46,6 +46,7 @@ func (e *env) loadCatalog() (int, bool) {
 		return e.failErr(exitUsage, err), false
 	}
 	e.cat = cat
+	e.stateSetting = cfg.State
 	e.sched = schedule{cat: cat, config: cfg.RotateEvery, builtin: builtinEvery}
 	return exitOK, true
 }
@@ -54,13 +55,15 @@ func (e *env) loadCatalog() (int, bool) {
 // the person should know before a command runs. A file that cannot be read is left as
 // it is: it has said why and returns exitFailed and false.
 func (e *env) openStore() (int, bool) {
-	statePath, err := resolveStatePath(e.opts.statePath)
-	if err != nil {
-		return e.failErr(exitFailed, err), false
+	if code, ok := e.newStore(); !ok {
+		return code, false
 	}
-	e.store = state.NewStore(statePath, e.storeOptions()...)
+	var err error
 	if e.st, err = e.store.Load(); err != nil {
 		advice := "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
+		if e.store.Path() != e.store.RescuePath() {
+			advice = "The database was left exactly as it is. Check that the server is up and the URL, the role and ~/.pgpass are right, or use --state to point elsewhere."
+		}
 		if errors.Is(err, state.ErrTooLarge) {
 			advice = "The file was left exactly as it is. If it really is that large, raise the limit with --max-state-size SIZE (e.g. --max-state-size 1G)."
 		}
@@ -273,6 +276,7 @@ func describeCatalogError(file string, err error) string {
 // config is config.toml: settings that belong to neither a catalog nor the progress.
 type config struct {
 	RotateEvery catalog.Duration // the default rotation interval; zero when unset
+	State       string           // state = "…": the progress store, after --state and $ROTATETUI_STATE
 }
 
 // loadConfig reads config.toml; a missing file is the empty config. A file with
@@ -301,5 +305,38 @@ func loadConfig(maxSize int64) (config, error) {
 // *catalog.Error.
 func parseConfig(name string, data []byte) (config, error) {
 	settings, err := catalog.ParseSettings(name, data)
-	return config{RotateEvery: settings.RotateEvery}, err
+	return config{RotateEvery: settings.RotateEvery, State: settings.State}, err
+}
+
+// newStore makes the command's store, a file or a database, as --state,
+// $ROTATETUI_STATE or config.toml's state say (resolveStateSpec). A password in a URL
+// on the command line is refused: every user of the machine can read the command
+// line (ps). In $ROTATETUI_STATE or config.toml it is used, and never printed.
+func (e *env) newStore() (int, bool) {
+	if state.IsPGURL(e.opts.statePath) && state.URLPassword(e.opts.statePath) {
+		return e.fail(exitUsage, "--state: a password in the URL is visible to every user of this machine (ps). Put it in ~/.pgpass instead, one line host:port:database:user:password with mode 0600 (or the file $PGPASSFILE names), and leave it out of the URL."), false
+	}
+	spec, err := resolveStateSpec(e.opts.statePath, e.stateSetting)
+	if err != nil {
+		return e.failErr(exitFailed, err), false
+	}
+	store, err := openBackend(spec, e.storeOptions()...)
+	if err != nil {
+		return e.failErr(exitUsage, err), false
+	}
+	e.store = store
+	return exitOK, true
+}
+
+// openBackend opens the store spec names: a database for a postgres:// URL, whose
+// journal and rescue files go in the user's state directory, else a file.
+func openBackend(spec string, opts ...state.Option) (state.Backend, error) {
+	if !state.IsPGURL(spec) {
+		return state.NewStore(spec, opts...), nil
+	}
+	dir, err := stateDir()
+	if err != nil {
+		return nil, err
+	}
+	return state.NewPGStore(spec, dir, opts...)
 }

@@ -90,6 +90,9 @@ var commands = []command{
 	}},
 	{name: "restore", usage: "[FILE...]", needs: needState, writes: true, run: runRestore},
 	{name: "validate", usage: "[FILE...]", needs: needNothing, run: runValidate},
+	{name: "state", usage: "copy FROM TO [--overwrite]", needs: needNothing, run: runState, flags: []flag{
+		{names: []string{"--overwrite"}, set: func(o *options, _ string) error { o.overwrite = true; return nil }},
+	}},
 	{name: "catalog", usage: "--json", needs: needCatalog, json: true, run: runCatalog},
 	{name: "key", usage: "add|list|edit|retire|import ...", needs: needCatalog, json: true, run: runKey, flags: keyFlags},
 }
@@ -137,6 +140,11 @@ func runWithInput(stdin io.Reader, interactive bool, args []string, rawStdout, r
 	if code, ok := e.prepare(); !ok {
 		return code
 	}
+	defer func() {
+		if e.store != nil {
+			_ = e.store.Close()
+		}
+	}()
 	return e.cmd.run(e)
 }
 

@@ -974,7 +974,7 @@ func TestConfigErrors(t *testing.T) {
 		content string
 		want    []string
 	}{
-		{"rotate_every = \"90d\"\n\nrotate_evry = \"30d\"\n", []string{`:3:1: unknown key "rotate_evry" at the top level (known keys: rotate_every)`}},
+		{"rotate_every = \"90d\"\n\nrotate_evry = \"30d\"\n", []string{`:3:1: unknown key "rotate_evry" at the top level (known keys: rotate_every, state)`}},
 		{"# comment\n  rotate_every = \"3 months\"\n", []string{`:2:3: rotate_every: bad duration "3 months"`}},
 		{"rotate_every = 90\n", []string{`:1:1: rotate_every must be a string such as "90d", not an integer`}},
 		{"rotate_every = \"0d\"\n", []string{`:1:1: rotate_every: duration "0d" must be longer than zero`}},

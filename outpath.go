@@ -24,8 +24,10 @@ type keptFile struct {
 func (e *env) keptFiles() []keptFile {
 	var kept []keptFile
 	if e.store != nil {
-		p := e.store.Path()
-		kept = append(kept, keptFile{p, "the progress file"}, keptFile{p + ".lock", "the progress file's lock"})
+		p := e.store.RescuePath()
+		if p == e.store.Path() { // a file, not a database
+			kept = append(kept, keptFile{p, "the progress file"}, keptFile{p + ".lock", "the progress file's lock"})
+		}
 		rescues, _ := state.FindRescues(p) // unreadable: nothing there to lose
 		for _, r := range rescues {
 			kept = append(kept, keptFile{r, "a rescue file of unsaved changes"})

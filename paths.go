@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // paths.go says where rotatetui's files are: the config directory, the user's catalog,
@@ -61,13 +63,32 @@ func userConfigPath() string {
 
 // resolveStatePath picks the progress file: --state, $ROTATETUI_STATE, then the XDG
 // state directory.
-func resolveStatePath(flag string) (string, error) {
-	if flag != "" {
-		return filepath.Abs(flag)
+func resolveStatePath(flag string) (string, error) { return resolveStateSpec(flag, "") }
+
+// resolveStateSpec picks the progress store: --state, $ROTATETUI_STATE, setting
+// (config.toml's state = "…"), then state.json in the XDG state directory. A
+// postgres:// or postgresql:// URL names a database and is kept as it is; anything
+// else is a file, made absolute.
+func resolveStateSpec(flag, setting string) (string, error) {
+	for _, spec := range []string{flag, os.Getenv("ROTATETUI_STATE"), setting} {
+		switch {
+		case spec == "":
+		case state.IsPGURL(spec):
+			return spec, nil
+		default:
+			return filepath.Abs(spec)
+		}
 	}
-	if env := os.Getenv("ROTATETUI_STATE"); env != "" {
-		return filepath.Abs(env)
+	dir, err := stateDir()
+	if err != nil {
+		return "", err
 	}
+	return filepath.Join(dir, "state.json"), nil
+}
+
+// stateDir is $XDG_STATE_HOME/rotatetui (default ~/.local/state/rotatetui): the
+// progress file, and a database's journal and rescue files.
+func stateDir() (string, error) {
 	dir := os.Getenv("XDG_STATE_HOME")
 	if dir == "" || !filepath.IsAbs(dir) {
 		home, err := os.UserHomeDir()
@@ -76,5 +97,5 @@ func resolveStatePath(flag string) (string, error) {
 		}
 		dir = filepath.Join(home, ".local", "state")
 	}
-	return filepath.Join(dir, "rotatetui", "state.json"), nil
+	return filepath.Join(dir, "rotatetui"), nil
 }

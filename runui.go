@@ -71,14 +71,14 @@ func runUI(e *env) int {
 // nowhere (ui.Options.KeepText). Those that no rescue file could keep wait here for the
 // exit, when one more rescue file is tried and, failing that, they are printed.
 type textKeeper struct {
-	store  *state.Store
+	store  state.Backend
 	mu     sync.Mutex // keep runs in the UI's commands, atExit after them
 	unkept []state.Change
 }
 
 // keep writes changes to a rescue file, or holds them for atExit.
 func (k *textKeeper) keep(changes []state.Change) error {
-	_, err := state.WriteRescue(k.store.Path(), changes)
+	_, err := state.WriteRescueFor(k.store, changes)
 	if err != nil {
 		k.mu.Lock()
 		k.unkept = append(k.unkept, changes...)
@@ -96,7 +96,7 @@ func (k *textKeeper) atExit(stderr io.Writer) bool {
 		return true
 	}
 	fmt.Fprintf(stderr, "rotatetui: %s could be recorded nowhere: their rotation ended before they were saved.\n", plural(len(k.unkept), "note or skip reason", "notes and skip reasons"))
-	path, err := state.WriteRescue(k.store.Path(), k.unkept)
+	path, err := state.WriteRescueFor(k.store, k.unkept)
 	if err != nil {
 		printLastResort(stderr, err, k.unkept)
 		return false
@@ -108,7 +108,7 @@ func (k *textKeeper) atExit(stderr io.Writer) bool {
 // saveUnsaved makes one more attempt at changes the UI could not confirm on disk and,
 // if that fails too, keeps them in a rescue file and says where. It reports whether
 // nothing was lost.
-func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) bool {
+func saveUnsaved(store state.Backend, unsaved []state.Change, stderr io.Writer) bool {
 	if len(unsaved) == 0 {
 		return true
 	}
@@ -122,7 +122,7 @@ func saveUnsaved(store *state.Store, unsaved []state.Change, stderr io.Writer) b
 		return true
 	}
 	fmt.Fprintf(stderr, "rotatetui: %s could not be saved to %s: %v\n", plural(len(unsaved), "change", "changes"), store.Path(), err)
-	path, rerr := state.WriteRescue(store.Path(), unsaved)
+	path, rerr := state.WriteRescueFor(store, unsaved)
 	if rerr != nil {
 		// Their journal entries, if the disk took them, stay for the next save to make.
 		printLastResort(stderr, rerr, unsaved)

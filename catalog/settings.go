@@ -5,6 +5,9 @@ package catalog
 // problems are reported the same way (file:line:col, every one, unknown keys too).
 type Settings struct {
 	RotateEvery Duration // the default rotation interval; zero when unset
+	// State is where progress is kept when neither --state nor $ROTATETUI_STATE says:
+	// a file, or a postgres:// URL; "" when unset.
+	State string
 }
 
 // ParseSettings decodes config.toml. On failure the error is an *Error.
@@ -14,7 +17,8 @@ func ParseSettings(name string, data []byte) (Settings, error) {
 	if raw := p.decode(); raw != nil {
 		t := table{p: p, f: raw}
 		s.RotateEvery = t.duration("rotate_every")
-		t.rejectUnknown("rotate_every")
+		s.State, _ = t.str("state")
+		t.rejectUnknown("rotate_every", "state")
 	}
 	if err := p.err(); err != nil {
 		return Settings{}, err

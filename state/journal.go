@@ -325,17 +325,24 @@ func readEntry(p string) (r *Rescue, held bool) {
 // replay applies the changes of orphan entries to st, as restore applies a rescue
 // file, and reports whether that changed anything.
 func replay(st *State, orphans []orphan) (changed bool) {
+	replayEach(st, orphans, func(Change) { changed = true })
+	return changed
+}
+
+// replayEach is replay, calling applied with each change that took effect, as applied
+// (a database store records an event for each).
+func replayEach(st *State, orphans []orphan, applied func(Change)) {
 	for _, o := range orphans {
 		for _, c := range o.changes {
 			c.OnlyIfLatest = true
 			if staleReset(st, c) {
 				continue
 			}
-			ch, err := c.Apply(st)
-			changed = changed || (err == nil && ch)
+			if ch, err := c.Apply(st); err == nil && ch {
+				applied(c)
+			}
 		}
 	}
-	return changed
 }
 
 // staleReset reports whether c is a reset made before the rotation now in progress

@@ -20,7 +20,10 @@ import (
 // what `rotatetui restore` does; Apply re-reads the file, so changes saved
 // meanwhile by others are kept.
 type Rescue struct {
-	StateFile string    `json:"state_file"` // the state file the changes were meant for
+	StateFile string `json:"state_file"` // the state file the changes were meant for (a database store's RescuePath)
+	// Store names a store that is not a file, as its Path does (a database URL without
+	// its password), so that the person and restore's messages know where it belongs.
+	Store     string    `json:"store,omitempty"`
 	WrittenAt time.Time `json:"written_at"`
 	Changes   []Change  `json:"changes"`
 }
@@ -33,6 +36,28 @@ type Rescue struct {
 // The name is new each time (statefile.rescue-<time>-<random>.json) so it never
 // overwrites an earlier rescue.
 func WriteRescue(statePath string, changes []Change) (rescuePath string, err error) {
+	return writeRescue(statePath, "", changes)
+}
+
+// WriteRescueFor is [WriteRescue] for the store b: its rescue files are named after,
+// and say they are for, b.RescuePath(), and one of a database names the database too.
+func WriteRescueFor(b Backend, changes []Change) (rescuePath string, err error) {
+	name := ""
+	if b.Path() != b.RescuePath() {
+		name = b.Path()
+	}
+	return writeRescue(b.RescuePath(), name, changes)
+}
+
+// StoreName names the store the changes were meant for, for the person.
+func (r *Rescue) StoreName() string {
+	if r.Store != "" {
+		return r.Store
+	}
+	return r.StateFile
+}
+
+func writeRescue(statePath, storeName string, changes []Change) (rescuePath string, err error) {
 	if abs, err := filepath.Abs(statePath); err == nil {
 		statePath = abs // restore may run from another directory
 	}
@@ -41,7 +66,7 @@ func WriteRescue(statePath string, changes []Change) (rescuePath string, err err
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(Rescue{StateFile: statePath, WrittenAt: now, Changes: changes}); err != nil {
+	if err := enc.Encode(Rescue{StateFile: statePath, Store: storeName, WrittenAt: now, Changes: changes}); err != nil {
 		return "", fmt.Errorf("write rescue file: %w", err)
 	}
 	name := fmt.Sprintf("%s.rescue-%s-%s.json", filepath.Base(statePath), now.UTC().Format("20060102T150405Z"), randomHex(4))

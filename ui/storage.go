@@ -156,6 +156,8 @@ func saveProblem(err error) string {
 	switch {
 	case errors.Is(err, state.ErrLockHeld):
 		return "another rotatetui is holding the lock"
+	case errors.Is(err, state.ErrUnreachable):
+		return state.ErrUnreachable.Error()
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		return "the disk is full"
 	case errors.Is(err, syscall.EROFS):

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rotatetui/rotatetui/state/pgtest"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// The commands on a PostgreSQL database: --state, $ROTATETUI_STATE and config.toml
+// select it, a password on the command line is refused, and state copy moves
+// everything both ways.
+
+// pgServer is the throwaway server of this package's tests, started by the first test
+// that needs it.
+var pgServer pgtest.Server
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgServer.Stop()
+	os.Exit(code)
+}
+
+func TestStateSelectsDatabase(t *testing.T) {
+	c := newCLI(t)
+	url := pgServer.URL(t)
+	c.mustRun("check", "snowflake", "1", "--state", url)
+	// The same database through the environment and through config.toml.
+	t.Setenv("ROTATETUI_STATE", url)
+	if out := c.mustRun("status", "snowflake"); !strings.Contains(out, "1/") {
+		t.Fatalf("status through $ROTATETUI_STATE does not show the check:\n%s", out)
+	}
+	t.Setenv("ROTATETUI_STATE", "")
+	c.write("config/rotatetui/config.toml", "state = \""+url+"\"\n")
+	c.mustRun("check", "snowflake", "2")
+	if _, err := os.Stat(c.statePath()); err == nil {
+		t.Fatal("a state file was written though config.toml names a database")
+	}
+	s, err := state.NewPGStore(url, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur := st.Key("snowflake").Current; !cur.Checked(cur.StepKeys[0]) || !cur.Checked(cur.StepKeys[1]) || cur.StartedBy != "cli@test" {
+		t.Fatalf("the database holds %+v", cur)
+	}
+}
+
+func TestStatePasswordOnCommandLineRefused(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"status", "--state", "postgres://ana:hunter2@db.example/rot"},
+		{"state", "copy", c.statePath(), "postgresql://ana:hunter2@db.example/rot"},
+	} {
+		out, errOut, code := c.run(args...)
+		if code != exitUsage || !strings.Contains(errOut, ".pgpass") || strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("%v: exit %d\n%s%s\nwant it refused with a pointer to .pgpass, without the password", args, code, out, errOut)
+		}
+	}
+}
+
+func TestStateCopyBothWays(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("check", "snowflake", "1", "2")
+	c.mustRun("rotated", "awin", "--on", "2026-01-02")
+	before, err := os.ReadFile(c.statePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := pgServer.URL(t)
+	out := c.mustRun("state", "copy", c.statePath(), url)
+	if !strings.Contains(out, "snowflake: 0 finished rotations, one in progress (started by cli@test)") || !strings.Contains(out, "Copied 2 keys") {
+		t.Fatalf("copy to the database says:\n%s", out)
+	}
+	// Into a store that is not empty: refused, and nothing changes.
+	_, errOut, code := c.run("state", "copy", c.statePath(), url)
+	if code != exitUsage || !strings.Contains(errOut, "already holds progress") || !strings.Contains(errOut, "Nothing was copied") {
+		t.Fatalf("copy into a non-empty database: exit %d %s", code, errOut)
+	}
+	back := filepath.Join(c.home, "back.json")
+	c.mustRun("state", "copy", url, back)
+	after, err := os.ReadFile(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) {
+		t.Fatalf("file → database → file changed it:\n%s\nwant:\n%s", after, before)
+	}
+	_, errOut, code = c.run("state", "copy", url, back)
+	if code != exitUsage || !strings.Contains(errOut, "already holds progress") {
+		t.Fatalf("copy into a non-empty file: exit %d %s", code, errOut)
+	}
+	if again, _ := os.ReadFile(back); string(again) != string(before) {
+		t.Fatal("a refused copy changed the file")
+	}
+	c.mustRun("state", "copy", url, back, "--overwrite")
+}

@@ -1,0 +1,611 @@
+package state
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// PGStore keeps the state in a PostgreSQL database, for a team sharing one live
+// rotation log (see [Backend] for what every store does, and pg_schema.go for the
+// tables). Each batch of changes is one transaction: the rows of the keys it touches
+// are locked (SELECT … FOR UPDATE), the changes are applied by [Change.Apply], as the
+// file store applies them, and the rows, one event per change that took effect and a
+// notification to every watcher are written before it commits. What the caller is told
+// was saved is committed.
+//
+// The journal is local, as with the file store: a batch is journaled in the user's
+// state directory before its transaction starts, so a rotatetui killed while it waits
+// for the server leaves its changes for the next save on this machine to make. Rescue
+// files go there too (RescuePath).
+//
+// A PGStore connects when first used, and keeps a few connections open until Close.
+// No message it returns holds the password.
+type PGStore struct {
+	name     string // Path: the URL as given, without its password
+	cfg      *pgx.ConnConfig
+	password string // to redact from every error
+	jr       *Store // the local journal: a file store whose file is never written
+	pool     *connPool
+
+	migrateMu sync.Mutex
+	migrated  bool
+
+	// retryDelays are the waits between attempts of a transaction the server could not
+	// run (it is down, restarting, or the connection dropped): a save fails only once
+	// they are spent, and the UI then keeps retrying on its own schedule.
+	retryDelays []time.Duration
+}
+
+var _ Backend = (*PGStore)(nil)
+
+// ErrUnreachable is wrapped by the error of a database store's save or read that
+// failed because the server could not be reached, or the connection broke, through
+// every retry.
+var ErrUnreachable = errors.New("the database server cannot be reached")
+
+// pgNotifyChannel is the channel every save notifies and every Watch listens on.
+const pgNotifyChannel = "rotatetui_state"
+
+// IsPGURL reports whether spec names a PostgreSQL database rather than a file.
+func IsPGURL(spec string) bool {
+	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
+}
+
+// URLPassword reports whether the URL spec carries a password.
+func URLPassword(spec string) bool {
+	u, err := url.Parse(spec)
+	if err == nil {
+		_, has := u.User.Password()
+		return has || u.Query().Has("password")
+	}
+	return strings.Contains(spec, "password=") || strings.Contains(spec, "@") && strings.Count(strings.SplitN(spec, "@", 2)[0], ":") > 1
+}
+
+// redactURL is spec without its password, for people: the user name stays.
+func redactURL(spec string) string {
+	u, err := url.Parse(spec)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// NewPGStore returns a store for the database spec names (a postgres:// URL; what it
+// leaves out comes from libpq's environment variables, PGHOST, PGUSER, PGDATABASE,
+// PGSSLMODE, PGPASSFILE, and ~/.pgpass, as pgx reads them). localDir is the user's
+// state directory, where the journal and rescue files go. opts configure the journal
+// as they do a file store's (WithJournalKept). It does no I/O.
+func NewPGStore(spec, localDir string, opts ...Option) (*PGStore, error) {
+	name := redactURL(spec)
+	cfg, err := pgx.ParseConfig(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", name, redact(err.Error(), ""))
+	}
+	s := &PGStore{name: name, cfg: cfg, password: cfg.Password,
+		retryDelays: []time.Duration{100 * time.Millisecond, 400 * time.Millisecond, 1500 * time.Millisecond}}
+	s.jr = NewStore(filepath.Join(localDir, s.localName()), opts...)
+	s.pool = &connPool{connect: s.connect, idle: make(chan *pgx.Conn, pgMaxConns), slots: make(chan struct{}, pgMaxConns)}
+	return s, nil
+}
+
+// localName is the file name the database's rescue files and journal are named
+// after: the database, and a hash of where it is, so two databases of one name on
+// two servers are kept apart.
+func (s *PGStore) localName() string {
+	where := fmt.Sprintf("%s\x00%d\x00%s\x00%s", s.cfg.Host, s.cfg.Port, s.cfg.Database, s.cfg.User)
+	sum := sha256.Sum256([]byte(where))
+	db := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s.cfg.Database)
+	if len(db) > 40 {
+		db = db[:40]
+	}
+	return "postgres-" + db + "-" + hex.EncodeToString(sum[:4]) + ".json"
+}
+
+// Path is the database's URL as given, without its password.
+func (s *PGStore) Path() string { return s.name }
+
+// RescuePath is the local name of the database's rescue files and journal.
+func (s *PGStore) RescuePath() string { return s.jr.Path() }
+
+// PermissionWarning warns of a connection to another machine that is not encrypted.
+func (s *PGStore) PermissionWarning() string {
+	local := strings.HasPrefix(s.cfg.Host, "/") || s.cfg.Host == "localhost" || s.cfg.Host == "127.0.0.1" || s.cfg.Host == "::1"
+	if s.cfg.TLSConfig == nil && !local {
+		return fmt.Sprintf("the connection to %s is not encrypted (sslmode=disable): anyone on the network can read which keys were rotated when; use sslmode=require", s.cfg.Host)
+	}
+	return ""
+}
+
+// CleanTemp removes what a killed process left half written in the local journal.
+func (s *PGStore) CleanTemp() error { return nil }
+
+// Close closes the store's connections.
+func (s *PGStore) Close() error {
+	s.pool.close()
+	return nil
+}
+
+// Journal writes changes to the local journal without saving them (see [Store.Journal]).
+func (s *PGStore) Journal(changes ...Change) error {
+	if err := os.MkdirAll(filepath.Dir(s.jr.Path()), 0o700); err != nil {
+		return fmt.Errorf("journal of %s: %w", s.name, err)
+	}
+	return s.jr.Journal(changes...)
+}
+
+// Forget drops the local journal entries the store holds (see [Store.Forget]).
+func (s *PGStore) Forget() { s.jr.Forget() }
+
+// Load reads every key's row.
+func (s *PGStore) Load() (*State, error) {
+	var st *State
+	err := s.withConn("read", func(ctx context.Context, conn *pgx.Conn) error {
+		var err error
+		st, err = s.readAll(ctx, conn, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Changes a killed process journaled here are shown as the next save will make them.
+	if orphans, _ := s.jr.orphans(); len(orphans) > 0 {
+		replay(st, orphans)
+	}
+	return st, nil
+}
+
+// Apply is ApplyEach without the report of which changes took effect.
+func (s *PGStore) Apply(changes ...Change) (*State, error) {
+	st, _, err := s.ApplyEach(changes...)
+	return st, err
+}
+
+// ApplyEach applies the changes in one transaction, after those a killed process
+// journaled on this machine, and returns the state as committed (see [Store.ApplyEach]).
+func (s *PGStore) ApplyEach(changes ...Change) (*State, []bool, error) {
+	st, applied, _, err := s.save(changes)
+	return st, applied, err
+}
+
+// Recover saves what processes killed on this machine journaled (see [Store.Recover]).
+func (s *PGStore) Recover() (int, error) {
+	if found, stray := s.jr.orphans(); len(found) == 0 && len(stray) == 0 {
+		return 0, nil
+	}
+	_, _, n, err := s.save(nil)
+	return n, err
+}
+
+func (s *PGStore) save(changes []Change) (st *State, applied []bool, replayed int, err error) {
+	for i, c := range changes {
+		if err := c.validate(); err != nil {
+			return nil, nil, 0, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.name, i+1, len(changes), err)
+		}
+	}
+	var own *journalEntry
+	if mkErr := os.MkdirAll(filepath.Dir(s.jr.Path()), 0o700); mkErr == nil {
+		own = s.jr.journal(changes)
+	} else {
+		enc, _ := encodeEach(changes)
+		own = &journalEntry{changes: enc}
+	}
+	orphans, stray := s.jr.orphans()
+	err = s.withConn("save", func(ctx context.Context, conn *pgx.Conn) error {
+		var err error
+		st, applied, err = s.saveTx(ctx, conn, orphans, changes)
+		return err
+	})
+	s.jr.settle(own, err)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	removeAll(orphans, stray)
+	return st, applied, len(orphans), nil
+}
+
+// saveTx is one attempt at the transaction of a save.
+func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, changes []Change) (*State, []bool, error) {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+
+	touched := map[string]bool{}
+	for _, c := range changes {
+		touched[c.Key] = true
+	}
+	for _, o := range orphans {
+		for _, c := range o.changes {
+			touched[c.Key] = true
+		}
+	}
+	ids := slices.Sorted(maps.Keys(touched))
+	// Locked in key order, so two saves that touch the same keys never deadlock.
+	before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys WHERE key_id = ANY($1) ORDER BY key_id FOR UPDATE", ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := &State{Version: currentVersion, Keys: map[string]*KeyState{}}
+	for id, ks := range before {
+		st.Keys[id] = ks.clone()
+	}
+	var events []Change
+	replayEach(st, orphans, func(c Change) { events = append(events, c) })
+	applied := make([]bool, len(changes))
+	for i, c := range changes {
+		ch, err := c.Apply(st)
+		if err != nil {
+			return nil, nil, fmt.Errorf("save %s: change %d of %d: %w (nothing saved)", s.name, i+1, len(changes), err)
+		}
+		applied[i] = ch
+		if ch {
+			events = append(events, c)
+		}
+	}
+	if len(events) > 0 {
+		if err := s.writeKeys(ctx, tx, ids, before, st); err != nil {
+			return nil, nil, err
+		}
+		if err := s.writeEvents(ctx, tx, events); err != nil {
+			return nil, nil, err
+		}
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, '')", pgNotifyChannel); err != nil {
+			return nil, nil, err
+		}
+	}
+	others, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys WHERE NOT (key_id = ANY($1))", ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, nil, err
+	}
+	for id, ks := range others {
+		st.Keys[id] = ks
+	}
+	return st, applied, nil
+}
+
+// writeKeys writes the rows of the keys in ids whose state changed, and their claims.
+// A key that had no row is inserted, never upserted: when another save inserted it
+// first, the unique violation makes this transaction start again on what that one
+// committed, as does a claim another save made first.
+func (s *PGStore) writeKeys(ctx context.Context, tx pgx.Tx, ids []string, before map[string]*KeyState, st *State) error {
+	for _, id := range ids {
+		old, now := before[id], st.Keys[id]
+		if now == nil {
+			continue // untouched after all (a no-op on a key with no row)
+		}
+		data, err := encodeKey(id, now)
+		if err != nil {
+			return fmt.Errorf("save %s: %w", s.name, err)
+		}
+		if old != nil {
+			if prev, _ := encodeKey(id, old); bytes.Equal(prev, data) {
+				continue
+			}
+			_, err = tx.Exec(ctx, "UPDATE rotatetui_keys SET state = $2::jsonb, updated_at = now() WHERE key_id = $1", id, string(data))
+		} else {
+			_, err = tx.Exec(ctx, "INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)", id, string(data))
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeClaim(ctx, tx, id, old.current(), now.current()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeClaim keeps the key's claim the rotation in progress, if any.
+func writeClaim(ctx context.Context, tx pgx.Tx, id string, old, now *Rotation) error {
+	same := old != nil && now != nil && old.StartedAt.Equal(now.StartedAt)
+	if same {
+		return nil
+	}
+	if old != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM rotatetui_claims WHERE key_id = $1", id); err != nil {
+			return err
+		}
+	}
+	if now != nil {
+		_, err := tx.Exec(ctx, "INSERT INTO rotatetui_claims (key_id, started_at, started_by) VALUES ($1, $2, $3)", id, now.StartedAt, now.StartedBy)
+		return err
+	}
+	return nil
+}
+
+// writeEvents appends one event per change that took effect.
+func (s *PGStore) writeEvents(ctx context.Context, tx pgx.Tx, events []Change) error {
+	n := len(events)
+	at, actor, key, step, kind, change := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, c := range events {
+		data, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("save %s: %w", s.name, err)
+		}
+		at[i], actor[i], key[i], step[i], kind[i], change[i] = c.At, c.By, c.Key, c.Step, string(c.Kind), string(data)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
+		SELECT a, b, c, d, e, f::jsonb FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(a, b, c, d, e, f)`,
+		at, actor, key, step, kind, change)
+	return err
+}
+
+// encodeKey is the JSON of a key's row, checked to read back as it is: a bug that
+// breaks an invariant is refused here rather than written for every later run to refuse.
+func encodeKey(id string, ks *KeyState) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ks); err != nil {
+		return nil, err
+	}
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if _, err := decodeKey(id, data); err != nil {
+		return nil, fmt.Errorf("refusing to write key %q, which would not load: %w", id, err)
+	}
+	return data, nil
+}
+
+// decodeKey reads a key's row as strictly as the file store reads a file: unknown
+// fields, wrong shapes and broken invariants are refused.
+func decodeKey(id string, data []byte) (*KeyState, error) {
+	ks := new(KeyState)
+	if p := decodeStrict(data, ks, true); p != nil {
+		return nil, p
+	}
+	if err := validateEntries("keys", map[string]*KeyState{id: ks}); err != nil {
+		return nil, err
+	}
+	return ks, nil
+}
+
+// readAll reads every row into a State.
+func (s *PGStore) readAll(ctx context.Context, conn *pgx.Conn, _ []string) (*State, error) {
+	rows, err := s.readRows(ctx, conn, "SELECT key_id, state::text FROM rotatetui_keys")
+	if err != nil {
+		return nil, err
+	}
+	return &State{Version: currentVersion, Keys: rows}, nil
+}
+
+// querier is what readRows needs of a connection or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// readRows runs a query of (key_id, state) rows and decodes each; a row that cannot be
+// read is refused with a [*FileError] naming the database and the key, and nothing
+// else is read.
+func (s *PGStore) readRows(ctx context.Context, q querier, sql string, args ...any) (map[string]*KeyState, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*KeyState{}
+	var id string
+	var data []byte
+	for rows.Next() {
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		ks, err := decodeKey(id, data)
+		if err != nil {
+			return nil, &FileError{Path: fmt.Sprintf("%s, table rotatetui_keys, key %q", s.name, id),
+				Problem: "invalid content: " + err.Error() + "; the rows were left exactly as they are", Err: err}
+		}
+		out[id] = ks
+	}
+	return out, rows.Err()
+}
+
+// Import copies every key of from into the database in one transaction, with the
+// table locked against saves meanwhile (see [Store.Import]); each key copied is one
+// event, of kind "copy".
+func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
+	var st *State
+	err := s.withConn("copy into", func(ctx context.Context, conn *pgx.Conn) error {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = tx.Rollback(ctx) }()
+		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys")
+		if err != nil {
+			return err
+		}
+		st = &State{Version: currentVersion, Keys: maps.Clone(before)}
+		if err := importInto(st, from, overwrite, s.name); err != nil {
+			return err
+		}
+		ids := slices.Sorted(maps.Keys(from.Keys))
+		for _, id := range ids {
+			data, err := encodeKey(id, st.Keys[id])
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)
+				ON CONFLICT (key_id) DO UPDATE SET state = excluded.state, updated_at = now()`, id, string(data)); err != nil {
+				return err
+			}
+			if err := writeClaim(ctx, tx, id, before[id].current(), st.Keys[id].current()); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
+				VALUES (now(), '', $1, '', 'copy', jsonb_build_object('kind', 'copy', 'source', $1::text))`, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, '')", pgNotifyChannel); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// withConn runs fn on a connection with the schema migrated, and runs it again on a
+// fresh connection, after a wait, when the server could not be reached or the
+// connection broke, and at once when it lost a race to another transaction (a unique
+// violation, a serialization failure or a deadlock): fn is a whole transaction.
+func (s *PGStore) withConn(op string, fn func(ctx context.Context, conn *pgx.Conn) error) error {
+	ctx := context.Background()
+	delays := s.retryDelays
+	races := 0
+	for {
+		err := s.attempt(ctx, fn)
+		if err == nil {
+			return nil
+		}
+		switch {
+		case ours(err):
+			return err
+		case lostRace(err) && races < 20:
+			races++
+			continue
+		case transient(err) && len(delays) > 0:
+			time.Sleep(delays[0])
+			delays = delays[1:]
+			continue
+		}
+		return s.errorf(op, err)
+	}
+}
+
+// attempt is one try of withConn.
+func (s *PGStore) attempt(ctx context.Context, fn func(ctx context.Context, conn *pgx.Conn) error) error {
+	conn, err := s.pool.get(ctx)
+	if err != nil {
+		return err
+	}
+	err = s.ensureSchema(ctx, conn)
+	if err == nil {
+		err = fn(ctx, conn)
+	}
+	s.pool.put(conn, err)
+	return err
+}
+
+// ensureSchema migrates the schema the first time the store is used.
+func (s *PGStore) ensureSchema(ctx context.Context, conn *pgx.Conn) error {
+	s.migrateMu.Lock()
+	defer s.migrateMu.Unlock()
+	if s.migrated {
+		return nil
+	}
+	if err := s.migrate(ctx, conn); err != nil {
+		if errors.Is(err, ErrNewerVersion) {
+			return &FileError{Path: s.name, Problem: err.Error(), Err: err}
+		}
+		return err
+	}
+	s.migrated = true
+	return nil
+}
+
+// ours reports whether err is this package's refusal, not the server's or the
+// connection's: it is final, and says what it means without a prefix.
+func ours(err error) bool {
+	var fe *FileError
+	return errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || errors.Is(err, ErrNotEmpty) || errors.As(err, &fe)
+}
+
+// usable reports whether a connection whose use ended with err can be used again:
+// the server refused something (the transaction was rolled back), or this package did.
+func usable(err error) bool {
+	var pe *pgconn.PgError
+	return err == nil || ours(err) || errors.As(err, &pe) && !transient(err)
+}
+
+// lostRace reports whether err is another transaction winning: run it again.
+func lostRace(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "23505", "40001", "40P01": // unique_violation, serialization_failure, deadlock_detected
+		return true
+	}
+	return false
+}
+
+// transient reports whether err is the server or the connection failing, rather than
+// the server refusing the transaction: worth another attempt after a wait.
+func transient(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P: the server is shutting down or starting.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err) || strings.Contains(err.Error(), "conn closed")
+}
+
+// errorf is err as the caller sees it: naming the database, never its password.
+func (s *PGStore) errorf(op string, err error) error {
+	if transient(err) {
+		err = fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	return &redactedError{msg: op + " " + s.name + ": " + redact(err.Error(), s.password), err: err}
+}
+
+// redactedError is an error whose text had the password taken out.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact removes password from text, and whatever looks like one in a connection
+// string.
+func redact(text, password string) string {
+	if password != "" {
+		text = strings.ReplaceAll(text, password, "xxxxx")
+	}
+	return text
+}

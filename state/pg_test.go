@@ -1,0 +1,176 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Tests of what only the PostgreSQL store has: its events table, its schema
+// migrations, and a server that goes away.
+
+func TestPGEventsAppendOnly(t *testing.T) {
+	target := pgServer.URL(t)
+	s := openPG(t, target)
+	all := steps(2)
+	if _, err := s.Apply(
+		Change{Kind: Check, Key: "k", Step: all[0], Steps: all, At: contractT0, By: "ana"},
+		Change{Kind: Check, Key: "k", Step: all[0], Steps: all, At: contractT0, By: "ana"}, // a no-op: no event
+		Change{Kind: SetNote, Key: "k", Step: all[1], Steps: all, At: contractT0, By: "bo", Text: "it's done"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	db := dbName(target)
+	got := pgServer.SQL(t, db, "SELECT actor || ' ' || key_id || ' ' || step || ' ' || kind FROM rotatetui_events ORDER BY id")
+	if want := "ana k s000 check\nbo k s001 note"; got != want {
+		t.Fatalf("events:\n%s\nwant one per change that took effect:\n%s", got, want)
+	}
+	if got := pgServer.SQL(t, db, "SELECT change->>'text' FROM rotatetui_events WHERE kind = 'note'"); got != "it's done" {
+		t.Fatalf("the note's event holds %q", got)
+	}
+	for _, sql := range []string{
+		"UPDATE rotatetui_events SET actor = 'mallory'",
+		"DELETE FROM rotatetui_events",
+		"TRUNCATE rotatetui_events",
+	} {
+		out, err := pgServer.TrySQL(db, sql)
+		if err == nil || !strings.Contains(out, "append-only") {
+			t.Errorf("%s: %v %q; want it refused as append-only", sql, err, out)
+		}
+	}
+	if got := pgServer.SQL(t, db, "SELECT count(*) FROM rotatetui_events WHERE actor <> 'mallory'"); got != "2" {
+		t.Fatalf("events after the refused statements: %s, want 2", got)
+	}
+}
+
+func TestPGMigratesOlderSchema(t *testing.T) {
+	target := pgServer.URL(t)
+	db := dbName(target)
+	// A database as schema version 1 left it, with a rotation in progress.
+	pgServer.SQL(t, db, pgMigrations[0])
+	pgServer.SQL(t, db, fmt.Sprintf("INSERT INTO rotatetui_schema VALUES (1, %d)", Version))
+	pgServer.SQL(t, db, `INSERT INTO rotatetui_keys (key_id, state) VALUES ('k', '{"current": {"started_at": "2026-05-01T09:00:00Z", "updated_at": "2026-05-01T09:00:00Z", "outcome": "in_progress", "started_by": "ana", "step_keys": ["a", "b"], "steps": {"a": {"checked_at": "2026-05-01T09:00:00Z", "by": "ana"}}}}')`)
+
+	s := openPG(t, target)
+	st, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Key("k").Current.Checked("a") {
+		t.Fatal("the rotation recorded before the migration is gone")
+	}
+	if v := pgServer.SQL(t, db, "SELECT version FROM rotatetui_schema"); v != fmt.Sprint(pgSchemaVersion) {
+		t.Fatalf("schema version %s after opening; want %d", v, pgSchemaVersion)
+	}
+	if c := pgServer.SQL(t, db, "SELECT key_id || ' ' || started_by FROM rotatetui_claims"); c != "k ana" {
+		t.Fatalf("claims after migrating: %q; want the rotation in progress", c)
+	}
+	// A second person starting it now is refused by the claim, and retried into it.
+	if _, err := openPG(t, target).Apply(Change{Kind: Check, Key: "k", Step: "b", Steps: []string{"a", "b", "c"}, At: contractT0.Add(time.Hour), By: "bo"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPGNewerSchemaRefused(t *testing.T) {
+	for _, row := range []string{
+		fmt.Sprintf("%d, %d", pgSchemaVersion+1, Version),
+		fmt.Sprintf("%d, %d", pgSchemaVersion, Version+1),
+	} {
+		target := pgServer.URL(t)
+		db := dbName(target)
+		if _, err := openPG(t, target).Load(); err != nil {
+			t.Fatal(err)
+		}
+		pgServer.SQL(t, db, "DELETE FROM rotatetui_schema; INSERT INTO rotatetui_schema VALUES ("+row+")")
+		_, err := openPG(t, target).Load()
+		if !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "written by a newer rotatetui") {
+			t.Fatalf("schema row (%s): %v; want it refused as written by a newer rotatetui", row, err)
+		}
+		if _, err := openPG(t, target).Apply(Change{Kind: Check, Key: "k", Step: "a", At: contractT0}); !errors.Is(err, ErrNewerVersion) {
+			t.Fatalf("a save on a newer schema: %v", err)
+		}
+		if n := pgServer.SQL(t, db, "SELECT count(*) FROM rotatetui_keys"); n != "0" {
+			t.Fatal("a save went through on a newer schema")
+		}
+	}
+}
+
+func TestPGNeverShowsPassword(t *testing.T) {
+	const pw = "s3cr3t-pw"
+	s, err := NewPGStore("postgres://ana:"+pw+"@/nodb?host=/nonexistent-dir&sslmode=disable", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.retryDelays = nil
+	defer s.Close()
+	_, loadErr := s.Load()
+	_, saveErr := s.Apply(Change{Kind: Check, Key: "k", Step: "a", At: contractT0})
+	if loadErr == nil || saveErr == nil {
+		t.Fatalf("no server, and yet: %v, %v", loadErr, saveErr)
+	}
+	for _, text := range []string{s.Path(), s.RescuePath(), loadErr.Error(), saveErr.Error()} {
+		if strings.Contains(text, pw) {
+			t.Errorf("the password shows in %q", text)
+		}
+	}
+	if s.Path() != "postgres://ana@/nodb?host=/nonexistent-dir&sslmode=disable" {
+		t.Errorf("Path %q", s.Path())
+	}
+	if _, err := NewPGStore("postgres://ana:"+pw+"@[bad", t.TempDir()); err == nil || strings.Contains(err.Error(), pw) {
+		t.Errorf("a URL that does not parse: %v", err)
+	}
+}
+
+func TestPGServerRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restarts the test server")
+	}
+	target := pgServer.URL(t)
+	s := openPG(t, target).(*PGStore)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := s.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(Change{Kind: Check, Key: "k", Step: "a", At: contractT0}); err != nil {
+		t.Fatal(err)
+	}
+	drain := func() {
+		for {
+			select {
+			case <-ch:
+			case <-time.After(300 * time.Millisecond):
+				return
+			}
+		}
+	}
+	drain()
+	// Down for longer than a save retries: it fails, as the UI expects, and keeps its
+	// journal entry only if told to.
+	done := make(chan struct{})
+	go func() { pgServer.Restart(t, 3*time.Second); close(done) }()
+	time.Sleep(500 * time.Millisecond)
+	s.retryDelays = []time.Duration{100 * time.Millisecond}
+	if _, err := s.Apply(Change{Kind: Check, Key: "k", Step: "b", At: contractT0}); !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("a save while the server was down: %v; want ErrUnreachable", err)
+	}
+	<-done
+	// Back: the connections that broke are replaced, and the watcher catches up.
+	s.retryDelays = []time.Duration{200 * time.Millisecond, time.Second, 2 * time.Second}
+	st, err := s.Apply(Change{Kind: Check, Key: "k", Step: "b", At: contractT0})
+	if err != nil {
+		t.Fatalf("a save after the server came back: %v", err)
+	}
+	if !st.Key("k").Current.Checked("a") || !st.Key("k").Current.Checked("b") {
+		t.Fatal("lost a check across the restart")
+	}
+	select {
+	case <-ch:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the watcher did not report after reconnecting")
+	}
+}
