@@ -23,6 +23,12 @@ func (s *sandbox) startAs(actor string, args ...string) *terminal {
 // screen; a script acting as a third person is refused without --join.
 func TestEndToEndTwoPeopleOnOneKey(t *testing.T) {
 	s := newSandbox(t)
+	twoPeopleOnOneKey(t, s, func() *state.State { return loadStore(t, state.NewStore(s.statePath())) })
+}
+
+// twoPeopleOnOneKey is TestEndToEndTwoPeopleOnOneKey on the store s uses; load reads
+// that store.
+func twoPeopleOnOneKey(t *testing.T, s *sandbox, load func() *state.State) {
 	bob := s.startAs("bob@desk")
 	bob.waitFor("51 sources")
 	ana := s.startAs("ana@laptop", "snowflake")
@@ -46,11 +52,7 @@ func TestEndToEndTwoPeopleOnOneKey(t *testing.T) {
 		t.Errorf("check --join: exit %d, stderr %q", code, stderr)
 	}
 	ana.waitFor("3/8")
-	st, err := state.NewStore(s.statePath()).Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cur := st.Keys["snowflake"].Current
+	cur := load().Keys["snowflake"].Current
 	if cur == nil || cur.StartedBy != "ana@laptop" || cur.Steps["accountadmin-role"].By != "bob@desk" || cur.Steps["refresh-secret"].By != "e2e@test" {
 		t.Errorf("the rotation on disk: %+v", cur)
 	}
@@ -58,4 +60,14 @@ func TestEndToEndTwoPeopleOnOneKey(t *testing.T) {
 	bob.keys("q")
 	ana.exited()
 	bob.exited()
+}
+
+// loadStore reads what store holds now.
+func loadStore(t *testing.T, store state.Backend) *state.State {
+	t.Helper()
+	st, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -197,11 +197,23 @@ func (s *Server) psql(db, sql string) (string, error) {
 // client does; wait is how long it stays down.
 func (s *Server) Restart(t testing.TB, down time.Duration) {
 	t.Helper()
-	data := filepath.Join(s.dir, "data")
-	if out, err := s.run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop"); err != nil {
+	s.Down(t)
+	time.Sleep(down)
+	s.Up(t)
+}
+
+// Down stops the server (fast shutdown: open connections are closed), as a server
+// that goes away under its clients; Up starts it again on the same data.
+func (s *Server) Down(t testing.TB) {
+	t.Helper()
+	if out, err := s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "fast", "-w", "stop"); err != nil {
 		t.Fatalf("pg_ctl stop: %v\n%s", err, out)
 	}
-	time.Sleep(down)
+}
+
+// Up starts the server Down stopped.
+func (s *Server) Up(t testing.TB) {
+	t.Helper()
 	if out, err := s.pgStart(); err != nil {
 		t.Fatalf("pg_ctl start: %v\n%s", err, out)
 	}
