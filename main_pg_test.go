@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rotatetui/rotatetui/state/pgtest"
 	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/state/pgtest"
 )
 
 // The commands on a PostgreSQL database: --state, $ROTATETUI_STATE and config.toml
