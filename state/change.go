@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -159,6 +160,11 @@ func (c Change) validate() error {
 		if !o.known() {
 			return c.invalid("unknown override %q", o)
 		}
+	}
+	if strings.ContainsRune(c.Text, 0) || strings.ContainsRune(c.Name, 0) || strings.ContainsRune(c.By, 0) {
+		// No text needs one, and a database store could not keep it (PostgreSQL's
+		// jsonb refuses \u0000): refused alike by every store.
+		return c.invalid("the text contains a NUL character")
 	}
 	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
 		// The file must never hold a credential, whoever asks.

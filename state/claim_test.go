@@ -1,6 +1,7 @@
 package state
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -124,5 +125,20 @@ func TestIfUnclaimed(t *testing.T) {
 	// With nothing in progress the guard is no obstacle: bob starts the next one.
 	if changed, err := as(ch(Check, "a", 5), "bob@desk", true).Apply(s); err != nil || !changed {
 		t.Errorf("bob's guarded check with nothing in progress: changed %v, err %v", changed, err)
+	}
+}
+
+// TestNULIsRefusedByEveryStore: a NUL in a note, a name or an actor is refused as an
+// invalid change, so no store is left retrying a save it can never make.
+func TestNULIsRefusedByEveryStore(t *testing.T) {
+	for _, c := range []Change{
+		{Kind: SetNote, Key: "src", Step: "a", Steps: keys, At: at(1), Text: "before\x00after"},
+		{Kind: SetPlaceholder, Key: "src", Name: "acc\x00ount", Text: "x", At: at(1)},
+		{Kind: Check, Key: "src", Step: "a", Steps: keys, At: at(1), By: "ana\x00"},
+	} {
+		s := New()
+		if changed, err := c.Apply(s); err == nil || changed || !strings.Contains(err.Error(), "NUL") {
+			t.Errorf("%s with a NUL: changed %v, err %v; want it refused", c.Kind, changed, err)
+		}
 	}
 }
