@@ -3,7 +3,8 @@
 # root. Sections: go (the list's Go benchmarks), in-turn=REV (the keystroke benchmarks
 # in turn with those of commit REV), fast (each fast path on and off), start
 # (hyperfine), frame (docs/firstframe.py), idle, memory, keys (key-to-frame under
-# strace); all but in-turn when none is named.
+# strace), pg (the team store on PostgreSQL, on a server of its own listening on
+# loopback TCP with the default durability); all but in-turn when none is named.
 # Needs hyperfine, tmux, strace, python3 and GNU time. Everything it makes is under
 # $B (default /tmp/rtbench); tmux runs on a private socket.
 set -euo pipefail
@@ -191,13 +192,47 @@ EOF
 	load
 }
 
+
+# pg: the team store's figures on a throwaway PostgreSQL server of its own, started
+# from the machine's packages on 127.0.0.1:$PGPORT with the default durability (fsync
+# on, unlike the tests' server), as the postgres user when run as root.
+pg() {
+	load
+	local bin dir run port url
+	bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -1)")
+	dir="$B/pg" port=${PGPORT:-55432}
+	run=""
+	[ "$(id -u)" = 0 ] && run="runuser -u postgres --"
+	rm -rf "$dir" && mkdir -p "$dir" && { [ -z "$run" ] || chown postgres "$dir"; }
+	$run "$bin/initdb" -D "$dir/data" -U postgres --auth=trust >/dev/null
+	$run "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir" start >/dev/null
+	trap '$run "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null' RETURN
+	"$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rotatetui' postgres
+	url="postgres://postgres@127.0.0.1:$port/rotatetui?sslmode=disable"
+	# Save p99 and the time to a second instance, in Go (state/pg_bench_test.go).
+	ROTATETUI_BENCH_PG_URL=$url go test -run '^$' -bench 'BenchmarkPG' -benchtime=2000x -count 3 ./state/
+	# Start: status on the database against status on the file, the same year of state.
+	"$B/rotatetui" state copy "$B/year/state.json" "$url" --overwrite >/dev/null
+	hyperfine -N --warmup 5 --runs 100 "$B/rotatetui --state $B/year/state.json status" "env ROTATETUI_STATE=$url $B/rotatetui status"
+	# Idle: the checklist on the database, listening, for 10 s.
+	for round in 1 2 3; do
+		session idle "env ROTATETUI_STATE=$url $B/rotatetui"
+		c1=$(cpu) s1=$(switches)
+		sleep 10
+		echo "database ($(cat /proc/$PID/comm)): $(($(cpu) - c1)) ticks, $(($(switches) - s1)) context switches in 10 s"
+		$T kill-server
+	done
+	load
+}
+
 setup
-sections=${*:-go fast start frame idle memory keys}
+sections=${*:-go fast start frame idle memory keys pg}
 for s in $sections; do
 	case $s in
 	go) go_benchmarks ;;
 	in-turn=*) in_turn "${s#in-turn=}" ;;
 	fast) fast_paths ;;
+	pg) pg ;;
 	start | frame | idle | memory | keys) $s ;;
 	*) echo "unknown section $s" >&2 && exit 2 ;;
 	esac
