@@ -198,7 +198,7 @@ EOF
 # on, unlike the tests' server), as the postgres user when run as root.
 pg() {
 	load
-	local bin dir run port url
+	# Not local: the EXIT trap below runs after the function has returned.
 	bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -1)")
 	dir="$B/pg" port=${PGPORT:-55432}
 	run=""
@@ -206,7 +206,8 @@ pg() {
 	rm -rf "$dir" && mkdir -p "$dir" && { [ -z "$run" ] || chown postgres "$dir"; }
 	$run "$bin/initdb" -D "$dir/data" -U postgres --auth=trust >/dev/null
 	$run "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir" start >/dev/null
-	trap '$run "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null' RETURN
+	# Stopped however the script ends: a failed command ends it at once (set -e).
+	trap '$run "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null' EXIT
 	"$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE rotatetui' postgres
 	url="postgres://postgres@127.0.0.1:$port/rotatetui?sslmode=disable"
 	# Save p99 and the time to a second instance, in Go (state/pg_bench_test.go).

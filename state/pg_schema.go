@@ -75,6 +75,9 @@ const pgSchemaLock int64 = 0x726f7461746575 // "rotateu"
 // one transaction: a failed migration leaves the schema as it was. A schema or format
 // newer than this build's is refused with [ErrNewerVersion].
 func (s *PGStore) migrate(ctx context.Context, conn *pgx.Conn) error {
+	if schemaCurrent(ctx, conn) {
+		return nil
+	}
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
@@ -118,4 +121,15 @@ func (s *PGStore) migrate(ctx context.Context, conn *pgx.Conn) error {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// schemaCurrent reports whether the database's schema is this build's and its format
+// one this build reads: every start but the first and those after an upgrade. It is
+// one query, without the lock or a transaction, since a current schema is never
+// changed by another start; anything else (no table yet, another version, an error)
+// goes the way of migrate's transaction, which decides under the lock.
+func schemaCurrent(ctx context.Context, conn *pgx.Conn) bool {
+	var version, format int
+	err := conn.QueryRow(ctx, "SELECT version, state_format FROM rotatetui_schema").Scan(&version, &format)
+	return err == nil && version == pgSchemaVersion && format <= currentVersion
 }
