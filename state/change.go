@@ -27,6 +27,9 @@ const (
 	// if it is the newest in the history and nothing is in progress, becomes the
 	// current rotation again.
 	Reopen ChangeKind = "reopen"
+	// RunCheck records a check command's run (Run) on a proof step: a passing run
+	// checks it, a failing one is kept as the latest attempt (see recordRun).
+	RunCheck ChangeKind = "run"
 )
 
 // A Change is one user action. It is plain data (JSON-serialisable) so it can
@@ -65,6 +68,9 @@ type Change struct {
 	// are recorded on the step, with who set them aside, for as long as it stays
 	// checked.
 	Overrides []Override `json:"overrides,omitempty"`
+	// Run is the check command's run that a RunCheck records; its At and By are the
+	// change's.
+	Run *CheckRun `json:"run,omitempty"`
 }
 
 // Override names a safety rule a person set aside when checking a step.
@@ -116,7 +122,7 @@ func (r *StepRecord) recordedAfter(k ChangeKind, t time.Time) bool {
 	switch k {
 	case SetNote:
 		return after(r.NotedAt)
-	case Check, Uncheck, Skip, Unskip:
+	case Check, Uncheck, Skip, Unskip, RunCheck:
 		return after(r.CheckedAt) || after(r.SkippedAt)
 	}
 	return false
@@ -152,6 +158,17 @@ func (c Change) validate() error {
 	for _, o := range c.Overrides {
 		if !o.known() {
 			return c.invalid("unknown override %q", o)
+		}
+	}
+	if (c.Run != nil) != (c.Kind == RunCheck) {
+		return c.invalid("a check run, and only it, carries a run")
+	}
+	if c.Run != nil {
+		if err := c.Run.validate(); err != nil {
+			return c.invalid("run: %v", err)
+		}
+		if what, secret := LooksLikeSecret(c.Run.Output); secret {
+			return c.invalid("the run's output looks like %s; rotatetui never stores secrets", what)
 		}
 	}
 	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
@@ -228,12 +245,13 @@ var sourceChanges = map[ChangeKind]func(c Change, s *State, at time.Time) bool{
 // step's record, reporting whether they changed it; a no-op leaves it as it was.
 // applyToStep does what is common to them all.
 var stepChanges = map[ChangeKind]func(c Change, rec *StepRecord, at time.Time) bool{
-	Check:   Change.check,
-	Uncheck: Change.uncheck,
-	Skip:    Change.skip,
-	Unskip:  Change.unskip,
-	SetNote: Change.setNote,
-	SetWait: Change.setWait,
+	Check:    Change.check,
+	Uncheck:  Change.uncheck,
+	Skip:     Change.skip,
+	Unskip:   Change.unskip,
+	SetNote:  Change.setNote,
+	SetWait:  Change.setWait,
+	RunCheck: Change.recordRun,
 }
 
 // guardsHold is the one place the guards a change carries are checked: Started (a
@@ -324,12 +342,12 @@ func (r *Rotation) setStep(key string, rec *StepRecord) {
 	r.Steps[key] = rec
 }
 
-// completes reports whether the change, a check or a skip, left no step of cur open.
+// completes reports whether the change, a check, a skip or a check run, left no step of cur open.
 // Completion is judged against the catalog as it is now (c.Steps), not as it was
 // when the rotation started: a step added since must be done too. Without c.Steps,
 // it falls back to the keys recorded at the start.
 func (c Change) completes(cur *Rotation) bool {
-	if c.Kind != Check && c.Kind != Skip {
+	if c.Kind != Check && c.Kind != Skip && c.Kind != RunCheck {
 		return false
 	}
 	keys := c.Steps
@@ -359,7 +377,16 @@ func (c Change) uncheck(rec *StepRecord, _ time.Time) bool {
 	}
 	rec.CheckedAt = nil
 	rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
+	dropPassedRun(rec)
 	return true
+}
+
+// dropPassedRun forgets the run that checked a step whose check is undone or
+// replaced: a passing run stands only for a checked step. A failed attempt stays.
+func dropPassedRun(rec *StepRecord) {
+	if rec.Run.Passed() {
+		rec.Run = nil
+	}
 }
 
 func (c Change) skip(rec *StepRecord, at time.Time) bool {
@@ -369,6 +396,7 @@ func (c Change) skip(rec *StepRecord, at time.Time) bool {
 	rec.SkippedAt, rec.SkipReason = &at, c.Text
 	rec.CheckedAt = nil
 	rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
+	dropPassedRun(rec)
 	return true
 }
 
