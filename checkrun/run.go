@@ -275,4 +275,3 @@ func Record(fact, command string, values map[string]string, res Result) *state.C
 		CommandSHA256: SHA256(Fill(command, values)), Output: RecordLine(res.LastLine),
 	}
 }
-
