@@ -46,6 +46,10 @@ func (e *env) loadCatalog() (int, bool) {
 		return e.failErr(exitUsage, err), false
 	}
 	e.cat = cat
+	if cfg.Verify == "" {
+		cfg.Verify = defaultVerify
+	}
+	e.cfg = cfg
 	e.sched = schedule{cat: cat, config: cfg.RotateEvery, builtin: builtinEvery}
 	return exitOK, true
 }
@@ -272,7 +276,9 @@ func describeCatalogError(file string, err error) string {
 
 // config is config.toml: settings that belong to neither a catalog nor the progress.
 type config struct {
-	RotateEvery catalog.Duration // the default rotation interval; zero when unset
+	RotateEvery  catalog.Duration // the default rotation interval; zero when unset
+	Verify       catalog.Verify   // the proof steps: "" (offered), required or off
+	CheckTimeout time.Duration    // the time limit of a check command; zero: catalog.DefaultCheckTimeout
 }
 
 // loadConfig reads config.toml; a missing file is the empty config. A file with
@@ -301,5 +307,5 @@ func loadConfig(maxSize int64) (config, error) {
 // *catalog.Error.
 func parseConfig(name string, data []byte) (config, error) {
 	settings, err := catalog.ParseSettings(name, data)
-	return config{RotateEvery: settings.RotateEvery}, err
+	return config{RotateEvery: settings.RotateEvery, Verify: settings.Verify, CheckTimeout: settings.CheckTimeout}, err
 }

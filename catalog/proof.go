@@ -67,7 +67,7 @@ func IsProofStep(key string) bool { return key == ProofNewStep || key == ProofOl
 // or -1 when it has none.
 func (s *Source) VerifyStep() int {
 	for i := len(s.Steps) - 1; i >= 0; i-- {
-		if s.Steps[i].Kind == KindVerify && s.Steps[i].Proves == FactNone {
+		if s.Steps[i].Kind == KindVerify {
 			return i
 		}
 	}
