@@ -140,17 +140,17 @@ type options struct {
 	maxStateSize, maxCatalogSize int64
 
 	// Command flags: each belongs to one command (its flags in the command table).
-	check  bool       // status --check
-	on     string     // rotated --on DATE
-	format string     // export --format
-	since  string     // export --since DATE; status and verify --since DATE|DURATION
+	check  bool   // status --check
+	on     string // rotated --on DATE
+	format string // export --format
+	since  string // export --since DATE; status and verify --since DATE|DURATION
 	// verify --new, --old, --all; status --require-proof.
 	verifyNew, verifyOld, verifyAll, requireProof bool
-	source string     // export --source SOURCE
-	output string     // export -o FILE
-	force  bool       // check --force: check a step whose wait has not passed
-	yes    bool       // check --yes: revoke the old key while no new key exists
-	key    keyOptions // the flags of `key` (cmd_key.go)
+	source                                        string     // export --source SOURCE
+	output                                        string     // export -o FILE
+	force                                         bool       // check --force: check a step whose wait has not passed
+	yes                                           bool       // check --yes: revoke the old key while no new key exists
+	key                                           keyOptions // the flags of `key` (cmd_key.go)
 	// commandFlags lists the command flags given, to refuse them on other commands.
 	commandFlags []string
 }
