@@ -29,13 +29,14 @@ const (
 	confirmRevoke
 	confirmRevokeNext
 	confirmReset
+	confirmCheck // run a check command (v)
 )
 
 func (k promptKind) group() promptKind {
 	switch k {
 	case promptSkip, promptValue:
 		return promptText
-	case confirmRevoke, confirmRevokeNext, confirmReset:
+	case confirmRevoke, confirmRevokeNext, confirmReset, confirmCheck:
 		return promptConfirm
 	}
 	return k
@@ -251,6 +252,8 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 	case confirmRevoke, confirmRevokeNext:
 		m.confirmed[m.keys[p.step]] = true
 		return m.check(p.step, p.kind == confirmRevokeNext)
+	case confirmCheck:
+		return m.runConfirmed(p.step)
 	case confirmReset:
 		c := state.Change{Kind: state.Reset, Key: m.key.ID, At: m.c.now().UTC()}
 		if m.rot != nil {

@@ -85,7 +85,7 @@ func (m sourcesModel) statusAt(i int) sourceStatus {
 		return s
 	}
 	// As if never touched: unknown, not in progress.
-	return statusOf(m.sourceOf(i), nil, 0, time.Time{})
+	return statusOf(m.sourceOf(i), nil, 0, time.Time{}, m.c.verify)
 }
 
 // setState recomputes statuses and order, keeping the cursor on the same key.
@@ -105,7 +105,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 			continue // progress of a key no longer listed (retired, or its source gone)
 		}
 		key, src := m.keyAt(i), m.sourceOf(i)
-		s := statusOf(src, ss, m.c.interval(&key, src), now)
+		s := statusOf(src, ss, m.c.interval(&key, src), now, m.c.verify)
 		m.touched[i] = s
 		if s.of.Urgent() {
 			urgent, isUrgent[i] = append(urgent, i), true
@@ -142,10 +142,17 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	return m
 }
 
-// statusOf is the list's view of state.StatusOf.
-func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time) sourceStatus {
+// statusOf is the list's view of state.StatusOf, with the proof steps of verify: a
+// rotation under way has those it started with; the total of one not started counts
+// those a new one would have, without copying the source.
+func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time, verify catalog.Verify) sourceStatus {
+	total := len(src.Steps) + src.ProofStepCount(verify)
+	if ss != nil && ss.Current.HasWork() {
+		src = src.WithProof(verify, ss.Current.StepKeys)
+		total = len(src.Steps)
+	}
 	st := state.StatusOf(ss, src, time.Duration(interval), now)
-	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: len(src.Steps), of: st}
+	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: total, of: st}
 	_, s.revokeFirst = src.RevokesFirst()
 	return s
 }
