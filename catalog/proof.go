@@ -119,7 +119,7 @@ func (s *Source) SkipRefused(i int, v Verify) string {
 	if v.Or() != VerifyRequired || i < 0 || i >= len(s.Steps) || s.Steps[i].Proves == FactNone {
 		return ""
 	}
-	return fmt.Sprintf("step %d proves that the %s; config.toml sets verify = \"required\", so it cannot be skipped: check it, with a note on how you verified it, or run its check command",
+	return fmt.Sprintf("step %d cannot be skipped: it proves that the %s, and config.toml sets verify = \"required\"; check it, with a note on how you verified it, or run its check command",
 		i+1, s.Steps[i].Proves.Phrase())
 }
 

@@ -77,7 +77,7 @@ func TestSkipRefusedOnlyWhenRequired(t *testing.T) {
 	c := keysTestCatalog(t)
 	adjust, _ := c.Lookup("adjust")
 	p := adjust.WithProof(VerifyRequired, nil)
-	if why := p.SkipRefused(1, VerifyRequired); !strings.Contains(why, "step 2 proves that the new key works") || !strings.Contains(why, `verify = "required"`) {
+	if why := p.SkipRefused(1, VerifyRequired); !strings.Contains(why, "step 2 cannot be skipped: it proves that the new key works") || !strings.Contains(why, `verify = "required"`) {
 		t.Errorf("required, proof step: %q", why)
 	}
 	if why := p.SkipRefused(0, VerifyRequired); why != "" {
