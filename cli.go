@@ -22,9 +22,15 @@ Usage:
                                      check steps (STEP: number from 1, or step id)
   rotatetui uncheck KEY STEP... [--join]
                                      uncheck steps
-  rotatetui status [KEY...] [--json] [--check]
+  rotatetui status [KEY...] [--json] [--check [--require-proof [--since 7d]]]
                                      every key (or those named): state, progress,
                                      last rotated, next due; in the order of the list
+  rotatetui verify KEY [--new|--old] [--yes]
+                                     run the key's check_new / check_old (keys.toml)
+                                     and record the result on its proof step
+  rotatetui verify --old --all [--since 30d]
+                                     re-run check_old of the keys rotated since;
+                                     exit 1 if an old key still works
   rotatetui history KEY [--json]     the rotations of one key, newest first
   rotatetui export [--format F] [--since DATE] [--source KEY] [-o FILE]
                                      every rotation and its steps, as audit evidence
@@ -79,6 +85,15 @@ Command flags (also anywhere on the line):
                      without it, a key another actor is rotating is left alone, exit 1
   status --check     exit 1 if a key is overdue or a rotation has been in
                      progress for more than 7 days (which, on stderr); else 0
+  status --require-proof
+                     with --check: exit 1 also for a rotation completed since
+                     --since (default 7d) without both facts proven (new key
+                     works, old key refused), by a check or by hand
+  verify --new, --old
+                     run only check_new, or only check_old (default: those the key has)
+  verify --all       with --old: every key with a check_old rotated since --since
+                     (default 30d); nothing is recorded
+  verify --yes, -y   run without asking (a terminal asks y/N after showing the command)
   export --format F  markdown (default), csv or json
   export --since DATE
                      only rotations finished (or, if unfinished, last changed) on or
@@ -106,8 +121,9 @@ Files:
                                             (default ~/.config/rotatetui/catalog.toml)
   $XDG_CONFIG_HOME/rotatetui/keys.toml      the keys of your sources (several
                                             accounts of one provider)
-  $XDG_CONFIG_HOME/rotatetui/config.toml    settings; for now only the default
-                                            interval: rotate_every = "90d"
+  $XDG_CONFIG_HOME/rotatetui/config.toml    settings: rotate_every = "90d",
+                                            verify = "offered"|"required"|"off",
+                                            check_timeout = 30 (seconds)
 
 Environment:
   ROTATETUI_STATE    progress file, as --state
@@ -134,15 +150,16 @@ type options struct {
 	check  bool   // status --check
 	on     string // rotated --on DATE
 	format string // export --format
-	since  string // export --since DATE
-	source string // export --source SOURCE
-	output string // export -o FILE
-	force  bool   // check --force: check a step whose wait has not passed
-	yes    bool   // check --yes: revoke the old key while no new key exists
-	join   bool   // check/uncheck/reset --join: act on a rotation someone else started
-	// overwrite: state copy --overwrite, replacing the keys the target has too.
-	overwrite bool
-	key       keyOptions // the flags of `key` (cmd_key.go)
+	since  string // export --since DATE; status and verify --since DATE|DURATION
+	// verify --new, --old, --all; status --require-proof.
+	verifyNew, verifyOld, verifyAll, requireProof bool
+	source                                        string     // export --source SOURCE
+	output                                        string     // export -o FILE
+	force                                         bool       // check --force: check a step whose wait has not passed
+	yes                                           bool       // check --yes: revoke the old key while no new key exists
+	join                                          bool       // check/uncheck/reset --join: act on a rotation someone else started
+	overwrite                                     bool       // state copy --overwrite, replacing the keys the target has too
+	key                                           keyOptions // the flags of `key` (cmd_key.go)
 	// commandFlags lists the command flags given, to refuse them on other commands.
 	commandFlags []string
 }
@@ -203,18 +220,6 @@ func findFlag(name string) (f *flag, owner string) {
 		}
 	}
 	return nil, ""
-}
-
-// flagOwners lists the commands a command flag belongs to, in the table's order:
-// most have one, --join three.
-func flagOwners(name string) []string {
-	var owners []string
-	for i := range commands {
-		if flagNamed(commands[i].flags, name) != nil {
-			owners = append(owners, commands[i].name)
-		}
-	}
-	return owners
 }
 
 // flagNames is every spelling of every flag, global flags first.
@@ -350,14 +355,13 @@ func checkFlagsFit(o options) error {
 		return errors.New("--json works with " + jsonCommandNames())
 	}
 	for _, f := range o.commandFlags {
+		// A flag may belong to several commands (--since, --yes, --join): each sets
+		// the same option.
 		if flagNamed(cmd.flags, f) != nil {
 			continue
 		}
-		owners := flagOwners(f)
-		if len(owners) > 1 {
-			return fmt.Errorf("%s works only with '%s'", f, strings.Join(owners, "', '"))
-		}
-		return fmt.Errorf("%s works only with '%s' (rotatetui %s %s ...)", f, owners[0], owners[0], f)
+		_, owner := findFlag(f)
+		return fmt.Errorf("%s works only with %s (rotatetui %s %s ...)", f, flagOwners(f), owner, f)
 	}
 	if o.resume && o.command != "" {
 		return errors.New("--resume opens the checklist; it does not go with a subcommand")
@@ -366,6 +370,21 @@ func checkFlagsFit(o options) error {
 		return fmt.Errorf("--resume opens the most recent unfinished rotation: it takes no QUERY (got %q)", catalog.PrintableLine(strings.Join(o.args, " ")))
 	}
 	return nil
+}
+
+// flagOwners names the commands that take command flag name: "'export'", "'status'
+// or 'verify'".
+func flagOwners(name string) string {
+	var owners []string
+	for i := range commands {
+		if flagNamed(commands[i].flags, name) != nil {
+			owners = append(owners, "'"+commands[i].name+"'")
+		}
+	}
+	if len(owners) <= 1 {
+		return strings.Join(owners, "")
+	}
+	return strings.Join(owners[:len(owners)-1], ", ") + " or " + owners[len(owners)-1]
 }
 
 // jsonCommandNames lists the commands that take --json, e.g. "status, history and

@@ -37,6 +37,70 @@ type sourceStatusJSON struct {
 	// 0 on the day; null when never rotated.
 	DaysUntilDue *int   `json:"days_until_due"`
 	Interval     string `json:"interval"` // e.g. "90d"
+	// Proof is how the rotation in progress, else the last completed one, has
+	// established the facts that prove it; null when the key has neither.
+	Proof *statusProofJSON `json:"proof"`
+}
+
+// statusProofJSON is how a rotation established its two facts. It holds no text of
+// the progress file (status shows none): the export has the notes and reasons.
+type statusProofJSON struct {
+	Rotation  string         `json:"rotation"` // "in_progress" or "last_completed"
+	StartedAt time.Time      `json:"started_at"`
+	NewKey    statusFactJSON `json:"new_key"`
+	OldKey    statusFactJSON `json:"old_key"`
+	Proven    bool           `json:"proven"` // both facts established, by a check or by hand
+}
+
+// statusFactJSON is how one fact was established: how is "check", "hand",
+// "skipped" or "none"; check is the run that did, or the last that failed.
+type statusFactJSON struct {
+	How   state.How        `json:"how"`
+	Step  string           `json:"step"` // "" when the rotation has no step for it
+	Time  *time.Time       `json:"time"`
+	Check *statusCheckJSON `json:"check"`
+}
+
+// statusCheckJSON is a check command's run, without its actor or output line.
+type statusCheckJSON struct {
+	Passed        bool      `json:"passed"`
+	ExitCode      int       `json:"exit_code"`
+	TimedOut      bool      `json:"timed_out"`
+	DurationMS    int64     `json:"duration_ms"`
+	Time          time.Time `json:"time"`
+	CommandSHA256 string    `json:"command_sha256"`
+}
+
+// proofOf is the status JSON of how r established its facts; src is the key's source.
+func proofOf(src *catalog.Source, r *state.Rotation, which string) *statusProofJSON {
+	p := state.ProofOf(r, verifyStepKey(src))
+	return &statusProofJSON{Rotation: which, StartedAt: r.StartedAt.UTC(), NewKey: factJSON(p.NewKey), OldKey: factJSON(p.OldKey), Proven: p.Proven()}
+}
+
+// verifyStepKey is the key of src's step of kind verify that stands for "New key
+// works", "" when it has none.
+func verifyStepKey(src *catalog.Source) string {
+	if i := src.VerifyStep(); i >= 0 {
+		return src.Steps[i].Key
+	}
+	return ""
+}
+
+func factJSON(f state.FactProof) statusFactJSON {
+	out := statusFactJSON{How: f.How, Step: f.Step}
+	if rec := f.Rec; rec != nil {
+		switch {
+		case rec.CheckedAt != nil:
+			out.Time = utcPtr(rec.CheckedAt)
+		case rec.SkippedAt != nil:
+			out.Time = utcPtr(rec.SkippedAt)
+		}
+		if r := rec.Run; r != nil {
+			out.Check = &statusCheckJSON{Passed: r.Passed(), ExitCode: r.ExitCode, TimedOut: r.TimedOut, DurationMS: r.DurationMS,
+				Time: r.At.UTC(), CommandSHA256: r.CommandSHA256}
+		}
+	}
+	return out
 }
 
 // statusOf is the JSON row of state.StatusOf for the key, whose recorded progress is
@@ -55,6 +119,9 @@ func statusOf(ref keyRef, ss *state.KeyState, interval catalog.Duration, at time
 		s.State = "in_progress"
 		started, updated := st.StartedAt, st.UpdatedAt
 		s.StartedAt, s.UpdatedAt = &started, &updated
+		s.Proof = proofOf(src, ss.Current, "in_progress")
+	} else if last := ss.LastCompleted(); last != nil {
+		s.Proof = proofOf(src, last, "last_completed")
 	}
 	return s
 }
@@ -93,9 +160,22 @@ func runStatus(e *env) int {
 	if table && len(e.opts.args) == 0 {
 		e.sortAsList(refs, at)
 	}
+	if e.opts.requireProof && !e.opts.check || e.opts.since != "" && !e.opts.requireProof {
+		return e.fail(exitUsage, "--require-proof goes with --check, and --since with --require-proof: rotatetui status --check --require-proof [--since 7d]")
+	}
 	rows := make([]sourceStatusJSON, 0, len(refs))
 	for _, ref := range refs {
-		rows = append(rows, statusOf(ref, e.st.Key(ref.key.ID), e.sched.interval(ref.key, ref.src), at))
+		ss := e.st.Key(ref.key.ID)
+		if current(ss).HasWork() {
+			// Only a rotation under way needs its steps as it has them: the others
+			// count the proof steps a new rotation would have, without a copy.
+			ref = e.withProof(ref)
+		}
+		row := statusOf(ref, ss, e.sched.interval(ref.key, ref.src), at)
+		if !current(ss).HasWork() {
+			row.Total += ref.src.ProofStepCount(e.cfg.Verify)
+		}
+		rows = append(rows, row)
 	}
 	switch {
 	case e.opts.json:
@@ -108,7 +188,67 @@ func runStatus(e *env) int {
 	if !e.opts.check {
 		return exitOK
 	}
-	return e.statusCheck(rows, at)
+	unproven := 0
+	if e.opts.requireProof {
+		var code int
+		if unproven, code = e.requireProof(refs, at); code != exitOK {
+			return code
+		}
+	}
+	return e.statusCheck(rows, at, unproven)
+}
+
+// defaultProofWindow is how far back status --require-proof looks without --since.
+const defaultProofWindow = "7d"
+
+// requireProof names on stderr each rotation completed in the window (--since) that
+// does not have both facts proven, and counts them.
+func (e *env) requireProof(refs []keyRef, at time.Time) (int, int) {
+	window := e.opts.since
+	if window == "" {
+		window = defaultProofWindow
+	}
+	since, err := parseWindow(window, at)
+	if err != nil {
+		return 0, e.fail(exitUsage, "--since: %v", err)
+	}
+	problems := 0
+	for _, ref := range refs {
+		ss := e.st.Key(ref.key.ID)
+		if ss == nil {
+			continue
+		}
+		for i := range ss.History {
+			r := &ss.History[i]
+			if r.Outcome != state.Completed || r.FinishedAt == nil || r.FinishedAt.Before(since) {
+				continue
+			}
+			p := state.ProofOf(r, verifyStepKey(ref.src))
+			if p.Proven() {
+				continue
+			}
+			problems++
+			e.fail(exitFailed, "%s (%s): the rotation completed %s lacks proof: new key works %s, old key refused %s",
+				catalog.PrintableLine(ref.title()), ref.key.ID, local(*r.FinishedAt).Format(dateTimeLayout), howText(p.NewKey), howText(p.OldKey))
+		}
+	}
+	return problems, exitOK
+}
+
+// howText says how a fact was established, for --require-proof.
+func howText(f state.FactProof) string {
+	switch f.How {
+	case state.ByCheck:
+		return "by a check"
+	case state.ByHand:
+		return "by hand"
+	case state.BySkip:
+		return "skipped"
+	}
+	if f.Step == "" {
+		return "not established (the rotation had no step for it)"
+	}
+	return "not established"
 }
 
 // statusTable prints the rows as the plain `status` table: a row per key, with an
@@ -153,8 +293,8 @@ func (e *env) sortAsList(refs []keyRef, at time.Time) {
 
 // statusCheck is `status --check`: it names on stderr each source that is overdue or
 // whose rotation has been in progress too long, and returns exitFailed if there is any.
-func (e *env) statusCheck(rows []sourceStatusJSON, at time.Time) int {
-	problems := 0
+func (e *env) statusCheck(rows []sourceStatusJSON, at time.Time, unproven int) int {
+	problems := unproven
 	for _, r := range rows {
 		name := fmt.Sprintf("%s (%s)", catalog.PrintableLine(r.Name), r.ID)
 		if r.Overdue {

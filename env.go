@@ -22,6 +22,7 @@ type env struct {
 
 	cat   *catalog.Catalog // the layered catalog (needCatalog)
 	sched schedule         // each source's interval (needCatalog)
+	cfg   config           // config.toml (needCatalog)
 	store state.Backend    // the progress store: a file or a database (needState)
 	st    *state.State     // the progress as it was when the command started (needState)
 	// stateSetting is config.toml's state = "…" (needCatalog): where progress is kept

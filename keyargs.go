@@ -50,7 +50,19 @@ func (e *env) keyArg(argsOK bool) (keyRef, int, bool) {
 	if err != nil {
 		return keyRef{}, e.failErr(exitUsage, err), false
 	}
-	return ref, exitOK, true
+	return e.withProof(ref), exitOK, true
+}
+
+// withProof is ref with its source's steps as the key's rotation has them: the
+// source's own, then the proof steps (catalog.Source.WithProof), as config.toml's
+// verify and the rotation in progress (which keeps the steps it started with) say.
+func (e *env) withProof(ref keyRef) keyRef {
+	var started []string
+	if cur := current(e.st.Key(ref.key.ID)); cur != nil {
+		started = cur.StepKeys
+	}
+	ref.src = ref.src.WithProof(e.cfg.Verify, started)
+	return ref
 }
 
 // findKey resolves a KEY argument with catalog.LookupKey: a key id ("snowflake/prod"),

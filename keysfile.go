@@ -129,6 +129,15 @@ func keySecretProblems(k *catalog.Key) []catalog.Problem {
 	for _, name := range catalog.SortedKeys(k.Values) {
 		check("values."+name, k.Values[name])
 	}
+	for _, field := range []string{"check_new", "check_old"} {
+		command := k.CheckNew
+		if field == "check_old" {
+			command = k.CheckOld
+		}
+		if what := looksSecret(command); what != "" {
+			problems = append(problems, k.Problem(field, "%s looks like it holds %s: a check command fetches the key itself (op read, vault kv get, an environment variable), so that rotatetui never shows or stores it", field, what))
+		}
+	}
 	return problems
 }
 

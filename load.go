@@ -47,6 +47,10 @@ func (e *env) loadCatalog() (int, bool) {
 	}
 	e.cat = cat
 	e.stateSetting = cfg.State
+	if cfg.Verify == "" {
+		cfg.Verify = defaultVerify
+	}
+	e.cfg = cfg
 	e.sched = schedule{cat: cat, config: cfg.RotateEvery, builtin: builtinEvery}
 	return exitOK, true
 }
@@ -275,8 +279,10 @@ func describeCatalogError(file string, err error) string {
 
 // config is config.toml: settings that belong to neither a catalog nor the progress.
 type config struct {
-	RotateEvery catalog.Duration // the default rotation interval; zero when unset
-	State       string           // state = "…": the progress store, after --state and $ROTATETUI_STATE
+	RotateEvery  catalog.Duration // the default rotation interval; zero when unset
+	State        string           // state = "…": the progress store, after --state and $ROTATETUI_STATE
+	Verify       catalog.Verify   // the proof steps: "" (offered), required or off
+	CheckTimeout time.Duration    // the time limit of a check command; zero: catalog.DefaultCheckTimeout
 }
 
 // loadConfig reads config.toml; a missing file is the empty config. A file with
@@ -305,7 +311,7 @@ func loadConfig(maxSize int64) (config, error) {
 // *catalog.Error.
 func parseConfig(name string, data []byte) (config, error) {
 	settings, err := catalog.ParseSettings(name, data)
-	return config{RotateEvery: settings.RotateEvery, State: settings.State}, err
+	return config{RotateEvery: settings.RotateEvery, State: settings.State, Verify: settings.Verify, CheckTimeout: settings.CheckTimeout}, err
 }
 
 // newStore makes the command's store, a file or a database, as --state,

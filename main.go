@@ -74,7 +74,10 @@ var commands = []command{
 	}},
 	{name: "status", needs: needState, json: true, quick: true, run: runStatus, flags: []flag{
 		{names: []string{"--check"}, set: func(o *options, _ string) error { o.check = true; return nil }},
+		{names: []string{"--require-proof"}, set: func(o *options, _ string) error { o.requireProof = true; return nil }},
+		sinceFlag,
 	}},
+	{name: "verify", usage: "KEY [--new|--old] | --old --all [--since 30d]", needs: needState, writes: true, remindsRescue: true, run: runVerify, flags: verifyFlags},
 	{name: "history", usage: "KEY", needs: needState, json: true, run: runHistory},
 	{name: "export", needs: needState, json: true, run: runExport, flags: []flag{
 		{names: []string{"--format"}, value: true, set: func(o *options, v string) error { o.format = v; return nil }},
@@ -218,6 +221,11 @@ var now = time.Now
 // storeOptions configures every store.
 var storeOptions []state.Option
 
+// defaultVerify is verify when config.toml sets none. Tests written before proof
+// steps existed set it to off (ROTATETUI_TEST_VERIFY in the binaries they build),
+// so that their step counts stay those of the catalog.
+var defaultVerify = catalog.VerifyOffered
+
 // testHooks is "on" only in binaries the tests build with
 // -ldflags "-X main.testHooks=on"; a normal build has no way to switch locking off.
 var testHooks = ""
@@ -228,6 +236,9 @@ func init() {
 	}
 	if os.Getenv("ROTATETUI_TEST_NO_LOCK") == "1" {
 		storeOptions = append(storeOptions, state.WithoutLockingForTests(2*time.Millisecond))
+	}
+	if v := os.Getenv("ROTATETUI_TEST_VERIFY"); v != "" {
+		defaultVerify = catalog.Verify(v)
 	}
 	// A lock that never comes free fails a save in this time rather than in 10s.
 	if d, err := time.ParseDuration(os.Getenv("ROTATETUI_TEST_LOCK_TIMEOUT")); err == nil {

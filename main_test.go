@@ -34,6 +34,9 @@ func newCLI(t *testing.T) *cli {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
 	t.Setenv("ROTATETUI_STATE", "")
 	t.Setenv("ROTATETUI_ACTOR", "cli@test")
+	// These tests count the catalog's steps; proof steps are proof_test.go's.
+	defaultVerify = catalog.VerifyOff
+	t.Cleanup(func() { defaultVerify = catalog.VerifyOffered })
 	return &cli{t: t, home: home}
 }
 
@@ -659,7 +662,7 @@ func TestParseArgsCommandFlags(t *testing.T) {
 	}{
 		{[]string{"check", "snowflake", "1", "--on", "2026-01-02"}, "--on works only with 'rotated'"},
 		{[]string{"status", "--format", "csv"}, "--format works only with 'export'"},
-		{[]string{"history", "x", "--since", "2026-01-01"}, "--since works only with 'export'"},
+		{[]string{"history", "x", "--since", "2026-01-01"}, "--since works only with 'status', 'verify' or 'export'"},
 		{[]string{"rotated", "x", "--source", "y"}, "--source works only with 'export'"},
 		{[]string{"-o", "f"}, "-o works only with 'export'"},
 		{[]string{"status", "--output=f"}, "--output works only with 'export'"},
@@ -974,7 +977,7 @@ func TestConfigErrors(t *testing.T) {
 		content string
 		want    []string
 	}{
-		{"rotate_every = \"90d\"\n\nrotate_evry = \"30d\"\n", []string{`:3:1: unknown key "rotate_evry" at the top level (known keys: rotate_every, state)`}},
+		{"rotate_every = \"90d\"\n\nrotate_evry = \"30d\"\n", []string{`:3:1: unknown key "rotate_evry" at the top level (known keys: rotate_every, state, verify, check_timeout)`}},
 		{"# comment\n  rotate_every = \"3 months\"\n", []string{`:2:3: rotate_every: bad duration "3 months"`}},
 		{"rotate_every = 90\n", []string{`:1:1: rotate_every must be a string such as "90d", not an integer`}},
 		{"rotate_every = \"0d\"\n", []string{`:1:1: rotate_every: duration "0d" must be longer than zero`}},

@@ -21,6 +21,9 @@ func exportSource(ref keyRef) state.ExportSource {
 	for _, st := range src.Steps {
 		es.Steps = append(es.Steps, state.ExportStepInfo{Key: st.Key, Text: catalog.Printable(st.Text)})
 	}
+	if i := src.VerifyStep(); i >= 0 {
+		es.VerifyStep = src.Steps[i].Key
+	}
 	return es
 }
 

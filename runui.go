@@ -38,19 +38,22 @@ func runUI(e *env) int {
 	}
 	keeper := &textKeeper{store: store}
 	res, err := ui.Run(ui.Options{
-		Catalog:     e.sched.cat,
-		Interval:    e.sched.interval,
-		State:       e.st,
-		Store:       store,
-		Query:       strings.Join(o.args, " "),
-		Resume:      o.resume,
-		Actor:       actor(o),
-		Now:         e.now,
-		NoColor:     noColor,
-		Notice:      notice,
-		Changes:     changes,
-		PendingWork: func() string { return screenReminder(store) },
-		KeepText:    keeper.keep,
+		Catalog:      e.sched.cat,
+		Interval:     e.sched.interval,
+		State:        e.st,
+		Store:        store,
+		Query:        strings.Join(o.args, " "),
+		Resume:       o.resume,
+		Actor:        actor(o),
+		Now:          e.now,
+		NoColor:      noColor,
+		Notice:       notice,
+		Changes:      changes,
+		PendingWork:  func() string { return screenReminder(store) },
+		KeepText:     keeper.keep,
+		Verify:       e.cfg.Verify,
+		CheckTimeout: e.cfg.CheckTimeout,
+		TrustChecks:  trustChecks,
 	})
 	code := exitOK
 	if err != nil {

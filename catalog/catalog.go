@@ -60,6 +60,10 @@ type Step struct {
 	Command string   // text the user copies and runs, e.g. SQL
 	URL     string   // may hold {placeholders}
 	Wait    Duration // how long to wait after this step before the next one
+	// Proves is the fact the step establishes in a rotation (see WithProof): set on
+	// rotatetui's own proof steps, and on the verify step that stands for "New key
+	// works". Catalogs never set it.
+	Proves Fact
 }
 
 // Kind classifies what a step does, so the UI can warn before destructive steps.

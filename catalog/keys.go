@@ -30,6 +30,11 @@ type Key struct {
 	Values      map[string]string // {placeholder} values, e.g. account = "xy12345"
 	Retired     bool              // leaves the list; history stays, exported as retired
 	Origin      string            // the file that declared it; "" for an implicit key
+	// CheckNew and CheckOld are shell commands (sh -c) that prove the rotation: the
+	// new key works when CheckNew exits 0, the old key is refused when CheckOld exits
+	// with a failure. Read only from the user's own keys file: a catalog that holds
+	// them is refused (see the keys reader's commands).
+	CheckNew, CheckOld string
 
 	// at is where the key was declared, so that checks made after parsing (against
 	// the merged catalog, for secrets) still name file, line and column. Nil for an

@@ -243,6 +243,10 @@ func fieldEqual(f string, a, b *Key) bool {
 		return maps.Equal(a.Values, b.Values)
 	case "retired":
 		return a.Retired == b.Retired
+	case "check_new":
+		return a.CheckNew == b.CheckNew
+	case "check_old":
+		return a.CheckOld == b.CheckOld
 	}
 	return true
 }
@@ -277,6 +281,10 @@ func renderField(f string, k *Key) (line string, set bool) {
 		if k.Retired {
 			value = "true"
 		}
+	case "check_new":
+		value = stringValue(k.CheckNew)
+	case "check_old":
+		value = stringValue(k.CheckOld)
 	}
 	if value == "" {
 		return "", false

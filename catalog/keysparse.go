@@ -11,7 +11,11 @@ import (
 // catalog, and checks them against the merged catalog (ValidateKeys).
 
 // keyFields are the keys a [[keys]] table may hold, in the order they are written.
-var keyFields = []string{"source", "name", "owner", "description", "rotate_every", "tags", "values", "retired"}
+var keyFields = []string{"source", "name", "owner", "description", "rotate_every", "tags", "values", "retired", "check_new", "check_old"}
+
+// KeysFileHint names the user's keys file where the catalog package cannot know its
+// path: the only file check commands are read from.
+const KeysFileHint = "your own keys file ($XDG_CONFIG_HOME/rotatetui/keys.toml, by default ~/.config/rotatetui/keys.toml)"
 
 // ParseKeys reads a keys file (keys.toml): `version = 1` and [[keys]] tables. Every
 // problem is reported at once as file:line:col, like Parse: TOML syntax, unknown
@@ -29,6 +33,7 @@ func ParseKeys(name string, data []byte) ([]Key, error) {
 	}
 	t := table{p: p, f: raw}
 	r := newKeysReader(p)
+	r.commands = true
 	if !r.version(t) {
 		return nil, p.err()
 	}
@@ -79,6 +84,10 @@ type keysReader struct {
 	p      *parser
 	blocks []keyBlock
 	top    map[string]position // top-level keys ("version", an inline "keys = [...]")
+	// commands: check_new and check_old are read, as in the user's keys file; else
+	// (a catalog's [[keys]]) they are refused, since a check command runs on the
+	// user's machine and a catalog may come from anywhere.
+	commands bool
 }
 
 func newKeysReader(p *parser) *keysReader {
@@ -197,8 +206,31 @@ func (r *keysReader) key(i int, f fields) Key {
 			r.problem(i, "retired", "retired must be true or false, not %s", tomlTypeName(v))
 		}
 	}
+	k.CheckNew = r.command(i, f, "check_new")
+	k.CheckOld = r.command(i, f, "check_old")
 	r.rejectUnknown(i, f, keyFields)
 	return k.sanitized()
+}
+
+// command reads a check command (check_new, check_old): one line of shell, refused
+// outside the user's keys file.
+func (r *keysReader) command(i int, f fields, k string) string {
+	if _, present := f.get(k); present && !r.commands {
+		r.problem(i, k, "%s is refused in a catalog: a check command runs on your machine, so it is read only from %s", k, KeysFileHint)
+		return ""
+	}
+	s, ok := r.str(i, f, k)
+	switch {
+	case !ok:
+		return ""
+	case strings.TrimSpace(s) == "":
+		r.problem(i, k, "empty %s: leave it out instead", k)
+		return ""
+	case PrintableLine(s) != s:
+		r.problem(i, k, "%s holds a line break or control character: write it on one line (join commands with && or ;)", k)
+		return ""
+	}
+	return s
 }
 
 // slug reads a required slug field; "" when it is missing or bad (reported).

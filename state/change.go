@@ -28,6 +28,9 @@ const (
 	// if it is the newest in the history and nothing is in progress, becomes the
 	// current rotation again.
 	Reopen ChangeKind = "reopen"
+	// RunCheck records a check command's run (Run) on a proof step: a passing run
+	// checks it, a failing one is kept as the latest attempt (see recordRun).
+	RunCheck ChangeKind = "run"
 )
 
 // A Change is one user action. It is plain data (JSON-serialisable) so it can
@@ -72,6 +75,9 @@ type Change struct {
 	// the other started it a moment after they looked. The command line sets it
 	// unless --join is given, the checklist until its user has agreed to join.
 	IfUnclaimed bool `json:"if_unclaimed,omitempty"`
+	// Run is the check command's run that a RunCheck records; its At and By are the
+	// change's.
+	Run *CheckRun `json:"run,omitempty"`
 }
 
 // Override names a safety rule a person set aside when checking a step.
@@ -123,7 +129,7 @@ func (r *StepRecord) recordedAfter(k ChangeKind, t time.Time) bool {
 	switch k {
 	case SetNote:
 		return after(r.NotedAt)
-	case Check, Uncheck, Skip, Unskip:
+	case Check, Uncheck, Skip, Unskip, RunCheck:
 		return after(r.CheckedAt) || after(r.SkippedAt)
 	}
 	return false
@@ -165,6 +171,17 @@ func (c Change) validate() error {
 		// No text needs one, and a database store could not keep it (PostgreSQL's
 		// jsonb refuses \u0000): refused alike by every store.
 		return c.invalid("the text contains a NUL character")
+	}
+	if (c.Run != nil) != (c.Kind == RunCheck) {
+		return c.invalid("a check run, and only it, carries a run")
+	}
+	if c.Run != nil {
+		if err := c.Run.validate(); err != nil {
+			return c.invalid("run: %v", err)
+		}
+		if what, secret := LooksLikeSecret(c.Run.Output); secret {
+			return c.invalid("the run's output looks like %s; rotatetui never stores secrets", what)
+		}
 	}
 	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
 		// The file must never hold a credential, whoever asks.
@@ -240,12 +257,13 @@ var sourceChanges = map[ChangeKind]func(c Change, s *State, at time.Time) bool{
 // step's record, reporting whether they changed it; a no-op leaves it as it was.
 // applyToStep does what is common to them all.
 var stepChanges = map[ChangeKind]func(c Change, rec *StepRecord, at time.Time) bool{
-	Check:   Change.check,
-	Uncheck: Change.uncheck,
-	Skip:    Change.skip,
-	Unskip:  Change.unskip,
-	SetNote: Change.setNote,
-	SetWait: Change.setWait,
+	Check:    Change.check,
+	Uncheck:  Change.uncheck,
+	Skip:     Change.skip,
+	Unskip:   Change.unskip,
+	SetNote:  Change.setNote,
+	SetWait:  Change.setWait,
+	RunCheck: Change.recordRun,
 }
 
 // guardsHold is the one place the guards a change carries are checked: Started (a
@@ -338,12 +356,12 @@ func (r *Rotation) setStep(key string, rec *StepRecord) {
 	r.Steps[key] = rec
 }
 
-// completes reports whether the change, a check or a skip, left no step of cur open.
+// completes reports whether the change, a check, a skip or a check run, left no step of cur open.
 // Completion is judged against the catalog as it is now (c.Steps), not as it was
 // when the rotation started: a step added since must be done too. Without c.Steps,
 // it falls back to the keys recorded at the start.
 func (c Change) completes(cur *Rotation) bool {
-	if c.Kind != Check && c.Kind != Skip {
+	if c.Kind != Check && c.Kind != Skip && c.Kind != RunCheck {
 		return false
 	}
 	keys := c.Steps
@@ -373,7 +391,16 @@ func (c Change) uncheck(rec *StepRecord, _ time.Time) bool {
 	}
 	rec.CheckedAt = nil
 	rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
+	dropPassedRun(rec)
 	return true
+}
+
+// dropPassedRun forgets the run that checked a step whose check is undone or
+// replaced: a passing run stands only for a checked step. A failed attempt stays.
+func dropPassedRun(rec *StepRecord) {
+	if rec.Run.Passed() {
+		rec.Run = nil
+	}
 }
 
 func (c Change) skip(rec *StepRecord, at time.Time) bool {
@@ -383,6 +410,7 @@ func (c Change) skip(rec *StepRecord, at time.Time) bool {
 	rec.SkippedAt, rec.SkipReason = &at, c.Text
 	rec.CheckedAt = nil
 	rec.Overrides, rec.OverriddenBy = nil, "" // they qualified the check
+	dropPassedRun(rec)
 	return true
 }
 

@@ -259,7 +259,7 @@ func TestStoreForgetsARotationWithoutWork(t *testing.T) {
 // that applies it, acting on the source as a whole or on one step, and validate
 // knows each kind.
 func TestEveryKindIsAppliedByOneFunction(t *testing.T) {
-	kinds := []ChangeKind{Check, Uncheck, Skip, Unskip, SetNote, Reset, RecordRotated, SetPlaceholder, SetWait, Reopen}
+	kinds := []ChangeKind{Check, Uncheck, Skip, Unskip, SetNote, Reset, RecordRotated, SetPlaceholder, SetWait, Reopen, RunCheck}
 	for _, k := range kinds {
 		_, onSource := sourceChanges[k]
 		_, onStep := stepChanges[k]
@@ -267,6 +267,9 @@ func TestEveryKindIsAppliedByOneFunction(t *testing.T) {
 			t.Errorf("%s: applied on the source %v, on a step %v; want exactly one", k, onSource, onStep)
 		}
 		c := Change{Kind: k, Key: "src", Step: "a", Steps: keys, At: at(1), Name: "n", Started: tp(at(0))}
+		if k == RunCheck {
+			c.Run = testRun(FactNewKey, 0)
+		}
 		if err := c.validate(); err != nil {
 			t.Errorf("%s: %v", k, err)
 		}

@@ -374,6 +374,17 @@ func (r *Rotation) validateSteps() error {
 		case rec.CheckedAt != nil && rec.SkippedAt != nil:
 			return fmt.Errorf("steps[%q] is both checked and skipped", k)
 		}
+		if rec.Run != nil {
+			if err := rec.Run.validate(); err != nil {
+				return fmt.Errorf("steps[%q].run: %w", k, err)
+			}
+			if rec.Run.At.IsZero() {
+				return fmt.Errorf("steps[%q].run: at is missing", k)
+			}
+			if rec.Run.Passed() && rec.CheckedAt == nil {
+				return fmt.Errorf("steps[%q].run passed, but the step is not checked", k)
+			}
+		}
 	}
 	return nil
 }

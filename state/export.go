@@ -60,6 +60,26 @@ type ExportRotation struct {
 	StartedBy            string
 	FinishedBy           string // who completed or abandoned it
 	Steps                []ExportStep
+	Proof                ExportProof // how each fact that proves the rotation was established
+}
+
+// ExportProof is how a rotation's two facts were established (see [ProofOf]).
+type ExportProof struct {
+	NewKey, OldKey ExportFact
+}
+
+// ExportFact is how one fact was established: How, on step Step (its number in the
+// export, 0 when the rotation has no such step), at At by By, with the step's note
+// or skip reason and the check run that established it or failed last.
+type ExportFact struct {
+	How        How
+	Step       string
+	Number     int
+	At         *time.Time
+	By         string
+	Note       string
+	SkipReason string
+	Run        *CheckRun
 }
 
 // ExportStep is one step of a rotation and what became of it.
@@ -77,6 +97,9 @@ type ExportStep struct {
 	// by OverriddenBy; empty when none was.
 	Overrides    []Override
 	OverriddenBy string
+	// Run is the check command's run recorded on the step (see [CheckRun]), its
+	// texts made safe to print; nil when none.
+	Run *CheckRun
 }
 
 // ExportManual is a rotation date recorded by hand for a rotation of a key done
@@ -96,6 +119,9 @@ type ExportSource struct {
 	InCatalog bool
 	Steps     []ExportStepInfo // in catalog order
 	Key       ExportKey
+	// VerifyStep is the key of the step of kind verify that stands for "New key
+	// works" (catalog.Source.VerifyStep), "" when the source has none.
+	VerifyStep string
 }
 
 // ExportKey is the key a rotation rotated: the unit of rotation, of a source (see
@@ -131,6 +157,14 @@ func NewExportRotation(src ExportSource, r *Rotation, clean func(string) string)
 		inCatalog[st.Key] = true
 		out.Steps = append(out.Steps, exportStep(i+1, st.Key, st.Text, r.Steps[st.Key], clean))
 	}
+	// The proof steps are the rotation's own, after the source's: numbered on, as
+	// the checklist numbers them.
+	for _, k := range []string{ProofNewStep, ProofOldStep} {
+		if r.hasStep(k) && !inCatalog[k] {
+			inCatalog[k] = true
+			out.Steps = append(out.Steps, exportStep(len(out.Steps)+1, k, ProofStepText(k), r.Steps[k], clean))
+		}
+	}
 	var gone []string
 	for _, k := range r.StepKeys {
 		if r.Steps[k] != nil && !inCatalog[k] && !slices.Contains(gone, k) {
@@ -147,7 +181,32 @@ func NewExportRotation(src ExportSource, r *Rotation, clean func(string) string)
 	for _, k := range append(gone, rest...) {
 		out.Steps = append(out.Steps, exportStep(0, clean(k), StepNoLongerInCatalog, r.Steps[k], clean))
 	}
+	p := ProofOf(r, src.VerifyStep)
+	out.Proof = ExportProof{NewKey: out.fact(p.NewKey), OldKey: out.fact(p.OldKey)}
 	return out
+}
+
+// fact is f as exported, from the rotation's exported step (texts already safe).
+func (r ExportRotation) fact(f FactProof) ExportFact {
+	out := ExportFact{How: f.How}
+	for _, s := range r.Steps {
+		if f.Step != "" && s.Key == f.Step && s.Number > 0 {
+			out.Step, out.Number, out.At, out.By = s.Key, s.Number, cloneTime(s.At), s.By
+			out.Note, out.SkipReason, out.Run = s.Note, s.SkipReason, s.Run.clone()
+		}
+	}
+	return out
+}
+
+// exportRun is a step's run with its texts made safe to print.
+func exportRun(r *CheckRun, clean func(string) string) *CheckRun {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.By, c.Output = clean(WithholdActor(r.By)), clean(WithholdText(r.Output))
+	c.Fact, c.CommandSHA256 = clean(r.Fact), clean(r.CommandSHA256) // a hand-edited file could hold anything
+	return &c
 }
 
 func exportStep(n int, key, text string, rec *StepRecord, clean func(string) string) ExportStep {
@@ -167,6 +226,7 @@ func exportStep(n int, key, text string, rec *StepRecord, clean func(string) str
 		s.Overrides = append(s.Overrides, Override(clean(WithholdText(string(o))))) // a hand-edited file could hold anything
 	}
 	s.OverriddenBy = clean(WithholdActor(rec.OverriddenBy))
+	s.Run = exportRun(rec.Run, clean)
 	return s
 }
 

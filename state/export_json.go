@@ -46,6 +46,59 @@ type JSONRotation struct {
 	Pending         int        `json:"pending"`
 	Total           int        `json:"total"`
 	Steps           []JSONStep `json:"steps"`
+	Proof           JSONProof  `json:"proof"`
+}
+
+// JSONProof says how each fact that proves the rotation was established.
+type JSONProof struct {
+	NewKey JSONFact `json:"new_key"`
+	OldKey JSONFact `json:"old_key"`
+}
+
+// JSONFact is how one fact was established: how is "check", "hand", "skipped" or
+// "none"; step and number are the step's ("" and null when the rotation has none);
+// check is the run that established it or failed last, null when none.
+type JSONFact struct {
+	How        How        `json:"how"`
+	Step       string     `json:"step"`
+	Number     *int       `json:"number"`
+	Time       *time.Time `json:"time"`
+	Actor      string     `json:"actor"`
+	Note       string     `json:"note"`
+	SkipReason string     `json:"skip_reason"`
+	Check      *JSONCheck `json:"check"`
+}
+
+// JSONCheck is a check command's run: never the command or its output, only its exit
+// status, duration, time, who ran it, the command's sha256 and one guarded line.
+type JSONCheck struct {
+	Fact          string    `json:"fact"`
+	Passed        bool      `json:"passed"`
+	ExitCode      int       `json:"exit_code"`
+	TimedOut      bool      `json:"timed_out"`
+	DurationMS    int64     `json:"duration_ms"`
+	Time          time.Time `json:"time"`
+	Actor         string    `json:"actor"`
+	CommandSHA256 string    `json:"command_sha256"`
+	Output        string    `json:"output"`
+}
+
+func jsonCheck(r *CheckRun) *JSONCheck {
+	if r == nil {
+		return nil
+	}
+	return &JSONCheck{Fact: r.Fact, Passed: r.Passed(), ExitCode: r.ExitCode, TimedOut: r.TimedOut, DurationMS: r.DurationMS,
+		Time: r.At.UTC(), Actor: r.By, CommandSHA256: r.CommandSHA256, Output: r.Output}
+}
+
+// JSON is the fact as the JSON export has it.
+func (f ExportFact) JSON() JSONFact {
+	out := JSONFact{How: f.How, Step: f.Step, Time: utc(f.At), Actor: f.By, Note: f.Note, SkipReason: f.SkipReason, Check: jsonCheck(f.Run)}
+	if f.Number > 0 {
+		n := f.Number
+		out.Number = &n
+	}
+	return out
 }
 
 // JSONStep is one step of a rotation in the JSON export.
@@ -64,6 +117,7 @@ type JSONStep struct {
 	// [] and "" when none was.
 	Overrides    []Override `json:"overrides"`
 	OverriddenBy string     `json:"overridden_by"`
+	Check        *JSONCheck `json:"check"` // the check command's run recorded on the step; null when none
 }
 
 // JSONManual is a rotation date recorded by hand, for a key, in the JSON export.
@@ -96,6 +150,7 @@ func (r ExportRotation) JSON() JSONRotation {
 		Outcome: r.Outcome, StartedAt: r.StartedAt.UTC(), FinishedAt: utc(r.FinishedAt), UpdatedAt: r.UpdatedAt.UTC(),
 		StartedBy: r.StartedBy, FinishedBy: r.FinishedBy, Done: done, Skipped: skipped, Pending: pending, Total: len(r.Steps),
 		Steps: []JSONStep{},
+		Proof: JSONProof{NewKey: r.Proof.NewKey.JSON(), OldKey: r.Proof.OldKey.JSON()},
 	}
 	if d, ok := r.Duration(); ok {
 		secs := int64(d / time.Second)
@@ -104,7 +159,7 @@ func (r ExportRotation) JSON() JSONRotation {
 	for _, s := range r.Steps {
 		sj := JSONStep{ID: s.Key, Text: s.Text, InCatalog: s.Number > 0, Result: s.Result, Time: utc(s.At),
 			Actor: s.By, Note: s.Note, NotedAt: utc(s.NotedAt), SkipReason: s.SkipReason,
-			Overrides: append([]Override{}, s.Overrides...), OverriddenBy: s.OverriddenBy}
+			Overrides: append([]Override{}, s.Overrides...), OverriddenBy: s.OverriddenBy, Check: jsonCheck(s.Run)}
 		if s.Number > 0 {
 			n := s.Number
 			sj.Number = &n

@@ -125,6 +125,10 @@ func (e *Export) mdRotation(b *bytes.Buffer, n int, r ExportRotation) {
 	if n := r.Overridden(); n > 0 {
 		fmt.Fprintf(b, "- Overridden: %s checked by setting a safety rule aside\n", plural(n, "step", "steps"))
 	}
+	if r.Proof.NewKey.Number > 0 || r.Proof.OldKey.Number > 0 {
+		fmt.Fprintf(b, "- New key works: %s\n", e.mdFact(r.Proof.NewKey))
+		fmt.Fprintf(b, "- Old key refused: %s\n", e.mdFact(r.Proof.OldKey))
+	}
 	b.WriteString("\n")
 	if len(r.Steps) == 0 {
 		b.WriteString("No steps recorded.\n")
@@ -145,6 +149,51 @@ func (e *Export) mdRotation(b *bytes.Buffer, n int, r ExportRotation) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", num, text, s.Result, at,
 			mdCell(s.By), mdCell(s.Note), mdCell(s.SkipReason), mdOverridden(s))
 	}
+}
+
+// mdFact says how a fact was established: "by a check (step 5, 2026-01-02 10:00
+// +00:00, alice): passed (exit 0) in 1s, command sha256 0123456789ab…".
+func (e *Export) mdFact(f ExportFact) string {
+	if f.Number == 0 {
+		return "not established (the rotation has no step for it)"
+	}
+	where := fmt.Sprintf("step %d", f.Number)
+	if f.At != nil {
+		where += ", " + e.mdTime(f.At)
+	}
+	if f.By != "" {
+		where += ", " + mdText(f.By)
+	}
+	var text string
+	switch f.How {
+	case ByCheck:
+		text = "by a check (" + where + "): " + mdRun(f.Run)
+	case ByHand:
+		text = "by hand (" + where + ")"
+		if f.Note != "" {
+			text += ": " + mdText(f.Note)
+		}
+	case BySkip:
+		text = "skipped (" + where + "): " + mdText(f.SkipReason)
+	default:
+		text = fmt.Sprintf("not established (step %d open)", f.Number)
+	}
+	if f.How != ByCheck && f.Run != nil {
+		text += "; last check " + mdRun(f.Run)
+	}
+	return text
+}
+
+// mdRun is a check run in words: "passed (exit 0) in 1s, command sha256 0123…".
+func mdRun(r *CheckRun) string {
+	text := mdText(r.Outcome()) + " in " + FormatDuration(time.Duration(r.DurationMS)*time.Millisecond)
+	if len(r.CommandSHA256) >= 12 {
+		text += ", command sha256 `" + mdCode(r.CommandSHA256[:12]) + "…`"
+	}
+	if r.Output != "" {
+		text += ", output: " + mdText(r.Output)
+	}
+	return text
 }
 
 // retiredLabel is what Markdown writes after a retired key.

@@ -150,6 +150,10 @@ type StepRecord struct {
 	// before overrides existed have neither.
 	Overrides    []Override `json:"overrides,omitempty"`
 	OverriddenBy string     `json:"overridden_by,omitempty"`
+	// Run is the latest run of a check command on the step (see [CheckRun]): the
+	// one that checked it when it passed, else the latest failed attempt. Files
+	// written before check commands existed have none.
+	Run *CheckRun `json:"run,omitempty"`
 }
 
 // Done reports whether the step counts as handled (checked or skipped).
@@ -163,7 +167,7 @@ func (r *StepRecord) Done() bool {
 func (r *StepRecord) empty() bool {
 	// By alone says nothing: it only qualifies the other fields.
 	return r.CheckedAt == nil && r.SkippedAt == nil && r.SkipReason == "" &&
-		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil && len(r.Overrides) == 0
+		r.Note == "" && r.NotedAt == nil && r.WaitUntil == nil && len(r.Overrides) == 0 && r.Run == nil
 }
 
 func (r *Rotation) step(key string) *StepRecord {
@@ -174,7 +178,7 @@ func (r *Rotation) step(key string) *StepRecord {
 }
 
 // HasWork reports whether the rotation holds something a person did: a step checked
-// or skipped, or a note. A rotation without work is not under way, and is never kept
+// or skipped, a note, or a check command run. A rotation without work is not under way, and is never kept
 // (see [Change.Apply]): it is neither in progress nor worth a place in the history.
 // A note counts because it is the person's own words, which are never dropped; a
 // wait does not, because it only says when the step after a check may follow, and
@@ -191,7 +195,7 @@ func (r *Rotation) HasWork() bool {
 	return false
 }
 
-func (r *StepRecord) hasWork() bool { return r.Done() || r != nil && r.Note != "" }
+func (r *StepRecord) hasWork() bool { return r.Done() || r != nil && (r.Note != "" || r.Run != nil) }
 
 // Checked reports whether step key was checked (not merely skipped). It is
 // nil-safe so the UI can ask about a source with no current rotation.
@@ -308,6 +312,7 @@ func (r *StepRecord) clone() *StepRecord {
 	c.NotedAt = cloneTime(r.NotedAt)
 	c.WaitUntil = cloneTime(r.WaitUntil)
 	c.Overrides = slices.Clone(r.Overrides)
+	c.Run = r.Run.clone()
 	return &c
 }
 

@@ -136,6 +136,11 @@ func (f *suspectFinder) rotation(id string, r *Rotation) {
 		f.text(step, rec.Note)
 		step.Field = "skip reason"
 		f.text(step, rec.SkipReason)
+		if rec.Run != nil {
+			f.actor(step, rec.Run.By)
+			step.Field = "check output"
+			f.text(step, rec.Run.Output)
+		}
 	}
 }
 

@@ -20,10 +20,13 @@ import (
 // asks for something first in a prompt at the bottom of the screen: a placeholder
 // value, a note, a skip reason, or a y/N confirmation.
 type checklistModel struct {
-	c        *common
+	c *common
+	// base is the catalog's source; src is it as the rotation shown runs it, with the
+	// proof steps (catalog.Source.WithProof), as setState works it out.
+	base     *catalog.Source
 	src      *catalog.Source
 	key      *catalog.Key // the key rotated (a copy): the state file's entry is key.ID's
-	keys     []string     // the source's step keys, in order
+	keys     []string     // src's step keys, in order
 	tracking time.Time    // StartedAt of the rotation this screen works on; zero before the first check
 
 	rot      *state.Rotation // the rotation shown; nil before the first check
@@ -50,10 +53,13 @@ type checklistModel struct {
 	ticking   bool
 	announced map[string]bool // waits whose end was already announced
 
-	// claim is the rotation on screen when someone else started it (see claim.go),
-	// and joinedStart the start of the one the person agreed to act on.
-	claim       *state.Claim
-	joinedStart time.Time
+	// claim is the rotation on screen when someone else started it (see claim.go).
+	// Held by pointer, as the model is copied with every message; replaced, never
+	// changed in place.
+	claim *heldClaim
+	// verifying is the check command running or last run on this screen (v), nil when
+	// none: its output, made printable, shows under the steps (checkrun.go).
+	verifying *checkView
 }
 
 // undoEntry reverses one action.
@@ -63,7 +69,7 @@ type undoEntry struct {
 }
 
 func newChecklistModel(c *common, src *catalog.Source, key *catalog.Key, st *state.State) checklistModel {
-	m := checklistModel{c: c, src: src, key: key, keys: src.StepKeys(), confirmed: map[string]bool{}, announced: map[string]bool{}}
+	m := checklistModel{c: c, base: src, src: src, key: key, keys: src.StepKeys(), confirmed: map[string]bool{}, announced: map[string]bool{}}
 	m = m.setState(st)
 	m.cursor = m.nextOpen(-1)
 	// Waits that already ended before the screen opened need no bell.
@@ -92,12 +98,11 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 		saved = ss.Placeholders
 	}
 	// A saved value that cannot go where it is used is not used: it is asked again.
-	m.values, m.refused, m.declared = keyValues(m.src, m.key.Values, saved)
+	m.values, m.refused, m.declared = keyValues(m.base, m.key.Values, saved)
 	switch {
 	case ss != nil && ss.Current != nil:
 		m.rot = ss.Current
 		m.tracking = ss.Current.StartedAt
-		m.changed = describeChange(ss.Current.StepKeys, m.keys)
 	case ss != nil && !m.tracking.IsZero():
 		// The rotation this screen was working on ended (completed here or by another
 		// instance): show it as done rather than as an empty list.
@@ -105,11 +110,20 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 			m.rot, m.finished = last, true
 		}
 	}
-	m.withheld = findWithheld(m.rot, m.values)
-	m.claim = nil
-	if !m.finished {
-		m.claim = claimOf(ss, m.keys, m.c.actor)
+	// The rotation keeps the proof steps it started with: one started before them
+	// ends as it would have.
+	var started []string
+	if m.rot != nil {
+		started = m.rot.StepKeys
 	}
+	m.src = m.base.WithProof(m.c.verify, started)
+	m.keys = m.src.StepKeys()
+	m.cursor = min(m.cursor, len(m.keys)-1)
+	if ss != nil && ss.Current != nil {
+		m.changed = describeChange(ss.Current.StepKeys, m.keys)
+	}
+	m.withheld = findWithheld(m.rot, m.values)
+	m.claim = m.claim.update(claimOf(ss, m.keys, m.c.actor), m.finished)
 	return m
 }
 
@@ -229,6 +243,10 @@ func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd, event) {
 	switch msg := msg.(type) {
 	case waitTickMsg:
 		m, cmd = m.tick(msg)
+	case checkStartedMsg:
+		m, cmd, ev = m.checkStarted(msg)
+	case checkOutputMsg:
+		m, cmd, ev = m.checkOutput(msg)
 	case tea.MouseMsg:
 		if m.hist.open {
 			m = m.historyMouse(msg)
@@ -301,7 +319,7 @@ func (m checklistModel) inverse(changes []state.Change) []state.Change {
 			continue
 		}
 		inv = m.appendInverse(inv, c, i, &started)
-		if c.Kind == state.Check || c.Kind == state.Skip {
+		if c.Kind == state.Check || c.Kind == state.Skip || c.Kind == state.RunCheck && c.Run.Passed() {
 			completes = completes || m.wouldComplete(i)
 		}
 	}
@@ -321,6 +339,13 @@ func (m checklistModel) appendInverse(inv []state.Change, c state.Change, i int,
 	at := c.At.Round(0) // as the store records it
 	base := state.Change{Key: m.key.ID, Step: c.Step, Steps: m.keys, At: m.c.now().UTC(), Started: started}
 	switch c.Kind {
+	case state.RunCheck:
+		if !c.Run.Passed() {
+			return inv // a failed attempt stays on record
+		}
+		r := base
+		r.Kind, r.IfMark = state.Uncheck, &state.Mark{CheckedAt: &at}
+		return appendRestore(append(inv, r), base, prev)
 	case state.Check:
 		r := base
 		r.Kind, r.IfMark = state.Uncheck, &state.Mark{CheckedAt: &at}
@@ -597,6 +622,8 @@ func (m checklistModel) helpKeys() checklistHelp {
 	step := m.src.Steps[m.cursor]
 	return checklistHelp{
 		k:          m.c.keys,
+		canVerify:  m.canVerify(m.cursor),
+		canSkip:    m.src.SkipRefused(m.cursor, m.c.verify) == "",
 		finished:   m.finished,
 		prompt:     m.prompt.kind.group(),
 		hasCommand: step.Command != "" || step.URL != "",

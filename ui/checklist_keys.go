@@ -40,6 +40,10 @@ func (m checklistModel) moveKey(msg tea.KeyMsg, k *keyMap) (next checklistModel,
 // screenKey acts on the keys that work on a finished rotation too: leaving, copying,
 // opening, undoing, the history and starting over. handled is false for the others.
 func (m checklistModel) screenKey(msg tea.KeyMsg, k *keyMap) (next checklistModel, cmd tea.Cmd, ev event, handled bool) {
+	if m.checkRunning() && (key.Matches(msg, k.Back) || key.Matches(msg, k.History) || key.Matches(msg, k.Reset)) {
+		// Its result is recorded on this screen's rotation: it stays until then.
+		return m, nil, statusEvent{text: "A check is running: wait for its result (at most its time limit).", isErr: true}, true
+	}
 	switch {
 	case key.Matches(msg, k.Back):
 		ev = backEvent{}
@@ -85,9 +89,14 @@ func (m checklistModel) stepKey(msg tea.KeyMsg, k *keyMap) (checklistModel, tea.
 		return m.toggle(true)
 	case key.Matches(msg, k.Note):
 		m.prompt = m.newNotePrompt()
+	case key.Matches(msg, k.Verify):
+		return m.verify()
 	case key.Matches(msg, k.Skip):
 		if m.skipped(m.cursor) {
 			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
+		}
+		if why := m.src.SkipRefused(m.cursor, m.c.verify); why != "" {
+			return m, nil, statusEvent{text: strings.ToUpper(why[:1]) + why[1:] + ".", isErr: true}
 		}
 		m.prompt = newTextPrompt(m.c.styles, fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
 	}

@@ -19,9 +19,9 @@ func (m checklistModel) view(width, height int) string {
 		return m.historyScreen(width, height)
 	}
 	head := m.header(width)
-	var foot []string
+	foot := m.checkLines(width)
 	if m.prompt.kind != noPrompt {
-		foot = append([]string{""}, m.prompt.view(m, width)...)
+		foot = append(foot, append([]string{""}, m.prompt.view(m, width)...)...)
 	}
 	lines, _ := m.stepLines(width)
 	avail := height - len(head) - len(foot)
@@ -348,9 +348,15 @@ func (m checklistModel) appendStepText(lines []string, i int, step catalog.Step,
 	if selected {
 		textStyle = st.StepSelected
 	}
-	for j, l := range strings.Split(ansi.Wrap(step.Text, lay.textW, ""), "\n") {
+	mark, textW := "", lay.textW
+	if step.Proves != catalog.FactNone {
+		// rotatetui's own proof steps, and the verify step that stands for one, are
+		// marked apart from the procedure's.
+		mark, textW = st.Proof.Render("◆ "), max(lay.textW-2, 8)
+	}
+	for j, l := range strings.Split(ansi.Wrap(step.Text, textW, ""), "\n") {
 		if j == 0 {
-			lines = append(lines, marker+num+box+" "+textStyle.Render(l))
+			lines = append(lines, marker+num+box+" "+mark+textStyle.Render(l))
 		} else {
 			lines = append(lines, lay.pad+textStyle.Render(l))
 		}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/rotatetui/rotatetui/catalog"
@@ -22,10 +24,31 @@ func claimOf(ss *state.KeyState, steps []string, actor string) *state.Claim {
 	return nil
 }
 
+// heldClaim is the claim the checklist tells about, and the start of the rotation
+// whose holder the person agreed to join on this screen (zero: none yet).
+type heldClaim struct {
+	*state.Claim
+	joinedStart time.Time
+}
+
+// update is the claim to tell about once the state says c (nil: nobody else holds
+// the key; finished: the rotation on screen is over): a join is kept for as long as
+// the same rotation is on screen.
+func (h *heldClaim) update(c *state.Claim, finished bool) *heldClaim {
+	if c == nil || finished {
+		return nil
+	}
+	next := &heldClaim{Claim: c}
+	if h != nil && h.joinedStart.Equal(c.StartedAt) {
+		next.joinedStart = h.joinedStart
+	}
+	return next
+}
+
 // joined reports whether the person agreed to act on the rotation someone else holds
 // on this screen (always true when nobody else holds it).
 func (m checklistModel) joined() bool {
-	return m.claim == nil || m.joinedStart.Equal(m.claim.StartedAt)
+	return m.claim == nil || m.claim.joinedStart.Equal(m.claim.StartedAt)
 }
 
 // claimText is the header's line about the holder, "" when nobody else holds the key.
@@ -60,7 +83,7 @@ func (m checklistModel) join(p prompt) (checklistModel, tea.Cmd, event) {
 	if m.claim == nil {
 		return m, nil, nil // the rotation ended meanwhile: nothing to join
 	}
-	m.joinedStart = m.claim.StartedAt
+	m.claim = &heldClaim{Claim: m.claim.Claim, joinedStart: m.claim.StartedAt}
 	if p.pending == nil {
 		return m, nil, nil
 	}

@@ -109,8 +109,13 @@ func (m checklistModel) pastRotations() []state.ExportRotation {
 		return nil
 	}
 	src := state.ExportSource{ID: m.key.ID, Name: m.title(), InCatalog: true}
-	for _, step := range m.src.Steps {
+	// The catalog's steps: each rotation adds the proof steps it has (an old one has
+	// none).
+	for _, step := range m.base.Steps {
 		src.Steps = append(src.Steps, state.ExportStepInfo{Key: step.Key, Text: step.Text})
+	}
+	if i := m.base.VerifyStep(); i >= 0 {
+		src.VerifyStep = m.base.Steps[i].Key
 	}
 	var out []state.ExportRotation
 	for i := range ss.History {

@@ -44,6 +44,7 @@ type keyMap struct {
 	EditValues key.Binding
 	Note       key.Binding
 	Skip       key.Binding
+	Verify     key.Binding // run the key's check command on a proof step
 	Undo       key.Binding
 	Reset      key.Binding
 	History    key.Binding
@@ -86,6 +87,7 @@ func newKeyMap() *keyMap {
 		EditValues: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit values")),
 		Note:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
 		Skip:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
+		Verify:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "run check")),
 		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
 		Reset:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start over")),
 		History:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
@@ -213,6 +215,8 @@ type checklistHelp struct {
 	hasValues  bool // the step or source has {placeholders} to edit
 	canUndo    bool
 	started    bool // a rotation is in progress
+	canVerify  bool // v runs a check command on the step (a proof step whose key has one)
+	canSkip    bool // the step may be skipped (not a proof step under verify = "required")
 }
 
 func (h checklistHelp) bindings() (toggle, next, copyB, open, edit, note, skip, undo, reset key.Binding) {
@@ -221,6 +225,7 @@ func (h checklistHelp) bindings() (toggle, next, copyB, open, edit, note, skip, 
 	for _, b := range []*key.Binding{&toggle, &next, &note, &skip} {
 		b.SetEnabled(!h.finished)
 	}
+	skip.SetEnabled(skip.Enabled() && h.canSkip)
 	open.SetEnabled(h.hasURL)
 	edit.SetEnabled(h.hasValues)
 	undo.SetEnabled(h.canUndo)
@@ -247,10 +252,20 @@ func (h checklistHelp) ShortHelp() []key.Binding {
 	}
 	// Most useful first: a narrow window drops the last ones (see fitShortHelp).
 	b := []key.Binding{toggle, next}
+	if h.canVerify {
+		b = append(b, h.verify())
+	}
 	if h.hasCommand {
 		b = append(b, copyB)
 	}
 	return append(b, undo, open, h.k.Help, h.k.Quit)
+}
+
+// verify is the v binding, on only where it runs a check.
+func (h checklistHelp) verify() key.Binding {
+	v := h.k.Verify
+	v.SetEnabled(h.canVerify)
+	return v
 }
 
 func (h checklistHelp) FullHelp() [][]key.Binding {
@@ -258,7 +273,7 @@ func (h checklistHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
 		{toggle, next, skip, note, undo},
-		{copyB, open, edit, reset, h.k.History},
+		{h.verify(), copyB, open, edit, reset, h.k.History},
 		{h.k.Back, h.k.Help, h.k.Quit, h.k.ForceQ, h.k.Suspend},
 	}
 }

@@ -30,13 +30,14 @@ const (
 	confirmRevokeNext
 	confirmReset
 	confirmJoin
+	confirmCheck // run a check command (v)
 )
 
 func (k promptKind) group() promptKind {
 	switch k {
 	case promptSkip, promptValue:
 		return promptText
-	case confirmRevoke, confirmRevokeNext, confirmReset, confirmJoin:
+	case confirmRevoke, confirmRevokeNext, confirmReset, confirmJoin, confirmCheck:
 		return promptConfirm
 	}
 	return k
@@ -253,6 +254,8 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 	case confirmRevoke, confirmRevokeNext:
 		m.confirmed[m.keys[p.step]] = true
 		return m.check(p.step, p.kind == confirmRevokeNext)
+	case confirmCheck:
+		return m.runConfirmed(p.step)
 	case confirmReset:
 		c := m.guardClaim(state.Change{Kind: state.Reset, Key: m.key.ID, At: m.c.now().UTC()})
 		if m.rot != nil {

@@ -86,7 +86,7 @@ func (m sourcesModel) statusAt(i int) sourceStatus {
 		return s
 	}
 	// As if never touched: unknown, not in progress.
-	return statusOf(m.sourceOf(i), nil, 0, time.Time{}, "")
+	return statusOf(m.sourceOf(i), nil, 0, time.Time{}, m.c.verify, "")
 }
 
 // setState recomputes statuses and order, keeping the cursor on the same key.
@@ -106,7 +106,7 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 			continue // progress of a key no longer listed (retired, or its source gone)
 		}
 		key, src := m.keyAt(i), m.sourceOf(i)
-		s := statusOf(src, ss, m.c.interval(&key, src), now, m.c.actor)
+		s := statusOf(src, ss, m.c.interval(&key, src), now, m.c.verify, m.c.actor)
 		m.touched[i] = s
 		if s.of.Urgent() {
 			urgent, isUrgent[i] = append(urgent, i), true
@@ -143,10 +143,17 @@ func (m sourcesModel) setState(st *state.State) sourcesModel {
 	return m
 }
 
-// statusOf is the list's view of state.StatusOf, for this rotatetui's actor.
-func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time, actor string) sourceStatus {
+// statusOf is the list's view of state.StatusOf, with the proof steps of verify: a
+// rotation under way has those it started with; the total of one not started counts
+// those a new one would have, without copying the source. heldBy is for actor.
+func statusOf(src *catalog.Source, ss *state.KeyState, interval catalog.Duration, now time.Time, verify catalog.Verify, actor string) sourceStatus {
+	total := len(src.Steps) + src.ProofStepCount(verify)
+	if ss != nil && ss.Current.HasWork() {
+		src = src.WithProof(verify, ss.Current.StepKeys)
+		total = len(src.Steps)
+	}
 	st := state.StatusOf(ss, src, time.Duration(interval), now)
-	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: len(src.Steps), of: st}
+	s := sourceStatus{inProgress: st.InProgress, waitUntil: st.WaitUntil, due: st.Due, done: st.Done, total: total, of: st}
 	if st.InProgress {
 		s.heldBy = heldBy(ss, src, actor)
 	}

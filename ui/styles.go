@@ -107,6 +107,7 @@ type Styles struct {
 	Note         lipgloss.Style
 	Banner       lipgloss.Style
 	Progress     lipgloss.Style
+	Proof        lipgloss.Style // the mark of a step that proves the rotation (New key works, Old key refused)
 
 	// Paints of the styles the list draws on every row (see paint).
 	Paint struct {
@@ -212,6 +213,7 @@ func newStylesFor(noColor bool) *Styles {
 		{&s.Note, look{fg: p.subtle, italic: true}},
 		{&s.Banner, look{fg: p.ok, bold: true}},
 		{&s.Progress, look{fg: p.ok}},
+		{&s.Proof, look{fg: p.accent, bold: true}},
 	} {
 		*l.style = l.look.style(r)
 	}

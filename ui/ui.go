@@ -62,6 +62,16 @@ type Options struct {
 	// Effects reach outside the window (clipboard, browser, bell) and start timers;
 	// zero fields get the real ones.
 	Effects Effects
+	// Verify is config.toml's verify: whether rotations have the proof steps (see
+	// catalog.Source.WithProof) and whether they may be skipped. "" is off, for
+	// callers that predate proof steps; rotatetui always passes the setting.
+	Verify catalog.Verify
+	// CheckTimeout is the time limit of a check command (0: the default).
+	CheckTimeout time.Duration
+	// TrustChecks says why a key's check commands may not run (its keys file is not
+	// the user's own, or others can write it), or nil. It is called in the command
+	// that runs the check, never in Update. Nil refuses every check.
+	TrustChecks func(*catalog.Key) error
 }
 
 // Result is what the program hands back when it ends.
@@ -119,6 +129,9 @@ type common struct {
 	savesFailing  bool                                                 // the last save failed and changes wait in memory: set by the root only
 	actor         string                                               // who this rotatetui records changes as (Options.Actor)
 	interval      func(*catalog.Key, *catalog.Source) catalog.Duration // Options.Interval, never nil
+	verify        catalog.Verify                                       // Options.Verify, never "" (off then)
+	checkTimeout  time.Duration                                        // Options.CheckTimeout
+	trustChecks   func(*catalog.Key) error                             // Options.TrustChecks, never nil
 }
 
 // Model is the root model.
@@ -172,6 +185,13 @@ func New(opts Options) Model {
 	}
 	if c.interval == nil {
 		c.interval = catalogInterval(opts.Catalog)
+	}
+	c.verify, c.checkTimeout, c.trustChecks = opts.Verify, opts.CheckTimeout, opts.TrustChecks
+	if c.verify == "" {
+		c.verify = catalog.VerifyOff
+	}
+	if c.trustChecks == nil {
+		c.trustChecks = func(*catalog.Key) error { return errors.New("check commands are not available here") }
 	}
 	h := &c.helpLine.model
 	*h = help.New()

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/state/checkrun"
+)
+
+// cmd_verify.go: `rotatetui verify KEY [--new|--old]`, which runs a key's check
+// commands (check_new, check_old, from the user's own keys file) and records the
+// result on the proof step of the rotation in progress, as `v` does on screen; and
+// `rotatetui verify --old --all [--since 30d]`, which re-runs check_old for the keys
+// rotated in the window, for cron: the revoke that did not happen is the most common
+// way a rotation fails silently.
+
+// sinceFlag is --since of status and verify (export has its own, a date only).
+var sinceFlag = flag{names: []string{"--since"}, value: true, set: func(o *options, v string) error { o.since = v; return nil }}
+
+// verifyFlags are the flags of verify.
+var verifyFlags = []flag{
+	{names: []string{"--new"}, set: func(o *options, _ string) error { o.verifyNew = true; return nil }},
+	{names: []string{"--old"}, set: func(o *options, _ string) error { o.verifyOld = true; return nil }},
+	// key list has an --all too; the first command's flag in the table is the one
+	// parsed, so this one sets key's option as well.
+	{names: []string{"--all"}, set: func(o *options, _ string) error { o.verifyAll, o.key.all = true, true; return nil }},
+	{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
+	sinceFlag,
+}
+
+// defaultVerifyWindow is how far back verify --old --all looks without --since.
+const defaultVerifyWindow = "30d"
+
+func runVerify(e *env) int {
+	o := e.opts
+	if o.verifyAll {
+		if !o.verifyOld || o.verifyNew || len(o.args) > 0 {
+			return e.fail(exitUsage, "verify --all goes with --old alone: rotatetui verify --old --all [--since 30d]")
+		}
+		return e.verifyAllOld()
+	}
+	if o.since != "" {
+		return e.fail(exitUsage, "--since goes with verify --old --all")
+	}
+	ref, code, ok := e.keyArg(len(o.args) == 1)
+	if !ok {
+		return code
+	}
+	facts := verifyFacts(ref.key, o.verifyNew, o.verifyOld)
+	if len(facts) == 0 {
+		return e.fail(exitUsage, "%s has no check command: add check_new or check_old to its [[keys]] in %s", ref.title(), userKeysPath())
+	}
+	if err := trustChecks(ref.key); err != nil {
+		return e.failErr(exitUsage, err)
+	}
+	worst := exitOK
+	for _, f := range facts {
+		if code := e.verifyFact(ref, f); code > worst {
+			worst = code
+		}
+	}
+	return worst
+}
+
+// verifyFacts are the facts to check: those asked for, else those the key has a
+// command for.
+func verifyFacts(k *catalog.Key, onlyNew, onlyOld bool) []catalog.Fact {
+	var facts []catalog.Fact
+	for _, f := range []catalog.Fact{catalog.FactNewKey, catalog.FactOldKey} {
+		asked := onlyNew && f == catalog.FactNewKey || onlyOld && f == catalog.FactOldKey
+		if asked || !onlyNew && !onlyOld && k.CheckCommand(f) != "" {
+			facts = append(facts, f)
+		}
+	}
+	return facts
+}
+
+// trustChecks says why k's check commands may not run (see checkrun.Trusted).
+func trustChecks(k *catalog.Key) error {
+	return checkrun.Trusted(k.Origin, filepath.Dir(userKeysPath()))
+}
+
+// stateFact is the state's name of a fact.
+func stateFact(f catalog.Fact) string {
+	if f == catalog.FactOldKey {
+		return state.FactOldKey
+	}
+	return state.FactNewKey
+}
+
+// proofStepOf is the index of the step of src (as withProof gives it) that
+// establishes f, or -1.
+func proofStepOf(src *catalog.Source, f catalog.Fact) int {
+	for i, st := range src.Steps {
+		if st.Proves == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// verifyFact runs the key's command for f, after showing it (and, on a terminal, a
+// y/N unless --yes), says what it showed and records it on the step that
+// establishes f in the rotation in progress. The exit status is 0 when the fact is
+// proven.
+func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
+	name, field := ref.title(), f.CheckField()
+	command := ref.key.CheckCommand(f)
+	if command == "" {
+		return e.fail(exitUsage, "%s has no %s in %s", name, field, ref.key.Origin)
+	}
+	filled := checkrun.Fill(command, ref.key.Values)
+	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), filled)
+	if e.interactive && !e.opts.yes && !e.ask("Run it?") {
+		return e.fail(exitFailed, "nothing was run.")
+	}
+	res := e.runCheck(command, ref.key.Values)
+	if res.Err != nil {
+		return e.fail(exitFailed, "%s: %s could not be run: %v", name, field, res.Err)
+	}
+	rec := checkrun.Record(stateFact(f), command, ref.key.Values, res)
+	verdict := "not proven"
+	if rec.Passed() {
+		verdict = "proven"
+	}
+	fmt.Fprintf(e.stdout, "%s: %s: %s (%s)\n", name, f.Phrase(), verdict, rec.Outcome())
+	e.recordRun(ref, f, rec)
+	if !rec.Passed() {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// runCheck runs a check command to its end, its output on stderr, made inert, as it
+// comes.
+func (e *env) runCheck(command string, values map[string]string) checkrun.Result {
+	return checkrun.Start(checkrun.Spec{Command: command, Values: values, Timeout: e.cfg.CheckTimeout, OnLine: func(line string) {
+		fmt.Fprintf(e.stderr, "  | %s\n", catalog.PrintableLine(line))
+	}}).Wait()
+}
+
+// ask asks a y/N question on the terminal.
+func (e *env) ask(question string) bool {
+	fmt.Fprintf(e.stderr, "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes"
+}
+
+// recordRun records the run on the step that establishes f in the key's rotation in
+// progress, and says so, or why it was not recorded.
+func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) {
+	name := ref.title()
+	before, err := e.store.Load()
+	if err != nil {
+		e.failErr(exitFailed, err)
+		return
+	}
+	cur := current(before.Key(ref.key.ID))
+	i := proofStepOf(ref.src, f)
+	switch {
+	case cur == nil:
+		fmt.Fprintf(e.stdout, "%s: not recorded: no rotation is in progress\n", name)
+		return
+	case i < 0:
+		fmt.Fprintf(e.stdout, "%s: not recorded: the rotation in progress has no step for it (it started without proof steps, or config.toml sets verify = \"off\")\n", name)
+		return
+	case cur.Checked(ref.src.Steps[i].Key):
+		fmt.Fprintf(e.stdout, "%s: not recorded: step %d is checked already (uncheck it to record a new run)\n", name, i+1)
+		return
+	}
+	started := cur.StartedAt
+	c := state.Change{Kind: state.RunCheck, Key: ref.key.ID, Step: ref.src.Steps[i].Key, Steps: ref.src.StepKeys(),
+		At: e.now().UTC(), By: actor(e.opts), Run: rec, Started: &started}
+	after, err := e.store.Apply(c)
+	if err != nil {
+		e.failErr(exitFailed, err)
+		return
+	}
+	what := "recorded on"
+	if rec.Passed() {
+		what = "checked"
+	}
+	fmt.Fprintf(e.stdout, "%s: %s step %d: %s\n", name, what, i+1, oneLine(ref.src.Steps[i].Text))
+	e.reportProgress(ref, before.Key(ref.key.ID), after.Key(ref.key.ID))
+}
+
+// parseWindow reads --since of status and verify: a duration back from now ("30d")
+// or a date.
+func parseWindow(s string, now time.Time) (time.Time, error) {
+	if d, err := catalog.ParseDuration(s); err == nil {
+		return now.Add(-time.Duration(d)), nil
+	}
+	t, err := parseDate(s, now.Location())
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither a duration (30d) nor a date (2026-01-02)", catalog.PrintableLine(s))
+	}
+	return t, nil
+}
+
+// lastRotatedAt is when the key was last rotated: its last completed rotation's end,
+// or the date recorded by hand, whichever is later; nil when never.
+func lastRotatedAt(ss *state.KeyState) *time.Time {
+	var last *time.Time
+	if r := ss.LastCompleted(); r != nil && r.FinishedAt != nil {
+		last = r.FinishedAt
+	}
+	if ss != nil && ss.LastRotated != nil && (last == nil || ss.LastRotated.After(*last)) {
+		last = ss.LastRotated
+	}
+	return last
+}
+
+// verifyAllOld is verify --old --all: check_old of every live key that has one and
+// was rotated in the window. Nothing is recorded (the rotations are finished); the
+// exit status is 1 if an old key still works, or a check proved nothing.
+func (e *env) verifyAllOld() int {
+	window := e.opts.since
+	if window == "" {
+		window = defaultVerifyWindow
+	}
+	since, err := parseWindow(window, e.now())
+	if err != nil {
+		return e.fail(exitUsage, "--since: %v", err)
+	}
+	var refs []keyRef
+	for _, ref := range liveKeys(e.cat) {
+		last := lastRotatedAt(e.st.Key(ref.key.ID))
+		if ref.key.CheckOld != "" && last != nil && !last.Before(since) {
+			refs = append(refs, ref)
+		}
+	}
+	if len(refs) == 0 {
+		fmt.Fprintf(e.stdout, "no key with a check_old was rotated since %s\n", local(since).Format(dateLayout))
+		return exitOK
+	}
+	for _, ref := range refs {
+		if err := trustChecks(ref.key); err != nil {
+			return e.failErr(exitUsage, err)
+		}
+	}
+	if e.interactive && !e.opts.yes {
+		for _, ref := range refs {
+			fmt.Fprintf(e.stderr, "rotatetui: %s: check_old runs: %s\n", ref.title(), checkrun.Fill(ref.key.CheckOld, ref.key.Values))
+		}
+		if !e.ask(fmt.Sprintf("Run %s?", plural(len(refs), "command", "commands"))) {
+			return e.fail(exitFailed, "nothing was run.")
+		}
+	}
+	problems := 0
+	for _, ref := range refs {
+		res := e.runCheck(ref.key.CheckOld, ref.key.Values)
+		rec := checkrun.Record(state.FactOldKey, ref.key.CheckOld, ref.key.Values, res)
+		switch {
+		case rec.Passed():
+			fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())
+		case res.Err == nil && res.ExitCode == 0:
+			problems++
+			e.fail(exitFailed, "%s (%s): the OLD KEY STILL WORKS: check_old exited 0; revoke it (the rotation's revoke step did not take)", ref.title(), ref.key.ID)
+		default:
+			problems++
+			e.fail(exitFailed, "%s (%s): check_old proves nothing: %s", ref.title(), ref.key.ID, rec.Outcome())
+		}
+	}
+	if problems > 0 {
+		return e.fail(exitFailed, "verify --old --all: %s of %d", plural(problems, "problem", "problems"), len(refs))
+	}
+	return exitOK
+}

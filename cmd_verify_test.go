@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// proofCLI is a CLI with the default verify setting (offered), and a keys file whose
+// key awin/main has the check commands given.
+func proofCLI(t *testing.T, checkNew, checkOld string) *cli {
+	t.Helper()
+	c := newCLI(t)
+	defaultVerify = catalog.VerifyOffered
+	keys := "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"main\"\nvalues = { acct = \"x1\" }\n"
+	if checkNew != "" {
+		keys += "check_new = " + tomlQuote(checkNew) + "\n"
+	}
+	if checkOld != "" {
+		keys += "check_old = " + tomlQuote(checkOld) + "\n"
+	}
+	c.write("config/rotatetui/keys.toml", keys)
+	return c
+}
+
+func tomlQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func TestProofStepKeysAreTheSameInCatalogAndState(t *testing.T) {
+	if catalog.ProofNewStep != state.ProofNewStep || catalog.ProofOldStep != state.ProofOldStep {
+		t.Errorf("catalog %q %q, state %q %q", catalog.ProofNewStep, catalog.ProofOldStep, state.ProofNewStep, state.ProofOldStep)
+	}
+	if string(catalog.FactNewKey) != state.FactNewKey || string(catalog.FactOldKey) != state.FactOldKey {
+		t.Error("the facts' names differ")
+	}
+}
+
+func TestVerifyRecordsPassingChecksAndCompletesTheRotation(t *testing.T) {
+	c := proofCLI(t, `test "$ROTATETUI_VALUE_ACCT" = x1 && echo "HTTP 200 for {acct}"`, `echo 'curl: (22) The requested URL returned error: 401' >&2; exit 22`)
+	if out := c.mustRun("check", "awin/main", "1", "2", "3", "--yes"); !strings.Contains(out, "3/5 steps done") {
+		t.Fatalf("check: %s", out)
+	}
+	out, errOut, code := c.run("verify", "awin/main")
+	if code != exitOK {
+		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"Awin · main: new key works: proven (passed (exit 0))",
+		"Awin · main: checked step 4: New key works",
+		"Awin · main: old key is refused: proven (passed (exit 22))",
+		"Awin · main: rotation complete",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	// The command is shown as it runs, filled in; its output streams to stderr.
+	for _, want := range []string{"check_new (proves that the new key works) runs:\n  test \"$ROTATETUI_VALUE_ACCT\" = x1 && echo \"HTTP 200 for x1\"", "  | HTTP 200 for x1", "  | curl: (22)"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	rows, _ := c.statusRows("awin/main")
+	p := rows["awin/main"].Proof
+	if p == nil || p.Rotation != "last_completed" || !p.Proven || p.NewKey.How != state.ByCheck || p.OldKey.Check == nil || p.OldKey.Check.ExitCode != 22 {
+		t.Fatalf("status proof %+v", p)
+	}
+	var report state.JSONReport
+	if err := json.Unmarshal([]byte(c.mustRun("export", "--format", "json")), &report); err != nil {
+		t.Fatal(err)
+	}
+	r := report.Rotations[0]
+	if r.Proof.NewKey.How != state.ByCheck || r.Proof.OldKey.Check == nil || r.Proof.OldKey.Check.Output != "curl: (22) The requested URL returned error: 401" || r.Total != 5 {
+		t.Errorf("export proof %+v, total %d", r.Proof, r.Total)
+	}
+	// The state file holds the record, never the command.
+	data, _ := os.ReadFile(c.statePath())
+	if strings.Contains(string(data), "ROTATETUI_VALUE_ACCT") || !strings.Contains(string(data), `"command_sha256"`) {
+		t.Errorf("state file:\n%s", data)
+	}
+}
+
+func TestVerifyThatFailsRecordsTheAttemptOnly(t *testing.T) {
+	c := proofCLI(t, "", "echo still works; exit 0")
+	c.mustRun("check", "awin/main", "1")
+	out, _, code := c.run("verify", "awin/main", "--old")
+	if code != exitFailed || !strings.Contains(out, "old key is refused: not proven (failed (exit 0))") || !strings.Contains(out, "recorded on step 5") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	rows, _ := c.statusRows("awin/main")
+	if r := rows["awin/main"]; r.Done != 1 || r.Proof.OldKey.How != state.NotShown || r.Proof.OldKey.Check == nil || r.Proof.OldKey.Check.Passed {
+		t.Errorf("status %+v proof %+v", r, r.Proof)
+	}
+	// --new without a check_new says where to add one.
+	if _, errOut, code := c.run("verify", "awin/main", "--new"); code != exitUsage || !strings.Contains(errOut, "Awin · main has no check_new in "+userKeysPath()) {
+		t.Errorf("--new: %d %q", code, errOut)
+	}
+}
+
+func TestVerifyTimesOut(t *testing.T) {
+	c := proofCLI(t, "", "sleep 30")
+	c.write("config/rotatetui/config.toml", "check_timeout = 1\n")
+	c.mustRun("check", "awin/main", "1")
+	out, _, code := c.run("verify", "awin/main", "--old")
+	if code != exitFailed || !strings.Contains(out, "not proven (failed (timed out after 1s))") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestVerifyOldAllFindsAnOldKeyThatStillWorks(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	defaultVerify = catalog.VerifyOffered
+	c.write("config/rotatetui/keys.toml", `version = 1
+[[keys]]
+source = "awin"
+name = "dead"
+check_old = "exit 22"
+[[keys]]
+source = "awin"
+name = "alive"
+check_old = "echo 200; exit 0"
+[[keys]]
+source = "awin"
+name = "long-ago"
+check_old = "exit 0"
+`)
+	c.mustRun("rotated", "awin/dead", "awin/alive", "--on", daysAgo(3).Format("2006-01-02"))
+	c.mustRun("rotated", "awin/long-ago", "--on", daysAgo(60).Format("2006-01-02"))
+	out, errOut, code := c.run("verify", "--old", "--all")
+	if code != exitFailed || !strings.Contains(out, "Awin · dead (awin/dead): old key refused (passed (exit 22))") ||
+		!strings.Contains(errOut, "Awin · alive (awin/alive): the OLD KEY STILL WORKS") || strings.Contains(out+errOut, "long-ago") ||
+		!strings.Contains(errOut, "verify --old --all: 1 problem of 2") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	if out, _, code := c.run("verify", "--old", "--all", "--since", "1d"); code != exitOK || !strings.Contains(out, "no key with a check_old was rotated since") {
+		t.Errorf("--since 1d: %d %s", code, out)
+	}
+	if _, errOut, code := c.run("verify", "--all"); code != exitUsage || !strings.Contains(errOut, "verify --all goes with --old alone") {
+		t.Errorf("--all alone: %d %s", code, errOut)
+	}
+}
+
+func TestChecksOfALooseKeysFileAreRefused(t *testing.T) {
+	c := proofCLI(t, "echo ok", "")
+	path := userKeysPath()
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(c.statePath())
+	_, errOut, code := c.run("verify", "awin/main")
+	if code != exitUsage || !strings.Contains(errOut, path+" has mode 0666: group and others can change what it runs") || !strings.Contains(errOut, "run: chmod go-w "+path) {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(c.statePath()); string(after) != string(before) {
+		t.Error("a refused verify changed the progress file")
+	}
+}
+
+func TestACatalogWithCheckCommandsIsRefusedNamingTheKeysFile(t *testing.T) {
+	c := newCLI(t)
+	cat := c.write("team.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"x\"\ncheck_new = \"curl -f https://example.com\"\n")
+	_, errOut, code := c.run("--catalog", cat, "status")
+	if code != exitUsage || !strings.Contains(errOut, cat+":5:1: check_new is refused in a catalog") || !strings.Contains(errOut, "$XDG_CONFIG_HOME/rotatetui/keys.toml") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	// A key's command that holds a key is refused too.
+	c.write("config/rotatetui/keys.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"x\"\ncheck_new = \"curl -H 'Authorization: Bearer sk_live_abcdefghijklmnopqrstuvwx12' https://api.stripe.com\"\n")
+	if _, errOut, code := c.run("status"); code != exitUsage || !strings.Contains(errOut, "check_new looks like it holds a Stripe key") {
+		t.Errorf("a key in a command: %d %s", code, errOut)
+	}
+}
+
+func TestStatusRequireProof(t *testing.T) {
+	c := proofCLI(t, "", "")
+	c.at(testClock)
+	keys := []string{"api-credentials", "revoke-token", "reconnect", state.ProofNewStep, state.ProofOldStep}
+	step := func(kind state.ChangeKind, s string, min int, text string) state.Change {
+		return state.Change{Kind: kind, Key: "awin/main", Step: s, Steps: keys, At: testClock.Add(-day).Add(minutes(min)), By: "ana", Text: text}
+	}
+	c.apply(step(state.Check, keys[0], 0, ""), step(state.Check, keys[1], 1, ""), step(state.Check, keys[2], 2, ""),
+		step(state.Check, keys[3], 3, ""), step(state.SetNote, keys[3], 3, "the dashboard shows today's sync"),
+		step(state.Skip, keys[4], 4, "provider has no API"))
+	_, errOut, code := c.run("status", "--check", "--require-proof", "awin/main")
+	if code != exitFailed || !strings.Contains(errOut, "Awin · main (awin/main): the rotation completed") ||
+		!strings.Contains(errOut, "lacks proof: new key works by hand, old key refused skipped") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	// Out of the window, it is not named.
+	if _, errOut, code := c.run("status", "--check", "--require-proof", "--since", "1h", "awin/main"); code != exitOK {
+		t.Errorf("--since 1h: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := c.run("status", "--require-proof"); code != exitUsage || !strings.Contains(errOut, "--require-proof goes with --check") {
+		t.Errorf("without --check: %d %s", code, errOut)
+	}
+	var report state.JSONReport
+	_ = json.Unmarshal([]byte(c.mustRun("export", "--format", "json")), &report)
+	if p := report.Rotations[0].Proof; p.NewKey.How != state.ByHand || p.NewKey.Note != "the dashboard shows today's sync" || p.OldKey.How != state.BySkip || p.OldKey.SkipReason != "provider has no API" {
+		t.Errorf("export proof %+v", p)
+	}
+}
+
+func TestARotationStartedBeforeProofStepsCompletesAsBefore(t *testing.T) {
+	c := newCLI(t)
+	defaultVerify = catalog.VerifyRequired
+	old := []string{"api-credentials", "revoke-token", "reconnect"}
+	c.apply(state.Change{Kind: state.Check, Key: "awin", Step: old[0], Steps: old, At: testClock, By: "cli@test"},
+		state.Change{Kind: state.Check, Key: "awin", Step: old[1], Steps: old, At: testClock, By: "cli@test"})
+	if out := c.mustRun("check", "awin", "3"); !strings.Contains(out, "Awin: rotation complete") {
+		t.Errorf("an old rotation: %s", out)
+	}
+	// The next one has the proof steps.
+	if out := c.mustRun("check", "awin", "1"); !strings.Contains(out, "1/5 steps done") {
+		t.Errorf("a new rotation: %s", out)
+	}
+	if out := c.mustRun("check", "awin", "2", "3", "4", "5", "--yes"); !strings.Contains(out, "checked step 5: Old key refused") || !strings.Contains(out, "rotation complete") {
+		t.Errorf("checked by hand: %s", out)
+	}
+}
+
+func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }

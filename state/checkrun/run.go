@@ -1,0 +1,277 @@
+// Package checkrun runs the check commands that prove a rotation (a key's check_new
+// and check_old, from the user's own keys file): `sh -c` in a process group of its
+// own, with a time limit after which the whole group is killed, its output read line
+// by line for the screen and never kept beyond the one guarded line a record holds.
+// It knows nothing of terminals: the UI runs it from a tea.Cmd, the verify command
+// from the command line.
+package checkrun
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// Spec is a check command to run.
+type Spec struct {
+	Command string            // as the keys file has it
+	Values  map[string]string // the key's values (keys.toml): its {placeholders} and ROTATETUI_VALUE_<NAME>
+	Timeout time.Duration     // 0: catalog.DefaultCheckTimeout
+	// OnLine, when set, is called with each line of output as it comes, as the
+	// command wrote it (the caller makes it printable); from the run's goroutine.
+	OnLine func(line string)
+}
+
+// Result is how a run ended.
+type Result struct {
+	ExitCode int // -1 when a signal or the time limit ended it
+	TimedOut bool
+	Duration time.Duration
+	LastLine string // the last non-empty line of output, as written; never stored as it is
+	Err      error  // the command could not be started at all
+}
+
+// keptLines is how many lines of output a run keeps for the screen.
+const keptLines = 8
+
+// maxLine is the longest line kept: a command that writes megabytes without a line
+// break must not fill memory.
+const maxLine = 4096
+
+// waitDelay bounds the wait for output after the shell has exited (a child that
+// keeps the pipe open) or after the group was killed.
+const waitDelay = 2 * time.Second
+
+var placeholderRef = regexp.MustCompile(`(\$?)\{([A-Za-z][A-Za-z0-9_-]*)\}`)
+
+// Fill puts the values into the command's {placeholders}. ${NAME}, the shell's own
+// expansion, and {names} without a value are left as they are.
+func Fill(command string, values map[string]string) string {
+	if len(values) == 0 || !strings.Contains(command, "{") {
+		return command
+	}
+	return placeholderRef.ReplaceAllStringFunc(command, func(ref string) string {
+		m := placeholderRef.FindStringSubmatch(ref)
+		if v, ok := values[m[2]]; ok && m[1] == "" {
+			return v
+		}
+		return ref
+	})
+}
+
+// EnvName is the environment variable a value is passed in: ROTATETUI_VALUE_ and the
+// name in capitals, - as _ (account → ROTATETUI_VALUE_ACCOUNT).
+func EnvName(name string) string {
+	return "ROTATETUI_VALUE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// Env is the environment the command runs in: rotatetui's, without any
+// ROTATETUI_VALUE_ variable it had, then the key's values.
+func Env(values map[string]string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ROTATETUI_VALUE_") {
+			env = append(env, kv)
+		}
+	}
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		env = append(env, EnvName(name)+"="+values[name])
+	}
+	return env
+}
+
+// SHA256 is the hex sha256 of the command as run, which the record keeps instead of
+// the command.
+func SHA256(command string) string {
+	sum := sha256.Sum256([]byte(command))
+	return hex.EncodeToString(sum[:])
+}
+
+// Run is a check command under way (see Start).
+type Run struct {
+	mu      sync.Mutex
+	lines   []string // the last keptLines lines, as written
+	partial []byte   // the line being written
+	last    string   // the last non-empty line
+	notify  chan struct{}
+	done    chan struct{}
+	result  Result
+	onLine  func(string)
+}
+
+// Start starts the command (filled with Fill) and returns at once; Wait or Next
+// follow it. It never reads the terminal: standard input is /dev/null.
+func Start(spec Spec) *Run {
+	r := &Run{notify: make(chan struct{}, 1), done: make(chan struct{}), onLine: spec.OnLine}
+	timeout := spec.Timeout
+	if timeout <= 0 {
+		timeout = catalog.DefaultCheckTimeout
+	}
+	go r.run(Fill(spec.Command, spec.Values), Env(spec.Values), timeout)
+	return r
+}
+
+func (r *Run) run(command string, env []string, timeout time.Duration) {
+	defer close(r.done)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// The time limit kills the whole group, not only the shell: a curl it started
+	// would otherwise run on, holding the output pipe open.
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = waitDelay
+	w := writer{r}
+	cmd.Stdout, cmd.Stderr = w, w
+	start := time.Now()
+	err := cmd.Start()
+	if err != nil {
+		r.finish(Result{ExitCode: -1, Err: err})
+		return
+	}
+	pgid := cmd.Process.Pid
+	err = cmd.Wait()
+	// Whatever the shell left running in its group goes with it.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	res := Result{Duration: time.Since(start), ExitCode: cmd.ProcessState.ExitCode()}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		res.TimedOut, res.ExitCode = true, -1
+	}
+	r.finish(res)
+}
+
+func (r *Run) finish(res Result) {
+	r.mu.Lock()
+	if len(r.partial) > 0 {
+		r.addLine(string(r.partial))
+		r.partial = nil
+	}
+	res.LastLine = r.last
+	r.result = res
+	r.mu.Unlock()
+}
+
+// writer receives the command's output (standard output and error, one pipe).
+type writer struct{ r *Run }
+
+func (w writer) Write(p []byte) (int, error) {
+	r := w.r
+	r.mu.Lock()
+	var done []string
+	for _, b := range p {
+		switch {
+		case b == '\n' || b == '\r':
+			done = append(done, string(r.partial))
+			r.partial = r.partial[:0]
+		case len(r.partial) < maxLine:
+			r.partial = append(r.partial, b)
+		}
+	}
+	for _, line := range done {
+		r.addLine(line)
+	}
+	r.mu.Unlock()
+	if r.onLine != nil {
+		for _, line := range done {
+			if line != "" {
+				r.onLine(line)
+			}
+		}
+	}
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+// addLine keeps line among the last lines; r.mu is held.
+func (r *Run) addLine(line string) {
+	if strings.TrimSpace(line) == "" {
+		return
+	}
+	r.last = line
+	r.lines = append(r.lines, line)
+	if len(r.lines) > keptLines {
+		r.lines = append(r.lines[:0:0], r.lines[len(r.lines)-keptLines:]...)
+	}
+}
+
+// Next waits for more output or the end, and returns the last lines so far (as
+// written: the caller makes them printable) and, once the command has ended, its
+// result.
+func (r *Run) Next() (lines []string, res *Result) {
+	select {
+	case <-r.notify:
+	case <-r.done:
+	}
+	select {
+	case <-r.done:
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		out := r.result
+		return append([]string(nil), r.lines...), &out
+	default:
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.lines...), nil
+}
+
+// Wait waits for the end and returns the result.
+func (r *Run) Wait() Result {
+	<-r.done
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.result
+}
+
+// maxRecorded is the longest output line a record keeps.
+const maxRecorded = 200
+
+// RecordLine is what a record keeps of a run's last line of output: printable, at
+// most maxRecorded bytes, and state.Withheld in place of one that looks like a
+// secret.
+func RecordLine(line string) string {
+	line = strings.TrimSpace(catalog.PrintableLine(line))
+	if _, secret := state.LooksLikeSecret(line); secret {
+		return state.Withheld
+	}
+	if len(line) > maxRecorded {
+		cut := maxRecorded
+		for cut > 0 && !utf8Start(line[cut]) {
+			cut--
+		}
+		line = line[:cut] + "…"
+	}
+	return line
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// Record is the state's record of a run of command for fact (state.FactNewKey or
+// state.FactOldKey); the change that records it sets its time and actor.
+func Record(fact, command string, values map[string]string, res Result) *state.CheckRun {
+	return &state.CheckRun{
+		Fact: fact, ExitCode: res.ExitCode, TimedOut: res.TimedOut, DurationMS: res.Duration.Milliseconds(),
+		CommandSHA256: SHA256(Fill(command, values)), Output: RecordLine(res.LastLine),
+	}
+}

@@ -1,0 +1,180 @@
+package checkrun
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+func TestExitStatusAndOutput(t *testing.T) {
+	ok := Start(Spec{Command: "echo checking; echo HTTP 200", Timeout: 10 * time.Second}).Wait()
+	if ok.ExitCode != 0 || ok.TimedOut || ok.Err != nil || ok.LastLine != "HTTP 200" {
+		t.Errorf("exit 0: %+v", ok)
+	}
+	refused := Start(Spec{Command: "echo 'curl: (22) The requested URL returned error: 401' >&2; exit 22", Timeout: 10 * time.Second}).Wait()
+	if refused.ExitCode != 22 || refused.TimedOut || !strings.Contains(refused.LastLine, "401") {
+		t.Errorf("exit 22: %+v", refused)
+	}
+	rec := Record(state.FactOldKey, "exit 22", nil, refused)
+	if !rec.Passed() || rec.CommandSHA256 != SHA256("exit 22") || len(rec.CommandSHA256) != 64 {
+		t.Errorf("record %+v", rec)
+	}
+}
+
+func TestValuesArePassedAndFilled(t *testing.T) {
+	values := map[string]string{"account": "xy12345", "app-id": "42"}
+	cmd := `test "$ROTATETUI_VALUE_ACCOUNT" = xy12345 && test "$ROTATETUI_VALUE_APP_ID" = 42 && echo {account}/{app-id}/${HOME:+home}/{unknown}`
+	res := Start(Spec{Command: cmd, Values: values, Timeout: 10 * time.Second}).Wait()
+	if res.ExitCode != 0 || res.LastLine != "xy12345/42/home/{unknown}" {
+		t.Errorf("got %+v", res)
+	}
+	t.Setenv("ROTATETUI_VALUE_STRAY", "from the parent")
+	if res := Start(Spec{Command: `test -z "$ROTATETUI_VALUE_STRAY"`}).Wait(); res.ExitCode != 0 {
+		t.Errorf("a ROTATETUI_VALUE_ variable of rotatetui's own environment reached the command: %+v", res)
+	}
+}
+
+// TestATimeoutKillsTheWholeGroup: a command that hangs, with a child of its own, is
+// ended at the time limit, and nothing of its process group is left.
+func TestATimeoutKillsTheWholeGroup(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "child")
+	cmd := "sleep 60 & echo $! > " + pidFile + "; echo started; sleep 60"
+	start := time.Now()
+	res := Start(Spec{Command: cmd, Timeout: 500 * time.Millisecond}).Wait()
+	if !res.TimedOut || res.ExitCode != -1 {
+		t.Fatalf("got %+v, want a time-out", res)
+	}
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Errorf("the run took %v after a 500ms limit", waited)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The child was killed; once its parent's group is gone it is reaped by init.
+	// Signal 0 says whether it still exists.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := syscall.Kill(child, 0)
+		if errors.Is(err, syscall.ESRCH) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the command's child %d is still there after the time-out (kill 0: %v)", child, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if res.LastLine != "started" {
+		t.Errorf("last line %q", res.LastLine)
+	}
+	if rec := Record(state.FactOldKey, cmd, nil, res); rec.Passed() {
+		t.Error("a time-out proved the old key refused")
+	}
+}
+
+func TestTheDefaultTimeoutIsThirtySeconds(t *testing.T) {
+	if catalog.DefaultCheckTimeout != 30*time.Second {
+		t.Errorf("default %v", catalog.DefaultCheckTimeout)
+	}
+}
+
+func TestOutputIsStreamedAndNeverRecordedAsItIs(t *testing.T) {
+	var seen []string
+	cmd := `printf 'one\n\033]52;c;aGk=\007two\033[31m\n'; echo "api key: sk_live_` + strings.Repeat("a1B2", 8) + `"`
+	res := Start(Spec{Command: cmd, OnLine: func(l string) { seen = append(seen, l) }}).Wait()
+	if len(seen) != 3 || seen[0] != "one" {
+		t.Fatalf("streamed %q", seen)
+	}
+	// The screen shows the lines made inert (the caller does it with
+	// catalog.PrintableLine); the line is kept only guarded.
+	if p := catalog.PrintableLine(seen[1]); strings.ContainsRune(p, 0x1b) || strings.ContainsRune(p, 0x07) {
+		t.Errorf("printable line still has escapes: %q", p)
+	}
+	if got := RecordLine(res.LastLine); got != state.Withheld {
+		t.Errorf("a credential-looking line is recorded as %q", got)
+	}
+	if got := RecordLine(seen[1]); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("recorded %q", got)
+	}
+	long := RecordLine(strings.Repeat("é", 300))
+	if len(long) > maxRecorded+len("…") || !strings.HasSuffix(long, "…") {
+		t.Errorf("long line recorded as %d bytes", len(long))
+	}
+	// A record with its guarded line is one the state accepts.
+	rec := Record(state.FactNewKey, cmd, nil, res)
+	c := state.Change{Kind: state.RunCheck, Key: "k", Step: state.ProofNewStep, At: time.Now(), Run: rec}
+	if _, err := c.Apply(state.New()); err != nil {
+		t.Errorf("the state refuses the guarded record: %v", err)
+	}
+}
+
+func TestACommandThatCannotStartProvesNothing(t *testing.T) {
+	res := Start(Spec{Command: "no-such-command-rotatetui-test"}).Wait()
+	if res.ExitCode != 127 {
+		t.Fatalf("got %+v", res)
+	}
+	if Record(state.FactOldKey, "x", nil, res).Passed() {
+		t.Error("exit 127 (command not found) proved the old key refused")
+	}
+}
+
+func TestNextReportsTheLastLinesThenTheEnd(t *testing.T) {
+	r := Start(Spec{Command: "for i in 1 2 3 4 5 6 7 8 9 10; do echo line $i; done"})
+	var lines []string
+	for {
+		l, res := r.Next()
+		lines = l
+		if res != nil {
+			break
+		}
+	}
+	if len(lines) != keptLines || lines[len(lines)-1] != "line 10" {
+		t.Errorf("last lines %q", lines)
+	}
+}
+
+func TestTrustedKeysFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rotatetui")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "keys.toml")
+	if err := os.WriteFile(path, []byte("version = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Trusted(path, dir); err != nil {
+		t.Fatalf("a 0600 file in a 0700 directory: %v", err)
+	}
+	if err := os.Chmod(path, 0o664); err != nil {
+		t.Fatal(err)
+	}
+	err := Trusted(path, dir)
+	if err == nil || !strings.Contains(err.Error(), "has mode 0664: group can change what it runs") || !strings.Contains(err.Error(), "run: chmod go-w "+path) {
+		t.Errorf("group-writable: %v", err)
+	}
+	_ = os.Chmod(path, 0o600)
+	_ = os.Chmod(dir, 0o777)
+	if err := Trusted(path, dir); err == nil || !strings.Contains(err.Error(), "group and others") {
+		t.Errorf("world-writable directory: %v", err)
+	}
+	_ = os.Chmod(dir, 0o700)
+	other := filepath.Join(t.TempDir(), "keys.toml")
+	if err := Trusted(other, dir); err == nil || !strings.Contains(err.Error(), "is not your keys file") {
+		t.Errorf("another file: %v", err)
+	}
+	if err := Trusted("", dir); err == nil || !strings.Contains(err.Error(), "not declared in a keys file") {
+		t.Errorf("implicit key: %v", err)
+	}
+}

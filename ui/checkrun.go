@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/state/checkrun"
+)
+
+// checkrun.go: v on a proof step runs the key's check command (check_new, check_old,
+// from the user's own keys file) after a y/N that shows the exact command, from a
+// command, never in Update; its last lines stream to the screen made inert, and the
+// result is recorded on the step (state.RunCheck): a passing run checks it.
+
+// checkView is a check command on this screen: running, or the last one run.
+type checkView struct {
+	step    int          // the step it proves
+	fact    catalog.Fact // the fact it proves
+	command string       // as run, placeholders filled
+	lines   []string     // its last lines of output, made printable
+	done    bool
+	result  string // how it ended, in words, once done
+	passed  bool
+}
+
+// checkStartedMsg is sent by startCheck once the command runs (run set), or when it
+// could not be started (err: the keys file is not trusted, say).
+type checkStartedMsg struct {
+	keyID string
+	run   *checkrun.Run
+	err   error
+}
+
+// checkOutputMsg is sent by waitCheck with the command's last lines of output, and its
+// result once it has ended (res set).
+type checkOutputMsg struct {
+	keyID string
+	run   *checkrun.Run
+	lines []string
+	res   *checkrun.Result
+}
+
+// startCheck checks that the key's commands may run and starts command.
+func startCheck(trust func(*catalog.Key) error, key catalog.Key, spec checkrun.Spec) tea.Cmd {
+	return func() tea.Msg {
+		if err := trust(&key); err != nil {
+			return checkStartedMsg{keyID: key.ID, err: err}
+		}
+		return checkStartedMsg{keyID: key.ID, run: checkrun.Start(spec)}
+	}
+}
+
+// waitCheck waits for more output of run, or its end.
+func waitCheck(keyID string, run *checkrun.Run) tea.Cmd {
+	return func() tea.Msg {
+		lines, res := run.Next()
+		return checkOutputMsg{keyID: keyID, run: run, lines: lines, res: res}
+	}
+}
+
+// canVerify says whether v applies to step i: a proof step whose fact the key has a
+// command for, not checked yet, with no check running.
+func (m checklistModel) canVerify(i int) bool {
+	f := m.src.Steps[i].Proves
+	return f != catalog.FactNone && m.key.CheckCommand(f) != "" && !m.checked(i) && !m.finished && !m.checkRunning()
+}
+
+func (m checklistModel) checkRunning() bool { return m.verifying != nil && !m.verifying.done }
+
+// verify is v: it asks before running the step's check command, showing it.
+func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
+	i := m.cursor
+	f := m.src.Steps[i].Proves
+	switch {
+	case m.checkRunning():
+		return m, nil, statusEvent{text: "A check is running: wait for its result.", isErr: true}
+	case f == catalog.FactNone:
+		return m, nil, statusEvent{text: "v runs a check command on the steps New key works and Old key refused."}
+	case m.key.CheckCommand(f) == "":
+		return m, nil, statusEvent{text: fmt.Sprintf("%s has no %s: add one to its [[keys]] in keys.toml (README: Proving a rotation), or check this step by hand with a note.", m.title(), f.CheckField()), isErr: true}
+	case m.checked(i):
+		return m, nil, statusEvent{text: fmt.Sprintf("Step %d is checked already; uncheck it to run its check again.", i+1)}
+	}
+	command := checkrun.Fill(m.key.CheckCommand(f), m.key.Values)
+	want := "exits 0 when the new key works"
+	if f == catalog.FactOldKey {
+		want = "fails when the provider refuses the old key"
+	}
+	m.prompt = newConfirm(fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command)), confirmCheck, i)
+	return m, nil, nil
+}
+
+// runConfirmed starts the check of step i, once confirmed.
+func (m checklistModel) runConfirmed(i int) (checklistModel, tea.Cmd, event) {
+	f := m.src.Steps[i].Proves
+	command := m.key.CheckCommand(f)
+	m.verifying = &checkView{step: i, fact: f, command: checkrun.Fill(command, m.key.Values)}
+	spec := checkrun.Spec{Command: command, Values: m.key.Values, Timeout: m.c.checkTimeout}
+	return m, startCheck(m.c.trustChecks, *m.key, spec), statusEvent{text: fmt.Sprintf("Running %s…", f.CheckField())}
+}
+
+// checkStarted follows the command started by startCheck.
+func (m checklistModel) checkStarted(msg checkStartedMsg) (checklistModel, tea.Cmd, event) {
+	if msg.keyID != m.key.ID || m.verifying == nil {
+		return m, nil, nil
+	}
+	if msg.err != nil {
+		m.verifying = nil
+		return m, nil, statusEvent{text: "Not run: " + msg.err.Error(), isErr: true}
+	}
+	return m, waitCheck(msg.keyID, msg.run), nil
+}
+
+// checkOutput shows the command's last lines and, once it has ended, records how.
+func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd, event) {
+	v := m.verifying
+	if msg.keyID != m.key.ID || v == nil || v.done {
+		return m, nil, nil
+	}
+	v.lines = v.lines[:0]
+	for _, l := range msg.lines {
+		v.lines = append(v.lines, catalog.PrintableLine(l))
+	}
+	if msg.res == nil {
+		return m, waitCheck(msg.keyID, msg.run), nil
+	}
+	res := *msg.res
+	if res.Err != nil {
+		v.done, v.result = true, "could not run: "+res.Err.Error()
+		return m, nil, statusEvent{text: "The check could not be run: " + res.Err.Error(), isErr: true}
+	}
+	fact := state.FactNewKey
+	if v.fact == catalog.FactOldKey {
+		fact = state.FactOldKey
+	}
+	rec := checkrun.Record(fact, m.key.CheckCommand(v.fact), m.key.Values, res)
+	v.done, v.passed, v.result = true, rec.Passed(), rec.Outcome()
+	c := m.change(state.RunCheck, v.step, "")
+	c.Run = rec
+	if v.passed {
+		return m.emitWithStatus(fmt.Sprintf("check of step %d", v.step+1), fmt.Sprintf("Check %s: step %d checked.", rec.Outcome(), v.step+1), c)
+	}
+	return m.emitWithStatus("check run", fmt.Sprintf("Check %s: step %d stays open; the attempt is recorded.", rec.Outcome(), v.step+1), c)
+}
+
+// checkLines are the lines the check shows under the steps: the command, its last
+// lines of output, how it ended.
+func (m checklistModel) checkLines(width int) []string {
+	v := m.verifying
+	if v == nil {
+		return nil
+	}
+	st := m.c.styles
+	head := fmt.Sprintf("%s of step %d: running…", v.fact.CheckField(), v.step+1)
+	style := st.InProgress
+	if v.done {
+		head, style = fmt.Sprintf("%s of step %d: %s", v.fact.CheckField(), v.step+1, v.result), st.StatusErr
+		if v.passed {
+			style = st.Rotated
+		}
+	}
+	lines := []string{"", style.Render(ansi.Truncate(head, width, "…"))}
+	lines = append(lines, st.Command.Render(ansi.Truncate("$ "+catalog.PrintableLine(v.command), width, "…")))
+	for _, l := range v.lines {
+		lines = append(lines, st.Subtitle.Render(ansi.Truncate("│ "+strings.TrimRight(l, " "), width, "…")))
+	}
+	return lines
+}

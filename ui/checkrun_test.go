@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
+)
+
+// proofModel opens awin/main, a key with the check commands given, with verify v.
+func proofModel(t *testing.T, store *memStore, v catalog.Verify, checkNew, checkOld string, trust error) Model {
+	t.Helper()
+	cat := builtin(t)
+	cat.LayerKeys([]catalog.Key{{ID: "awin/main", Source: "awin", Name: "main", CheckNew: checkNew, CheckOld: checkOld, Origin: "keys.toml"}})
+	m := newTestModel(t, store, Options{Catalog: cat, Query: "awin/main", Verify: v, TrustChecks: func(*catalog.Key) error { return trust }})
+	if m.screen != checklistScreen {
+		t.Fatal("awin/main did not open")
+	}
+	return m
+}
+
+func TestTheChecklistEndsWithTheProofSteps(t *testing.T) {
+	m := proofModel(t, newMemStore(), catalog.VerifyOffered, "", "", nil)
+	view := m.View()
+	for _, want := range []string{"4. [ ] ◆ New key works", "5. [ ] ◆ Old key refused", "0/5"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if m := proofModel(t, newMemStore(), catalog.VerifyOff, "", "", nil); strings.Contains(m.View(), "New key works") {
+		t.Error("verify off shows the proof steps")
+	}
+}
+
+func TestVRunsTheCheckAfterShowingItAndRecordsThePass(t *testing.T) {
+	store := newMemStore()
+	m := proofModel(t, store, catalog.VerifyOffered, `printf 'checking\033]52;c;aGk=\007\n'; echo "HTTP 200"`, "exit 22", nil)
+	m = press(t, m, "G", "k")
+	if !strings.Contains(m.View(), "v run check") {
+		t.Errorf("the help line does not offer v on a proof step with a command:\n%s", m.View())
+	}
+	m = press(t, m, "v")
+	if view := m.View(); !strings.Contains(view, "Run check_new? It exits 0 when the new key works:  $ printf") || m.checklist.prompt.kind != confirmCheck {
+		t.Fatalf("no y/N showing the command:\n%s", view)
+	}
+	if rec := store.snapshot().Key("awin/main"); rec != nil {
+		t.Fatal("something ran or was recorded before the y")
+	}
+	m = press(t, m, "y")
+	view := m.View()
+	for _, want := range []string{"check_new of step 4: passed (exit 0)", "│ HTTP 200", "│ checking^[]52;c;aGk=^G", "Check passed (exit 0): step 4 checked."} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.ContainsAny(view, "\x1b\x07") {
+		t.Errorf("the command's escape sequences reached the screen: %q", view)
+	}
+	rec := store.snapshot().Key("awin/main").Current.Steps[state.ProofNewStep]
+	if rec == nil || rec.CheckedAt == nil || rec.Run == nil || !rec.Run.Passed() || rec.Run.Output != "HTTP 200" || rec.Run.By != "tester@host" {
+		t.Fatalf("recorded %+v", rec)
+	}
+	// u takes the check back, and the run with it.
+	m = press(t, m, "u")
+	if r := store.snapshot().Key("awin/main"); r != nil && r.Current != nil && r.Current.Steps[state.ProofNewStep] != nil {
+		t.Errorf("undo left %+v", r.Current.Steps[state.ProofNewStep])
+	}
+	_ = m
+}
+
+func TestAFailingCheckKeepsTheStepOpen(t *testing.T) {
+	store := newMemStore()
+	m := proofModel(t, store, catalog.VerifyOffered, "", "echo still accepted; exit 0", nil)
+	m = press(t, m, "G", "v", "y")
+	if view := m.View(); !strings.Contains(view, "check_old of step 5: failed (exit 0)") || !strings.Contains(view, "step 5 stays open; the attempt is recorded") {
+		t.Errorf("view:\n%s", view)
+	}
+	rec := store.snapshot().Key("awin/main").Current.Steps[state.ProofOldStep]
+	if rec == nil || rec.CheckedAt != nil || rec.Run == nil || rec.Run.Passed() {
+		t.Errorf("recorded %+v", rec)
+	}
+}
+
+func TestAnUntrustedKeysFileRunsNothing(t *testing.T) {
+	store := newMemStore()
+	m := proofModel(t, store, catalog.VerifyOffered, "touch /nonexistent/ran", "", errors.New("keys.toml has mode 0664: run: chmod go-w keys.toml"))
+	m = press(t, m, "G", "k", "v", "y")
+	if view := m.View(); !strings.Contains(view, "Not run: keys.toml has mode 0664: run: chmod go-w keys.toml") {
+		t.Errorf("view:\n%s", view)
+	}
+	if store.snapshot().Key("awin/main") != nil {
+		t.Error("something was recorded")
+	}
+}
+
+func TestVerifyRequiredRefusesSkippingAProofStep(t *testing.T) {
+	store := newMemStore()
+	m := proofModel(t, store, catalog.VerifyRequired, "", "", nil)
+	m = press(t, m, "G", "s")
+	if m.checklist.prompt.kind != noPrompt || !strings.Contains(m.View(), "Step 5 cannot be skipped: it proves that the old key is refused") {
+		t.Errorf("prompt %v, view:\n%s", m.checklist.prompt.kind, m.View())
+	}
+	if help := m.checklist.helpKeys(); help.canSkip {
+		t.Error("the help offers s on a step that cannot be skipped")
+	}
+	// Offered: the skip asks for a reason.
+	m = proofModel(t, newMemStore(), catalog.VerifyOffered, "", "", nil)
+	if m = press(t, m, "G", "s"); m.checklist.prompt.kind != promptSkip {
+		t.Error("offered: no skip prompt")
+	}
+	// Without a command, v says what to do.
+	if m = press(t, m, "esc", "v"); !strings.Contains(m.View(), "has no check_old: add one to its [[keys]] in keys.toml") {
+		t.Errorf("v without a command:\n%s", m.View())
+	}
+}
