@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -151,7 +152,9 @@ func (m checklistModel) standingLines(width int) []string {
 func (m checklistModel) finishedLines(width int) []string {
 	st := m.c.styles
 	lines := wrapSentences(st.Banner, m.finishedText(), width)
-	if !m.hasKind(catalog.KindVerify) {
+	if !m.hasKind(catalog.KindVerify) && !slices.Contains(m.keys, catalog.ProofNewStep) {
+		// Without a step that proves the new key works (the catalog's or rotatetui's
+		// own), nothing on the screen has asked for it.
 		lines = append(lines, wrapStyled(st.Warning, "Before you call it done: confirm "+m.src.Name+" still loads its data with the new key (the catalog has no check step for this).", width)...)
 	}
 	return lines

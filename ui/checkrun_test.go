@@ -115,3 +115,28 @@ func TestVerifyRequiredRefusesSkippingAProofStep(t *testing.T) {
 		t.Errorf("v without a command:\n%s", m.View())
 	}
 }
+
+// TestAProvenRotationDoesNotAskForProofAgain: the finished screen's reminder to confirm
+// the new key works is for rotations without a step that asked for it; with the proof
+// steps, it would contradict the record.
+func TestAProvenRotationDoesNotAskForProofAgain(t *testing.T) {
+	const reminder = "Before you call it done"
+	for _, tt := range []struct {
+		verify catalog.Verify
+		steps  int
+		want   bool
+	}{{catalog.VerifyOffered, 5, false}, {catalog.VerifyOff, 3, true}} {
+		m := proofModel(t, newMemStore(), tt.verify, "", "", nil)
+		m = press(t, m, "enter", "enter", "y") // step 2 revokes the old key: confirmed
+		for i := 2; i < tt.steps; i++ {
+			m = press(t, m, "enter")
+		}
+		view := m.View()
+		if !strings.Contains(view, "Rotation complete") {
+			t.Fatalf("verify %s: not complete after %d steps:\n%s", tt.verify, tt.steps, view)
+		}
+		if got := strings.Contains(view, reminder); got != tt.want {
+			t.Errorf("verify %s: the reminder shown %v, want %v:\n%s", tt.verify, got, tt.want, view)
+		}
+	}
+}
