@@ -214,7 +214,7 @@ pg() {
 	ROTATETUI_BENCH_PG_URL=$url go test -run '^$' -bench 'BenchmarkPG' -benchtime=2000x -count 3 ./state/
 	# Start: status on the database against status on the file, the same year of state.
 	"$B/rotatetui" state copy "$B/year/state.json" "$url" --overwrite >/dev/null
-	hyperfine -N --warmup 5 --runs 100 "$B/rotatetui --state $B/year/state.json status" "env ROTATETUI_STATE=$url $B/rotatetui status"
+	hyperfine -N --warmup 5 --runs 200 "$B/rotatetui --state $B/year/state.json status" "$B/rotatetui --state $url status"
 	# Idle: the checklist on the database, listening, for 10 s.
 	for round in 1 2 3; do
 		session idle "env ROTATETUI_STATE=$url $B/rotatetui"

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -220,4 +221,65 @@ func TestFuzzSeedCorpus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzDecodeKey: whatever fastDecodeKey accepts of a database row, encoding/json reads
+// the same. The seeds are each key of the sample state as rotatetui writes it, and as
+// PostgreSQL's jsonb prints it back (a space after each colon and comma).
+func FuzzDecodeKey(f *testing.F) {
+	st := New()
+	for _, c := range sampleChanges() {
+		if _, err := c.Apply(st); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for _, ks := range st.Keys {
+		data := rowJSON(f, ks)
+		f.Add(data)
+		f.Add(bytes.ReplaceAll(bytes.ReplaceAll(data, []byte(`":`), []byte(`": `)), []byte(`,"`), []byte(`, "`)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok := fastDecodeKey(data)
+		if !ok {
+			return
+		}
+		want := new(KeyState)
+		if err := decodeStrict(data, want, true); err != nil {
+			t.Fatalf("fastDecodeKey accepted %q, which encoding/json refuses: %v", data, err)
+		}
+		if !reflect.DeepEqual(fast, want) {
+			t.Fatalf("fastDecodeKey of %q:\n%+v\nencoding/json:\n%+v", data, fast, want)
+		}
+	})
+}
+
+// TestFastDecodeKeyReadsJSONBRows: a row as jsonb prints it takes the fast path.
+func TestFastDecodeKeyReadsJSONBRows(t *testing.T) {
+	st := New()
+	for _, c := range sampleChanges() {
+		if _, err := c.Apply(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, ks := range st.Keys {
+		data := rowJSON(t, ks)
+		spaced := bytes.ReplaceAll(bytes.ReplaceAll(data, []byte(`":`), []byte(`": `)), []byte(`,"`), []byte(`, "`))
+		got, ok := fastDecodeKey(spaced)
+		if !ok || !reflect.DeepEqual(got, ks) {
+			t.Errorf("%s: fast path %v, got %+v, want %+v", id, ok, got, ks)
+		}
+	}
+}
+
+// rowJSON is ks as the database store writes it into its row: JSON without HTML
+// escapes, as jsonb also prints it back.
+func rowJSON(t testing.TB, ks *KeyState) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ks); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSpace(b.Bytes())
 }

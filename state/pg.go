@@ -383,9 +383,14 @@ func encodeKey(id string, ks *KeyState) ([]byte, error) {
 // decodeKey reads a key's row as strictly as the file store reads a file: unknown
 // fields, wrong shapes and broken invariants are refused.
 func decodeKey(id string, data []byte) (*KeyState, error) {
-	ks := new(KeyState)
-	if p := decodeStrict(data, ks, true); p != nil {
-		return nil, p
+	ks, ok := fastDecodeKey(data)
+	if !ok {
+		// Declined by the fast reader (a field it does not read, or bad data): the
+		// strict decoder reads it, or words what is wrong.
+		ks = new(KeyState)
+		if p := decodeStrict(data, ks, true); p != nil {
+			return nil, p
+		}
 	}
 	if err := validateEntries("keys", map[string]*KeyState{id: ks}); err != nil {
 		return nil, err
