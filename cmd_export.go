@@ -41,7 +41,11 @@ func runExport(e *env) int {
 	if !ok {
 		return code
 	}
-	x.Rotations, x.RecordedByHand = collectExport(e.cat, e.st, x.Since, onlyID)
+	st, code, ok := e.exportState()
+	if !ok {
+		return code
+	}
+	x.Rotations, x.RecordedByHand = collectExport(e.cat, st, x.Since, onlyID)
 
 	var buf bytes.Buffer
 	if err := exportFormats[format](&buf, x); err != nil {
@@ -59,6 +63,25 @@ func runExport(e *env) int {
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s (%s) to %s\n", plural(len(x.Rotations), "rotation", "rotations"), format, o.output)
 	return exitOK
+}
+
+// exportState is the progress the export is made from: for a store with an
+// append-only event log (the database), the state that log tells, with a warning
+// naming the keys whose rows say otherwise; else the progress as loaded.
+func (e *env) exportState() (*state.State, int, bool) {
+	logged, ok := e.store.(state.EventLog)
+	if !ok {
+		return e.st, exitOK, true
+	}
+	st, differ, err := logged.Logged()
+	if err != nil {
+		return nil, e.fail(exitFailed, "export: %v", err), false
+	}
+	if len(differ) > 0 {
+		e.warn(fmt.Sprintf("the state of %s in %s differs from its event log (changed outside rotatetui?); the export follows the event log, which cannot be changed: %s",
+			plural(len(differ), "key", "keys"), e.store.Path(), catalog.PrintableLine(strings.Join(differ, ", "))))
+	}
+	return st, exitOK, true
 }
 
 // exportFormat is the format of --format and --json, one of exportFormats; "" and the

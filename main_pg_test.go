@@ -102,3 +102,29 @@ func TestStateCopyBothWays(t *testing.T) {
 	}
 	c.mustRun("state", "copy", url, back, "--overwrite")
 }
+
+// TestExportFromTheDatabaseFollowsItsEventLog: a rotation whose row was rewritten by
+// hand is still exported as recorded, from the append-only events, and the export
+// says which key's row differs.
+func TestExportFromTheDatabaseFollowsItsEventLog(t *testing.T) {
+	c := newCLI(t)
+	url := pgServer.URL(t)
+	t.Setenv("ROTATETUI_STATE", url)
+	c.mustRun("check", "--yes", "awin", "1", "2", "3") // a completed rotation
+	c.mustRun("check", "snowflake", "1")
+	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	pgServer.SQL(t, db, `UPDATE rotatetui_keys SET state = state - 'history' WHERE key_id = 'awin'`)
+	if out := c.mustRun("history", "awin"); strings.Contains(out, "completed") {
+		t.Fatalf("the hand edit did not take (history reads the table):\n%s", out)
+	}
+	out, errOut, code := c.run("export", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("export: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "the state of 1 key in") || !strings.Contains(errOut, "differs from its event log") || !strings.HasSuffix(strings.TrimSpace(errOut), "awin") {
+		t.Errorf("export does not say the row of awin differs from the log: %q", errOut)
+	}
+	if !strings.Contains(out, "completed") || !strings.Contains(out, "snowflake") {
+		t.Errorf("the export lacks the completed rotation the log records:\n%s", out)
+	}
+}

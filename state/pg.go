@@ -473,8 +473,10 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 			if err := writeClaim(ctx, tx, id, before[id].current(), st.Keys[id].current()); err != nil {
 				return err
 			}
+			// The event holds the state copied in: the log alone tells the history
+			// (pg_log.go).
 			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
-				VALUES (now(), '', $1, '', 'copy', jsonb_build_object('kind', 'copy', 'source', $1::text))`, id); err != nil {
+				VALUES (now(), '', $1, '', 'copy', jsonb_build_object('kind', 'copy', 'source', $1::text, 'state', $2::jsonb))`, id, string(data)); err != nil {
 				return err
 			}
 		}
