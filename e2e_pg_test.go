@@ -186,3 +186,34 @@ func TestEndToEndDatabaseTwoPeopleOnOneKey(t *testing.T) {
 	db := store()
 	twoPeopleOnOneKey(t, s, func() *state.State { return loadStore(t, db) })
 }
+
+// TestEndToEndDatabaseQuitWhileTheServerIsDown: what the checklist could not save
+// before quitting goes to a rescue file, and `rotatetui restore` puts it back into the
+// database once the server is back.
+func TestEndToEndDatabaseQuitWhileTheServerIsDown(t *testing.T) {
+	s, store, _ := pgSandbox(t)
+	term := s.start("snowflake")
+	term.waitFor("0/8")
+	pgServer.Down(t)
+	up := sync.OnceFunc(func() { pgServer.Up(t) })
+	t.Cleanup(up)
+	term.keys("Space")
+	term.waitFor("1/8", "Not saved")
+	term.keys("q")
+	term.waitFor("rotatetui restore")
+	screen := term.screen()
+	if code := term.exited(); code == 0 {
+		t.Errorf("exit 0 though a change could not be saved:\n%s", screen)
+	}
+	up()
+	if ks := loadStore(t, store()).Key("snowflake"); ks != nil {
+		t.Fatalf("the check reached the database though the server was down: %+v", ks.Current)
+	}
+	out, stderr, code := s.run("restore")
+	if code != 0 {
+		t.Fatalf("restore: exit %d\n%s%s", code, out, stderr)
+	}
+	if ks := loadStore(t, store()).Key("snowflake"); ks == nil || !ks.Current.Checked("login") {
+		t.Fatalf("after restore the database holds %+v\nrestore said:\n%s%s\nthe screen at quit:\n%s", ks, out, stderr, screen)
+	}
+}
