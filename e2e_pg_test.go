@@ -41,29 +41,9 @@ func pgSandbox(t *testing.T) (s *sandbox, store func() state.Backend, url string
 // each at once, one `rotatetui check` per step, keep all 200 on the database.
 func TestEndToEndDatabaseKeepsConcurrentChecks(t *testing.T) {
 	s, store, _ := pgSandbox(t)
-	var b strings.Builder
-	b.WriteString("[[sources]]\nid = \"big\"\nname = \"Big\"\n")
-	for i := 1; i <= 201; i++ { // one more than is checked, so the rotation stays open
-		fmt.Fprintf(&b, "[[sources.steps]]\nid = \"s%d\"\ntext = \"Step %d.\"\n", i, i)
+	for _, e := range s.checkFourTimesFifty() {
+		t.Error(e)
 	}
-	cat := filepath.Join(s.home, "big.toml")
-	if err := os.WriteFile(cat, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	for p := 0; p < 4; p++ {
-		wg.Add(1)
-		go func(p int) {
-			defer wg.Done()
-			for i := 1; i <= 50; i++ {
-				step := fmt.Sprintf("s%d", p*50+i)
-				if _, stderr, code := s.run("--no-builtin", "--catalog", cat, "check", "big", step); code != 0 {
-					t.Errorf("check %s: exit %d: %s", step, code, stderr)
-				}
-			}
-		}(p)
-	}
-	wg.Wait()
 	cur := loadStore(t, store()).Key("big").Current
 	n := 0
 	for _, rec := range cur.Steps {

@@ -511,14 +511,39 @@ func concurrentChecks(t *testing.T, locking bool) int {
 	if !locking {
 		s.env = append(s.env, "ROTATETUI_TEST_NO_LOCK=1")
 	}
+	errs := s.checkFourTimesFifty()
+	for _, e := range errs {
+		// Without the lock, failed saves are part of the damage being demonstrated
+		// (one process's start-up clean-up can remove another's temp file).
+		if locking {
+			t.Error(e)
+		}
+	}
+	st := s.readState()
+	n := 0
+	if cur := st.Sources["big"].Current; cur != nil {
+		for _, rec := range cur.Steps {
+			if rec.CheckedAt != nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// checkFourTimesFifty runs 4 processes at once, each checking its own 50 steps of
+// source "big" (201 steps, so the rotation stays open) with one `rotatetui check` per
+// step, and returns the failures.
+func (s *sandbox) checkFourTimesFifty() []string {
+	s.t.Helper()
 	var b strings.Builder
 	b.WriteString("[[sources]]\nid = \"big\"\nname = \"Big\"\n")
-	for i := 1; i <= 201; i++ { // one more than is checked, so the rotation stays open
+	for i := 1; i <= 201; i++ {
 		fmt.Fprintf(&b, "[[sources.steps]]\nid = \"s%d\"\ntext = \"Step %d.\"\n", i, i)
 	}
 	cat := filepath.Join(s.home, "big.toml")
 	if err := os.WriteFile(cat, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 200)
@@ -536,23 +561,11 @@ func concurrentChecks(t *testing.T, locking bool) int {
 	}
 	wg.Wait()
 	close(errs)
+	var failed []string
 	for e := range errs {
-		// Without the lock, failed saves are part of the damage being demonstrated
-		// (one process's start-up clean-up can remove another's temp file).
-		if locking {
-			t.Error(e)
-		}
+		failed = append(failed, e)
 	}
-	st := s.readState()
-	n := 0
-	if cur := st.Sources["big"].Current; cur != nil {
-		for _, rec := range cur.Steps {
-			if rec.CheckedAt != nil {
-				n++
-			}
-		}
-	}
-	return n
+	return failed
 }
 
 // TestEndToEndNoLostUpdatesBetweenProcesses: four rotatetui processes checking steps at
