@@ -159,6 +159,17 @@ func (c Change) validate() error {
 	if err := c.validateKind(); err != nil {
 		return err
 	}
+	if err := c.validateOverrides(); err != nil {
+		return err
+	}
+	if err := c.validateRun(); err != nil {
+		return err
+	}
+	return c.validateTexts()
+}
+
+// validateOverrides checks that only a check sets rules aside, and only known ones.
+func (c Change) validateOverrides() error {
 	if len(c.Overrides) > 0 && c.Kind != Check {
 		return c.invalid("only a check can override a safety rule")
 	}
@@ -167,11 +178,11 @@ func (c Change) validate() error {
 			return c.invalid("unknown override %q", o)
 		}
 	}
-	if strings.ContainsRune(c.Text, 0) || strings.ContainsRune(c.Name, 0) || strings.ContainsRune(c.By, 0) {
-		// No text needs one, and a database store could not keep it (PostgreSQL's
-		// jsonb refuses \u0000): refused alike by every store.
-		return c.invalid("the text contains a NUL character")
-	}
+	return nil
+}
+
+// validateRun checks that a check run, and only it, carries a run, and a valid one.
+func (c Change) validateRun() error {
 	if (c.Run != nil) != (c.Kind == RunCheck) {
 		return c.invalid("a check run, and only it, carries a run")
 	}
@@ -182,6 +193,16 @@ func (c Change) validate() error {
 		if what, secret := LooksLikeSecret(c.Run.Output); secret {
 			return c.invalid("the run's output looks like %s; rotatetui never stores secrets", what)
 		}
+	}
+	return nil
+}
+
+// validateTexts refuses texts no store may keep: a NUL, or a credential.
+func (c Change) validateTexts() error {
+	if strings.ContainsRune(c.Text, 0) || strings.ContainsRune(c.Name, 0) || strings.ContainsRune(c.By, 0) {
+		// No text needs one, and a database store could not keep it (PostgreSQL's
+		// jsonb refuses \u0000): refused alike by every store.
+		return c.invalid("the text contains a NUL character")
 	}
 	if c.Kind == SetNote || c.Kind == Skip || c.Kind == SetPlaceholder {
 		// The file must never hold a credential, whoever asks.

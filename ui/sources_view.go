@@ -192,13 +192,8 @@ func (m sourcesModel) resumeLine(width int) string {
 		text := fmt.Sprintf("⚠ %s: the old key stops working before the new one exists: plan a window.", m.title(sel))
 		return st.Warning.Render(truncate(text, width))
 	}
-	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress && s.heldBy != "" {
-		text := fmt.Sprintf("◆ %s is being rotated by %s (%d/%d, started %s): press enter to see it.", m.title(sel), catalog.PrintableLine(s.heldBy), s.done, s.total, state.Since(m.c.now(), s.of.StartedAt))
-		return st.Resume.Render(truncate(text, width))
-	}
 	if s := m.statusAt(max(sel, 0)); sel >= 0 && s.inProgress {
-		text := fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.title(sel), s.done, s.total)
-		return st.Resume.Render(truncate(text, width))
+		return st.Resume.Render(truncate(m.inProgressText(sel, s), width))
 	}
 	if n := m.viewSize[viewInProgress]; n > 0 && m.query() == "" {
 		return st.Resume.Render(truncate(fmt.Sprintf("▶ %s in progress, pinned at the top.", plural(n, "rotation", "rotations")), width))
@@ -207,6 +202,15 @@ func (m sourcesModel) resumeLine(width int) string {
 		return st.Resume.Render(truncate(firstRunHint, width))
 	}
 	return st.Subtitle.Render(truncate("Pick a "+m.unit(1)+" and press enter to open its checklist.", width))
+}
+
+// inProgressText is the line above the list for the selected key sel, in progress:
+// who holds it when it is someone else, else how to resume.
+func (m sourcesModel) inProgressText(sel int, s sourceStatus) string {
+	if s.heldBy != "" {
+		return fmt.Sprintf("◆ %s is being rotated by %s (%d/%d, started %s): press enter to see it.", m.title(sel), catalog.PrintableLine(s.heldBy), s.done, s.total, state.Since(m.c.now(), s.of.StartedAt))
+	}
+	return fmt.Sprintf("▶ %s is in progress (%d/%d): press enter to resume where you stopped.", m.title(sel), s.done, s.total)
 }
 
 // firstRunHint is the list's first line while nothing is recorded: "unknown" on every
