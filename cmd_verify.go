@@ -216,6 +216,36 @@ func lastRotatedAt(ss *state.KeyState) *time.Time {
 	return last
 }
 
+// rotatedSince lists the live keys with a check_old that were rotated at or after
+// since.
+func (e *env) rotatedSince(since time.Time) []keyRef {
+	var refs []keyRef
+	for _, ref := range liveKeys(e.cat) {
+		last := lastRotatedAt(e.st.Key(ref.key.ID))
+		if ref.key.CheckOld != "" && last != nil && !last.Before(since) {
+			refs = append(refs, ref)
+		}
+	}
+	return refs
+}
+
+// oldKeyRefused runs ref's check_old and says what it proved, reporting whether the
+// old key is shown refused.
+func (e *env) oldKeyRefused(ref keyRef) bool {
+	res := e.runCheck(ref.key.CheckOld, ref.key.Values)
+	rec := checkrun.Record(state.FactOldKey, ref.key.CheckOld, ref.key.Values, res)
+	switch {
+	case rec.Passed():
+		fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())
+		return true
+	case res.Err == nil && res.ExitCode == 0:
+		e.fail(exitFailed, "%s (%s): the OLD KEY STILL WORKS: check_old exited 0; revoke it (the rotation's revoke step did not take)", ref.title(), ref.key.ID)
+	default:
+		e.fail(exitFailed, "%s (%s): check_old proves nothing: %s", ref.title(), ref.key.ID, rec.Outcome())
+	}
+	return false
+}
+
 // verifyAllOld is verify --old --all: check_old of every live key that has one and
 // was rotated in the window. Nothing is recorded (the rotations are finished); the
 // exit status is 1 if an old key still works, or a check proved nothing.
@@ -228,13 +258,7 @@ func (e *env) verifyAllOld() int {
 	if err != nil {
 		return e.fail(exitUsage, "--since: %v", err)
 	}
-	var refs []keyRef
-	for _, ref := range liveKeys(e.cat) {
-		last := lastRotatedAt(e.st.Key(ref.key.ID))
-		if ref.key.CheckOld != "" && last != nil && !last.Before(since) {
-			refs = append(refs, ref)
-		}
-	}
+	refs := e.rotatedSince(since)
 	if len(refs) == 0 {
 		fmt.Fprintf(e.stdout, "no key with a check_old was rotated since %s\n", local(since).Format(dateLayout))
 		return exitOK
@@ -254,17 +278,8 @@ func (e *env) verifyAllOld() int {
 	}
 	problems := 0
 	for _, ref := range refs {
-		res := e.runCheck(ref.key.CheckOld, ref.key.Values)
-		rec := checkrun.Record(state.FactOldKey, ref.key.CheckOld, ref.key.Values, res)
-		switch {
-		case rec.Passed():
-			fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())
-		case res.Err == nil && res.ExitCode == 0:
+		if !e.oldKeyRefused(ref) {
 			problems++
-			e.fail(exitFailed, "%s (%s): the OLD KEY STILL WORKS: check_old exited 0; revoke it (the rotation's revoke step did not take)", ref.title(), ref.key.ID)
-		default:
-			problems++
-			e.fail(exitFailed, "%s (%s): check_old proves nothing: %s", ref.title(), ref.key.ID, rec.Outcome())
 		}
 	}
 	if problems > 0 {
