@@ -165,17 +165,7 @@ func runStatus(e *env) int {
 	}
 	rows := make([]sourceStatusJSON, 0, len(refs))
 	for _, ref := range refs {
-		ss := e.st.Key(ref.key.ID)
-		if current(ss).HasWork() {
-			// Only a rotation under way needs its steps as it has them: the others
-			// count the proof steps a new rotation would have, without a copy.
-			ref = e.withProof(ref)
-		}
-		row := statusOf(ref, ss, e.sched.interval(ref.key, ref.src), at)
-		if !current(ss).HasWork() {
-			row.Total += ref.src.ProofStepCount(e.cfg.Verify)
-		}
-		rows = append(rows, row)
+		rows = append(rows, e.statusRow(ref, at))
 	}
 	switch {
 	case e.opts.json:
@@ -196,6 +186,21 @@ func runStatus(e *env) int {
 		}
 	}
 	return e.statusCheck(rows, at, unproven)
+}
+
+// statusRow is where ref stands at time at, with the proof steps counted.
+func (e *env) statusRow(ref keyRef, at time.Time) sourceStatusJSON {
+	ss := e.st.Key(ref.key.ID)
+	if current(ss).HasWork() {
+		// Only a rotation under way needs its steps as it has them: the others
+		// count the proof steps a new rotation would have, without a copy.
+		ref = e.withProof(ref)
+	}
+	row := statusOf(ref, ss, e.sched.interval(ref.key, ref.src), at)
+	if !current(ss).HasWork() {
+		row.Total += ref.src.ProofStepCount(e.cfg.Verify)
+	}
+	return row
 }
 
 // defaultProofWindow is how far back status --require-proof looks without --since.
