@@ -399,7 +399,7 @@ func TestJournalFailureIsSaid(t *testing.T) {
 			m = next.(Model)
 		}
 	}
-	if !m.statusErr || !strings.Contains(m.status, "Not on disk yet (no space left on device)") {
+	if !m.statusErr || !strings.Contains(m.status, "Not stored yet (no space left on device)") {
 		t.Errorf("status %q (error %v)", m.status, m.statusErr)
 	}
 }

@@ -86,7 +86,7 @@ func (m Model) onSaveDone(msg saveDoneMsg) (Model, tea.Cmd) {
 	m.saveQueue, out = m.saveDone(msg)
 	m.c.savesFailing = false
 	if m.statusErr {
-		m.status, m.statusErr = "Saved. All progress is on disk again.", false
+		m.status, m.statusErr = "Saved. All progress is stored again.", false
 	}
 	for _, u := range out.void {
 		// Nothing was undone after all, unless the status line has moved on since.
@@ -111,7 +111,7 @@ func (m Model) onJournaled(msg journaledMsg) (Model, tea.Cmd) {
 	m.saveQueue = m.journalDone()
 	if msg.err != nil && !m.statusErr {
 		// A failing save says more; this is only said while none has failed.
-		m.status, m.statusErr, m.statusLocal = "Not on disk yet ("+saveProblem(msg.err)+"): kept in memory until the save under way ends.", true, false
+		m.status, m.statusErr, m.statusLocal = "Not stored yet ("+saveProblem(msg.err)+"): kept in memory until the save under way ends.", true, false
 	}
 	cmd := m.startSave()
 	if cmd == nil && m.quitting && !m.busy() {
