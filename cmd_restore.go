@@ -173,9 +173,22 @@ func textRecorded(st *state.State, c state.Change) bool {
 	return false
 }
 
-// restoreCommand is the command line that restores the rescue files of store's state
-// file: --state is spelled out unless it is the one rotatetui would use anyway.
-func restoreCommand(store state.Backend) string {
+// restoreCommand is the command line that restores the rescue files of the command's
+// store. Without --state, rotatetui restore finds the same store the same way
+// ($ROTATETUI_STATE, config.toml, the default file), so none is spelled out: a URL
+// spelled out would be without the password $ROTATETUI_STATE may carry, and --state
+// would then override it. With --state, it is spelled out as storeRestoreCommand does.
+func (e *env) restoreCommand() string {
+	if e.opts.statePath == "" {
+		return "rotatetui restore"
+	}
+	return storeRestoreCommand(e.store)
+}
+
+// storeRestoreCommand is the command line that restores the rescue files of store,
+// named with --state (which holds no password: one there is refused): --state is
+// spelled out unless it is the file rotatetui would use anyway.
+func storeRestoreCommand(store state.Backend) string {
 	restore := "rotatetui restore"
 	if store.Path() != store.RescuePath() {
 		// A database: the URL without its password, which $ROTATETUI_STATE may have.
@@ -191,7 +204,7 @@ func restoreCommand(store state.Backend) string {
 // how to save them ("quit and run", "run" the restore command); "" when there are none.
 // ignored lists, as warnings, the files of that name it left out because another user
 // could have written them (see state.ScanRescues): restore would not use them either.
-func rescueReminder(store state.Backend, how string) (reminder string, ignored []string) {
+func rescueReminder(store state.Backend, how, restore string) (reminder string, ignored []string) {
 	files, skipped, err := state.ScanRescues(store.RescuePath())
 	if err != nil {
 		return "", nil
@@ -206,7 +219,7 @@ func rescueReminder(store state.Backend, how string) (reminder string, ignored [
 	if len(files) > 1 {
 		what = fmt.Sprintf("%d rescue files hold unsaved changes", len(files))
 	}
-	return what + ": " + how + " " + restoreCommand(store) + ".", ignored
+	return what + ": " + how + " " + restore + ".", ignored
 }
 
 // screenReminder is what the screen's status line says once the first frame is drawn
@@ -214,8 +227,8 @@ func rescueReminder(store state.Backend, how string) (reminder string, ignored [
 // counted (restore names them), and the texts of the progress file that look like
 // secrets, counted (every command but status names them), which the file is read again
 // for so that the first frame does not wait for the scan.
-func screenReminder(store state.Backend) string {
-	reminder, ignored := rescueReminder(store, "quit and run")
+func screenReminder(store state.Backend, restore string) string {
+	reminder, ignored := rescueReminder(store, "quit and run", restore)
 	var notes []string
 	if len(ignored) > 0 {
 		notes = append(notes, "Ignored: "+plural(len(ignored), "rescue file", "rescue files")+" another user could have written (rotatetui restore names each).")

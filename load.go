@@ -93,7 +93,7 @@ func (e *env) openStore() (int, bool) {
 		e.warnSuspects(state.SuspectTexts(e.st))
 	}
 	if e.cmd.remindsRescue {
-		reminder, ignored := rescueReminder(e.store, "run")
+		reminder, ignored := rescueReminder(e.store, "run", e.restoreCommand())
 		for _, ig := range ignored {
 			e.warn(ig)
 		}

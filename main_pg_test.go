@@ -128,3 +128,24 @@ func TestExportFromTheDatabaseFollowsItsEventLog(t *testing.T) {
 		t.Errorf("the export lacks the completed rotation the log records:\n%s", out)
 	}
 }
+
+// TestRestoreCommandKeepsWhereTheStoreCameFrom: the command printed to restore rescue
+// files spells --state only when --state was given; a database named by
+// $ROTATETUI_STATE (which may carry its password) is restored by plain `rotatetui
+// restore`, which finds it the same way, while --state URL would override it.
+func TestRestoreCommandKeepsWhereTheStoreCameFrom(t *testing.T) {
+	url := pgServer.URL(t)
+	db, err := state.NewPGStore(url, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fromEnv := &env{store: db}
+	if got := fromEnv.restoreCommand(); got != "rotatetui restore" {
+		t.Errorf("a database from the environment: %q, want plain rotatetui restore", got)
+	}
+	fromFlag := &env{store: db, opts: options{statePath: url}}
+	if got := fromFlag.restoreCommand(); !strings.HasPrefix(got, "rotatetui restore --state ") || !strings.Contains(got, "postgres://") {
+		t.Errorf("a database from --state: %q, want it spelled out", got)
+	}
+}

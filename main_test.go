@@ -328,7 +328,7 @@ func TestUnsavedChangesAreRescued(t *testing.T) {
 	t.Setenv("TMPDIR", c.home)
 	unsaved := []state.Change{{Kind: state.Check, Key: "snowflake", Step: "login", Steps: []string{"login", "x"}, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
 	var stderr bytes.Buffer
-	if saveUnsaved(store, unsaved, &stderr) {
+	if saveUnsaved(store, storeRestoreCommand(store), unsaved, &stderr) {
 		t.Fatal("reported success for a save that cannot work")
 	}
 	msg := stderr.String()
@@ -344,7 +344,7 @@ func TestUnsavedChangesAreRescued(t *testing.T) {
 	if len(rescue.Changes) != 1 || rescue.Changes[0].Step != "login" {
 		t.Errorf("rescue holds %+v", rescue.Changes)
 	}
-	if !saveUnsaved(store, nil, &stderr) {
+	if !saveUnsaved(store, storeRestoreCommand(store), nil, &stderr) {
 		t.Error("nothing unsaved must be a success")
 	}
 }

@@ -134,7 +134,7 @@ func TestRescueNamesArePrintable(t *testing.T) {
 	}
 	var errOut bytes.Buffer
 	store := state.NewStore(filepath.Join(dir, "s.json"))
-	saveUnsaved(store, []state.Change{{Kind: state.Check, Key: "awin", Step: "1", At: testClock}}, newPrintableWriter(&errOut))
+	saveUnsaved(store, storeRestoreCommand(store), []state.Change{{Kind: state.Check, Key: "awin", Step: "1", At: testClock}}, newPrintableWriter(&errOut))
 	if r := rawControl(errOut.String()); r >= 0 || !strings.Contains(errOut.String(), "^[") {
 		t.Errorf("raw %U in %q", r, errOut.String())
 	}

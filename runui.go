@@ -36,7 +36,8 @@ func runUI(e *env) int {
 		// Progress made elsewhere then shows up at our next save instead of at once.
 		changes = nil
 	}
-	keeper := &textKeeper{store: store}
+	restore := e.restoreCommand()
+	keeper := &textKeeper{store: store, restore: restore}
 	res, err := ui.Run(ui.Options{
 		Catalog:      e.sched.cat,
 		Interval:     e.sched.interval,
@@ -49,7 +50,7 @@ func runUI(e *env) int {
 		NoColor:      noColor,
 		Notice:       notice,
 		Changes:      changes,
-		PendingWork:  func() string { return screenReminder(store) },
+		PendingWork:  func() string { return screenReminder(store, restore) },
 		KeepText:     keeper.keep,
 		Verify:       e.cfg.Verify,
 		CheckTimeout: e.cfg.CheckTimeout,
@@ -59,7 +60,7 @@ func runUI(e *env) int {
 	if err != nil {
 		code = e.failErr(exitFailed, err)
 	}
-	saved := saveUnsaved(store, res.Unsaved, e.stderr)
+	saved := saveUnsaved(store, restore, res.Unsaved, e.stderr)
 	if kept := keeper.atExit(e.stderr); !saved || !kept {
 		return exitUnsaved
 	}
@@ -74,9 +75,10 @@ func runUI(e *env) int {
 // nowhere (ui.Options.KeepText). Those that no rescue file could keep wait here for the
 // exit, when one more rescue file is tried and, failing that, they are printed.
 type textKeeper struct {
-	store  state.Backend
-	mu     sync.Mutex // keep runs in the UI's commands, atExit after them
-	unkept []state.Change
+	store   state.Backend
+	restore string     // the command that restores the store's rescue files (env.restoreCommand)
+	mu      sync.Mutex // keep runs in the UI's commands, atExit after them
+	unkept  []state.Change
 }
 
 // keep writes changes to a rescue file, or holds them for atExit.
@@ -104,14 +106,14 @@ func (k *textKeeper) atExit(stderr io.Writer) bool {
 		printLastResort(stderr, err, k.unkept)
 		return false
 	}
-	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); %s shows them.\n", path, restoreCommand(k.store))
+	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); %s shows them.\n", path, k.restore)
 	return false
 }
 
 // saveUnsaved makes one more attempt at changes the UI could not confirm on disk and,
 // if that fails too, keeps them in a rescue file and says where. It reports whether
 // nothing was lost.
-func saveUnsaved(store state.Backend, unsaved []state.Change, stderr io.Writer) bool {
+func saveUnsaved(store state.Backend, restore string, unsaved []state.Change, stderr io.Writer) bool {
 	if len(unsaved) == 0 {
 		return true
 	}
@@ -133,7 +135,7 @@ func saveUnsaved(store state.Backend, unsaved []state.Change, stderr io.Writer) 
 	}
 	// The rescue file has them now: the journal's copy would make them twice.
 	store.Forget()
-	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\nOnce the problem is fixed, run: %s\n", path, restoreCommand(store))
+	fmt.Fprintf(stderr, "rotatetui: they are kept in %s (JSON); nothing you did is lost.\nOnce the problem is fixed, run: %s\n", path, restore)
 	return false
 }
 

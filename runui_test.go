@@ -56,7 +56,7 @@ func wantLastResort(t *testing.T, msg string) {
 func TestUnsavedTextPrintedWhenNoRescueFile(t *testing.T) {
 	store := nowhereToWrite(t)
 	var stderr bytes.Buffer
-	if saveUnsaved(store, lastResortChanges(), newPrintableWriter(&stderr)) {
+	if saveUnsaved(store, storeRestoreCommand(store), lastResortChanges(), newPrintableWriter(&stderr)) {
 		t.Fatal("reported success for a save that cannot work")
 	}
 	wantLastResort(t, stderr.String())
@@ -67,7 +67,7 @@ func TestUnsavedTextPrintedWhenNoRescueFile(t *testing.T) {
 // exit, then printed in full.
 func TestDroppedTextPrintedWhenNoRescueFile(t *testing.T) {
 	store := nowhereToWrite(t)
-	k := &textKeeper{store: store}
+	k := &textKeeper{store: store, restore: storeRestoreCommand(store)}
 	if err := k.keep(lastResortChanges()); err == nil {
 		t.Fatal("a rescue file was written below a regular file")
 	}
@@ -81,7 +81,7 @@ func TestDroppedTextPrintedWhenNoRescueFile(t *testing.T) {
 	wantLastResort(t, stderr.String())
 
 	// Once a rescue file can be written, at exit they go there.
-	k = &textKeeper{store: state.NewStore(filepath.Join(t.TempDir(), "state.json"))}
+	k = &textKeeper{store: state.NewStore(filepath.Join(t.TempDir(), "state.json")), restore: "rotatetui restore"}
 	k.unkept = lastResortChanges()
 	stderr.Reset()
 	if k.atExit(&stderr) || !strings.Contains(stderr.String(), "they are kept in ") {

@@ -109,7 +109,7 @@ func TestUIStoreKeepsTheJournalUntilRescued(t *testing.T) {
 		t.Fatalf("journal after a failed save of the UI's store: %q, want one entry", n)
 	}
 	var stderr bytes.Buffer
-	if saveUnsaved(store, []state.Change{change}, &stderr) {
+	if saveUnsaved(store, storeRestoreCommand(store), []state.Change{change}, &stderr) {
 		t.Fatal("saved while the lock was held")
 	}
 	if !strings.Contains(stderr.String(), "they are kept in ") {
@@ -208,7 +208,7 @@ func TestIgnoredRescueFilesAreWarnedOf(t *testing.T) {
 	if !fileExists(path) {
 		t.Error("the ignored rescue file was removed")
 	}
-	if got := screenReminder(state.NewStore(statePath)); !strings.Contains(got, "Ignored: 1 rescue file another user could have written") {
+	if got := screenReminder(state.NewStore(statePath), "rotatetui restore"); !strings.Contains(got, "Ignored: 1 rescue file another user could have written") {
 		t.Errorf("screen reminder %q", got)
 	}
 }

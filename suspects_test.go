@@ -96,7 +96,7 @@ func TestSecretLookingTextsInTheStateFileAreWithheld(t *testing.T) {
 	if out, errOut, code := c.run("status"); code != exitOK || strings.Contains(errOut, "secret") {
 		t.Errorf("status: exit %d\n%s%s", code, out, errOut)
 	}
-	if got := screenReminder(state.NewStore(c.statePath())); !strings.Contains(got, "4 texts in the progress file look like secrets") {
+	if got := screenReminder(state.NewStore(c.statePath()), "rotatetui restore"); !strings.Contains(got, "4 texts in the progress file look like secrets") {
 		t.Errorf("the screen's reminder: %q", got)
 	}
 	for _, args := range [][]string{{"export"}, {"export", "--format", "csv"}, {"export", "--json"}, {"history", "snowflake"}, {"history", "snowflake", "--json"}} {
