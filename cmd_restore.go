@@ -142,6 +142,9 @@ func (e *env) removeRescues(files []string) int {
 // whyNotRestored says why restore left a rescued change undone.
 func whyNotRestored(st *state.State, c state.Change) string {
 	ss := st.Key(c.Key)
+	if ss != nil && ss.Current != nil && (c.Started == nil || !ss.Current.StartedAt.Equal(*c.Started)) && state.ClaimOn(ss, ss.Current.StepKeys).HeldByOther(c.By) {
+		return catalog.PrintableLine(state.WithholdActor(ss.Current.StartedBy)) + " started rotating it first, and it was not made on their rotation"
+	}
 	if c.Started != nil && (ss == nil || ss.Current == nil || !ss.Current.StartedAt.Equal(*c.Started)) {
 		return "the rotation it was written for has ended"
 	}

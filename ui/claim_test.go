@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -121,4 +122,42 @@ func snowflakeSteps(t *testing.T) []string {
 		t.Fatal("no snowflake in the built-in catalog")
 	}
 	return src.StepKeys()
+}
+
+// TestLosingTheClaimRaceSaysWhoWasFirst: checks made while the store could not be
+// reached, on a key nobody was rotating, are not made on the rotation someone else
+// started meanwhile; the status line names who was first and how to join, and the
+// note's text is kept.
+func TestLosingTheClaimRaceSaysWhoWasFirst(t *testing.T) {
+	store := newMemStore()
+	var kept []state.Change
+	m := newTestModel(t, store, Options{Query: "snowflake", KeepText: func(cs []state.Change) error {
+		kept = append(kept, cs...)
+		return nil
+	}})
+	m = deliver(t, m, sizeMsg(120, 40))
+	store.mu.Lock()
+	store.fail = errors.New("the database server cannot be reached")
+	store.mu.Unlock()
+	m = press(t, m, "space")
+	m = press(t, typeText(t, press(t, m, "n"), "asked Jo"), "enter")
+	keys := snowflakeSteps(t)
+	store.mu.Lock()
+	store.fail = nil
+	_, err := (state.Change{Kind: state.Check, Key: "snowflake", Step: keys[0], Steps: keys, At: fixedNow.Add(time.Second), By: "ana@laptop"}).Apply(store.st)
+	store.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = deliver(t, m, retrySaveMsg{})
+	cur := store.snapshot().Key("snowflake").Current
+	if cur.StartedBy != "ana@laptop" || cur.Steps[keys[0]].By != "ana@laptop" || cur.Steps[keys[0]].Note != "" {
+		t.Fatalf("the unjoined changes were made on ana's rotation: %+v", cur.Steps[keys[0]])
+	}
+	if !strings.Contains(m.status, "ana@laptop started rotating it first") {
+		t.Errorf("status %q does not say who was first", m.status)
+	}
+	if len(kept) != 1 || kept[0].Text != "asked Jo" {
+		t.Errorf("kept %+v, want the note's text", kept)
+	}
 }

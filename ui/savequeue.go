@@ -277,10 +277,15 @@ func (q saveQueue) droppedForEndedRotation(carried []state.Change, applied []boo
 // made for a rotation that has ended and that left the step otherwise than c would
 // have. Undos (guarded by IfMark or IfNote) are not: settleUndos tells of them.
 func (q saveQueue) lostWithRotation(c state.Change) bool {
-	if c.Started == nil || c.IfMark != nil || c.IfNote != nil || c.Step == "" {
+	if c.IfMark != nil || c.IfNote != nil || c.Step == "" {
 		return false
 	}
 	ss := q.saved.Key(c.Key)
+	if c.Started == nil {
+		// Only a change that would have started a rotation: it did nothing when
+		// someone else started one first (its IfUnclaimed guard).
+		return c.IfUnclaimed && q.claimedByOther(ss, c) && !alreadySo(ss, c)
+	}
 	if ss != nil && ss.Current != nil && ss.Current.StartedAt.Equal(*c.Started) {
 		return false // a no-op on the rotation still in progress: nothing was lost
 	}
@@ -303,10 +308,27 @@ func (q saveQueue) tellDropped(c state.Change) (told, ifKept string) {
 	case state.SetNote:
 		lost, withText = "got no note", " ("+catalog.PrintableLine(c.Text)+")"
 	}
+	if ss := q.saved.Key(c.Key); q.claimedByOther(ss, c) {
+		by := catalog.PrintableLine(state.WithholdActor(ss.Current.StartedBy))
+		told = what + " " + lost + withText + ": " + by + " started rotating it first; open it to join their rotation."
+		ifKept = what + " " + lost + ": " + by + " started rotating it first; rotatetui restore shows the text."
+		return told, ifKept
+	}
 	told = what + " " + lost + withText + ": that rotation was finished or reset in another rotatetui."
 	// Shorter, as the text is kept: the status line is one line.
 	ifKept = what + " " + lost + ": another rotatetui ended that rotation; rotatetui restore shows the text."
 	return told, ifKept
+}
+
+// claimedByOther reports whether the key of c, whose state is ss, is being rotated in
+// a rotation someone other than this rotatetui's actor started, and not the one c was
+// made for: c was then left undone by its IfUnclaimed guard, or because its rotation
+// gave way to theirs.
+func (q saveQueue) claimedByOther(ss *state.KeyState, c state.Change) bool {
+	if ss == nil || ss.Current == nil || c.Started != nil && ss.Current.StartedAt.Equal(*c.Started) {
+		return false
+	}
+	return claimOf(ss, ss.Current.StepKeys, q.actor) != nil
 }
 
 // stepTitle is how the status line names step of the key keyID (a change's Source is
