@@ -114,16 +114,19 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	if command == "" {
 		return e.fail(exitUsage, "%s has no %s in %s", name, field, ref.key.Origin)
 	}
-	filled := checkrun.Fill(command, ref.key.Values)
-	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), filled)
+	filled, err := checkrun.Fill(command, ref.key.Values)
+	if err != nil {
+		return e.fail(exitUsage, "%s: %s in %s: %v", name, field, ref.key.Origin, err)
+	}
+	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), catalog.PrintableLine(filled))
 	if e.interactive && !e.opts.yes && !e.ask("Run it?") {
 		return e.fail(exitFailed, "nothing was run.")
 	}
-	res := e.runCheck(command, ref.key.Values)
+	res := e.runCheck(filled, ref.key.Values)
 	if res.Err != nil {
 		return e.fail(exitFailed, "%s: %s could not be run: %v", name, field, res.Err)
 	}
-	rec := checkrun.Record(stateFact(f), command, ref.key.Values, res)
+	rec := checkrun.Record(stateFact(f), filled, res)
 	verdict := "not proven"
 	if rec.Passed() {
 		verdict = "proven"
@@ -136,7 +139,7 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	return exitOK
 }
 
-// runCheck runs a check command to its end, its output on stderr, made inert, as it
+// runCheck runs a check command (as Fill gave it) to its end, its output on stderr, made inert, as it
 // comes.
 func (e *env) runCheck(command string, values map[string]string) checkrun.Result {
 	return checkrun.Start(checkrun.Spec{Command: command, Values: values, Timeout: e.cfg.CheckTimeout, OnLine: func(line string) {
@@ -229,11 +232,11 @@ func (e *env) rotatedSince(since time.Time) []keyRef {
 	return refs
 }
 
-// oldKeyRefused runs ref's check_old and says what it proved, reporting whether the
-// old key is shown refused.
-func (e *env) oldKeyRefused(ref keyRef) bool {
-	res := e.runCheck(ref.key.CheckOld, ref.key.Values)
-	rec := checkrun.Record(state.FactOldKey, ref.key.CheckOld, ref.key.Values, res)
+// oldKeyRefused runs ref's check_old, filled (see checkrun.Fill), and says what it
+// proved, reporting whether the old key is shown refused.
+func (e *env) oldKeyRefused(ref keyRef, filled string) bool {
+	res := e.runCheck(filled, ref.key.Values)
+	rec := checkrun.Record(state.FactOldKey, filled, res)
 	switch {
 	case rec.Passed():
 		fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())
@@ -263,22 +266,29 @@ func (e *env) verifyAllOld() int {
 		fmt.Fprintf(e.stdout, "no key with a check_old was rotated since %s\n", local(since).Format(dateLayout))
 		return exitOK
 	}
-	for _, ref := range refs {
+	// Every command is judged, and filled, before any runs: a value the shell would
+	// act on refuses the whole run, as an untrusted keys file does.
+	filled := make([]string, len(refs))
+	for i, ref := range refs {
 		if err := trustChecks(ref.key); err != nil {
 			return e.failErr(exitUsage, err)
 		}
+		var err error
+		if filled[i], err = checkrun.Fill(ref.key.CheckOld, ref.key.Values); err != nil {
+			return e.fail(exitUsage, "%s (%s): check_old in %s: %v", ref.title(), ref.key.ID, ref.key.Origin, err)
+		}
 	}
 	if e.interactive && !e.opts.yes {
-		for _, ref := range refs {
-			fmt.Fprintf(e.stderr, "rotatetui: %s: check_old runs: %s\n", ref.title(), checkrun.Fill(ref.key.CheckOld, ref.key.Values))
+		for i, ref := range refs {
+			fmt.Fprintf(e.stderr, "rotatetui: %s: check_old runs: %s\n", ref.title(), catalog.PrintableLine(filled[i]))
 		}
 		if !e.ask(fmt.Sprintf("Run %s?", plural(len(refs), "command", "commands"))) {
 			return e.fail(exitFailed, "nothing was run.")
 		}
 	}
 	problems := 0
-	for _, ref := range refs {
-		if !e.oldKeyRefused(ref) {
+	for i, ref := range refs {
+		if !e.oldKeyRefused(ref, filled[i]) {
 			problems++
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -222,3 +223,39 @@ func TestARotationStartedBeforeProofStepsCompletesAsBefore(t *testing.T) {
 }
 
 func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
+
+// TestAValueTheShellWouldActOnIsNeverRun: the reviewer's repro. An inventory's value
+// holds $(…): key import refuses it. Written into keys.toml by hand, and used by a
+// check_old as {host}, verify --old --all (no prompt, no terminal) and verify KEY
+// refuse to run anything, naming the value and the variable to use instead, and the
+// command never ran.
+func TestAValueTheShellWouldActOnIsNeverRun(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	defaultVerify = catalog.VerifyOffered
+	marker := filepath.Join(c.home, "INJ")
+	inv := c.write("inv.csv", "source,name,owner,values\nawin,prod,ops,host=matomo.example.com$(touch $HOME/INJ)\n")
+	if _, errOut, code := c.run("key", "import", inv); code != exitUsage || !strings.Contains(errOut, "inv.csv:2: values: the value of {host} holds \"$\"") {
+		t.Errorf("key import: exit %d: %s", code, errOut)
+	}
+	keys := "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"prod\"\nvalues = { host = \"matomo.example.com$(touch $HOME/INJ)\" }\n"
+	c.write("config/rotatetui/keys.toml", keys+"check_old = \"curl -fsS -o /dev/null https://{host}/index.php\"\n")
+	c.mustRun("rotated", "awin/prod", "--on", daysAgo(1).Format("2006-01-02"))
+	for _, args := range [][]string{{"verify", "--old", "--all"}, {"verify", "awin/prod", "--old", "--yes"}} {
+		out, errOut, code := c.run(args...)
+		if code != exitUsage || !strings.Contains(errOut, "the value of {host}") || !strings.Contains(errOut, `"$ROTATETUI_VALUE_HOST"`) || strings.Contains(out, "refused (passed") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the value ran as shell code")
+	}
+	// Written as the variable, the same value is data: the command runs and sees it.
+	check := "test \"$ROTATETUI_VALUE_HOST\" = 'matomo.example.com$(touch $HOME/INJ)' && exit 22"
+	c.write("config/rotatetui/keys.toml", keys+"check_old = "+tomlQuote(check)+"\n")
+	if out, errOut, code := c.run("verify", "--old", "--all"); code != exitOK || !strings.Contains(out, "old key refused (passed (exit 22))") {
+		t.Errorf("with the variable: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the variable's value ran as shell code")
+	}
+}

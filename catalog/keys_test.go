@@ -374,7 +374,8 @@ func TestKeyNamesTagsAndValuesForTheCommandLine(t *testing.T) {
 	if CheckTag("env", "prod") != nil || CheckTag("my env", "x") == nil || CheckTag("env", "a\nb") == nil {
 		t.Error("CheckTag")
 	}
-	if CheckValue("account", "xy") != nil || CheckValue("1st", "x") == nil || CheckValue("account", "") == nil {
+	if CheckValue("account", "xy") != nil || CheckValue("1st", "x") == nil || CheckValue("account", "") == nil ||
+		CheckValue("host", "a.example.com$(touch x)") == nil || CheckValue("host", "a`id`") == nil || CheckValue("org", "a;b") == nil || CheckValue("org", "My Org") != nil {
 		t.Error("CheckValue")
 	}
 	if CheckKeyText("owner", "ana") != nil || CheckKeyText("owner", "a\x1bb") == nil {

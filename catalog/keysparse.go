@@ -386,14 +386,27 @@ func CheckTag(name, value string) error {
 	return checkMapValue("tags", name, value)
 }
 
-// CheckValue says what is wrong with a {placeholder} value given for a key, or nil.
-// (Whether the source uses the placeholder is for ValidateKeys and CheckKeyValues.)
+// CheckValue says what is wrong with a {placeholder} value given for a key (key edit
+// --value, key import), or nil. A value is a name, such as an account id, and goes
+// into commands the user runs (a step's command they copy, a check command): one
+// that holds what makes shell code ($, `, ;, |, &, <, >, (, ), \, quotes) is refused
+// at the door, as it most likely came from an inventory someone else wrote. (Whether
+// the source uses the placeholder is for ValidateKeys and CheckKeyValues.)
 func CheckValue(name, value string) error {
 	if err := checkValueName(name); err != nil {
 		return err
 	}
-	return checkMapValue("values", name, value)
+	if err := checkMapValue("values", name, value); err != nil {
+		return err
+	}
+	if i := strings.IndexAny(value, shellCode); i >= 0 {
+		return fmt.Errorf("the value of {%s} holds %q, which a shell would act on: a value is a name (an account id, a host), never part of a command", name, value[i:i+1])
+	}
+	return nil
 }
+
+// shellCode are the characters a value may not hold (see CheckValue).
+const shellCode = "$`;|&<>()\\\"'"
 
 func checkTagName(name string) error {
 	if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" {

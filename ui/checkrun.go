@@ -85,20 +85,24 @@ func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 	case m.checked(i):
 		return m, nil, statusEvent{text: fmt.Sprintf("Step %d is checked already; uncheck it to run its check again.", i+1)}
 	}
-	command := checkrun.Fill(m.key.CheckCommand(f), m.key.Values)
+	command, err := checkrun.Fill(m.key.CheckCommand(f), m.key.Values)
+	if err != nil {
+		return m, nil, statusEvent{text: "Not run: " + err.Error(), isErr: true}
+	}
 	want := "exits 0 when the new key works"
 	if f == catalog.FactOldKey {
 		want = "fails when the provider refuses the old key"
 	}
 	m.prompt = newConfirm(fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command)), confirmCheck, i)
+	m.prompt.command = command
 	return m, nil, nil
 }
 
-// runConfirmed starts the check of step i, once confirmed.
-func (m checklistModel) runConfirmed(i int) (checklistModel, tea.Cmd, event) {
+// runConfirmed starts the check of step i, once confirmed: command is the text the
+// question showed, placeholders filled, and the very text that runs.
+func (m checklistModel) runConfirmed(i int, command string) (checklistModel, tea.Cmd, event) {
 	f := m.src.Steps[i].Proves
-	command := m.key.CheckCommand(f)
-	m.verifying = &checkView{step: i, fact: f, command: checkrun.Fill(command, m.key.Values)}
+	m.verifying = &checkView{step: i, fact: f, command: command}
 	spec := checkrun.Spec{Command: command, Values: m.key.Values, Timeout: m.c.checkTimeout}
 	return m, startCheck(m.c.trustChecks, *m.key, spec), statusEvent{text: fmt.Sprintf("Running %s…", f.CheckField())}
 }
@@ -137,7 +141,7 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	if v.fact == catalog.FactOldKey {
 		fact = state.FactOldKey
 	}
-	rec := checkrun.Record(fact, m.key.CheckCommand(v.fact), m.key.Values, res)
+	rec := checkrun.Record(fact, v.command, res)
 	v.done, v.passed, v.result = true, rec.Passed(), rec.Outcome()
 	c := m.change(state.RunCheck, v.step, "")
 	c.Run = rec

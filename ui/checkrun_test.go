@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -138,5 +140,26 @@ func TestAProvenRotationDoesNotAskForProofAgain(t *testing.T) {
 		if got := strings.Contains(view, reminder); got != tt.want {
 			t.Errorf("verify %s: the reminder shown %v, want %v:\n%s", tt.verify, got, tt.want, view)
 		}
+	}
+}
+
+// TestVRefusesAValueTheShellWouldActOn: a {placeholder} value holding $(…) is never
+// put into the command: v asks nothing and says which value, and what to write.
+func TestVRefusesAValueTheShellWouldActOn(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "INJ")
+	cat := builtin(t)
+	cat.LayerKeys([]catalog.Key{{ID: "awin/main", Source: "awin", Name: "main", Values: map[string]string{"host": "x$(touch " + marker + ")"},
+		CheckOld: "curl -f https://{host}/", Origin: "keys.toml"}})
+	m := newTestModel(t, newMemStore(), Options{Catalog: cat, Query: "awin/main", Verify: catalog.VerifyOffered, TrustChecks: func(*catalog.Key) error { return nil }})
+	m = press(t, m, "G", "v")
+	if m.checklist.prompt.kind == confirmCheck || m.checklist.verifying != nil {
+		t.Fatal("v offered to run a command with a value the shell would act on")
+	}
+	if view := m.View(); !strings.Contains(view, "Not run: the value of {host}") {
+		t.Errorf("view:\n%s", view)
+	}
+	m = press(t, m, "y")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the value ran as code")
 	}
 }

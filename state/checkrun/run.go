@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -26,8 +28,11 @@ import (
 
 // Spec is a check command to run.
 type Spec struct {
-	Command string            // as the keys file has it
-	Values  map[string]string // the key's values (keys.toml): its {placeholders} and ROTATETUI_VALUE_<NAME>
+	// Command is the command as it runs, its {placeholders} filled by Fill: the text
+	// shown before it runs, the text run and the text whose sha256 the record keeps
+	// are one and the same.
+	Command string
+	Values  map[string]string // the key's values (keys.toml), passed as ROTATETUI_VALUE_<NAME>
 	Timeout time.Duration     // 0: catalog.DefaultCheckTimeout
 	// OnLine, when set, is called with each line of output as it comes, as the
 	// command wrote it (the caller makes it printable); from the run's goroutine.
@@ -56,19 +61,51 @@ const waitDelay = 2 * time.Second
 
 var placeholderRef = regexp.MustCompile(`(\$?)\{([A-Za-z][A-Za-z0-9_-]*)\}`)
 
-// Fill puts the values into the command's {placeholders}. ${NAME}, the shell's own
-// expansion, and {names} without a value are left as they are.
-func Fill(command string, values map[string]string) string {
+// FillError says which value could not be put into a command, and why.
+type FillError struct {
+	Name, Value string
+	Char        rune // the first character the shell would act on
+}
+
+func (e *FillError) Error() string {
+	return fmt.Sprintf("the value of {%s} (%q) holds %q, which the shell would act on, so it is not put into the command and nothing was run: "+
+		"write \"$%s\" in the command instead of {%s} (the value is passed in that environment variable)",
+		e.Name, catalog.PrintableLine(e.Value), e.Char, EnvName(e.Name), e.Name)
+}
+
+// shellInert reports whether the shell takes r as it is, wherever it stands in a
+// word: letters, digits and . _ : / @ % + = , ~ -.
+func shellInert(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:/@%+=,~-", r)
+}
+
+// Fill puts the values into the command's {placeholders}, giving the command as it
+// runs. A value is data, never code: one that holds anything but the characters the
+// shell takes as they are (shellInert) is refused with a *FillError, before anything
+// runs; such a value reaches the command as its ROTATETUI_VALUE_ variable, which the
+// shell does not read as code when quoted. ${NAME}, the shell's own expansion, and
+// {names} without a value are left as they are.
+func Fill(command string, values map[string]string) (string, error) {
 	if len(values) == 0 || !strings.Contains(command, "{") {
-		return command
+		return command, nil
 	}
-	return placeholderRef.ReplaceAllStringFunc(command, func(ref string) string {
+	var bad *FillError
+	filled := placeholderRef.ReplaceAllStringFunc(command, func(ref string) string {
 		m := placeholderRef.FindStringSubmatch(ref)
-		if v, ok := values[m[2]]; ok && m[1] == "" {
-			return v
+		v, ok := values[m[2]]
+		if !ok || m[1] != "" {
+			return ref
 		}
-		return ref
+		if i := strings.IndexFunc(v, func(r rune) bool { return !shellInert(r) }); i >= 0 && bad == nil {
+			r, _ := utf8.DecodeRuneInString(v[i:])
+			bad = &FillError{Name: m[2], Value: v, Char: r}
+		}
+		return v
 	})
+	if bad != nil {
+		return "", bad
+	}
+	return filled, nil
 }
 
 // EnvName is the environment variable a value is passed in: ROTATETUI_VALUE_ and the
@@ -116,7 +153,7 @@ type Run struct {
 	onLine  func(string)
 }
 
-// Start starts the command (filled with Fill) and returns at once; Wait or Next
+// Start starts the command (Spec.Command, as Fill gave it) and returns at once; Wait or Next
 // follow it. It never reads the terminal: standard input is /dev/null.
 func Start(spec Spec) *Run {
 	r := &Run{notify: make(chan struct{}, 1), done: make(chan struct{}), onLine: spec.OnLine}
@@ -124,7 +161,7 @@ func Start(spec Spec) *Run {
 	if timeout <= 0 {
 		timeout = catalog.DefaultCheckTimeout
 	}
-	go r.run(Fill(spec.Command, spec.Values), Env(spec.Values), timeout)
+	go r.run(spec.Command, Env(spec.Values), timeout)
 	return r
 }
 
@@ -267,11 +304,12 @@ func RecordLine(line string) string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-// Record is the state's record of a run of command for fact (state.FactNewKey or
-// state.FactOldKey); the change that records it sets its time and actor.
-func Record(fact, command string, values map[string]string, res Result) *state.CheckRun {
+// Record is the state's record of a run of command (as it ran: Fill's text) for fact
+// (state.FactNewKey or state.FactOldKey); the change that records it sets its time
+// and actor.
+func Record(fact, command string, res Result) *state.CheckRun {
 	return &state.CheckRun{
 		Fact: fact, ExitCode: res.ExitCode, TimedOut: res.TimedOut, DurationMS: res.Duration.Milliseconds(),
-		CommandSHA256: SHA256(Fill(command, values)), Output: RecordLine(res.LastLine),
+		CommandSHA256: SHA256(command), Output: RecordLine(res.LastLine),
 	}
 }

@@ -23,7 +23,7 @@ func TestExitStatusAndOutput(t *testing.T) {
 	if refused.ExitCode != 22 || refused.TimedOut || !strings.Contains(refused.LastLine, "401") {
 		t.Errorf("exit 22: %+v", refused)
 	}
-	rec := Record(state.FactOldKey, "exit 22", nil, refused)
+	rec := Record(state.FactOldKey, "exit 22", refused)
 	if !rec.Passed() || rec.CommandSHA256 != SHA256("exit 22") || len(rec.CommandSHA256) != 64 {
 		t.Errorf("record %+v", rec)
 	}
@@ -32,13 +32,42 @@ func TestExitStatusAndOutput(t *testing.T) {
 func TestValuesArePassedAndFilled(t *testing.T) {
 	values := map[string]string{"account": "xy12345", "app-id": "42"}
 	cmd := `test "$ROTATETUI_VALUE_ACCOUNT" = xy12345 && test "$ROTATETUI_VALUE_APP_ID" = 42 && echo {account}/{app-id}/${HOME:+home}/{unknown}`
-	res := Start(Spec{Command: cmd, Values: values, Timeout: 10 * time.Second}).Wait()
+	filled, err := Fill(cmd, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Start(Spec{Command: filled, Values: values, Timeout: 10 * time.Second}).Wait()
 	if res.ExitCode != 0 || res.LastLine != "xy12345/42/home/{unknown}" {
 		t.Errorf("got %+v", res)
 	}
 	t.Setenv("ROTATETUI_VALUE_STRAY", "from the parent")
 	if res := Start(Spec{Command: `test -z "$ROTATETUI_VALUE_STRAY"`}).Wait(); res.ExitCode != 0 {
 		t.Errorf("a ROTATETUI_VALUE_ variable of rotatetui's own environment reached the command: %+v", res)
+	}
+}
+
+// TestAValueIsNeverCode: a value holding anything the shell acts on is refused by
+// Fill, naming the value and the variable to use instead, and nothing runs; values
+// made only of characters the shell takes as they are are filled in.
+func TestAValueIsNeverCode(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "INJ")
+	for _, v := range []string{
+		"matomo.example.com$(touch " + marker + ")", "x`touch " + marker + "`", "x;touch " + marker, "x|touch " + marker,
+		"x&&touch " + marker, "a b", "x'y", `x"y`, "x>y", "$HOME", "x\\y", "*", "x?", "{a,b}", "x#y", "(x)", "!x",
+	} {
+		_, err := Fill("curl -fsS https://{host}/index.php", map[string]string{"host": v})
+		var fe *FillError
+		if !errors.As(err, &fe) || fe.Name != "host" || !strings.Contains(err.Error(), `"$ROTATETUI_VALUE_HOST"`) {
+			t.Errorf("Fill with host=%q: %v, want a *FillError naming {host} and $ROTATETUI_VALUE_HOST", v, err)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a value ran as code")
+	}
+	// A value the command does not use is no concern of Fill's, nor ${host}.
+	if got, err := Fill("echo ${host} {account}", map[string]string{"host": "a;b", "account": "ops@example.com:8443/x_y-z.1+2=3,4~%"}); err != nil || got != "echo ${host} ops@example.com:8443/x_y-z.1+2=3,4~%" {
+		t.Errorf("Fill = %q, %v", got, err)
 	}
 }
 
@@ -79,7 +108,7 @@ func TestATimeoutKillsTheWholeGroup(t *testing.T) {
 	if res.LastLine != "started" {
 		t.Errorf("last line %q", res.LastLine)
 	}
-	if rec := Record(state.FactOldKey, cmd, nil, res); rec.Passed() {
+	if rec := Record(state.FactOldKey, cmd, res); rec.Passed() {
 		t.Error("a time-out proved the old key refused")
 	}
 }
@@ -113,7 +142,7 @@ func TestOutputIsStreamedAndNeverRecordedAsItIs(t *testing.T) {
 		t.Errorf("long line recorded as %d bytes", len(long))
 	}
 	// A record with its guarded line is one the state accepts.
-	rec := Record(state.FactNewKey, cmd, nil, res)
+	rec := Record(state.FactNewKey, cmd, res)
 	c := state.Change{Kind: state.RunCheck, Key: "k", Step: state.ProofNewStep, At: time.Now(), Run: rec}
 	if _, err := c.Apply(state.New()); err != nil {
 		t.Errorf("the state refuses the guarded record: %v", err)
@@ -125,7 +154,7 @@ func TestACommandThatCannotStartProvesNothing(t *testing.T) {
 	if res.ExitCode != 127 {
 		t.Fatalf("got %+v", res)
 	}
-	if Record(state.FactOldKey, "x", nil, res).Passed() {
+	if Record(state.FactOldKey, "x", res).Passed() {
 		t.Error("exit 127 (command not found) proved the old key refused")
 	}
 }
