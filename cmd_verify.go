@@ -2,9 +2,13 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
@@ -37,6 +41,7 @@ var verifyFlags = []flag{
 const defaultVerifyWindow = "30d"
 
 func runVerify(e *env) int {
+	defer stopChecksOnSignal()()
 	o := e.opts
 	if o.verifyAll {
 		if !o.verifyOld || o.verifyNew || len(o.args) > 0 {
@@ -65,6 +70,24 @@ func runVerify(e *env) int {
 		}
 	}
 	return worst
+}
+
+// stopChecksOnSignal makes Ctrl+C (or TERM, HUP) stop the check running and any to
+// come: a check runs in a process group of its own, which the terminal's Ctrl+C does
+// not reach, so without this it would run on after rotatetui. The returned function
+// puts the signals back as they were.
+func stopChecksOnSignal() (restore func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			checkrun.KillAll()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
 }
 
 // verifyFacts are the facts to check: those asked for, else those the key has a
@@ -123,6 +146,9 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 		return e.fail(exitFailed, "nothing was run.")
 	}
 	res := e.runCheck(filled, ref.key.Values)
+	if res.Stopped || errors.Is(res.Err, checkrun.ErrStopped) {
+		return e.fail(exitFailed, "%s: %s was stopped (interrupted): it proves nothing, and nothing was recorded", name, field)
+	}
 	if res.Err != nil {
 		return e.fail(exitFailed, "%s: %s could not be run: %v", name, field, res.Err)
 	}

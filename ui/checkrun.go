@@ -133,6 +133,11 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 		return m, waitCheck(msg.keyID, msg.run), nil
 	}
 	res := *msg.res
+	if res.Stopped {
+		// Stopped as rotatetui ends: it proves nothing, and nothing is recorded.
+		v.done, v.result = true, "stopped"
+		return m, nil, nil
+	}
 	if res.Err != nil {
 		v.done, v.result = true, "could not run: "+res.Err.Error()
 		return m, nil, statusEvent{text: "The check could not be run: " + res.Err.Error(), isErr: true}

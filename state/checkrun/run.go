@@ -43,6 +43,7 @@ type Spec struct {
 type Result struct {
 	ExitCode int // -1 when a signal or the time limit ended it
 	TimedOut bool
+	Stopped  bool // Stop or KillAll ended it: it proves nothing and is not recorded
 	Duration time.Duration
 	LastLine string // the last non-empty line of output, as written; never stored as it is
 	Err      error  // the command could not be started at all
@@ -151,29 +152,104 @@ type Run struct {
 	done    chan struct{}
 	result  Result
 	onLine  func(string)
+	ctx     context.Context
+	cancel  context.CancelFunc // Stop: ends the run, killing its group
 }
 
-// Start starts the command (Spec.Command, as Fill gave it) and returns at once; Wait or Next
-// follow it. It never reads the terminal: standard input is /dev/null.
+// registry holds the runs under way, so that KillAll can end them: a check's process
+// group is of its own (the terminal's Ctrl+C does not reach it), so without this a
+// check running when rotatetui ends would run on, with no time limit.
+type registry struct {
+	mu     sync.Mutex
+	runs   map[*Run]struct{}
+	closed bool // KillAll was called: no run starts any more
+}
+
+var running = &registry{runs: map[*Run]struct{}{}}
+
+// add registers r, reporting false once KillAll has been called.
+func (g *registry) add(r *Run) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.runs[r] = struct{}{}
+	return true
+}
+
+func (g *registry) remove(r *Run) {
+	g.mu.Lock()
+	delete(g.runs, r)
+	g.mu.Unlock()
+}
+
+// killAll stops every run and waits for each to be gone, at most wait in all.
+func (g *registry) killAll(wait time.Duration) {
+	g.mu.Lock()
+	g.closed = true
+	runs := make([]*Run, 0, len(g.runs))
+	for r := range g.runs {
+		runs = append(runs, r)
+	}
+	g.mu.Unlock()
+	deadline := time.After(wait)
+	for _, r := range runs {
+		r.Stop()
+	}
+	for _, r := range runs {
+		select {
+		case <-r.done:
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// KillAll ends every check under way, killing each one's whole process group, and
+// waits until they are gone; from then on Start runs nothing (its result says so).
+// rotatetui calls it as it ends, however it ends (q, Ctrl+C, a signal), so that no
+// check outlives it.
+func KillAll() { running.killAll(waitDelay + time.Second) }
+
+// ErrStopped is the Err of a run stopped before its command could start.
+var ErrStopped = errors.New("rotatetui is ending: the check was not run")
+
+// Start starts the command (Spec.Command, as Fill gave it) and returns at once; Wait
+// or Next follow it, Stop ends it. It never reads the terminal: standard input is
+// /dev/null.
 func Start(spec Spec) *Run {
-	r := &Run{notify: make(chan struct{}, 1), done: make(chan struct{}), onLine: spec.OnLine}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Run{notify: make(chan struct{}, 1), done: make(chan struct{}), onLine: spec.OnLine, ctx: ctx, cancel: cancel}
 	timeout := spec.Timeout
 	if timeout <= 0 {
 		timeout = catalog.DefaultCheckTimeout
+	}
+	if !running.add(r) {
+		cancel()
+		r.finish(Result{ExitCode: -1, Err: ErrStopped})
+		close(r.done)
+		return r
 	}
 	go r.run(spec.Command, Env(spec.Values), timeout)
 	return r
 }
 
+// Stop ends the run: its whole process group is killed, and its result says it was
+// stopped (Result.Stopped). It returns at once; Wait waits for the end.
+func (r *Run) Stop() { r.cancel() }
+
 func (r *Run) run(command string, env []string, timeout time.Duration) {
 	defer close(r.done)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer running.remove(r)
+	defer r.cancel()
+	ctx, cancel := context.WithTimeout(r.ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// The time limit kills the whole group, not only the shell: a curl it started
-	// would otherwise run on, holding the output pipe open.
+	// The time limit and Stop kill the whole group, not only the shell: a curl it
+	// started would otherwise run on, holding the output pipe open.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
 	w := writer{r}
@@ -181,7 +257,10 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 	start := time.Now()
 	err := cmd.Start()
 	if err != nil {
-		r.finish(Result{ExitCode: -1, Err: err})
+		if r.ctx.Err() != nil {
+			err = ErrStopped
+		}
+		r.finish(Result{ExitCode: -1, Err: err, Stopped: r.ctx.Err() != nil})
 		return
 	}
 	pgid := cmd.Process.Pid
@@ -189,7 +268,10 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 	// Whatever the shell left running in its group goes with it.
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	res := Result{Duration: time.Since(start), ExitCode: cmd.ProcessState.ExitCode()}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case r.ctx.Err() != nil:
+		res.Stopped, res.ExitCode = true, -1
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		res.TimedOut, res.ExitCode = true, -1
 	}
 	r.finish(res)

@@ -207,3 +207,78 @@ func TestTrustedKeysFile(t *testing.T) {
 		t.Errorf("implicit key: %v", err)
 	}
 }
+
+// gone waits until process pid no longer exists, failing the test after 5 s.
+func gone(t *testing.T, pid int, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s (pid %d) is still there", what, pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// readPID waits for a command to write its pid to path.
+func readPID(t *testing.T, path string) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if data, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(data), "\n") {
+			pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pid
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no pid in %s", path)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestKillAllEndsEveryRunAndStartsNoMore: KillAll, as rotatetui calls it when it
+// ends, kills the whole group of a check under way (a child that ignores TERM
+// included), long before its time limit; the run says it was stopped and proves
+// nothing; a run started afterwards runs nothing.
+func TestKillAllEndsEveryRunAndStartsNoMore(t *testing.T) {
+	saved := running
+	running = &registry{runs: map[*Run]struct{}{}}
+	t.Cleanup(func() { running = saved })
+	dir := t.TempDir()
+	pidFile, ran := filepath.Join(dir, "child"), filepath.Join(dir, "ran")
+	run := Start(Spec{Command: "sh -c 'trap \"\" TERM; sleep 400' & echo $! > " + pidFile + "; sleep 400", Timeout: time.Hour})
+	child := readPID(t, pidFile)
+	start := time.Now()
+	KillAll()
+	res := run.Wait()
+	if !res.Stopped || res.TimedOut || res.ExitCode != -1 || time.Since(start) > 10*time.Second {
+		t.Errorf("after KillAll: %+v in %v", res, time.Since(start))
+	}
+	gone(t, child, "the check's child")
+	if Record(state.FactOldKey, "x", res).Passed() {
+		t.Error("a stopped run proved the old key refused")
+	}
+	late := Start(Spec{Command: "touch " + ran}).Wait()
+	if !errors.Is(late.Err, ErrStopped) {
+		t.Errorf("a run after KillAll: %+v", late)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("a command ran after KillAll")
+	}
+}
+
+// TestStopEndsOneRun: Stop kills that run's group; others run on.
+func TestStopEndsOneRun(t *testing.T) {
+	a := Start(Spec{Command: "sleep 400", Timeout: time.Hour})
+	b := Start(Spec{Command: "sleep 0.3; echo done", Timeout: time.Hour})
+	a.Stop()
+	if res := a.Wait(); !res.Stopped {
+		t.Errorf("stopped run: %+v", res)
+	}
+	if res := b.Wait(); res.Stopped || res.ExitCode != 0 || res.LastLine != "done" {
+		t.Errorf("the other run: %+v", res)
+	}
+}
