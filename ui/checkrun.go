@@ -94,7 +94,7 @@ func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 		want = "fails when the provider refuses the old key"
 	}
 	m.prompt = newConfirm(fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command)), confirmCheck, i)
-	m.prompt.command = command
+	m.prompt.command = &command
 	return m, nil, nil
 }
 
