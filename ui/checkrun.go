@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -19,6 +20,10 @@ import (
 // checkView is a check command on this screen: running, or the last one run.
 type checkView struct {
 	step    int          // the step it proves
+	stepKey string       // that step's key
+	// started is the start of the rotation on screen when the check started, nil
+	// when none was: its result is recorded on that rotation only, never on another.
+	started *time.Time
 	fact    catalog.Fact // the fact it proves
 	command string       // as run, placeholders filled
 	lines   []string     // its last lines of output, made printable
@@ -71,6 +76,15 @@ func (m checklistModel) canVerify(i int) bool {
 
 func (m checklistModel) checkRunning() bool { return m.verifying != nil && !m.verifying.done }
 
+// refuseWhileChecking says why step i cannot be checked, unchecked or skipped now, or
+// nil: its check command is running, and its result is what will mark the step.
+func (m checklistModel) refuseWhileChecking(i int) event {
+	if !m.checkRunning() || m.verifying.step != i {
+		return nil
+	}
+	return statusEvent{text: fmt.Sprintf("Step %d's check is running: wait for its result (at most its time limit).", i+1), isErr: true}
+}
+
 // verify is v: it asks before running the step's check command, showing it.
 func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 	i := m.cursor
@@ -102,7 +116,11 @@ func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 // question showed, placeholders filled, and the very text that runs.
 func (m checklistModel) runConfirmed(i int, command string) (checklistModel, tea.Cmd, event) {
 	f := m.src.Steps[i].Proves
-	m.verifying = &checkView{step: i, fact: f, command: command}
+	m.verifying = &checkView{step: i, stepKey: m.keys[i], fact: f, command: command}
+	if m.rot != nil && !m.finished {
+		started := m.rot.StartedAt
+		m.verifying.started = &started
+	}
 	spec := checkrun.Spec{Command: command, Values: m.key.Values, Timeout: m.c.checkTimeout}
 	return m, startCheck(m.c.trustChecks, *m.key, spec), statusEvent{text: fmt.Sprintf("Running %s…", f.CheckField())}
 }
@@ -148,12 +166,38 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	}
 	rec := checkrun.Record(fact, v.command, res)
 	v.done, v.passed, v.result = true, rec.Passed(), rec.Outcome()
+	if !m.onSameRotation(v) {
+		// The rotation it ran for is no longer on screen (it was completed or
+		// abandoned while the check ran): the result goes to that rotation only, and
+		// the store drops it if it has ended; it never starts a new one.
+		c := state.Change{Kind: state.RunCheck, Key: m.key.ID, Step: v.stepKey, Steps: m.keys, At: m.c.now().UTC(), Run: rec, Started: v.started}
+		if v.started == nil {
+			return m, nil, statusEvent{text: fmt.Sprintf("Check %s: its rotation ended while it ran; not recorded.", rec.Outcome())}
+		}
+		return m, nil, changeEvent{changes: []state.Change{m.guardClaim(c)}, status: fmt.Sprintf("Check %s: its rotation ended while it ran.", rec.Outcome())}
+	}
 	c := m.change(state.RunCheck, v.step, "")
 	c.Run = rec
 	if v.passed {
 		return m.emitWithStatus(fmt.Sprintf("check of step %d", v.step+1), fmt.Sprintf("Check %s: step %d checked.", rec.Outcome(), v.step+1), c)
 	}
 	return m.emitWithStatus("check run", fmt.Sprintf("Check %s: step %d stays open; the attempt is recorded.", rec.Outcome(), v.step+1), c)
+}
+
+// onSameRotation reports whether the rotation on screen, still open, is the one v's
+// check started for (or v started with none and the screen's rotation began since),
+// and v's step is where it was.
+func (m checklistModel) onSameRotation(v *checkView) bool {
+	if m.finished || v.step >= len(m.keys) || m.keys[v.step] != v.stepKey {
+		return false
+	}
+	switch {
+	case v.started == nil:
+		return true // the run starts the rotation, or joins the one begun while it ran
+	case m.rot == nil:
+		return false
+	}
+	return m.rot.StartedAt.Equal(*v.started)
 }
 
 // checkLines are the lines the check shows under the steps: the command, its last
