@@ -19,8 +19,8 @@ import (
 
 // checkView is a check command on this screen: running, or the last one run.
 type checkView struct {
-	step    int          // the step it proves
-	stepKey string       // that step's key
+	step    int    // the step it proves
+	stepKey string // that step's key
 	// started is the start of the rotation on screen when the check started, nil
 	// when none was: its result is recorded on that rotation only, never on another.
 	started *time.Time
