@@ -152,7 +152,7 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	if res.Err != nil {
 		return e.fail(exitFailed, "%s: %s could not be run: %v", name, field, res.Err)
 	}
-	rec := checkrun.Record(stateFact(f), filled, res)
+	rec := checkrun.Record(stateFact(f), filled, ref.key.CheckOldExit, res)
 	verdict := "not proven"
 	if rec.Passed() {
 		verdict = "proven"
@@ -262,7 +262,7 @@ func (e *env) rotatedSince(since time.Time) []keyRef {
 // proved, reporting whether the old key is shown refused.
 func (e *env) oldKeyRefused(ref keyRef, filled string) bool {
 	res := e.runCheck(filled, ref.key.Values)
-	rec := checkrun.Record(state.FactOldKey, filled, res)
+	rec := checkrun.Record(state.FactOldKey, filled, ref.key.CheckOldExit, res)
 	switch {
 	case rec.Passed():
 		fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -257,5 +258,40 @@ func TestAValueTheShellWouldActOnIsNeverRun(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("the variable's value ran as shell code")
+	}
+}
+
+// TestOnlyTheStatusesOfCheckOldExitProveRefusal: with check_old_exit = [22], a DNS
+// failure (curl's 6) proves nothing, offline, in verify --old --all; without it, a
+// shell syntax error (exit 2) proves nothing either; a 22 proves the old key refused
+// and the record keeps the statuses it was judged by.
+func TestOnlyTheStatusesOfCheckOldExitProveRefusal(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	defaultVerify = catalog.VerifyOffered
+	c.write("config/rotatetui/keys.toml", `version = 1
+[[keys]]
+source = "awin"
+name = "offline"
+check_old = "echo 'curl: (6) Could not resolve host' >&2; exit 6"
+check_old_exit = [22]
+[[keys]]
+source = "awin"
+name = "typo"
+check_old = "exit 2"
+`)
+	c.mustRun("rotated", "awin/offline", "awin/typo", "--on", daysAgo(1).Format("2006-01-02"))
+	out, errOut, code := c.run("verify", "--old", "--all")
+	if code != exitFailed || !strings.Contains(errOut, "Awin · offline (awin/offline): check_old proves nothing: failed (exit 6)") ||
+		!strings.Contains(errOut, "Awin · typo (awin/typo): check_old proves nothing: failed (exit 2)") || strings.Contains(out, "refused (passed") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	c.write("config/rotatetui/keys.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"main\"\ncheck_old = \"exit 22\"\ncheck_old_exit = [22]\n")
+	c.mustRun("check", "awin/main", "1")
+	if out := c.mustRun("verify", "awin/main", "--old"); !strings.Contains(out, "old key is refused: proven (passed (exit 22))") {
+		t.Errorf("exit 22: %s", out)
+	}
+	run := c.load().Key("awin/main").Current.Steps[state.ProofOldStep].Run
+	if run == nil || !slices.Equal(run.RefusedBy, []int{22}) {
+		t.Errorf("recorded %+v", run)
 	}
 }

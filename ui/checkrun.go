@@ -104,12 +104,24 @@ func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 		return m, nil, statusEvent{text: "Not run: " + err.Error(), isErr: true}
 	}
 	want := "exits 0 when the new key works"
-	if f == catalog.FactOldKey {
+	switch {
+	case f == catalog.FactOldKey && len(m.key.CheckOldExit) > 0:
+		want = fmt.Sprintf("exits %s when the provider refuses the old key", exitList(m.key.CheckOldExit))
+	case f == catalog.FactOldKey:
 		want = "fails when the provider refuses the old key"
 	}
 	m.prompt = newConfirm(fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command)), confirmCheck, i)
 	m.prompt.command = &command
 	return m, nil, nil
+}
+
+// exitList writes exit statuses as "22", "22 or 7".
+func exitList(codes []int) string {
+	words := make([]string, len(codes))
+	for i, c := range codes {
+		words[i] = fmt.Sprint(c)
+	}
+	return strings.Join(words, " or ")
 }
 
 // runConfirmed starts the check of step i, once confirmed: command is the text the
@@ -164,7 +176,7 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	if v.fact == catalog.FactOldKey {
 		fact = state.FactOldKey
 	}
-	rec := checkrun.Record(fact, v.command, res)
+	rec := checkrun.Record(fact, v.command, m.key.CheckOldExit, res)
 	v.done, v.passed, v.result = true, rec.Passed(), rec.Outcome()
 	if !m.onSameRotation(v) {
 		// The rotation it ran for is no longer on screen (it was completed or

@@ -387,11 +387,16 @@ func RecordLine(line string) string {
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
 // Record is the state's record of a run of command (as it ran: Fill's text) for fact
-// (state.FactNewKey or state.FactOldKey); the change that records it sets its time
-// and actor.
-func Record(fact, command string, res Result) *state.CheckRun {
-	return &state.CheckRun{
+// (state.FactNewKey or state.FactOldKey); refusedBy is the key's check_old_exit, the
+// statuses that alone prove the old key refused (nil: the default rule, see
+// state.CheckRun.Passed). The change that records it sets its time and actor.
+func Record(fact, command string, refusedBy []int, res Result) *state.CheckRun {
+	rec := &state.CheckRun{
 		Fact: fact, ExitCode: res.ExitCode, TimedOut: res.TimedOut, DurationMS: res.Duration.Milliseconds(),
 		CommandSHA256: SHA256(command), Output: RecordLine(res.LastLine),
 	}
+	if fact == state.FactOldKey && len(refusedBy) > 0 {
+		rec.RefusedBy = append([]int(nil), refusedBy...)
+	}
+	return rec
 }

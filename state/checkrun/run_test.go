@@ -23,7 +23,7 @@ func TestExitStatusAndOutput(t *testing.T) {
 	if refused.ExitCode != 22 || refused.TimedOut || !strings.Contains(refused.LastLine, "401") {
 		t.Errorf("exit 22: %+v", refused)
 	}
-	rec := Record(state.FactOldKey, "exit 22", refused)
+	rec := Record(state.FactOldKey, "exit 22", nil, refused)
 	if !rec.Passed() || rec.CommandSHA256 != SHA256("exit 22") || len(rec.CommandSHA256) != 64 {
 		t.Errorf("record %+v", rec)
 	}
@@ -108,7 +108,7 @@ func TestATimeoutKillsTheWholeGroup(t *testing.T) {
 	if res.LastLine != "started" {
 		t.Errorf("last line %q", res.LastLine)
 	}
-	if rec := Record(state.FactOldKey, cmd, res); rec.Passed() {
+	if rec := Record(state.FactOldKey, cmd, nil, res); rec.Passed() {
 		t.Error("a time-out proved the old key refused")
 	}
 }
@@ -142,7 +142,7 @@ func TestOutputIsStreamedAndNeverRecordedAsItIs(t *testing.T) {
 		t.Errorf("long line recorded as %d bytes", len(long))
 	}
 	// A record with its guarded line is one the state accepts.
-	rec := Record(state.FactNewKey, cmd, res)
+	rec := Record(state.FactNewKey, cmd, nil, res)
 	c := state.Change{Kind: state.RunCheck, Key: "k", Step: state.ProofNewStep, At: time.Now(), Run: rec}
 	if _, err := c.Apply(state.New()); err != nil {
 		t.Errorf("the state refuses the guarded record: %v", err)
@@ -154,7 +154,7 @@ func TestACommandThatCannotStartProvesNothing(t *testing.T) {
 	if res.ExitCode != 127 {
 		t.Fatalf("got %+v", res)
 	}
-	if Record(state.FactOldKey, "x", res).Passed() {
+	if Record(state.FactOldKey, "x", nil, res).Passed() {
 		t.Error("exit 127 (command not found) proved the old key refused")
 	}
 }
@@ -258,7 +258,7 @@ func TestKillAllEndsEveryRunAndStartsNoMore(t *testing.T) {
 		t.Errorf("after KillAll: %+v in %v", res, time.Since(start))
 	}
 	gone(t, child, "the check's child")
-	if Record(state.FactOldKey, "x", res).Passed() {
+	if Record(state.FactOldKey, "x", nil, res).Passed() {
 		t.Error("a stopped run proved the old key refused")
 	}
 	late := Start(Spec{Command: "touch " + ran}).Wait()
