@@ -169,7 +169,7 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 // comes.
 func (e *env) runCheck(command string, values map[string]string) checkrun.Result {
 	return checkrun.Start(checkrun.Spec{Command: command, Values: values, Timeout: e.cfg.CheckTimeout, OnLine: func(line string) {
-		fmt.Fprintf(e.stderr, "  | %s\n", catalog.PrintableLine(line))
+		fmt.Fprintf(e.stderr, "  | %s\n", checkrun.ShowLine(line))
 	}}).Wait()
 }
 

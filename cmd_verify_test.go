@@ -295,3 +295,17 @@ check_old = "exit 2"
 		t.Errorf("recorded %+v", run)
 	}
 }
+
+// TestVerifyWithholdsSecretOutputOnStderr: the reviewer's repro. A check that prints
+// the Authorization header it sent, or a token, does not put them on stderr.
+func TestVerifyWithholdsSecretOutputOnStderr(t *testing.T) {
+	// A script prints the token (a command holding one is refused).
+	token := "sk_live_" + strings.Repeat("a1B2", 6)
+	c := proofCLI(t, `sh "$HOME/leak.sh"`, "")
+	c.write("leak.sh", "echo '> Authorization: Bearer "+token+"'\necho ok\n")
+	c.mustRun("check", "awin/main", "1")
+	_, errOut, _ := c.run("verify", "awin/main", "--new", "--yes")
+	if strings.Contains(errOut, token) || !strings.Contains(errOut, "  | "+state.Withheld) || !strings.Contains(errOut, "  | ok") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}

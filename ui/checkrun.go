@@ -157,7 +157,7 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	}
 	v.lines = v.lines[:0]
 	for _, l := range msg.lines {
-		v.lines = append(v.lines, catalog.PrintableLine(l))
+		v.lines = append(v.lines, checkrun.ShowLine(l))
 	}
 	if msg.res == nil {
 		return m, waitCheck(msg.keyID, msg.run), nil

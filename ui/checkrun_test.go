@@ -237,3 +237,14 @@ func TestAStaleCheckResultNeverStartsARotation(t *testing.T) {
 		t.Errorf("view:\n%s", view)
 	}
 }
+
+// TestTheCheckPanelWithholdsSecretLines: a line of output that looks like a secret is
+// not shown under the steps.
+func TestTheCheckPanelWithholdsSecretLines(t *testing.T) {
+	token := "ghp_aBc" + strings.Repeat("d4E5", 9)
+	m := proofModel(t, newMemStore(), catalog.VerifyOffered, "echo token="+token+"; echo HTTP 200", "", nil)
+	m = press(t, m, "G", "k", "v", "y")
+	if view := m.View(); strings.Contains(view, token[:12]) || !strings.Contains(view, "│ "+state.Withheld) || !strings.Contains(view, "│ HTTP 200") {
+		t.Errorf("view:\n%s", view)
+	}
+}

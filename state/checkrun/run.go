@@ -363,6 +363,17 @@ func (r *Run) Wait() Result {
 	return r.result
 }
 
+// ShowLine is a line of output as the screen and stderr show it: printable, and
+// state.Withheld in place of a line that looks like a secret (a check that prints
+// the Authorization header it sent must not put the key on the screen either).
+func ShowLine(line string) string {
+	line = catalog.PrintableLine(line)
+	if _, secret := state.LooksLikeSecret(line); secret {
+		return state.Withheld
+	}
+	return line
+}
+
 // maxRecorded is the longest output line a record keeps.
 const maxRecorded = 200
 

@@ -282,3 +282,19 @@ func TestStopEndsOneRun(t *testing.T) {
 		t.Errorf("the other run: %+v", res)
 	}
 }
+
+// TestShowLineWithholdsSecrets: what the screen and stderr show of a line of output
+// is inert, and withheld when it looks like a secret.
+func TestShowLineWithholdsSecrets(t *testing.T) {
+	for _, line := range []string{"> Authorization: Bearer sk_live_51Hx" + strings.Repeat("a1B2", 6), "token=ghp_aBc" + strings.Repeat("d4E5", 9)} {
+		if got := ShowLine(line); got != state.Withheld {
+			t.Errorf("ShowLine(%q) = %q", line, got)
+		}
+	}
+	if got := ShowLine("HTTP/1.1 401 Unauthorized"); got != "HTTP/1.1 401 Unauthorized" {
+		t.Errorf("ShowLine of a plain line: %q", got)
+	}
+	if got := ShowLine("x\x1b]52;c;aGk=\x07"); strings.ContainsAny(got, "\x1b\x07") {
+		t.Errorf("ShowLine left an escape: %q", got)
+	}
+}
