@@ -244,7 +244,8 @@ func TestTheCheckPanelWithholdsSecretLines(t *testing.T) {
 	token := "ghp_aBc" + strings.Repeat("d4E5", 9)
 	m := proofModel(t, newMemStore(), catalog.VerifyOffered, "echo token="+token+"; echo HTTP 200", "", nil)
 	m = press(t, m, "G", "k", "v", "y")
-	if view := m.View(); strings.Contains(view, token[:12]) || !strings.Contains(view, "│ "+state.Withheld) || !strings.Contains(view, "│ HTTP 200") {
+	// (The command line shows it: a keys file's command holding one is refused.)
+	if view := m.View(); strings.Count(view, token[:12]) != 1 || !strings.Contains(view, "│ "+state.Withheld) || !strings.Contains(view, "│ HTTP 200") {
 		t.Errorf("view:\n%s", view)
 	}
 }
