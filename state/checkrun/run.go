@@ -279,13 +279,17 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 
 func (r *Run) finish(res Result) {
 	r.mu.Lock()
-	if len(r.partial) > 0 {
-		r.addLine(string(r.partial))
+	tail := string(r.partial) // a last line without a line break
+	if tail != "" {
+		r.addLine(tail)
 		r.partial = nil
 	}
 	res.LastLine = r.last
 	r.result = res
 	r.mu.Unlock()
+	if tail != "" && r.onLine != nil {
+		r.onLine(tail)
+	}
 }
 
 // writer receives the command's output (standard output and error, one pipe).

@@ -298,3 +298,13 @@ func TestShowLineWithholdsSecrets(t *testing.T) {
 		t.Errorf("ShowLine left an escape: %q", got)
 	}
 }
+
+// TestALastLineWithoutABreakIsStreamedToo: printf 'HTTP 403 Forbidden'; exit 7 shows
+// its line as it is recorded.
+func TestALastLineWithoutABreakIsStreamedToo(t *testing.T) {
+	var seen []string
+	res := Start(Spec{Command: "echo first; printf 'HTTP 403 Forbidden'; exit 7", OnLine: func(l string) { seen = append(seen, l) }}).Wait()
+	if res.LastLine != "HTTP 403 Forbidden" || len(seen) != 2 || seen[1] != "HTTP 403 Forbidden" {
+		t.Errorf("streamed %q, result %+v", seen, res)
+	}
+}
