@@ -2,9 +2,13 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rotatetui/rotatetui/catalog"
@@ -37,6 +41,7 @@ var verifyFlags = []flag{
 const defaultVerifyWindow = "30d"
 
 func runVerify(e *env) int {
+	defer stopChecksOnSignal()()
 	o := e.opts
 	if o.verifyAll {
 		if !o.verifyOld || o.verifyNew || len(o.args) > 0 {
@@ -65,6 +70,24 @@ func runVerify(e *env) int {
 		}
 	}
 	return worst
+}
+
+// stopChecksOnSignal makes Ctrl+C (or TERM, HUP) stop the check running and any to
+// come: a check runs in a process group of its own, which the terminal's Ctrl+C does
+// not reach, so without this it would run on after rotatetui. The returned function
+// puts the signals back as they were.
+func stopChecksOnSignal() (restore func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			checkrun.KillAll()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
 }
 
 // verifyFacts are the facts to check: those asked for, else those the key has a
@@ -114,16 +137,22 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	if command == "" {
 		return e.fail(exitUsage, "%s has no %s in %s", name, field, ref.key.Origin)
 	}
-	filled := checkrun.Fill(command, ref.key.Values)
-	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), filled)
+	filled, err := checkrun.Fill(command, ref.key.Values)
+	if err != nil {
+		return e.fail(exitUsage, "%s: %s in %s: %v", name, field, ref.key.Origin, err)
+	}
+	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), catalog.PrintableLine(filled))
 	if e.interactive && !e.opts.yes && !e.ask("Run it?") {
 		return e.fail(exitFailed, "nothing was run.")
 	}
-	res := e.runCheck(command, ref.key.Values)
+	res := e.runCheck(filled, ref.key.Values)
+	if res.Stopped || errors.Is(res.Err, checkrun.ErrStopped) {
+		return e.fail(exitFailed, "%s: %s was stopped (interrupted): it proves nothing, and nothing was recorded", name, field)
+	}
 	if res.Err != nil {
 		return e.fail(exitFailed, "%s: %s could not be run: %v", name, field, res.Err)
 	}
-	rec := checkrun.Record(stateFact(f), command, ref.key.Values, res)
+	rec := checkrun.Record(stateFact(f), filled, ref.key.CheckOldExit, res)
 	verdict := "not proven"
 	if rec.Passed() {
 		verdict = "proven"
@@ -136,11 +165,11 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	return exitOK
 }
 
-// runCheck runs a check command to its end, its output on stderr, made inert, as it
+// runCheck runs a check command (as Fill gave it) to its end, its output on stderr, made inert, as it
 // comes.
 func (e *env) runCheck(command string, values map[string]string) checkrun.Result {
 	return checkrun.Start(checkrun.Spec{Command: command, Values: values, Timeout: e.cfg.CheckTimeout, OnLine: func(line string) {
-		fmt.Fprintf(e.stderr, "  | %s\n", catalog.PrintableLine(line))
+		fmt.Fprintf(e.stderr, "  | %s\n", checkrun.ShowLine(line))
 	}}).Wait()
 }
 
@@ -229,11 +258,11 @@ func (e *env) rotatedSince(since time.Time) []keyRef {
 	return refs
 }
 
-// oldKeyRefused runs ref's check_old and says what it proved, reporting whether the
-// old key is shown refused.
-func (e *env) oldKeyRefused(ref keyRef) bool {
-	res := e.runCheck(ref.key.CheckOld, ref.key.Values)
-	rec := checkrun.Record(state.FactOldKey, ref.key.CheckOld, ref.key.Values, res)
+// oldKeyRefused runs ref's check_old, filled (see checkrun.Fill), and says what it
+// proved, reporting whether the old key is shown refused.
+func (e *env) oldKeyRefused(ref keyRef, filled string) bool {
+	res := e.runCheck(filled, ref.key.Values)
+	rec := checkrun.Record(state.FactOldKey, filled, ref.key.CheckOldExit, res)
 	switch {
 	case rec.Passed():
 		fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())
@@ -263,22 +292,29 @@ func (e *env) verifyAllOld() int {
 		fmt.Fprintf(e.stdout, "no key with a check_old was rotated since %s\n", local(since).Format(dateLayout))
 		return exitOK
 	}
-	for _, ref := range refs {
+	// Every command is judged, and filled, before any runs: a value the shell would
+	// act on refuses the whole run, as an untrusted keys file does.
+	filled := make([]string, len(refs))
+	for i, ref := range refs {
 		if err := trustChecks(ref.key); err != nil {
 			return e.failErr(exitUsage, err)
 		}
+		var err error
+		if filled[i], err = checkrun.Fill(ref.key.CheckOld, ref.key.Values); err != nil {
+			return e.fail(exitUsage, "%s (%s): check_old in %s: %v", ref.title(), ref.key.ID, ref.key.Origin, err)
+		}
 	}
 	if e.interactive && !e.opts.yes {
-		for _, ref := range refs {
-			fmt.Fprintf(e.stderr, "rotatetui: %s: check_old runs: %s\n", ref.title(), checkrun.Fill(ref.key.CheckOld, ref.key.Values))
+		for i, ref := range refs {
+			fmt.Fprintf(e.stderr, "rotatetui: %s: check_old runs: %s\n", ref.title(), catalog.PrintableLine(filled[i]))
 		}
 		if !e.ask(fmt.Sprintf("Run %s?", plural(len(refs), "command", "commands"))) {
 			return e.fail(exitFailed, "nothing was run.")
 		}
 	}
 	problems := 0
-	for _, ref := range refs {
-		if !e.oldKeyRefused(ref) {
+	for i, ref := range refs {
+		if !e.oldKeyRefused(ref, filled[i]) {
 			problems++
 		}
 	}

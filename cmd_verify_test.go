@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,3 +224,88 @@ func TestARotationStartedBeforeProofStepsCompletesAsBefore(t *testing.T) {
 }
 
 func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
+
+// TestAValueTheShellWouldActOnIsNeverRun: the reviewer's repro. An inventory's value
+// holds $(…): key import refuses it. Written into keys.toml by hand, and used by a
+// check_old as {host}, verify --old --all (no prompt, no terminal) and verify KEY
+// refuse to run anything, naming the value and the variable to use instead, and the
+// command never ran.
+func TestAValueTheShellWouldActOnIsNeverRun(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	defaultVerify = catalog.VerifyOffered
+	marker := filepath.Join(c.home, "INJ")
+	inv := c.write("inv.csv", "source,name,owner,values\nawin,prod,ops,host=matomo.example.com$(touch $HOME/INJ)\n")
+	if _, errOut, code := c.run("key", "import", inv); code != exitUsage || !strings.Contains(errOut, "inv.csv:2: values: the value of {host} holds \"$\"") {
+		t.Errorf("key import: exit %d: %s", code, errOut)
+	}
+	keys := "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"prod\"\nvalues = { host = \"matomo.example.com$(touch $HOME/INJ)\" }\n"
+	c.write("config/rotatetui/keys.toml", keys+"check_old = \"curl -fsS -o /dev/null https://{host}/index.php\"\n")
+	c.mustRun("rotated", "awin/prod", "--on", daysAgo(1).Format("2006-01-02"))
+	for _, args := range [][]string{{"verify", "--old", "--all"}, {"verify", "awin/prod", "--old", "--yes"}} {
+		out, errOut, code := c.run(args...)
+		if code != exitUsage || !strings.Contains(errOut, "the value of {host}") || !strings.Contains(errOut, `"$ROTATETUI_VALUE_HOST"`) || strings.Contains(out, "refused (passed") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the value ran as shell code")
+	}
+	// Written as the variable, the same value is data: the command runs and sees it.
+	check := "test \"$ROTATETUI_VALUE_HOST\" = 'matomo.example.com$(touch $HOME/INJ)' && exit 22"
+	c.write("config/rotatetui/keys.toml", keys+"check_old = "+tomlQuote(check)+"\n")
+	if out, errOut, code := c.run("verify", "--old", "--all"); code != exitOK || !strings.Contains(out, "old key refused (passed (exit 22))") {
+		t.Errorf("with the variable: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the variable's value ran as shell code")
+	}
+}
+
+// TestOnlyTheStatusesOfCheckOldExitProveRefusal: with check_old_exit = [22], a DNS
+// failure (curl's 6) proves nothing, offline, in verify --old --all; without it, a
+// shell syntax error (exit 2) proves nothing either; a 22 proves the old key refused
+// and the record keeps the statuses it was judged by.
+func TestOnlyTheStatusesOfCheckOldExitProveRefusal(t *testing.T) {
+	c := newCLI(t).at(testClock)
+	defaultVerify = catalog.VerifyOffered
+	c.write("config/rotatetui/keys.toml", `version = 1
+[[keys]]
+source = "awin"
+name = "offline"
+check_old = "echo 'curl: (6) Could not resolve host' >&2; exit 6"
+check_old_exit = [22]
+[[keys]]
+source = "awin"
+name = "typo"
+check_old = "exit 2"
+`)
+	c.mustRun("rotated", "awin/offline", "awin/typo", "--on", daysAgo(1).Format("2006-01-02"))
+	out, errOut, code := c.run("verify", "--old", "--all")
+	if code != exitFailed || !strings.Contains(errOut, "Awin · offline (awin/offline): check_old proves nothing: failed (exit 6)") ||
+		!strings.Contains(errOut, "Awin · typo (awin/typo): check_old proves nothing: failed (exit 2)") || strings.Contains(out, "refused (passed") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	c.write("config/rotatetui/keys.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"main\"\ncheck_old = \"exit 22\"\ncheck_old_exit = [22]\n")
+	c.mustRun("check", "awin/main", "1")
+	if out := c.mustRun("verify", "awin/main", "--old"); !strings.Contains(out, "old key is refused: proven (passed (exit 22))") {
+		t.Errorf("exit 22: %s", out)
+	}
+	run := c.load().Key("awin/main").Current.Steps[state.ProofOldStep].Run
+	if run == nil || !slices.Equal(run.RefusedBy, []int{22}) {
+		t.Errorf("recorded %+v", run)
+	}
+}
+
+// TestVerifyWithholdsSecretOutputOnStderr: the reviewer's repro. A check that prints
+// the Authorization header it sent, or a token, does not put them on stderr.
+func TestVerifyWithholdsSecretOutputOnStderr(t *testing.T) {
+	// A script prints the token (a command holding one is refused).
+	token := "sk_live_" + strings.Repeat("a1B2", 6)
+	c := proofCLI(t, `sh "$HOME/leak.sh"`, "")
+	c.write("leak.sh", "echo '> Authorization: Bearer "+token+"'\necho ok\n")
+	c.mustRun("check", "awin/main", "1")
+	_, errOut, _ := c.run("verify", "awin/main", "--new", "--yes")
+	if strings.Contains(errOut, token) || !strings.Contains(errOut, "  | "+state.Withheld) || !strings.Contains(errOut, "  | ok") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}

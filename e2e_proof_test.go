@@ -2,9 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rotatetui/rotatetui/state"
 )
@@ -69,5 +74,73 @@ check_old = "echo 'HTTP/1.1 401 Unauthorized' >&2; exit 22"
 	}
 	if _, errOut, code := s.run("status", "--check", "--require-proof", "awin/main"); code != 0 {
 		t.Errorf("status --check --require-proof: %d %s", code, errOut)
+	}
+}
+
+// TestEndToEndQuittingKillsARunningCheck: q, Ctrl+C or a TERM while a check command
+// runs ends rotatetui, and the check's whole process group with it (a child that
+// ignores TERM included): nothing of it runs on under init, with no time limit.
+func TestEndToEndQuittingKillsARunningCheck(t *testing.T) {
+	for _, quit := range []string{"q", "C-c", "TERM"} {
+		t.Run(quit, func(t *testing.T) {
+			s := newSandbox(t)
+			s.writeKeysFile(`version = 1
+[[keys]]
+source = "awin"
+name = "main"
+check_old = "echo $$ > $HOME/pgid; sh -c 'trap \"\" TERM; sleep 400' & echo $! > $HOME/child; echo running; sleep 400"
+`)
+			if err := os.WriteFile(filepath.Join(s.home, "config", "rotatetui", "config.toml"), []byte("verify = \"offered\"\ncheck_timeout = 600\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			term := s.start("awin/main")
+			term.waitFor("Awin · main", "◆ Old key refused")
+			term.keys("G", "v")
+			term.waitFor("Run check_old?")
+			term.keys("y")
+			term.waitFor("check_old of step 5: running", "│ running")
+			pgid, child := readPIDFile(t, filepath.Join(s.home, "pgid")), readPIDFile(t, filepath.Join(s.home, "child"))
+			if err := syscall.Kill(-pgid, 0); err != nil {
+				t.Fatalf("the check's group %d is not there while it runs: %v", pgid, err)
+			}
+			if quit == "TERM" {
+				term.signal(syscall.SIGTERM)
+			} else {
+				term.keys(quit)
+				term.exited()
+			}
+			// Killed, they are reaped by init soon after (a zombie still answers kill 0).
+			for _, p := range []int{-pgid, child} {
+				deadline := time.Now().Add(5 * time.Second)
+				for !errors.Is(syscall.Kill(p, 0), syscall.ESRCH) {
+					if time.Now().After(deadline) {
+						t.Errorf("after %s, %d (a negative number: the group) is still there", quit, p)
+						_ = syscall.Kill(p, syscall.SIGKILL)
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		})
+	}
+}
+
+// readPIDFile reads the pid a command wrote to path.
+func readPIDFile(t *testing.T, path string) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, err := os.ReadFile(path)
+		if err == nil && strings.HasSuffix(string(data), "\n") {
+			pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+			if err != nil || pid <= 1 {
+				t.Fatalf("pid %q in %s: %v", data, path, err)
+			}
+			return pid
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no pid in %s", path)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/state/checkrun"
 	"github.com/rotatetui/rotatetui/ui"
 )
 
@@ -26,6 +27,9 @@ func runUI(e *env) int {
 		e.liftHeapLimit()
 		collectOftenWithLargeCatalogs(e.catalogBytes)
 	}
+	// A check command runs in a process group of its own, out of reach of the
+	// terminal's signals: however the UI ends, no check may outlive it.
+	defer checkrun.KillAll()
 	o, store := e.opts, e.store
 	notice := store.PermissionWarning()
 	_, noColor := os.LookupEnv("NO_COLOR")
@@ -56,6 +60,9 @@ func runUI(e *env) int {
 		CheckTimeout: e.cfg.CheckTimeout,
 		TrustChecks:  trustChecks,
 	})
+	// Before the saving below, which may wait for a lock: a check still running
+	// (q or Ctrl+C pressed while it ran) is killed now.
+	checkrun.KillAll()
 	code := exitOK
 	if err != nil {
 		code = e.failErr(exitFailed, err)

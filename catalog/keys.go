@@ -35,6 +35,10 @@ type Key struct {
 	// with a failure. Read only from the user's own keys file: a catalog that holds
 	// them is refused (see the keys reader's commands).
 	CheckNew, CheckOld string
+	// CheckOldExit, when set (check_old_exit = [22]), are the only exit statuses of
+	// CheckOld that prove the old key refused: any other failure (a typo, DNS, a
+	// missing tool) proves nothing.
+	CheckOldExit []int
 
 	// at is where the key was declared, so that checks made after parsing (against
 	// the merged catalog, for secrets) still name file, line and column. Nil for an

@@ -138,7 +138,7 @@ var keysProblemCases = []struct {
 	{"duration not a string", "[[keys]]\nsource = \"adjust\"\nname = \"a\"\nrotate_every = 30\n",
 		[]string{`k.toml:4:1: rotate_every must be a string such as "30d", not an integer`}},
 	{"unknown field with a near match", "[[keys]]\nsource = \"adjust\"\nname = \"a\"\nownr = \"ana\"\n",
-		[]string{`k.toml:4:1: unknown key "ownr" in [[keys]] (known keys: source, name, owner, description, rotate_every, tags, values, retired, check_new, check_old); did you mean "owner"?`}},
+		[]string{`k.toml:4:1: unknown key "ownr" in [[keys]] (known keys: source, name, owner, description, rotate_every, tags, values, retired, check_new, check_old, check_old_exit); did you mean "owner"?`}},
 	{"unknown top-level key", "[[key]]\nsource = \"adjust\"\n",
 		[]string{`k.toml:1:1: unknown key "key" at the top level of a keys file (known keys: version, [[keys]]); did you mean [[keys]]?`}},
 	{"owner not a string", "[[keys]]\nsource = \"adjust\"\nname = \"a\"\nowner = 3\n", []string{`k.toml:4:1: owner must be a string, not an integer`}},
@@ -374,7 +374,8 @@ func TestKeyNamesTagsAndValuesForTheCommandLine(t *testing.T) {
 	if CheckTag("env", "prod") != nil || CheckTag("my env", "x") == nil || CheckTag("env", "a\nb") == nil {
 		t.Error("CheckTag")
 	}
-	if CheckValue("account", "xy") != nil || CheckValue("1st", "x") == nil || CheckValue("account", "") == nil {
+	if CheckValue("account", "xy") != nil || CheckValue("1st", "x") == nil || CheckValue("account", "") == nil ||
+		CheckValue("host", "a.example.com$(touch x)") == nil || CheckValue("host", "a`id`") == nil || CheckValue("org", "a;b") == nil || CheckValue("org", "My Org") != nil {
 		t.Error("CheckValue")
 	}
 	if CheckKeyText("owner", "ana") != nil || CheckKeyText("owner", "a\x1bb") == nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -247,6 +248,8 @@ func fieldEqual(f string, a, b *Key) bool {
 		return a.CheckNew == b.CheckNew
 	case "check_old":
 		return a.CheckOld == b.CheckOld
+	case "check_old_exit":
+		return slices.Equal(a.CheckOldExit, b.CheckOldExit)
 	}
 	return true
 }
@@ -285,6 +288,10 @@ func renderField(f string, k *Key) (line string, set bool) {
 		value = stringValue(k.CheckNew)
 	case "check_old":
 		value = stringValue(k.CheckOld)
+	case "check_old_exit":
+		if len(k.CheckOldExit) > 0 {
+			value = strings.ReplaceAll(fmt.Sprint(k.CheckOldExit), " ", ", ")
+		}
 	}
 	if value == "" {
 		return "", false

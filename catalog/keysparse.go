@@ -11,7 +11,7 @@ import (
 // catalog, and checks them against the merged catalog (ValidateKeys).
 
 // keyFields are the keys a [[keys]] table may hold, in the order they are written.
-var keyFields = []string{"source", "name", "owner", "description", "rotate_every", "tags", "values", "retired", "check_new", "check_old"}
+var keyFields = []string{"source", "name", "owner", "description", "rotate_every", "tags", "values", "retired", "check_new", "check_old", "check_old_exit"}
 
 // KeysFileHint names the user's keys file where the catalog package cannot know its
 // path: the only file check commands are read from.
@@ -208,6 +208,7 @@ func (r *keysReader) key(i int, f fields) Key {
 	}
 	k.CheckNew = r.command(i, f, "check_new")
 	k.CheckOld = r.command(i, f, "check_old")
+	k.CheckOldExit = r.exitStatuses(i, f, "check_old_exit", k.CheckOld != "")
 	r.rejectUnknown(i, f, keyFields)
 	return k.sanitized()
 }
@@ -231,6 +232,38 @@ func (r *keysReader) command(i int, f fields, k string) string {
 		return ""
 	}
 	return s
+}
+
+// exitStatuses reads check_old_exit: a non-empty array of exit statuses, each 1 to
+// 125 (0 says the key works; 126 and above are the shell's own and signals), refused
+// outside the user's keys file as the command it goes with, and without it.
+func (r *keysReader) exitStatuses(i int, f fields, k string, hasCommand bool) []int {
+	v, present := f.get(k)
+	switch {
+	case !present:
+		return nil
+	case !r.commands:
+		r.problem(i, k, "%s is refused in a catalog: it goes with check_old, which is read only from %s", k, KeysFileHint)
+		return nil
+	case !hasCommand:
+		r.problem(i, k, "%s without check_old: it says which exit statuses of check_old prove the old key refused", k)
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		r.problem(i, k, "%s must be a non-empty array of exit statuses, such as [22] (curl -f on an HTTP error), not %s", k, tomlTypeName(v))
+		return nil
+	}
+	out := make([]int, 0, len(list))
+	for _, e := range list {
+		n, ok := e.(int64)
+		if !ok || n < 1 || n > 125 {
+			r.problem(i, k, "%s holds %v: an exit status that proves refusal is an integer from 1 to 125", k, Printable(fmt.Sprint(e)))
+			return nil
+		}
+		out = append(out, int(n))
+	}
+	return out
 }
 
 // slug reads a required slug field; "" when it is missing or bad (reported).
@@ -386,14 +419,27 @@ func CheckTag(name, value string) error {
 	return checkMapValue("tags", name, value)
 }
 
-// CheckValue says what is wrong with a {placeholder} value given for a key, or nil.
-// (Whether the source uses the placeholder is for ValidateKeys and CheckKeyValues.)
+// CheckValue says what is wrong with a {placeholder} value given for a key (key edit
+// --value, key import), or nil. A value is a name, such as an account id, and goes
+// into commands the user runs (a step's command they copy, a check command): one
+// that holds what makes shell code ($, `, ;, |, &, <, >, (, ), \, quotes) is refused
+// at the door, as it most likely came from an inventory someone else wrote. (Whether
+// the source uses the placeholder is for ValidateKeys and CheckKeyValues.)
 func CheckValue(name, value string) error {
 	if err := checkValueName(name); err != nil {
 		return err
 	}
-	return checkMapValue("values", name, value)
+	if err := checkMapValue("values", name, value); err != nil {
+		return err
+	}
+	if i := strings.IndexAny(value, shellCode); i >= 0 {
+		return fmt.Errorf("the value of {%s} holds %q, which a shell would act on: a value is a name (an account id, a host), never part of a command", name, value[i:i+1])
+	}
+	return nil
 }
+
+// shellCode are the characters a value may not hold (see CheckValue).
+const shellCode = "$`;|&<>()\\\"'"
 
 func checkTagName(name string) error {
 	if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" {

@@ -145,3 +145,38 @@ func TestACatalogWithCheckCommandsIsRefused(t *testing.T) {
 		t.Errorf("got %v\nwant %q", err, want)
 	}
 }
+
+// TestCheckOldExitIsReadWithCheckOld: check_old_exit = [22] says which statuses of
+// check_old alone prove refusal; it is refused when it is not a non-empty list of
+// statuses from 1 to 125, without a check_old, and in a catalog. key edit keeps it.
+func TestCheckOldExitIsReadWithCheckOld(t *testing.T) {
+	keys, err := ParseKeys("keys.toml", []byte(checkKeysFile+"check_old_exit = [22, 7]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(keys[0].CheckOldExit, []int{22, 7}) {
+		t.Errorf("CheckOldExit %v", keys[0].CheckOldExit)
+	}
+	if line, _ := renderField("check_old_exit", &keys[0]); line != "check_old_exit = [22, 7]" {
+		t.Errorf("rendered %q", line)
+	}
+	for tail, want := range map[string]string{
+		"check_old_exit = []\n":       "keys.toml:7:1: check_old_exit must be a non-empty array",
+		"check_old_exit = 22\n":       "check_old_exit must be a non-empty array of exit statuses, such as [22] (curl -f on an HTTP error), not an integer",
+		"check_old_exit = [0]\n":      "check_old_exit holds 0: an exit status that proves refusal is an integer from 1 to 125",
+		"check_old_exit = [127]\n":    "check_old_exit holds 127",
+		"check_old_exit = [\"22\"]\n": "check_old_exit holds 22",
+	} {
+		if _, err := ParseKeys("keys.toml", []byte(checkKeysFile+tail)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", tail, err, want)
+		}
+	}
+	noOld := "version = 1\n[[keys]]\nsource = \"adjust\"\nname = \"app\"\ncheck_old_exit = [22]\n"
+	if _, err := ParseKeys("keys.toml", []byte(noOld)); err == nil || !strings.Contains(err.Error(), "check_old_exit without check_old") {
+		t.Errorf("without check_old: %v", err)
+	}
+	file := keysCatalog + "\n[[keys]]\nsource = \"adjust\"\nname = \"app\"\ncheck_old_exit = [22]\n"
+	if _, err := Parse("team.toml", []byte(file)); err == nil || !strings.Contains(err.Error(), "check_old_exit is refused in a catalog") {
+		t.Errorf("in a catalog: %v", err)
+	}
+}

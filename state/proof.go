@@ -3,6 +3,7 @@ package state
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode"
 )
@@ -53,12 +54,17 @@ type CheckRun struct {
 	// file holding it.
 	CommandSHA256 string `json:"command_sha256"`
 	Output        string `json:"output,omitempty"` // the last line of output, guarded; "" when none or withheld
+	// RefusedBy are the exit statuses that prove the old key refused, as the key's
+	// check_old_exit said when it ran; empty: the default rule (see Passed).
+	RefusedBy []int `json:"refused_by,omitempty"`
 }
 
 // Passed reports whether the run establishes its fact: check_new exited 0, or
-// check_old failed as a refused key makes a command fail (exit status 1 to 125). A
-// time-out, a signal, and 126 or 127 (the shell could not run the command: not
-// found, not executable) prove nothing about the old key.
+// check_old failed as a refused key makes a command fail. With RefusedBy (the key's
+// check_old_exit), only those statuses prove refusal; without, any status from 1 to
+// 125 but 2. A time-out, a signal, 126 or 127 (the shell could not run the command:
+// not found, not executable) and 2 (sh's own status for a syntax error or a misused
+// builtin) prove nothing about the old key.
 func (r *CheckRun) Passed() bool {
 	if r == nil || r.TimedOut {
 		return false
@@ -67,7 +73,10 @@ func (r *CheckRun) Passed() bool {
 	case FactNewKey:
 		return r.ExitCode == 0
 	case FactOldKey:
-		return r.ExitCode >= 1 && r.ExitCode <= 125
+		if len(r.RefusedBy) > 0 {
+			return slices.Contains(r.RefusedBy, r.ExitCode)
+		}
+		return r.ExitCode >= 1 && r.ExitCode <= 125 && r.ExitCode != 2
 	}
 	return false
 }
@@ -93,6 +102,7 @@ func (r *CheckRun) clone() *CheckRun {
 		return nil
 	}
 	c := *r
+	c.RefusedBy = slices.Clone(r.RefusedBy)
 	return &c
 }
 
@@ -107,6 +117,13 @@ func (r *CheckRun) validate() error {
 		return fmt.Errorf("duration_ms %d is negative", r.DurationMS)
 	case !isSHA256Hex(r.CommandSHA256):
 		return fmt.Errorf("command_sha256 %q is not 64 lower-case hex digits", r.CommandSHA256)
+	case r.Fact != FactOldKey && len(r.RefusedBy) > 0:
+		return errors.New("refused_by goes with fact \"old\" only")
+	}
+	for _, e := range r.RefusedBy {
+		if e < 1 || e > 125 {
+			return fmt.Errorf("refused_by holds %d: an exit status that proves refusal is 1 to 125", e)
+		}
 	}
 	for _, c := range r.Output {
 		if unicode.IsControl(c) {

@@ -118,12 +118,35 @@ func TestRunPassesByTheFactsRule(t *testing.T) {
 		{FactNewKey, 0, false, true}, {FactNewKey, 1, false, false}, {FactNewKey, 0, true, false},
 		{FactOldKey, 22, false, true}, {FactOldKey, 1, false, true}, {FactOldKey, 0, false, false},
 		{FactOldKey, 127, false, false}, {FactOldKey, 126, false, false}, {FactOldKey, -1, false, false}, {FactOldKey, 22, true, false},
+		{FactOldKey, 2, false, false}, // sh: a syntax error
 	} {
 		r := testRun(tc.fact, tc.exit)
 		r.TimedOut = tc.timeout
 		if r.Passed() != tc.want {
 			t.Errorf("%s exit %d timeout %v: passed %v, want %v", tc.fact, tc.exit, tc.timeout, r.Passed(), tc.want)
 		}
+	}
+}
+
+// TestRefusedByIsTheOnlyProof: with the key's check_old_exit recorded, only those
+// statuses prove the old key refused: a DNS failure (curl 6) proves nothing.
+func TestRefusedByIsTheOnlyProof(t *testing.T) {
+	for exit, want := range map[int]bool{22: true, 6: false, 1: false, 0: false, 2: false} {
+		r := testRun(FactOldKey, exit)
+		r.RefusedBy = []int{22}
+		if r.Passed() != want {
+			t.Errorf("refused_by [22], exit %d: passed %v", exit, r.Passed())
+		}
+	}
+	bad := testRun(FactOldKey, 22)
+	bad.RefusedBy = []int{0}
+	if bad.validate() == nil {
+		t.Error("refused_by [0] validates")
+	}
+	if r := testRun(FactNewKey, 0); r.validate() != nil {
+		t.Error(r.validate())
+	} else if r.RefusedBy = []int{22}; r.validate() == nil {
+		t.Error("refused_by on a check_new run validates")
 	}
 }
 

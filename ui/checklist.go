@@ -421,6 +421,9 @@ func (m checklistModel) undoLast() (checklistModel, tea.Cmd, event) {
 
 func (m checklistModel) toggle(thenNext bool) (checklistModel, tea.Cmd, event) {
 	i := m.cursor
+	if ev := m.refuseWhileChecking(i); ev != nil {
+		return m, nil, ev
+	}
 	if thenNext && m.handled(i) {
 		// enter means "done, next": on a step already done or skipped it only moves
 		// on, so pressing it once too often never undoes work. space and x toggle.

@@ -92,6 +92,9 @@ func (m checklistModel) stepKey(msg tea.KeyMsg, k *keyMap) (checklistModel, tea.
 	case key.Matches(msg, k.Verify):
 		return m.verify()
 	case key.Matches(msg, k.Skip):
+		if ev := m.refuseWhileChecking(m.cursor); ev != nil {
+			return m, nil, ev
+		}
 		if m.skipped(m.cursor) {
 			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
 		}

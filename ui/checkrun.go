@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -18,7 +19,11 @@ import (
 
 // checkView is a check command on this screen: running, or the last one run.
 type checkView struct {
-	step    int          // the step it proves
+	step    int    // the step it proves
+	stepKey string // that step's key
+	// started is the start of the rotation on screen when the check started, nil
+	// when none was: its result is recorded on that rotation only, never on another.
+	started *time.Time
 	fact    catalog.Fact // the fact it proves
 	command string       // as run, placeholders filled
 	lines   []string     // its last lines of output, made printable
@@ -71,6 +76,15 @@ func (m checklistModel) canVerify(i int) bool {
 
 func (m checklistModel) checkRunning() bool { return m.verifying != nil && !m.verifying.done }
 
+// refuseWhileChecking says why step i cannot be checked, unchecked or skipped now, or
+// nil: its check command is running, and its result is what will mark the step.
+func (m checklistModel) refuseWhileChecking(i int) event {
+	if !m.checkRunning() || m.verifying.step != i {
+		return nil
+	}
+	return statusEvent{text: fmt.Sprintf("Step %d's check is running: wait for its result (at most its time limit).", i+1), isErr: true}
+}
+
 // verify is v: it asks before running the step's check command, showing it.
 func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 	i := m.cursor
@@ -85,20 +99,40 @@ func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 	case m.checked(i):
 		return m, nil, statusEvent{text: fmt.Sprintf("Step %d is checked already; uncheck it to run its check again.", i+1)}
 	}
-	command := checkrun.Fill(m.key.CheckCommand(f), m.key.Values)
+	command, err := checkrun.Fill(m.key.CheckCommand(f), m.key.Values)
+	if err != nil {
+		return m, nil, statusEvent{text: "Not run: " + err.Error(), isErr: true}
+	}
 	want := "exits 0 when the new key works"
-	if f == catalog.FactOldKey {
+	switch {
+	case f == catalog.FactOldKey && len(m.key.CheckOldExit) > 0:
+		want = fmt.Sprintf("exits %s when the provider refuses the old key", exitList(m.key.CheckOldExit))
+	case f == catalog.FactOldKey:
 		want = "fails when the provider refuses the old key"
 	}
 	m.prompt = newConfirm(fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command)), confirmCheck, i)
+	m.prompt.command = &command
 	return m, nil, nil
 }
 
-// runConfirmed starts the check of step i, once confirmed.
-func (m checklistModel) runConfirmed(i int) (checklistModel, tea.Cmd, event) {
+// exitList writes exit statuses as "22", "22 or 7".
+func exitList(codes []int) string {
+	words := make([]string, len(codes))
+	for i, c := range codes {
+		words[i] = fmt.Sprint(c)
+	}
+	return strings.Join(words, " or ")
+}
+
+// runConfirmed starts the check of step i, once confirmed: command is the text the
+// question showed, placeholders filled, and the very text that runs.
+func (m checklistModel) runConfirmed(i int, command string) (checklistModel, tea.Cmd, event) {
 	f := m.src.Steps[i].Proves
-	command := m.key.CheckCommand(f)
-	m.verifying = &checkView{step: i, fact: f, command: checkrun.Fill(command, m.key.Values)}
+	m.verifying = &checkView{step: i, stepKey: m.keys[i], fact: f, command: command}
+	if m.rot != nil && !m.finished {
+		started := m.rot.StartedAt
+		m.verifying.started = &started
+	}
 	spec := checkrun.Spec{Command: command, Values: m.key.Values, Timeout: m.c.checkTimeout}
 	return m, startCheck(m.c.trustChecks, *m.key, spec), statusEvent{text: fmt.Sprintf("Running %s…", f.CheckField())}
 }
@@ -123,12 +157,17 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	}
 	v.lines = v.lines[:0]
 	for _, l := range msg.lines {
-		v.lines = append(v.lines, catalog.PrintableLine(l))
+		v.lines = append(v.lines, checkrun.ShowLine(l))
 	}
 	if msg.res == nil {
 		return m, waitCheck(msg.keyID, msg.run), nil
 	}
 	res := *msg.res
+	if res.Stopped {
+		// Stopped as rotatetui ends: it proves nothing, and nothing is recorded.
+		v.done, v.result = true, "stopped"
+		return m, nil, nil
+	}
 	if res.Err != nil {
 		v.done, v.result = true, "could not run: "+res.Err.Error()
 		return m, nil, statusEvent{text: "The check could not be run: " + res.Err.Error(), isErr: true}
@@ -137,14 +176,40 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	if v.fact == catalog.FactOldKey {
 		fact = state.FactOldKey
 	}
-	rec := checkrun.Record(fact, m.key.CheckCommand(v.fact), m.key.Values, res)
+	rec := checkrun.Record(fact, v.command, m.key.CheckOldExit, res)
 	v.done, v.passed, v.result = true, rec.Passed(), rec.Outcome()
+	if !m.onSameRotation(v) {
+		// The rotation it ran for is no longer on screen (it was completed or
+		// abandoned while the check ran): the result goes to that rotation only, and
+		// the store drops it if it has ended; it never starts a new one.
+		c := state.Change{Kind: state.RunCheck, Key: m.key.ID, Step: v.stepKey, Steps: m.keys, At: m.c.now().UTC(), Run: rec, Started: v.started}
+		if v.started == nil {
+			return m, nil, statusEvent{text: fmt.Sprintf("Check %s: its rotation ended while it ran; not recorded.", rec.Outcome())}
+		}
+		return m, nil, changeEvent{changes: []state.Change{m.guardClaim(c)}, status: fmt.Sprintf("Check %s: its rotation ended while it ran.", rec.Outcome())}
+	}
 	c := m.change(state.RunCheck, v.step, "")
 	c.Run = rec
 	if v.passed {
 		return m.emitWithStatus(fmt.Sprintf("check of step %d", v.step+1), fmt.Sprintf("Check %s: step %d checked.", rec.Outcome(), v.step+1), c)
 	}
 	return m.emitWithStatus("check run", fmt.Sprintf("Check %s: step %d stays open; the attempt is recorded.", rec.Outcome(), v.step+1), c)
+}
+
+// onSameRotation reports whether the rotation on screen, still open, is the one v's
+// check started for (or v started with none and the screen's rotation began since),
+// and v's step is where it was.
+func (m checklistModel) onSameRotation(v *checkView) bool {
+	if m.finished || v.step >= len(m.keys) || m.keys[v.step] != v.stepKey {
+		return false
+	}
+	switch {
+	case v.started == nil:
+		return true // the run starts the rotation, or joins the one begun while it ran
+	case m.rot == nil:
+		return false
+	}
+	return m.rot.StartedAt.Equal(*v.started)
 }
 
 // checkLines are the lines the check shows under the steps: the command, its last

@@ -2,8 +2,13 @@ package ui
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -50,7 +55,9 @@ func TestVRunsTheCheckAfterShowingItAndRecordsThePass(t *testing.T) {
 	}
 	m = press(t, m, "y")
 	view := m.View()
-	for _, want := range []string{"check_new of step 4: passed (exit 0)", "│ HTTP 200", "│ checking^[]52;c;aGk=^G", "Check passed (exit 0): step 4 checked."} {
+	// The escape line, made printable ("checking^[]52;c;aGk=^G"), looks to the secret
+	// guard like a password: it is judged as it would be shown, and withheld.
+	for _, want := range []string{"check_new of step 4: passed (exit 0)", "│ HTTP 200", "│ " + state.Withheld, "Check passed (exit 0): step 4 checked."} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -138,5 +145,109 @@ func TestAProvenRotationDoesNotAskForProofAgain(t *testing.T) {
 		if got := strings.Contains(view, reminder); got != tt.want {
 			t.Errorf("verify %s: the reminder shown %v, want %v:\n%s", tt.verify, got, tt.want, view)
 		}
+	}
+}
+
+// TestVRefusesAValueTheShellWouldActOn: a {placeholder} value holding $(…) is never
+// put into the command: v asks nothing and says which value, and what to write.
+func TestVRefusesAValueTheShellWouldActOn(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "INJ")
+	cat := builtin(t)
+	cat.LayerKeys([]catalog.Key{{ID: "awin/main", Source: "awin", Name: "main", Values: map[string]string{"host": "x$(touch " + marker + ")"},
+		CheckOld: "curl -f https://{host}/", Origin: "keys.toml"}})
+	m := newTestModel(t, newMemStore(), Options{Catalog: cat, Query: "awin/main", Verify: catalog.VerifyOffered, TrustChecks: func(*catalog.Key) error { return nil }})
+	m = press(t, m, "G", "v")
+	if m.checklist.prompt.kind == confirmCheck || m.checklist.verifying != nil {
+		t.Fatal("v offered to run a command with a value the shell would act on")
+	}
+	if view := m.View(); !strings.Contains(view, "Not run: the value of {host}") {
+		t.Errorf("view:\n%s", view)
+	}
+	m = press(t, m, "y")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the value ran as code")
+	}
+}
+
+// startCheckHeld answers the y/N of v on the step under the cursor and starts the
+// check, returning the command that waits for its output, not yet run: the test
+// decides when the result arrives.
+func startCheckHeld(t *testing.T, m Model) (Model, tea.Cmd) {
+	t.Helper()
+	m = press(t, m, "v")
+	if m.checklist.prompt.kind != confirmCheck {
+		t.Fatalf("v asked nothing:\n%s", m.View())
+	}
+	next, cmd := m.Update(keyMsg("y"))
+	m = next.(Model)
+	var wait tea.Cmd
+	for _, msg := range run(t, cmd) {
+		if started, ok := msg.(checkStartedMsg); ok {
+			next, wait = m.Update(started)
+			m = next.(Model)
+		}
+	}
+	if wait == nil || !m.checklist.checkRunning() {
+		t.Fatal("the check did not start")
+	}
+	return m, wait
+}
+
+// TestAStaleCheckResultNeverStartsARotation: the reviewer's repro. While a check of
+// New key works runs, the step cannot be checked by hand on this screen; checked by
+// another rotatetui, which completes the rotation, the check's result arrives for a
+// rotation that has ended: it is recorded on nothing, and no new rotation appears.
+func TestAStaleCheckResultNeverStartsARotation(t *testing.T) {
+	store := newMemStore()
+	m := proofModel(t, store, catalog.VerifyOffered, "sleep 0.3; echo HTTP 200", "", nil)
+	m = press(t, m, "enter", "enter", "y", "enter") // steps 1 to 3; the revoke asks first
+	m = press(t, m, "G", "s")
+	m = typeText(t, m, "provider has no API")
+	m = press(t, m, "enter", "k") // step 5 skipped; the cursor on step 4
+	if m.checklist.cursor != 3 || !m.checklist.handled(4) || m.checklist.handled(3) {
+		t.Fatalf("cursor %d:\n%s", m.checklist.cursor, m.View())
+	}
+	m, wait := startCheckHeld(t, m)
+	for _, k := range []string{"enter", " ", "s"} {
+		m = press(t, m, k)
+		if m.checklist.handled(3) || m.checklist.prompt.kind != noPrompt {
+			t.Fatalf("%q on the step whose check runs changed it", k)
+		}
+		if !strings.Contains(m.View(), "Step 4's check is running") {
+			t.Errorf("%q: no word of why:\n%s", k, m.View())
+		}
+	}
+	// Another rotatetui checks step 4 by hand: the rotation completes.
+	cur := store.snapshot().Key("awin/main").Current
+	started := cur.StartedAt
+	if _, err := store.Apply(state.Change{Kind: state.Check, Key: "awin/main", Step: state.ProofNewStep, Steps: cur.StepKeys, At: fixedNow.Add(time.Minute), Started: &started}); err != nil {
+		t.Fatal(err)
+	}
+	m = deliver(t, m, fileChangedMsg{})
+	if !m.checklist.finished {
+		t.Fatalf("the rotation did not complete on screen:\n%s", m.View())
+	}
+	m = deliver(t, m, run(t, wait)[0]) // the check's output, then its result
+	ss := store.snapshot().Key("awin/main")
+	if ss.Current != nil {
+		t.Fatalf("a stale check result started a rotation: %+v", ss.Current)
+	}
+	if len(ss.History) != 1 || ss.History[0].Outcome != state.Completed {
+		t.Errorf("history %+v", ss.History)
+	}
+	if view := m.View(); !strings.Contains(view, "Check passed (exit 0): its rotation ended while it ran.") {
+		t.Errorf("view:\n%s", view)
+	}
+}
+
+// TestTheCheckPanelWithholdsSecretLines: a line of output that looks like a secret is
+// not shown under the steps.
+func TestTheCheckPanelWithholdsSecretLines(t *testing.T) {
+	token := "ghp_aBc" + strings.Repeat("d4E5", 9)
+	m := proofModel(t, newMemStore(), catalog.VerifyOffered, "echo token="+token+"; echo HTTP 200", "", nil)
+	m = press(t, m, "G", "k", "v", "y")
+	// (The command line shows it: a keys file's command holding one is refused.)
+	if view := m.View(); strings.Count(view, token[:12]) != 1 || !strings.Contains(view, "│ "+state.Withheld) || !strings.Contains(view, "│ HTTP 200") {
+		t.Errorf("view:\n%s", view)
 	}
 }

@@ -56,6 +56,7 @@ type prompt struct {
 	problem string           // why the last answer was refused
 	initial string           // the text it opened with, to tell whether anything was typed
 	pending *tea.KeyMsg      // confirmJoin: the key to act on once the person joins
+	command *string          // confirmCheck: the command as shown, which is what runs (a pointer: the root model stays small)
 }
 
 // unsaved names what the person has typed into the prompt and not yet saved ("note",
@@ -255,7 +256,7 @@ func (m checklistModel) confirm(p prompt) (checklistModel, tea.Cmd, event) {
 		m.confirmed[m.keys[p.step]] = true
 		return m.check(p.step, p.kind == confirmRevokeNext)
 	case confirmCheck:
-		return m.runConfirmed(p.step)
+		return m.runConfirmed(p.step, *p.command)
 	case confirmReset:
 		c := m.guardClaim(state.Change{Kind: state.Reset, Key: m.key.ID, At: m.c.now().UTC()})
 		if m.rot != nil {

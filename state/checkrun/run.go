@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
@@ -26,8 +28,11 @@ import (
 
 // Spec is a check command to run.
 type Spec struct {
-	Command string            // as the keys file has it
-	Values  map[string]string // the key's values (keys.toml): its {placeholders} and ROTATETUI_VALUE_<NAME>
+	// Command is the command as it runs, its {placeholders} filled by Fill: the text
+	// shown before it runs, the text run and the text whose sha256 the record keeps
+	// are one and the same.
+	Command string
+	Values  map[string]string // the key's values (keys.toml), passed as ROTATETUI_VALUE_<NAME>
 	Timeout time.Duration     // 0: catalog.DefaultCheckTimeout
 	// OnLine, when set, is called with each line of output as it comes, as the
 	// command wrote it (the caller makes it printable); from the run's goroutine.
@@ -38,6 +43,7 @@ type Spec struct {
 type Result struct {
 	ExitCode int // -1 when a signal or the time limit ended it
 	TimedOut bool
+	Stopped  bool // Stop or KillAll ended it: it proves nothing and is not recorded
 	Duration time.Duration
 	LastLine string // the last non-empty line of output, as written; never stored as it is
 	Err      error  // the command could not be started at all
@@ -56,19 +62,51 @@ const waitDelay = 2 * time.Second
 
 var placeholderRef = regexp.MustCompile(`(\$?)\{([A-Za-z][A-Za-z0-9_-]*)\}`)
 
-// Fill puts the values into the command's {placeholders}. ${NAME}, the shell's own
-// expansion, and {names} without a value are left as they are.
-func Fill(command string, values map[string]string) string {
+// FillError says which value could not be put into a command, and why.
+type FillError struct {
+	Name, Value string
+	Char        rune // the first character the shell would act on
+}
+
+func (e *FillError) Error() string {
+	return fmt.Sprintf("the value of {%s} (%q) holds %q, which the shell would act on, so it is not put into the command and nothing was run: "+
+		"write \"$%s\" in the command instead of {%s} (the value is passed in that environment variable)",
+		e.Name, catalog.PrintableLine(e.Value), e.Char, EnvName(e.Name), e.Name)
+}
+
+// shellInert reports whether the shell takes r as it is, wherever it stands in a
+// word: letters, digits and . _ : / @ % + = , ~ -.
+func shellInert(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:/@%+=,~-", r)
+}
+
+// Fill puts the values into the command's {placeholders}, giving the command as it
+// runs. A value is data, never code: one that holds anything but the characters the
+// shell takes as they are (shellInert) is refused with a *FillError, before anything
+// runs; such a value reaches the command as its ROTATETUI_VALUE_ variable, which the
+// shell does not read as code when quoted. ${NAME}, the shell's own expansion, and
+// {names} without a value are left as they are.
+func Fill(command string, values map[string]string) (string, error) {
 	if len(values) == 0 || !strings.Contains(command, "{") {
-		return command
+		return command, nil
 	}
-	return placeholderRef.ReplaceAllStringFunc(command, func(ref string) string {
+	var bad *FillError
+	filled := placeholderRef.ReplaceAllStringFunc(command, func(ref string) string {
 		m := placeholderRef.FindStringSubmatch(ref)
-		if v, ok := values[m[2]]; ok && m[1] == "" {
-			return v
+		v, ok := values[m[2]]
+		if !ok || m[1] != "" {
+			return ref
 		}
-		return ref
+		if i := strings.IndexFunc(v, func(r rune) bool { return !shellInert(r) }); i >= 0 && bad == nil {
+			r, _ := utf8.DecodeRuneInString(v[i:])
+			bad = &FillError{Name: m[2], Value: v, Char: r}
+		}
+		return v
 	})
+	if bad != nil {
+		return "", bad
+	}
+	return filled, nil
 }
 
 // EnvName is the environment variable a value is passed in: ROTATETUI_VALUE_ and the
@@ -114,29 +152,104 @@ type Run struct {
 	done    chan struct{}
 	result  Result
 	onLine  func(string)
+	ctx     context.Context
+	cancel  context.CancelFunc // Stop: ends the run, killing its group
 }
 
-// Start starts the command (filled with Fill) and returns at once; Wait or Next
-// follow it. It never reads the terminal: standard input is /dev/null.
+// registry holds the runs under way, so that KillAll can end them: a check's process
+// group is of its own (the terminal's Ctrl+C does not reach it), so without this a
+// check running when rotatetui ends would run on, with no time limit.
+type registry struct {
+	mu     sync.Mutex
+	runs   map[*Run]struct{}
+	closed bool // KillAll was called: no run starts any more
+}
+
+var running = &registry{runs: map[*Run]struct{}{}}
+
+// add registers r, reporting false once KillAll has been called.
+func (g *registry) add(r *Run) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.runs[r] = struct{}{}
+	return true
+}
+
+func (g *registry) remove(r *Run) {
+	g.mu.Lock()
+	delete(g.runs, r)
+	g.mu.Unlock()
+}
+
+// killAll stops every run and waits for each to be gone, at most wait in all.
+func (g *registry) killAll(wait time.Duration) {
+	g.mu.Lock()
+	g.closed = true
+	runs := make([]*Run, 0, len(g.runs))
+	for r := range g.runs {
+		runs = append(runs, r)
+	}
+	g.mu.Unlock()
+	deadline := time.After(wait)
+	for _, r := range runs {
+		r.Stop()
+	}
+	for _, r := range runs {
+		select {
+		case <-r.done:
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// KillAll ends every check under way, killing each one's whole process group, and
+// waits until they are gone; from then on Start runs nothing (its result says so).
+// rotatetui calls it as it ends, however it ends (q, Ctrl+C, a signal), so that no
+// check outlives it.
+func KillAll() { running.killAll(waitDelay + time.Second) }
+
+// ErrStopped is the Err of a run stopped before its command could start.
+var ErrStopped = errors.New("rotatetui is ending: the check was not run")
+
+// Start starts the command (Spec.Command, as Fill gave it) and returns at once; Wait
+// or Next follow it, Stop ends it. It never reads the terminal: standard input is
+// /dev/null.
 func Start(spec Spec) *Run {
-	r := &Run{notify: make(chan struct{}, 1), done: make(chan struct{}), onLine: spec.OnLine}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Run{notify: make(chan struct{}, 1), done: make(chan struct{}), onLine: spec.OnLine, ctx: ctx, cancel: cancel}
 	timeout := spec.Timeout
 	if timeout <= 0 {
 		timeout = catalog.DefaultCheckTimeout
 	}
-	go r.run(Fill(spec.Command, spec.Values), Env(spec.Values), timeout)
+	if !running.add(r) {
+		cancel()
+		r.finish(Result{ExitCode: -1, Err: ErrStopped})
+		close(r.done)
+		return r
+	}
+	go r.run(spec.Command, Env(spec.Values), timeout)
 	return r
 }
 
+// Stop ends the run: its whole process group is killed, and its result says it was
+// stopped (Result.Stopped). It returns at once; Wait waits for the end.
+func (r *Run) Stop() { r.cancel() }
+
 func (r *Run) run(command string, env []string, timeout time.Duration) {
 	defer close(r.done)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer running.remove(r)
+	defer r.cancel()
+	ctx, cancel := context.WithTimeout(r.ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// The time limit kills the whole group, not only the shell: a curl it started
-	// would otherwise run on, holding the output pipe open.
+	// The time limit and Stop kill the whole group, not only the shell: a curl it
+	// started would otherwise run on, holding the output pipe open.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
 	w := writer{r}
@@ -144,7 +257,10 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 	start := time.Now()
 	err := cmd.Start()
 	if err != nil {
-		r.finish(Result{ExitCode: -1, Err: err})
+		if r.ctx.Err() != nil {
+			err = ErrStopped
+		}
+		r.finish(Result{ExitCode: -1, Err: err, Stopped: r.ctx.Err() != nil})
 		return
 	}
 	pgid := cmd.Process.Pid
@@ -152,7 +268,10 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 	// Whatever the shell left running in its group goes with it.
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	res := Result{Duration: time.Since(start), ExitCode: cmd.ProcessState.ExitCode()}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case r.ctx.Err() != nil:
+		res.Stopped, res.ExitCode = true, -1
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		res.TimedOut, res.ExitCode = true, -1
 	}
 	r.finish(res)
@@ -160,13 +279,17 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 
 func (r *Run) finish(res Result) {
 	r.mu.Lock()
-	if len(r.partial) > 0 {
-		r.addLine(string(r.partial))
+	tail := string(r.partial) // a last line without a line break
+	if tail != "" {
+		r.addLine(tail)
 		r.partial = nil
 	}
 	res.LastLine = r.last
 	r.result = res
 	r.mu.Unlock()
+	if tail != "" && r.onLine != nil {
+		r.onLine(tail)
+	}
 }
 
 // writer receives the command's output (standard output and error, one pipe).
@@ -244,6 +367,17 @@ func (r *Run) Wait() Result {
 	return r.result
 }
 
+// ShowLine is a line of output as the screen and stderr show it: printable, and
+// state.Withheld in place of a line that looks like a secret (a check that prints
+// the Authorization header it sent must not put the key on the screen either).
+func ShowLine(line string) string {
+	line = catalog.PrintableLine(line)
+	if _, secret := state.LooksLikeSecret(line); secret {
+		return state.Withheld
+	}
+	return line
+}
+
 // maxRecorded is the longest output line a record keeps.
 const maxRecorded = 200
 
@@ -267,11 +401,17 @@ func RecordLine(line string) string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-// Record is the state's record of a run of command for fact (state.FactNewKey or
-// state.FactOldKey); the change that records it sets its time and actor.
-func Record(fact, command string, values map[string]string, res Result) *state.CheckRun {
-	return &state.CheckRun{
+// Record is the state's record of a run of command (as it ran: Fill's text) for fact
+// (state.FactNewKey or state.FactOldKey); refusedBy is the key's check_old_exit, the
+// statuses that alone prove the old key refused (nil: the default rule, see
+// state.CheckRun.Passed). The change that records it sets its time and actor.
+func Record(fact, command string, refusedBy []int, res Result) *state.CheckRun {
+	rec := &state.CheckRun{
 		Fact: fact, ExitCode: res.ExitCode, TimedOut: res.TimedOut, DurationMS: res.Duration.Milliseconds(),
-		CommandSHA256: SHA256(Fill(command, values)), Output: RecordLine(res.LastLine),
+		CommandSHA256: SHA256(command), Output: RecordLine(res.LastLine),
 	}
+	if fact == state.FactOldKey && len(refusedBy) > 0 {
+		rec.RefusedBy = append([]int(nil), refusedBy...)
+	}
+	return rec
 }

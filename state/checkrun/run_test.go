@@ -32,13 +32,42 @@ func TestExitStatusAndOutput(t *testing.T) {
 func TestValuesArePassedAndFilled(t *testing.T) {
 	values := map[string]string{"account": "xy12345", "app-id": "42"}
 	cmd := `test "$ROTATETUI_VALUE_ACCOUNT" = xy12345 && test "$ROTATETUI_VALUE_APP_ID" = 42 && echo {account}/{app-id}/${HOME:+home}/{unknown}`
-	res := Start(Spec{Command: cmd, Values: values, Timeout: 10 * time.Second}).Wait()
+	filled, err := Fill(cmd, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Start(Spec{Command: filled, Values: values, Timeout: 10 * time.Second}).Wait()
 	if res.ExitCode != 0 || res.LastLine != "xy12345/42/home/{unknown}" {
 		t.Errorf("got %+v", res)
 	}
 	t.Setenv("ROTATETUI_VALUE_STRAY", "from the parent")
 	if res := Start(Spec{Command: `test -z "$ROTATETUI_VALUE_STRAY"`}).Wait(); res.ExitCode != 0 {
 		t.Errorf("a ROTATETUI_VALUE_ variable of rotatetui's own environment reached the command: %+v", res)
+	}
+}
+
+// TestAValueIsNeverCode: a value holding anything the shell acts on is refused by
+// Fill, naming the value and the variable to use instead, and nothing runs; values
+// made only of characters the shell takes as they are are filled in.
+func TestAValueIsNeverCode(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "INJ")
+	for _, v := range []string{
+		"matomo.example.com$(touch " + marker + ")", "x`touch " + marker + "`", "x;touch " + marker, "x|touch " + marker,
+		"x&&touch " + marker, "a b", "x'y", `x"y`, "x>y", "$HOME", "x\\y", "*", "x?", "{a,b}", "x#y", "(x)", "!x",
+	} {
+		_, err := Fill("curl -fsS https://{host}/index.php", map[string]string{"host": v})
+		var fe *FillError
+		if !errors.As(err, &fe) || fe.Name != "host" || !strings.Contains(err.Error(), `"$ROTATETUI_VALUE_HOST"`) {
+			t.Errorf("Fill with host=%q: %v, want a *FillError naming {host} and $ROTATETUI_VALUE_HOST", v, err)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a value ran as code")
+	}
+	// A value the command does not use is no concern of Fill's, nor ${host}.
+	if got, err := Fill("echo ${host} {account}", map[string]string{"host": "a;b", "account": "ops@example.com:8443/x_y-z.1+2=3,4~%"}); err != nil || got != "echo ${host} ops@example.com:8443/x_y-z.1+2=3,4~%" {
+		t.Errorf("Fill = %q, %v", got, err)
 	}
 }
 
@@ -176,5 +205,106 @@ func TestTrustedKeysFile(t *testing.T) {
 	}
 	if err := Trusted("", dir); err == nil || !strings.Contains(err.Error(), "not declared in a keys file") {
 		t.Errorf("implicit key: %v", err)
+	}
+}
+
+// gone waits until process pid no longer exists, failing the test after 5 s.
+func gone(t *testing.T, pid int, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s (pid %d) is still there", what, pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// readPID waits for a command to write its pid to path.
+func readPID(t *testing.T, path string) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if data, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(data), "\n") {
+			pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pid
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no pid in %s", path)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestKillAllEndsEveryRunAndStartsNoMore: KillAll, as rotatetui calls it when it
+// ends, kills the whole group of a check under way (a child that ignores TERM
+// included), long before its time limit; the run says it was stopped and proves
+// nothing; a run started afterwards runs nothing.
+func TestKillAllEndsEveryRunAndStartsNoMore(t *testing.T) {
+	saved := running
+	running = &registry{runs: map[*Run]struct{}{}}
+	t.Cleanup(func() { running = saved })
+	dir := t.TempDir()
+	pidFile, ran := filepath.Join(dir, "child"), filepath.Join(dir, "ran")
+	run := Start(Spec{Command: "sh -c 'trap \"\" TERM; sleep 400' & echo $! > " + pidFile + "; sleep 400", Timeout: time.Hour})
+	child := readPID(t, pidFile)
+	start := time.Now()
+	KillAll()
+	res := run.Wait()
+	if !res.Stopped || res.TimedOut || res.ExitCode != -1 || time.Since(start) > 10*time.Second {
+		t.Errorf("after KillAll: %+v in %v", res, time.Since(start))
+	}
+	gone(t, child, "the check's child")
+	if Record(state.FactOldKey, "x", nil, res).Passed() {
+		t.Error("a stopped run proved the old key refused")
+	}
+	late := Start(Spec{Command: "touch " + ran}).Wait()
+	if !errors.Is(late.Err, ErrStopped) {
+		t.Errorf("a run after KillAll: %+v", late)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("a command ran after KillAll")
+	}
+}
+
+// TestStopEndsOneRun: Stop kills that run's group; others run on.
+func TestStopEndsOneRun(t *testing.T) {
+	a := Start(Spec{Command: "sleep 400", Timeout: time.Hour})
+	b := Start(Spec{Command: "sleep 0.3; echo done", Timeout: time.Hour})
+	a.Stop()
+	if res := a.Wait(); !res.Stopped {
+		t.Errorf("stopped run: %+v", res)
+	}
+	if res := b.Wait(); res.Stopped || res.ExitCode != 0 || res.LastLine != "done" {
+		t.Errorf("the other run: %+v", res)
+	}
+}
+
+// TestShowLineWithholdsSecrets: what the screen and stderr show of a line of output
+// is inert, and withheld when it looks like a secret.
+func TestShowLineWithholdsSecrets(t *testing.T) {
+	for _, line := range []string{"> Authorization: Bearer sk_live_51Hx" + strings.Repeat("a1B2", 6), "token=ghp_aBc" + strings.Repeat("d4E5", 9)} {
+		if got := ShowLine(line); got != state.Withheld {
+			t.Errorf("ShowLine(%q) = %q", line, got)
+		}
+	}
+	if got := ShowLine("HTTP/1.1 401 Unauthorized"); got != "HTTP/1.1 401 Unauthorized" {
+		t.Errorf("ShowLine of a plain line: %q", got)
+	}
+	if got := ShowLine("x\x1b]52;c;aGk=\x07"); strings.ContainsAny(got, "\x1b\x07") {
+		t.Errorf("ShowLine left an escape: %q", got)
+	}
+}
+
+// TestALastLineWithoutABreakIsStreamedToo: printf 'HTTP 403 Forbidden'; exit 7 shows
+// its line as it is recorded.
+func TestALastLineWithoutABreakIsStreamedToo(t *testing.T) {
+	var seen []string
+	res := Start(Spec{Command: "echo first; printf 'HTTP 403 Forbidden'; exit 7", OnLine: func(l string) { seen = append(seen, l) }}).Wait()
+	if res.LastLine != "HTTP 403 Forbidden" || len(seen) != 2 || seen[1] != "HTTP 403 Forbidden" {
+		t.Errorf("streamed %q, result %+v", seen, res)
 	}
 }
