@@ -89,7 +89,7 @@ func TestEndToEndDatabaseKilledClientLosesNothing(t *testing.T) {
 	}
 	term.exited()
 	_ = tx.Rollback(ctx)
-	if loadStore(t, store()).Key("snowflake").Current.Checked("accountadmin-role") {
+	if checkedIn(t, store(), "snowflake", "accountadmin-role") {
 		t.Fatal("the killed client's transaction committed: the test shows nothing")
 	}
 	// The next command that writes, on this machine, saves what the killed one journaled.
@@ -134,19 +134,16 @@ func TestEndToEndDatabaseServerRestartUnderTheChecklist(t *testing.T) {
 	term.waitFor("0/8")
 	term.keys("Enter") // check, and on to step 2
 	term.waitFor("1/8", "› 2. [ ]")
+	db := store()
+	waitUntil(t, 10*time.Second, func() bool { return checkedIn(t, db, "snowflake", "login") }, "the first check was never saved")
 	pgServer.Down(t)
 	up := sync.OnceFunc(func() { pgServer.Up(t) })
 	t.Cleanup(up) // the next tests need the server, whatever happens here
 	term.keys("Space")
 	term.waitFor("2/8", "Not saved", "cannot be reached")
 	up()
-	deadline := time.Now().Add(20 * time.Second)
-	for !loadStore(t, store()).Key("snowflake").Current.Checked("accountadmin-role") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the check made while the server was down was never saved:\n%s", term.screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitUntil(t, 20*time.Second, func() bool { return checkedIn(t, store(), "snowflake", "accountadmin-role") },
+		"the check made while the server was down was never saved")
 	term.waitGone("Not saved")
 	// The screen catches up with another client's check (its listener reconnected).
 	if _, stderr, code := s.run("check", "snowflake", "3"); code != 0 {
@@ -195,5 +192,25 @@ func TestEndToEndDatabaseQuitWhileTheServerIsDown(t *testing.T) {
 	}
 	if ks := loadStore(t, store()).Key("snowflake"); ks == nil || !ks.Current.Checked("login") {
 		t.Fatalf("after restore the database holds %+v\nrestore said:\n%s%s\nthe screen at quit:\n%s", ks, out, stderr, screen)
+	}
+}
+
+// checkedIn reports whether step of key is checked in the rotation in progress that
+// store holds now.
+func checkedIn(t *testing.T, store state.Backend, key, step string) bool {
+	t.Helper()
+	ks := loadStore(t, store).Key(key)
+	return ks != nil && ks.Current.Checked(step)
+}
+
+// waitUntil polls cond every 50 ms until it holds, failing with why after timeout.
+func waitUntil(t *testing.T, timeout time.Duration, cond func() bool, why string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(why)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
