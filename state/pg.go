@@ -251,8 +251,7 @@ func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, 
 		}
 	}
 	ids := slices.Sorted(maps.Keys(touched))
-	// Locked in key order, so two saves that touch the same keys never deadlock.
-	before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys WHERE key_id = ANY($1) ORDER BY key_id FOR UPDATE", ids)
+	before, err := s.lockKeys(ctx, tx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -295,6 +294,29 @@ func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, 
 		st.Keys[id] = ks
 	}
 	return st, applied, nil
+}
+
+// lockKeys checks that the schema is still one this build writes (pgSchemaShared) and
+// reads and locks the rows of the keys in ids, in one round trip.
+func (s *PGStore) lockKeys(ctx context.Context, tx pgx.Tx, ids []string) (rows map[string]*KeyState, err error) {
+	b := &pgx.Batch{}
+	b.Queue(pgSchemaShared)
+	// Locked in key order, so two saves that touch the same keys never deadlock.
+	b.Queue("SELECT key_id, state::text FROM rotatetui_keys WHERE key_id = ANY($1) ORDER BY key_id FOR UPDATE", ids)
+	br := tx.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			rows, err = nil, cerr
+		}
+	}()
+	if err := s.checkSchemaRow(br.QueryRow()); err != nil {
+		return nil, err
+	}
+	q, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	return s.scanRows(q)
 }
 
 // writeKeys writes the rows of the keys in ids whose state changed, and their claims.
@@ -398,9 +420,27 @@ func decodeKey(id string, data []byte) (*KeyState, error) {
 	return ks, nil
 }
 
-// readAll reads every row into a State.
-func (s *PGStore) readAll(ctx context.Context, conn *pgx.Conn, _ []string) (*State, error) {
-	rows, err := s.readRows(ctx, conn, "SELECT key_id, state::text FROM rotatetui_keys")
+// readAll reads every row into a State, after checking in the same round trip that
+// the schema is not newer than this build's: a running rotatetui reads again on every
+// notification, and rows a newer build wrote would be misread.
+func (s *PGStore) readAll(ctx context.Context, conn *pgx.Conn, _ []string) (st *State, err error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT version, state_format FROM rotatetui_schema")
+	b.Queue("SELECT key_id, state::text FROM rotatetui_keys")
+	br := conn.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			st, err = nil, cerr
+		}
+	}()
+	if err := s.checkSchemaRow(br.QueryRow()); err != nil {
+		return nil, err
+	}
+	q, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.scanRows(q)
 	if err != nil {
 		return nil, err
 	}
@@ -420,6 +460,11 @@ func (s *PGStore) readRows(ctx context.Context, q querier, sql string, args ...a
 	if err != nil {
 		return nil, err
 	}
+	return s.scanRows(rows)
+}
+
+// scanRows decodes (key_id, state) rows, as readRows does, and closes them.
+func (s *PGStore) scanRows(rows pgx.Rows) (map[string]*KeyState, error) {
 	defer rows.Close()
 	out := map[string]*KeyState{}
 	var id string
@@ -450,6 +495,9 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 		}
 		defer func() { _ = tx.Rollback(ctx) }()
 		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		if err := s.checkSchemaRow(tx.QueryRow(ctx, pgSchemaShared)); err != nil {
 			return err
 		}
 		before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys")

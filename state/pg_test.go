@@ -98,6 +98,45 @@ func TestPGNewerSchemaRefused(t *testing.T) {
 	}
 }
 
+// A store that migrated the database at its first use, and keeps running while a newer
+// rotatetui migrates it further, is refused as a fresh one is: its saves, copies and
+// reads, with nothing written.
+func TestPGNewerSchemaUnderARunningStore(t *testing.T) {
+	for _, update := range []string{
+		fmt.Sprintf("UPDATE rotatetui_schema SET version = %d", pgSchemaVersion+1),
+		fmt.Sprintf("UPDATE rotatetui_schema SET state_format = %d", Version+1),
+	} {
+		target := pgServer.URL(t)
+		db := dbName(target)
+		s := openPG(t, target)
+		all := steps(2)
+		if _, err := s.Apply(Change{Kind: Check, Key: "k", Step: all[0], Steps: all, At: contractT0, By: "ana"}); err != nil {
+			t.Fatal(err)
+		}
+		pgServer.SQL(t, db, update)
+		_, err := s.Apply(Change{Kind: Check, Key: "k", Step: all[1], Steps: all, At: contractT0, By: "ana"})
+		if !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "written by a newer rotatetui") {
+			t.Fatalf("%s, then a save: %v; want it refused as written by a newer rotatetui", update, err)
+		}
+		from := New()
+		if _, err := (&Change{Kind: Check, Key: "other", Step: all[0], Steps: all, At: contractT0}).Apply(from); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Import(from, false); !errors.Is(err, ErrNewerVersion) {
+			t.Fatalf("%s, then a copy into it: %v; want ErrNewerVersion", update, err)
+		}
+		if _, err := s.Load(); !errors.Is(err, ErrNewerVersion) {
+			t.Fatalf("%s, then a read: %v; want ErrNewerVersion", update, err)
+		}
+		if n := pgServer.SQL(t, db, "SELECT count(*) FROM rotatetui_events"); n != "1" {
+			t.Fatalf("%s: %s events; want the one saved before, nothing after", update, n)
+		}
+		if n := pgServer.SQL(t, db, "SELECT count(*) FROM rotatetui_keys"); n != "1" {
+			t.Fatalf("%s: %s keys; want the one saved before", update, n)
+		}
+	}
+}
+
 func TestPGNeverShowsPassword(t *testing.T) {
 	const pw = "s3cr3t-pw"
 	s, err := NewPGStore("postgres://ana:"+pw+"@/nodb?host=/nonexistent-dir&sslmode=disable", t.TempDir())
