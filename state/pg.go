@@ -137,13 +137,48 @@ func (s *PGStore) Path() string { return s.name }
 // RescuePath is the local name of the database's rescue files and journal.
 func (s *PGStore) RescuePath() string { return s.jr.Path() }
 
-// PermissionWarning warns of a connection to another machine that is not encrypted.
+// PermissionWarning warns of a connection to another machine that may not be
+// encrypted: sslmode=disable never encrypts, and allow and prefer (prefer is libpq's
+// and pgx's default) fall back to plaintext without a word when TLS fails, and never
+// check the server's certificate, so anyone on the path can read or answer in the
+// server's place. The mode is read back from the attempts pgx will make (its
+// Fallbacks), which is what the URL, PGSSLMODE and the defaults decided together.
 func (s *PGStore) PermissionWarning() string {
-	local := strings.HasPrefix(s.cfg.Host, "/") || s.cfg.Host == "localhost" || s.cfg.Host == "127.0.0.1" || s.cfg.Host == "::1"
-	if s.cfg.TLSConfig == nil && !local {
-		return fmt.Sprintf("the connection to %s is not encrypted (sslmode=disable): anyone on the network can read which keys were rotated when; use sslmode=require", s.cfg.Host)
+	attempts := append([]*pgconn.FallbackConfig{{Host: s.cfg.Host, Port: s.cfg.Port, TLSConfig: s.cfg.TLSConfig}}, s.cfg.Fallbacks...)
+	for i := 0; i < len(attempts); {
+		// The attempts of one host are next to each other: [nil] for disable, [nil, TLS]
+		// for allow, [TLS, nil] for prefer, [TLS] for the others.
+		host := attempts[i]
+		var modes []bool // TLS or not, in the order tried
+		for ; i < len(attempts) && attempts[i].Host == host.Host && attempts[i].Port == host.Port; i++ {
+			modes = append(modes, attempts[i].TLSConfig != nil)
+		}
+		if localHost(host.Host) || !slices.Contains(modes, false) {
+			continue
+		}
+		mode := "disable"
+		switch {
+		case len(modes) == 2 && modes[0]:
+			mode = "prefer"
+		case len(modes) == 2:
+			mode = "allow"
+		}
+		if mode == "disable" {
+			return fmt.Sprintf("the connection to %s is not encrypted (sslmode=disable): anyone on the network can read which keys were rotated when; use sslmode=require (or verify-full)", host.Host)
+		}
+		return fmt.Sprintf("the connection to %s may not be encrypted (sslmode=%s falls back to plaintext without a word, and never checks the server's certificate): anyone on the network can read which keys were rotated when; use sslmode=require (or verify-full)", host.Host, mode)
 	}
 	return ""
+}
+
+// localHost reports whether host is this machine: a unix socket's directory, or a
+// loopback name or address.
+func localHost(host string) bool {
+	if strings.HasPrefix(host, "/") || host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // CleanTemp removes what a killed process left half written in the local journal.

@@ -137,6 +137,46 @@ func TestPGNewerSchemaUnderARunningStore(t *testing.T) {
 	}
 }
 
+func TestPGWarnsOfPlaintext(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
+	for _, tt := range []struct {
+		url, want string // want: the sslmode the warning names; "" for no warning
+	}{
+		{"postgres://u@db.example.com/x", "prefer"}, // libpq's default
+		{"postgres://u@db.example.com/x?sslmode=prefer", "prefer"},
+		{"postgres://u@db.example.com/x?sslmode=allow", "allow"},
+		{"postgres://u@db.example.com/x?sslmode=disable", "disable"},
+		{"postgres://u@db.example.com/x?sslmode=require", ""},
+		{"postgres://u@db.example.com/x?sslmode=verify-full", ""},
+		{"postgres://u@127.0.0.1/x", ""},
+		{"postgres://u@127.0.0.2/x?sslmode=disable", ""},
+		{"postgres://u@[::1]/x?sslmode=disable", ""},
+		{"postgres://u@localhost/x?sslmode=disable", ""},
+		{"postgres://u@/x?host=/run/postgresql", ""},
+		// Several hosts: the first that may go unencrypted is named.
+		{"postgres://u@localhost,db2.example.com/x?sslmode=prefer", "prefer"},
+	} {
+		s, err := NewPGStore(tt.url, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := s.PermissionWarning()
+		if tt.want == "" {
+			if got != "" {
+				t.Errorf("%s: warned %q; want nothing", tt.url, got)
+			}
+			continue
+		}
+		if !strings.Contains(got, "(sslmode="+tt.want) || !strings.Contains(got, "use sslmode=require (or verify-full)") || !strings.Contains(got, "example.com") {
+			t.Errorf("%s: warned %q; want a warning naming the host, sslmode=%s and the fix", tt.url, got, tt.want)
+		}
+	}
+	t.Setenv("PGSSLMODE", "prefer")
+	if s, _ := NewPGStore("postgres://u@db.example.com/x", t.TempDir()); !strings.Contains(s.PermissionWarning(), "sslmode=prefer") {
+		t.Errorf("PGSSLMODE=prefer: warned %q", s.PermissionWarning())
+	}
+}
+
 func TestPGNeverShowsPassword(t *testing.T) {
 	const pw = "s3cr3t-pw"
 	s, err := NewPGStore("postgres://ana:"+pw+"@/nodb?host=/nonexistent-dir&sslmode=disable", t.TempDir())
