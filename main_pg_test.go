@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +103,46 @@ func TestStateCopyBothWays(t *testing.T) {
 		t.Fatal("a refused copy changed the file")
 	}
 	c.mustRun("state", "copy", url, back, "--overwrite")
+}
+
+// TestStateCopyRefusesNUL: a file the file store reads, whose note holds a NUL (written
+// before such changes were refused), cannot go into a database, which cannot store
+// one: the copy says which key, step and file, and copies nothing.
+func TestStateCopyRefusesNUL(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("check", "snowflake", "1", "2")
+	c.mustRun("check", "awin", "1")
+	data, err := os.ReadFile(c.statePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cur := raw["keys"].(map[string]any)["snowflake"].(map[string]any)["current"].(map[string]any)
+	first := cur["step_keys"].([]any)[1].(string)
+	cur["steps"].(map[string]any)[first].(map[string]any)["note"] = "before\x00after"
+	if data, err = json.Marshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	c.write("state/rotatetui/state.json", string(data))
+	c.mustRun("status") // the file store reads it
+
+	url := pgServer.URL(t)
+	_, errOut, code := c.run("state", "copy", c.statePath(), url)
+	for _, want := range []string{`key "snowflake"`, fmt.Sprintf("step %q", first), "note", "NUL character", c.statePath(), "Nothing was copied"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the refused copy does not say %q:\n%s", want, errOut)
+		}
+	}
+	if code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	if n, err := pgServer.TrySQL(db, "SELECT count(*) FROM rotatetui_keys"); err == nil && n != "0" {
+		t.Fatalf("%s keys were copied; want none", n)
+	}
 }
 
 // TestExportFromTheDatabaseFollowsItsEventLog: a rotation whose row was rewritten by

@@ -431,10 +431,88 @@ func encodeKey(id string, ks *KeyState) ([]byte, error) {
 		return nil, err
 	}
 	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if strings.ContainsRune(id, 0) {
+		return nil, fmt.Errorf("key %q: its id %w", id, ErrNUL)
+	}
+	if bytes.Contains(data, []byte(`\u0000`)) { // or a text holding a backslash and "u0000"
+		var tree any
+		if err := json.Unmarshal(data, &tree); err == nil {
+			if where := findNUL(tree, nil); where != nil {
+				return nil, fmt.Errorf("key %q: %s %w", id, nulPlace(where), ErrNUL)
+			}
+		}
+	}
 	if _, err := decodeKey(id, data); err != nil {
 		return nil, fmt.Errorf("refusing to write key %q, which would not load: %w", id, err)
 	}
 	return data, nil
+}
+
+// ErrNUL is wrapped by the error of a database store's save or copy of a state holding
+// a NUL character: PostgreSQL cannot store one (jsonb and text refuse it), and the file
+// store, which can, may hold one written before changes with a NUL were refused. The
+// error names the key and where in it.
+var ErrNUL = errors.New("contains a NUL character, which PostgreSQL cannot store")
+
+// findNUL is the place, in words, of the first text (or name) of a key's JSON tree
+// holding a NUL, nil when none does.
+func findNUL(v any, path []string) []string {
+	switch v := v.(type) {
+	case string:
+		if strings.ContainsRune(v, 0) {
+			return path
+		}
+	case []any:
+		for i, e := range v {
+			if len(path) == 0 {
+				return nil // a key's tree is an object
+			}
+			where := fmt.Sprintf("item %d of %s", i+1, path[len(path)-1])
+			if path[len(path)-1] == "history" {
+				where = fmt.Sprintf("finished rotation %d", i+1)
+			}
+			if p := findNUL(e, append(slices.Clone(path[:len(path)-1]), where)); p != nil {
+				return p
+			}
+		}
+	case map[string]any:
+		parent := ""
+		if len(path) > 0 {
+			parent = path[len(path)-1]
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			seg := k
+			switch parent {
+			case "steps":
+				seg = fmt.Sprintf("step %q", k)
+			case "placeholders":
+				seg = fmt.Sprintf("value %q", k)
+			}
+			next := append(slices.Clone(path), seg)
+			if parent == "steps" || parent == "placeholders" {
+				next = append(slices.Clone(path[:len(path)-1]), seg)
+			}
+			if k == "current" && parent == "" {
+				next = append(slices.Clone(path), "the rotation in progress")
+			}
+			if strings.ContainsRune(k, 0) {
+				return next
+			}
+			if p := findNUL(v[k], next); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// nulPlace words findNUL's path: `the rotation in progress, step "login", the field
+// "note"`.
+func nulPlace(where []string) string {
+	if last := where[len(where)-1]; !strings.Contains(last, " ") {
+		where = append(slices.Clone(where[:len(where)-1]), fmt.Sprintf("the field %q", last))
+	}
+	return strings.Join(where, ", ")
 }
 
 // decodeKey reads a key's row as strictly as the file store reads a file: unknown
@@ -547,7 +625,7 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 		for _, id := range ids {
 			data, err := encodeKey(id, st.Keys[id])
 			if err != nil {
-				return err
+				return fmt.Errorf("copy into %s: %w", s.name, err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)
 				ON CONFLICT (key_id) DO UPDATE SET state = excluded.state, updated_at = now()`, id, string(data)); err != nil {
@@ -637,7 +715,7 @@ func (s *PGStore) ensureSchema(ctx context.Context, conn *pgx.Conn) error {
 // connection's: it is final, and says what it means without a prefix.
 func ours(err error) bool {
 	var fe *FileError
-	return errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || errors.Is(err, ErrNotEmpty) || errors.As(err, &fe)
+	return errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || errors.Is(err, ErrNotEmpty) || errors.Is(err, ErrNUL) || errors.As(err, &fe)
 }
 
 // usable reports whether a connection whose use ended with err can be used again:

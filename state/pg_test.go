@@ -177,6 +177,53 @@ func TestPGWarnsOfPlaintext(t *testing.T) {
 	}
 }
 
+// A key's state holding a NUL, which PostgreSQL cannot store, is refused before it is
+// sent, naming the key and where in it.
+func TestPGRefusesNUL(t *testing.T) {
+	at := contractT0
+	rot := func(note string) *Rotation {
+		return &Rotation{StartedAt: at, UpdatedAt: at, Outcome: InProgress, StepKeys: []string{"a", "b"},
+			Steps: map[string]*StepRecord{"b": {CheckedAt: &at, Note: note}}}
+	}
+	done := func(by string) Rotation {
+		r := *rot("")
+		r.Outcome, r.FinishedAt, r.FinishedBy = Completed, &at, by
+		return r
+	}
+	for _, tt := range []struct {
+		id   string
+		ks   *KeyState
+		want string
+	}{
+		{"k", &KeyState{Current: rot("x\x00y")}, `key "k": the rotation in progress, step "b", the field "note" contains a NUL character`},
+		{"k", &KeyState{History: []Rotation{done("ana"), done("b\x00o")}}, `key "k": finished rotation 2, the field "finished_by" contains a NUL character`},
+		{"k", &KeyState{Placeholders: map[string]string{"account": "a\x00"}}, `key "k": value "account" contains a NUL character`},
+		{"k", &KeyState{Placeholders: map[string]string{"acc\x00": "a"}}, `key "k": value "acc\x00" contains a NUL character`},
+		{"k\x00", &KeyState{Current: rot("")}, `key "k\x00": its id contains a NUL character`},
+	} {
+		_, err := encodeKey(tt.id, tt.ks)
+		if !errors.Is(err, ErrNUL) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("encodeKey: %v; want ErrNUL and %q", err, tt.want)
+		}
+	}
+	// A backslash and "u0000" is text like any other.
+	if _, err := encodeKey("k", &KeyState{Current: rot(`\u0000`)}); err != nil {
+		t.Errorf("a note of a backslash and u0000: %v", err)
+	}
+
+	target := pgServer.URL(t)
+	s := openPG(t, target)
+	from := New()
+	from.Keys["fine"] = &KeyState{Current: rot("")}
+	from.Keys["k"] = &KeyState{Current: rot("x\x00y")}
+	if _, err := s.Import(from, false); !errors.Is(err, ErrNUL) || !strings.Contains(err.Error(), `key "k"`) {
+		t.Fatalf("a copy of a state with a NUL: %v; want ErrNUL naming the key", err)
+	}
+	if n := pgServer.SQL(t, dbName(target), "SELECT count(*) FROM rotatetui_keys"); n != "0" {
+		t.Fatalf("%s keys copied; want none", n)
+	}
+}
+
 func TestPGNeverShowsPassword(t *testing.T) {
 	const pw = "s3cr3t-pw"
 	s, err := NewPGStore("postgres://ana:"+pw+"@/nodb?host=/nonexistent-dir&sslmode=disable", t.TempDir())
