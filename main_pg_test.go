@@ -145,6 +145,55 @@ func TestStateCopyRefusesNUL(t *testing.T) {
 	}
 }
 
+// TestExportDespiteADamagedRow: a key's row no rotatetui can read stops the commands
+// that read the table, with advice about that row, but not the export, which is made
+// from the event log and names the row it could not read.
+func TestExportDespiteADamagedRow(t *testing.T) {
+	c := newCLI(t)
+	url := pgServer.URL(t)
+	t.Setenv("ROTATETUI_STATE", url)
+	c.mustRun("check", "--yes", "awin", "1", "2", "3") // a completed rotation
+	c.mustRun("check", "snowflake", "1")
+	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	pgServer.SQL(t, db, `UPDATE rotatetui_keys SET state = '{"bogus": 1}' WHERE key_id = 'awin'`)
+
+	_, errOut, code := c.run("status")
+	if code != exitFailed || !strings.Contains(errOut, "bogus") || !strings.Contains(errOut, "rotatetui_keys by hand") || strings.Contains(errOut, "server is up") {
+		t.Errorf("status on a damaged row: exit %d\n%s\nwant it refused, with advice about the row", code, errOut)
+	}
+	out := filepath.Join(c.home, "x.md")
+	stdout, errOut, code := c.run("export", "-o", out)
+	if code != exitOK {
+		t.Fatalf("export on a damaged row: exit %d\n%s%s", code, stdout, errOut)
+	}
+	if !strings.Contains(errOut, "the row of 1 key in") || !strings.Contains(errOut, "cannot be read") || !strings.HasSuffix(strings.TrimSpace(errOut), "awin") {
+		t.Errorf("export does not name the damaged row: %q", errOut)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "ompleted") || !strings.Contains(string(data), "Snowflake") {
+		t.Errorf("the export lacks the rotations the log records:\n%s", data)
+	}
+
+	// A newer rotatetui's schema: the advice is to upgrade, not to check the server.
+	pgServer.SQL(t, db, "UPDATE rotatetui_schema SET version = version + 1")
+	_, errOut, code = c.run("status")
+	if code != exitFailed || !strings.Contains(errOut, "written by a newer rotatetui") || !strings.Contains(errOut, "upgrade rotatetui") || strings.Contains(errOut, "server is up") {
+		t.Errorf("status on a newer schema: exit %d\n%s", code, errOut)
+	}
+	// A server that is not there, and one that refuses the role.
+	_, errOut, _ = c.run("status", "--state", "postgres://nobody@/x?host=/nonexistent-dir&sslmode=disable")
+	if !strings.Contains(errOut, "cannot be reached") || !strings.Contains(errOut, "the server is up and that the host and port") {
+		t.Errorf("status with no server: %s", errOut)
+	}
+	_, errOut, _ = c.run("status", "--state", strings.Replace(url, "rotatetui_test@", "nosuchrole@", 1))
+	if !strings.Contains(errOut, "pg_hba.conf") || strings.Contains(errOut, "cannot be reached") {
+		t.Errorf("status as a role the server does not know: %s", errOut)
+	}
+}
+
 // TestExportFromTheDatabaseFollowsItsEventLog: a rotation whose row was rewritten by
 // hand is still exported as recorded, from the append-only events, and the export
 // says which key's row differs.

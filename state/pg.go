@@ -578,23 +578,46 @@ func (s *PGStore) readRows(ctx context.Context, q querier, sql string, args ...a
 
 // scanRows decodes (key_id, state) rows, as readRows does, and closes them.
 func (s *PGStore) scanRows(rows pgx.Rows) (map[string]*KeyState, error) {
+	out, _, err := s.scanRowsAll(rows, false)
+	return out, err
+}
+
+// scanRowsAll is scanRows that, when lenient, reads past the rows it cannot decode and
+// lists their keys in damaged, for a reader with another source of truth (the event
+// log, pg_log.go).
+func (s *PGStore) scanRowsAll(rows pgx.Rows, lenient bool) (out map[string]*KeyState, damaged []string, err error) {
 	defer rows.Close()
-	out := map[string]*KeyState{}
+	out = map[string]*KeyState{}
 	var id string
 	var data []byte
 	for rows.Next() {
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ks, err := decodeKey(id, data)
+		if err != nil && lenient {
+			damaged = append(damaged, id)
+			continue
+		}
 		if err != nil {
-			return nil, &FileError{Path: fmt.Sprintf("%s, table rotatetui_keys, key %q", s.name, id),
-				Problem: "invalid content: " + err.Error() + "; the rows were left exactly as they are", Err: err}
+			return nil, nil, &FileError{Path: fmt.Sprintf("%s, table rotatetui_keys, key %q", s.name, id),
+				Problem: "invalid content: " + err.Error() + "; the rows were left exactly as they are", Err: fmt.Errorf("%w: %w", ErrDamagedRow, err)}
 		}
 		out[id] = ks
 	}
-	return out, rows.Err()
+	slices.Sort(damaged)
+	return out, damaged, rows.Err()
 }
+
+// ErrDamagedRow is wrapped by the [*FileError] of a database store's read that found
+// a key's row it cannot decode (changed by hand, or damaged): the other rows, and the
+// event log, may still be read.
+var ErrDamagedRow = errors.New("a key's row cannot be read")
+
+// ErrAccessDenied is wrapped by the error of a database store's save or read that the
+// server refused to let in: a wrong password, a role it does not know, or one that
+// pg_hba.conf does not admit.
+var ErrAccessDenied = errors.New("the database server refused the role")
 
 // Import copies every key of from into the database in one transaction, with the
 // table locked against saves meanwhile (see [Store.Import]); each key copied is one
@@ -754,8 +777,14 @@ func transient(err error) bool {
 
 // errorf is err as the caller sees it: naming the database, never its password.
 func (s *PGStore) errorf(op string, err error) error {
-	if transient(err) {
+	var pe *pgconn.PgError
+	switch {
+	case transient(err):
 		err = fmt.Errorf("%w: %w", ErrUnreachable, err)
+	case errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "28") || pe.Code == "3D000"):
+		// Class 28: invalid authorization (password, role, pg_hba.conf); 3D000: no such
+		// database.
+		err = fmt.Errorf("%w: %w", ErrAccessDenied, err)
 	}
 	return &redactedError{msg: op + " " + s.name + ": " + redact(err.Error(), s.password), err: err}
 }
