@@ -14,10 +14,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -798,11 +801,47 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact removes password from text, and whatever looks like one in a connection
-// string.
+// redact takes out of text the places a password can be: the user info of a URL
+// (postgres://user:PASSWORD@host), a password=PASSWORD setting (quoted or not), and
+// password itself where it stands as a whole token. Only a whole token: a password
+// of one letter replaced inside every word would both mangle the message and, by
+// what it replaced, give the password away.
 func redact(text, password string) string {
-	if password != "" {
-		text = strings.ReplaceAll(text, password, "xxxxx")
+	text = pgURLUserinfo.ReplaceAllString(text, "${1}:xxxxx@")
+	text = pgPasswordSetting.ReplaceAllString(text, "${1}xxxxx")
+	if password == "" {
+		return text
 	}
-	return text
+	var b strings.Builder
+	for {
+		i := strings.Index(text, password)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		end := i + len(password)
+		before, _ := utf8.DecodeLastRuneInString(text[:i])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		b.WriteString(text[:i])
+		if i > 0 && wordRune(before) || end < len(text) && wordRune(after) {
+			b.WriteString(password) // part of a longer word: not the password
+		} else {
+			b.WriteString("xxxxx")
+		}
+		text = text[end:]
+	}
 }
+
+// wordRune reports whether r continues a word, so a password found next to it is only
+// part of something else.
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+}
+
+var (
+	// pgURLUserinfo is the user and password of a postgres:// URL.
+	pgURLUserinfo = regexp.MustCompile(`((?i:postgres(?:ql)?)://[^:/@\s]*):[^@\s]*@`)
+	// pgPasswordSetting is a password setting of a connection string: password=…,
+	// unquoted up to a space or an &, or in quotes.
+	pgPasswordSetting = regexp.MustCompile(`((?i:password)\s*=\s*)(?:'(?:[^'\\]|\\.)*'|"[^"]*"|[^\s&'"]+)`)
+)
