@@ -633,7 +633,10 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 			return err
 		}
 		defer func() { _ = tx.Rollback(ctx) }()
-		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+		// EXCLUSIVE, which conflicts with the ROW SHARE lock of a save's SELECT … FOR
+		// UPDATE: the copy waits for the saves under way and they for it. (SHARE ROW
+		// EXCLUSIVE let a save lock its rows first, and the two deadlocked.)
+		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN EXCLUSIVE MODE"); err != nil {
 			return err
 		}
 		if err := s.checkSchemaRow(tx.QueryRow(ctx, pgSchemaShared)); err != nil {

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Tests of what only the PostgreSQL store has: its events table, its schema
@@ -221,6 +224,146 @@ func TestPGRefusesNUL(t *testing.T) {
 	}
 	if n := pgServer.SQL(t, dbName(target), "SELECT count(*) FROM rotatetui_keys"); n != "0" {
 		t.Fatalf("%s keys copied; want none", n)
+	}
+}
+
+// A copy with --overwrite waits for the saves running meanwhile, and they for it:
+// none of them deadlocks (the server would break the deadlock after a second, and the
+// loser would start again), and nothing either commits is lost.
+func TestPGImportUnderConcurrentSaves(t *testing.T) {
+	target := pgServer.URL(t)
+	db := dbName(target)
+	all := steps(15)
+	keys := []string{"k0", "k1", "k2", "k3"}
+	from := New()
+	for _, k := range keys {
+		if _, err := (Change{Kind: RecordRotated, Key: k, At: contractT0, By: "copy"}).Apply(from); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stores []*PGStore
+	for range len(keys) + 1 {
+		s, err := NewPGStore(target, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, s)
+	}
+	if _, err := stores[0].Load(); err != nil { // the schema, before the race
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(keys)+1)
+	for i, k := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, step := range all {
+				// Every save touches every key the copy writes, its own step on one.
+				var batch []Change
+				for _, other := range keys {
+					batch = append(batch, Change{Kind: SetPlaceholder, Key: other, Name: "n" + k, Text: step, At: contractT0})
+				}
+				batch = append(batch, Change{Kind: Check, Key: k, Step: step, Steps: all, At: contractT0, By: k})
+				if _, err := stores[i].Apply(batch...); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 8 {
+			if _, err := stores[len(keys)].Import(from, true); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, s := range stores {
+		_ = s.Close() // the server counts a backend's deadlocks by the time it exits
+	}
+	deadlocks := "?"
+	for range 50 {
+		if deadlocks = pgServer.SQL(t, "postgres", "SELECT deadlocks FROM pg_stat_database WHERE datname = '"+db+"'"); deadlocks != "0" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if deadlocks != "0" {
+		t.Errorf("%s deadlocks between the copy and the saves", deadlocks)
+	}
+	// The checks committed after the last copy are there; a copy replaces the key.
+	st, err := openPG(t, target).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if st.Key(k).LastRotated == nil {
+			t.Errorf("key %s lost the copy", k)
+		}
+	}
+}
+
+// A save that has locked its row when a copy starts: the copy waits for it to end,
+// rather than taking the table in a mode the save's UPDATE then waits for (a deadlock,
+// which the server breaks after a second by failing one of them).
+func TestPGImportWaitsForASave(t *testing.T) {
+	target := pgServer.URL(t)
+	db := dbName(target)
+	s := openPG(t, target)
+	if _, err := s.Apply(Change{Kind: RecordRotated, Key: "k", At: contractT0}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// The save, by hand, as saveTx makes it: the row locked, then written.
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, "SELECT state FROM rotatetui_keys WHERE key_id = 'k' FOR UPDATE"); err != nil {
+		t.Fatal(err)
+	}
+	from := New()
+	if _, err := (Change{Kind: RecordRotated, Key: "k", At: contractT0.Add(time.Hour), By: "copy"}).Apply(from); err != nil {
+		t.Fatal(err)
+	}
+	copied := make(chan error, 1)
+	go func() {
+		_, err := openPG(t, target).Import(from, true)
+		copied <- err
+	}()
+	for i := 0; pgServer.SQL(t, db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") != "1"; i++ {
+		if i == 500 {
+			t.Fatal("the copy never waited for the save")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE rotatetui_keys SET updated_at = now() WHERE key_id = 'k'"); err != nil {
+		t.Fatalf("the save, while a copy waits: %v", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-copied; err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close(ctx)
+	if n := pgServer.SQL(t, "postgres", "SELECT deadlocks FROM pg_stat_database WHERE datname = '"+db+"'"); n != "0" {
+		t.Errorf("%s deadlocks between the copy and the save", n)
 	}
 }
 
