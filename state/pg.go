@@ -792,7 +792,34 @@ func (s *PGStore) errorf(op string, err error) error {
 		// database.
 		err = fmt.Errorf("%w: %w", ErrAccessDenied, err)
 	}
-	return &redactedError{msg: op + " " + s.name + ": " + redact(err.Error(), s.password), err: err}
+	return &redactedError{msg: op + " " + s.name + ": " + redact(errorText(err), s.password), err: err}
+}
+
+// errorText is err's text without the attempts that only say a server refused TLS:
+// under sslmode=prefer (the default) every connection error would start with that
+// first attempt, before the one that matters, made without TLS. When every attempt
+// was refused so, the text is as it is.
+func errorText(err error) string {
+	text := err.Error()
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		return text
+	}
+	joined, ok := ce.Unwrap().(interface{ Unwrap() []error })
+	if !ok {
+		return text
+	}
+	var kept []string
+	for _, e := range joined.Unwrap() {
+		if !strings.Contains(e.Error(), "server refused TLS connection") {
+			kept = append(kept, e.Error())
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(joined.Unwrap()) {
+		return text
+	}
+	shorter := fmt.Sprintf("failed to connect to `user=%s database=%s`: %s", ce.Config.User, ce.Config.Database, strings.Join(kept, "; "))
+	return strings.Replace(text, ce.Error(), shorter, 1)
 }
 
 // redactedError is an error whose text had the password taken out.

@@ -2,8 +2,11 @@ package state
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -364,6 +367,45 @@ func TestPGImportWaitsForASave(t *testing.T) {
 	_ = conn.Close(ctx)
 	if n := pgServer.SQL(t, "postgres", "SELECT deadlocks FROM pg_stat_database WHERE datname = '"+db+"'"); n != "0" {
 		t.Errorf("%s deadlocks between the copy and the save", n)
+	}
+}
+
+// Under sslmode=prefer, a server that refuses TLS and then fails: the error says why
+// the attempt without TLS failed, without the refused TLS attempt before it.
+func TestPGConnectErrorLeavesOutTheRefusedTLS(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 8)
+			if _, err := io.ReadFull(c, buf); err == nil && binary.BigEndian.Uint32(buf[4:]) == 80877103 { // SSLRequest
+				_, _ = c.Write([]byte("N"))
+			}
+			_ = c.Close()
+		}
+	}()
+	s, err := NewPGStore("postgres://ana@"+ln.Addr().String()+"/x?sslmode=prefer&connect_timeout=5", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.retryDelays = nil
+	defer s.Close()
+	_, err = s.Load()
+	if err == nil {
+		t.Fatal("a server that closes every connection, and Load worked")
+	}
+	if strings.Contains(err.Error(), "refused TLS") || !strings.Contains(err.Error(), "failed to connect to `user=ana database=x`: "+ln.Addr().String()) {
+		t.Errorf("the error: %q; want the attempt without TLS only", err)
+	}
+	if !errors.Is(err, ErrUnreachable) {
+		t.Errorf("the error: %v; want ErrUnreachable", err)
 	}
 }
 
