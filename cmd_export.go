@@ -73,9 +73,13 @@ func (e *env) exportState() (*state.State, int, bool) {
 	if !ok {
 		return e.st, exitOK, true
 	}
-	st, differ, err := logged.Logged()
+	st, differ, damaged, err := logged.Logged()
 	if err != nil {
 		return nil, e.fail(exitFailed, "export: %v", err), false
+	}
+	if len(damaged) > 0 {
+		e.warn(fmt.Sprintf("the row of %s in %s cannot be read (damaged, or changed by hand); the export follows the event log, which cannot be changed: %s",
+			plural(len(damaged), "key", "keys"), e.store.Path(), catalog.PrintableLine(strings.Join(damaged, ", "))))
 	}
 	if len(differ) > 0 {
 		e.warn(fmt.Sprintf("the state of %s in %s differs from its event log (changed outside rotatetui?); the export follows the event log, which cannot be changed: %s",

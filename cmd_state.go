@@ -38,6 +38,10 @@ func runState(e *env) int {
 		if errors.Is(err, state.ErrNotEmpty) {
 			code = exitUsage
 		}
+		if errors.Is(err, state.ErrNUL) {
+			// It is the source that holds it: say which, and what to do.
+			return e.fail(exitFailed, "%v\nIt is in %s: take the NUL character out there, then copy again.\nNothing was copied.", err, from.Path())
+		}
 		return e.fail(code, "%v\nNothing was copied.", err)
 	}
 	rotations := 0

@@ -64,13 +64,12 @@ func (e *env) openStore() (int, bool) {
 	}
 	var err error
 	if e.st, err = e.store.Load(); err != nil {
-		advice := "The file was left exactly as it is. Fix or move it, or use --state to point elsewhere."
-		if e.store.Path() != e.store.RescuePath() {
-			advice = "The database was left exactly as it is. Check that the server is up and the URL, the role and ~/.pgpass are right, or use --state to point elsewhere."
+		if st, ok := e.logInstead(err); ok {
+			e.st, err = st, nil
 		}
-		if errors.Is(err, state.ErrTooLarge) {
-			advice = "The file was left exactly as it is. If it really is that large, raise the limit with --max-state-size SIZE (e.g. --max-state-size 1G)."
-		}
+	}
+	if err != nil {
+		advice := loadAdvice(e.store, err)
 		if e.cmd.screen && isTerminal(os.Stdout) {
 			_, noColor := os.LookupEnv("NO_COLOR")
 			_ = ui.ShowError("rotatetui cannot use its progress file", err.Error()+"\n\n"+advice, noColor)
@@ -102,6 +101,44 @@ func (e *env) openStore() (int, bool) {
 		}
 	}
 	return exitOK, true
+}
+
+// logInstead is, for a command made from the store's event log (export), the state
+// that log tells when a key's row could not be read: the log cannot be changed, and
+// the command warns which rows it could not read (exportState). Any other failure
+// stands.
+func (e *env) logInstead(err error) (*state.State, bool) {
+	logged, ok := e.store.(state.EventLog)
+	if !e.cmd.fromLog || !ok || !errors.Is(err, state.ErrDamagedRow) {
+		return nil, false
+	}
+	st, _, _, lerr := logged.Logged()
+	return st, lerr == nil
+}
+
+// loadAdvice is what to do about a store that could not be read, by what went wrong:
+// the text under the error.
+func loadAdvice(store state.Backend, err error) string {
+	database := store.Path() != store.RescuePath()
+	left := "The file was left exactly as it is."
+	if database {
+		left = "The database was left exactly as it is."
+	}
+	switch {
+	case errors.Is(err, state.ErrNewerVersion):
+		return left + " A newer rotatetui wrote it: upgrade rotatetui to use it, or use --state to point elsewhere."
+	case errors.Is(err, state.ErrTooLarge):
+		return left + " If it really is that large, raise the limit with --max-state-size SIZE (e.g. --max-state-size 1G)."
+	case !database:
+		return left + " Fix or move it, or use --state to point elsewhere."
+	case errors.Is(err, state.ErrDamagedRow):
+		return left + " Fix the key's row in the table rotatetui_keys by hand, or delete it to start the key afresh (its history stays in rotatetui_events, which `rotatetui export` reads)."
+	case errors.Is(err, state.ErrUnreachable):
+		return left + " Check that the server is up and that the host and port in the URL (or $PGHOST, $PGPORT) are right, or use --state to point elsewhere."
+	case errors.Is(err, state.ErrAccessDenied):
+		return left + " Check the database name, the role and its password in ~/.pgpass (or the file $PGPASSFILE names), and that the server's pg_hba.conf lets the role in."
+	}
+	return left + " Check that the server is up and the URL, the role and ~/.pgpass are right, or use --state to point elsewhere."
 }
 
 // storeOptions are the options of the command's store: those of every store, the

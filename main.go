@@ -58,7 +58,10 @@ type command struct {
 	// the progress file, so it does not look for texts there that look like secrets
 	// (the secret guard costs more than the rest of its own work).
 	quick bool
-	run   func(e *env) int
+	// fromLog: it is made from the store's event log where the store has one (export),
+	// so a key's row that cannot be read does not stop it.
+	fromLog bool
+	run     func(e *env) int
 }
 
 // commands is every command, in the order --help lists them.
@@ -79,7 +82,7 @@ var commands = []command{
 	}},
 	{name: "verify", usage: "KEY [--new|--old] | --old --all [--since 30d]", needs: needState, writes: true, remindsRescue: true, run: runVerify, flags: verifyFlags},
 	{name: "history", usage: "KEY", needs: needState, json: true, run: runHistory},
-	{name: "export", needs: needState, json: true, run: runExport, flags: []flag{
+	{name: "export", needs: needState, json: true, fromLog: true, run: runExport, flags: []flag{
 		{names: []string{"--format"}, value: true, set: func(o *options, v string) error { o.format = v; return nil }},
 		{names: []string{"--since"}, value: true, set: func(o *options, v string) error { o.since = v; return nil }},
 		{names: []string{"--source"}, value: true, set: func(o *options, v string) error { o.source = v; return nil }},

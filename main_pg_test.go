@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +103,95 @@ func TestStateCopyBothWays(t *testing.T) {
 		t.Fatal("a refused copy changed the file")
 	}
 	c.mustRun("state", "copy", url, back, "--overwrite")
+}
+
+// TestStateCopyRefusesNUL: a file the file store reads, whose note holds a NUL (written
+// before such changes were refused), cannot go into a database, which cannot store
+// one: the copy says which key, step and file, and copies nothing.
+func TestStateCopyRefusesNUL(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("check", "snowflake", "1", "2")
+	c.mustRun("check", "awin", "1")
+	data, err := os.ReadFile(c.statePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cur := raw["keys"].(map[string]any)["snowflake"].(map[string]any)["current"].(map[string]any)
+	first := cur["step_keys"].([]any)[1].(string)
+	cur["steps"].(map[string]any)[first].(map[string]any)["note"] = "before\x00after"
+	if data, err = json.Marshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	c.write("state/rotatetui/state.json", string(data))
+	c.mustRun("status") // the file store reads it
+
+	url := pgServer.URL(t)
+	_, errOut, code := c.run("state", "copy", c.statePath(), url)
+	for _, want := range []string{`key "snowflake"`, fmt.Sprintf("step %q", first), "note", "NUL character", c.statePath(), "Nothing was copied"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the refused copy does not say %q:\n%s", want, errOut)
+		}
+	}
+	if code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	if n, err := pgServer.TrySQL(db, "SELECT count(*) FROM rotatetui_keys"); err == nil && n != "0" {
+		t.Fatalf("%s keys were copied; want none", n)
+	}
+}
+
+// TestExportDespiteADamagedRow: a key's row no rotatetui can read stops the commands
+// that read the table, with advice about that row, but not the export, which is made
+// from the event log and names the row it could not read.
+func TestExportDespiteADamagedRow(t *testing.T) {
+	c := newCLI(t)
+	url := pgServer.URL(t)
+	t.Setenv("ROTATETUI_STATE", url)
+	c.mustRun("check", "--yes", "awin", "1", "2", "3") // a completed rotation
+	c.mustRun("check", "snowflake", "1")
+	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	pgServer.SQL(t, db, `UPDATE rotatetui_keys SET state = '{"bogus": 1}' WHERE key_id = 'awin'`)
+
+	_, errOut, code := c.run("status")
+	if code != exitFailed || !strings.Contains(errOut, "bogus") || !strings.Contains(errOut, "rotatetui_keys by hand") || strings.Contains(errOut, "server is up") {
+		t.Errorf("status on a damaged row: exit %d\n%s\nwant it refused, with advice about the row", code, errOut)
+	}
+	out := filepath.Join(c.home, "x.md")
+	stdout, errOut, code := c.run("export", "-o", out)
+	if code != exitOK {
+		t.Fatalf("export on a damaged row: exit %d\n%s%s", code, stdout, errOut)
+	}
+	if !strings.Contains(errOut, "the row of 1 key in") || !strings.Contains(errOut, "cannot be read") || !strings.HasSuffix(strings.TrimSpace(errOut), "awin") {
+		t.Errorf("export does not name the damaged row: %q", errOut)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "ompleted") || !strings.Contains(string(data), "Snowflake") {
+		t.Errorf("the export lacks the rotations the log records:\n%s", data)
+	}
+
+	// A newer rotatetui's schema: the advice is to upgrade, not to check the server.
+	pgServer.SQL(t, db, "UPDATE rotatetui_schema SET version = version + 1")
+	_, errOut, code = c.run("status")
+	if code != exitFailed || !strings.Contains(errOut, "written by a newer rotatetui") || !strings.Contains(errOut, "upgrade rotatetui") || strings.Contains(errOut, "server is up") {
+		t.Errorf("status on a newer schema: exit %d\n%s", code, errOut)
+	}
+	// A server that is not there, and one that refuses the role.
+	_, errOut, _ = c.run("status", "--state", "postgres://nobody@/x?host=/nonexistent-dir&sslmode=disable")
+	if !strings.Contains(errOut, "cannot be reached") || !strings.Contains(errOut, "the server is up and that the host and port") {
+		t.Errorf("status with no server: %s", errOut)
+	}
+	_, errOut, _ = c.run("status", "--state", strings.Replace(url, "rotatetui_test@", "nosuchrole@", 1))
+	if !strings.Contains(errOut, "pg_hba.conf") || strings.Contains(errOut, "cannot be reached") {
+		t.Errorf("status as a role the server does not know: %s", errOut)
+	}
 }
 
 // TestExportFromTheDatabaseFollowsItsEventLog: a rotation whose row was rewritten by

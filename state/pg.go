@@ -14,10 +14,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -137,13 +140,48 @@ func (s *PGStore) Path() string { return s.name }
 // RescuePath is the local name of the database's rescue files and journal.
 func (s *PGStore) RescuePath() string { return s.jr.Path() }
 
-// PermissionWarning warns of a connection to another machine that is not encrypted.
+// PermissionWarning warns of a connection to another machine that may not be
+// encrypted: sslmode=disable never encrypts, and allow and prefer (prefer is libpq's
+// and pgx's default) fall back to plaintext without a word when TLS fails, and never
+// check the server's certificate, so anyone on the path can read or answer in the
+// server's place. The mode is read back from the attempts pgx will make (its
+// Fallbacks), which is what the URL, PGSSLMODE and the defaults decided together.
 func (s *PGStore) PermissionWarning() string {
-	local := strings.HasPrefix(s.cfg.Host, "/") || s.cfg.Host == "localhost" || s.cfg.Host == "127.0.0.1" || s.cfg.Host == "::1"
-	if s.cfg.TLSConfig == nil && !local {
-		return fmt.Sprintf("the connection to %s is not encrypted (sslmode=disable): anyone on the network can read which keys were rotated when; use sslmode=require", s.cfg.Host)
+	attempts := append([]*pgconn.FallbackConfig{{Host: s.cfg.Host, Port: s.cfg.Port, TLSConfig: s.cfg.TLSConfig}}, s.cfg.Fallbacks...)
+	for i := 0; i < len(attempts); {
+		// The attempts of one host are next to each other: [nil] for disable, [nil, TLS]
+		// for allow, [TLS, nil] for prefer, [TLS] for the others.
+		host := attempts[i]
+		var modes []bool // TLS or not, in the order tried
+		for ; i < len(attempts) && attempts[i].Host == host.Host && attempts[i].Port == host.Port; i++ {
+			modes = append(modes, attempts[i].TLSConfig != nil)
+		}
+		if localHost(host.Host) || !slices.Contains(modes, false) {
+			continue
+		}
+		mode := "disable"
+		switch {
+		case len(modes) == 2 && modes[0]:
+			mode = "prefer"
+		case len(modes) == 2:
+			mode = "allow"
+		}
+		if mode == "disable" {
+			return fmt.Sprintf("the connection to %s is not encrypted (sslmode=disable): anyone on the network can read which keys were rotated when; use sslmode=require (or verify-full)", host.Host)
+		}
+		return fmt.Sprintf("the connection to %s may not be encrypted (sslmode=%s falls back to plaintext without a word, and never checks the server's certificate): anyone on the network can read which keys were rotated when; use sslmode=require (or verify-full)", host.Host, mode)
 	}
 	return ""
+}
+
+// localHost reports whether host is this machine: a unix socket's directory, or a
+// loopback name or address.
+func localHost(host string) bool {
+	if strings.HasPrefix(host, "/") || host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // CleanTemp removes what a killed process left half written in the local journal.
@@ -251,8 +289,7 @@ func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, 
 		}
 	}
 	ids := slices.Sorted(maps.Keys(touched))
-	// Locked in key order, so two saves that touch the same keys never deadlock.
-	before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys WHERE key_id = ANY($1) ORDER BY key_id FOR UPDATE", ids)
+	before, err := s.lockKeys(ctx, tx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -295,6 +332,29 @@ func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, 
 		st.Keys[id] = ks
 	}
 	return st, applied, nil
+}
+
+// lockKeys checks that the schema is still one this build writes (pgSchemaShared) and
+// reads and locks the rows of the keys in ids, in one round trip.
+func (s *PGStore) lockKeys(ctx context.Context, tx pgx.Tx, ids []string) (rows map[string]*KeyState, err error) {
+	b := &pgx.Batch{}
+	b.Queue(pgSchemaShared)
+	// Locked in key order, so two saves that touch the same keys never deadlock.
+	b.Queue("SELECT key_id, state::text FROM rotatetui_keys WHERE key_id = ANY($1) ORDER BY key_id FOR UPDATE", ids)
+	br := tx.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			rows, err = nil, cerr
+		}
+	}()
+	if err := s.checkSchemaRow(br.QueryRow()); err != nil {
+		return nil, err
+	}
+	q, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	return s.scanRows(q)
 }
 
 // writeKeys writes the rows of the keys in ids whose state changed, and their claims.
@@ -374,10 +434,88 @@ func encodeKey(id string, ks *KeyState) ([]byte, error) {
 		return nil, err
 	}
 	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if strings.ContainsRune(id, 0) {
+		return nil, fmt.Errorf("key %q: its id %w", id, ErrNUL)
+	}
+	if bytes.Contains(data, []byte(`\u0000`)) { // or a text holding a backslash and "u0000"
+		var tree any
+		if err := json.Unmarshal(data, &tree); err == nil {
+			if where := findNUL(tree, nil); where != nil {
+				return nil, fmt.Errorf("key %q: %s %w", id, nulPlace(where), ErrNUL)
+			}
+		}
+	}
 	if _, err := decodeKey(id, data); err != nil {
 		return nil, fmt.Errorf("refusing to write key %q, which would not load: %w", id, err)
 	}
 	return data, nil
+}
+
+// ErrNUL is wrapped by the error of a database store's save or copy of a state holding
+// a NUL character: PostgreSQL cannot store one (jsonb and text refuse it), and the file
+// store, which can, may hold one written before changes with a NUL were refused. The
+// error names the key and where in it.
+var ErrNUL = errors.New("contains a NUL character, which PostgreSQL cannot store")
+
+// findNUL is the place, in words, of the first text (or name) of a key's JSON tree
+// holding a NUL, nil when none does.
+func findNUL(v any, path []string) []string {
+	switch v := v.(type) {
+	case string:
+		if strings.ContainsRune(v, 0) {
+			return path
+		}
+	case []any:
+		for i, e := range v {
+			if len(path) == 0 {
+				return nil // a key's tree is an object
+			}
+			where := fmt.Sprintf("item %d of %s", i+1, path[len(path)-1])
+			if path[len(path)-1] == "history" {
+				where = fmt.Sprintf("finished rotation %d", i+1)
+			}
+			if p := findNUL(e, append(slices.Clone(path[:len(path)-1]), where)); p != nil {
+				return p
+			}
+		}
+	case map[string]any:
+		parent := ""
+		if len(path) > 0 {
+			parent = path[len(path)-1]
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			seg := k
+			switch parent {
+			case "steps":
+				seg = fmt.Sprintf("step %q", k)
+			case "placeholders":
+				seg = fmt.Sprintf("value %q", k)
+			}
+			next := append(slices.Clone(path), seg)
+			if parent == "steps" || parent == "placeholders" {
+				next = append(slices.Clone(path[:len(path)-1]), seg)
+			}
+			if k == "current" && parent == "" {
+				next = append(slices.Clone(path), "the rotation in progress")
+			}
+			if strings.ContainsRune(k, 0) {
+				return next
+			}
+			if p := findNUL(v[k], next); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// nulPlace words findNUL's path: `the rotation in progress, step "login", the field
+// "note"`.
+func nulPlace(where []string) string {
+	if last := where[len(where)-1]; !strings.Contains(last, " ") {
+		where = append(slices.Clone(where[:len(where)-1]), fmt.Sprintf("the field %q", last))
+	}
+	return strings.Join(where, ", ")
 }
 
 // decodeKey reads a key's row as strictly as the file store reads a file: unknown
@@ -398,9 +536,27 @@ func decodeKey(id string, data []byte) (*KeyState, error) {
 	return ks, nil
 }
 
-// readAll reads every row into a State.
-func (s *PGStore) readAll(ctx context.Context, conn *pgx.Conn, _ []string) (*State, error) {
-	rows, err := s.readRows(ctx, conn, "SELECT key_id, state::text FROM rotatetui_keys")
+// readAll reads every row into a State, after checking in the same round trip that
+// the schema is not newer than this build's: a running rotatetui reads again on every
+// notification, and rows a newer build wrote would be misread.
+func (s *PGStore) readAll(ctx context.Context, conn *pgx.Conn, _ []string) (st *State, err error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT version, state_format FROM rotatetui_schema")
+	b.Queue("SELECT key_id, state::text FROM rotatetui_keys")
+	br := conn.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			st, err = nil, cerr
+		}
+	}()
+	if err := s.checkSchemaRow(br.QueryRow()); err != nil {
+		return nil, err
+	}
+	q, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.scanRows(q)
 	if err != nil {
 		return nil, err
 	}
@@ -420,23 +576,51 @@ func (s *PGStore) readRows(ctx context.Context, q querier, sql string, args ...a
 	if err != nil {
 		return nil, err
 	}
+	return s.scanRows(rows)
+}
+
+// scanRows decodes (key_id, state) rows, as readRows does, and closes them.
+func (s *PGStore) scanRows(rows pgx.Rows) (map[string]*KeyState, error) {
+	out, _, err := s.scanRowsAll(rows, false)
+	return out, err
+}
+
+// scanRowsAll is scanRows that, when lenient, reads past the rows it cannot decode and
+// lists their keys in damaged, for a reader with another source of truth (the event
+// log, pg_log.go).
+func (s *PGStore) scanRowsAll(rows pgx.Rows, lenient bool) (out map[string]*KeyState, damaged []string, err error) {
 	defer rows.Close()
-	out := map[string]*KeyState{}
+	out = map[string]*KeyState{}
 	var id string
 	var data []byte
 	for rows.Next() {
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ks, err := decodeKey(id, data)
+		if err != nil && lenient {
+			damaged = append(damaged, id)
+			continue
+		}
 		if err != nil {
-			return nil, &FileError{Path: fmt.Sprintf("%s, table rotatetui_keys, key %q", s.name, id),
-				Problem: "invalid content: " + err.Error() + "; the rows were left exactly as they are", Err: err}
+			return nil, nil, &FileError{Path: fmt.Sprintf("%s, table rotatetui_keys, key %q", s.name, id),
+				Problem: "invalid content: " + err.Error() + "; the rows were left exactly as they are", Err: fmt.Errorf("%w: %w", ErrDamagedRow, err)}
 		}
 		out[id] = ks
 	}
-	return out, rows.Err()
+	slices.Sort(damaged)
+	return out, damaged, rows.Err()
 }
+
+// ErrDamagedRow is wrapped by the [*FileError] of a database store's read that found
+// a key's row it cannot decode (changed by hand, or damaged): the other rows, and the
+// event log, may still be read.
+var ErrDamagedRow = errors.New("a key's row cannot be read")
+
+// ErrAccessDenied is wrapped by the error of a database store's save or read that the
+// server refused to let in: a wrong password, a role it does not know, or one that
+// pg_hba.conf does not admit.
+var ErrAccessDenied = errors.New("the database server refused the role")
 
 // Import copies every key of from into the database in one transaction, with the
 // table locked against saves meanwhile (see [Store.Import]); each key copied is one
@@ -449,7 +633,13 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 			return err
 		}
 		defer func() { _ = tx.Rollback(ctx) }()
-		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+		// EXCLUSIVE, which conflicts with the ROW SHARE lock of a save's SELECT … FOR
+		// UPDATE: the copy waits for the saves under way and they for it. (SHARE ROW
+		// EXCLUSIVE let a save lock its rows first, and the two deadlocked.)
+		if _, err := tx.Exec(ctx, "LOCK TABLE rotatetui_keys IN EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		if err := s.checkSchemaRow(tx.QueryRow(ctx, pgSchemaShared)); err != nil {
 			return err
 		}
 		before, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys")
@@ -464,7 +654,7 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 		for _, id := range ids {
 			data, err := encodeKey(id, st.Keys[id])
 			if err != nil {
-				return err
+				return fmt.Errorf("copy into %s: %w", s.name, err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)
 				ON CONFLICT (key_id) DO UPDATE SET state = excluded.state, updated_at = now()`, id, string(data)); err != nil {
@@ -554,7 +744,7 @@ func (s *PGStore) ensureSchema(ctx context.Context, conn *pgx.Conn) error {
 // connection's: it is final, and says what it means without a prefix.
 func ours(err error) bool {
 	var fe *FileError
-	return errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || errors.Is(err, ErrNotEmpty) || errors.As(err, &fe)
+	return errors.Is(err, ErrInvalidChange) || errors.Is(err, ErrNewerVersion) || errors.Is(err, ErrNotEmpty) || errors.Is(err, ErrNUL) || errors.As(err, &fe)
 }
 
 // usable reports whether a connection whose use ended with err can be used again:
@@ -593,10 +783,43 @@ func transient(err error) bool {
 
 // errorf is err as the caller sees it: naming the database, never its password.
 func (s *PGStore) errorf(op string, err error) error {
-	if transient(err) {
+	var pe *pgconn.PgError
+	switch {
+	case transient(err):
 		err = fmt.Errorf("%w: %w", ErrUnreachable, err)
+	case errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "28") || pe.Code == "3D000"):
+		// Class 28: invalid authorization (password, role, pg_hba.conf); 3D000: no such
+		// database.
+		err = fmt.Errorf("%w: %w", ErrAccessDenied, err)
 	}
-	return &redactedError{msg: op + " " + s.name + ": " + redact(err.Error(), s.password), err: err}
+	return &redactedError{msg: op + " " + s.name + ": " + redact(errorText(err), s.password), err: err}
+}
+
+// errorText is err's text without the attempts that only say a server refused TLS:
+// under sslmode=prefer (the default) every connection error would start with that
+// first attempt, before the one that matters, made without TLS. When every attempt
+// was refused so, the text is as it is.
+func errorText(err error) string {
+	text := err.Error()
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		return text
+	}
+	joined, ok := ce.Unwrap().(interface{ Unwrap() []error })
+	if !ok {
+		return text
+	}
+	var kept []string
+	for _, e := range joined.Unwrap() {
+		if !strings.Contains(e.Error(), "server refused TLS connection") {
+			kept = append(kept, e.Error())
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(joined.Unwrap()) {
+		return text
+	}
+	shorter := fmt.Sprintf("failed to connect to `user=%s database=%s`: %s", ce.Config.User, ce.Config.Database, strings.Join(kept, "; "))
+	return strings.Replace(text, ce.Error(), shorter, 1)
 }
 
 // redactedError is an error whose text had the password taken out.
@@ -608,11 +831,47 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact removes password from text, and whatever looks like one in a connection
-// string.
+// redact takes out of text the places a password can be: the user info of a URL
+// (postgres://user:PASSWORD@host), a password=PASSWORD setting (quoted or not), and
+// password itself where it stands as a whole token. Only a whole token: a password
+// of one letter replaced inside every word would both mangle the message and, by
+// what it replaced, give the password away.
 func redact(text, password string) string {
-	if password != "" {
-		text = strings.ReplaceAll(text, password, "xxxxx")
+	text = pgURLUserinfo.ReplaceAllString(text, "${1}:xxxxx@")
+	text = pgPasswordSetting.ReplaceAllString(text, "${1}xxxxx")
+	if password == "" {
+		return text
 	}
-	return text
+	var b strings.Builder
+	for {
+		i := strings.Index(text, password)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		end := i + len(password)
+		before, _ := utf8.DecodeLastRuneInString(text[:i])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		b.WriteString(text[:i])
+		if i > 0 && wordRune(before) || end < len(text) && wordRune(after) {
+			b.WriteString(password) // part of a longer word: not the password
+		} else {
+			b.WriteString("xxxxx")
+		}
+		text = text[end:]
+	}
 }
+
+// wordRune reports whether r continues a word, so a password found next to it is only
+// part of something else.
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+}
+
+var (
+	// pgURLUserinfo is the user and password of a postgres:// URL.
+	pgURLUserinfo = regexp.MustCompile(`((?i:postgres(?:ql)?)://[^:/@\s]*):[^@\s]*@`)
+	// pgPasswordSetting is a password setting of a connection string: password=…,
+	// unquoted up to a space or an &, or in quotes.
+	pgPasswordSetting = regexp.MustCompile(`((?i:password)\s*=\s*)(?:'(?:[^'\\]|\\.)*'|"[^"]*"|[^\s&'"]+)`)
+)

@@ -17,11 +17,11 @@ import (
 // order the transactions committed them, with Change.Apply, as the saves applied them.
 
 // EventLog is a store whose history is an append-only log of its changes (the
-// database store). Logged replays that log: the state it makes, and the keys whose
-// rows in the store differ from it (edited outside rotatetui, or damaged). The export
-// is made from the log.
+// database store). Logged replays that log: the state it makes, the keys whose rows
+// in the store differ from it (edited outside rotatetui), and those whose rows cannot
+// be read at all (damaged), which do not stop it. The export is made from the log.
 type EventLog interface {
-	Logged() (st *State, differ []string, err error)
+	Logged() (st *State, differ, damaged []string, err error)
 }
 
 var _ EventLog = (*PGStore)(nil)
@@ -36,7 +36,9 @@ type copyEvent struct {
 
 // Logged replays every event, in id order, onto an empty state, and compares the
 // result with the keys table, in one read-only transaction so both are of one instant.
-func (s *PGStore) Logged() (st *State, differ []string, err error) {
+// A row that cannot be read is listed in damaged, not compared: the log stands in for
+// it.
+func (s *PGStore) Logged() (st *State, differ, damaged []string, err error) {
 	err = s.withConn("read the event log of", func(ctx context.Context, conn *pgx.Conn) error {
 		tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 		if err != nil {
@@ -47,17 +49,22 @@ func (s *PGStore) Logged() (st *State, differ []string, err error) {
 		if err != nil {
 			return err
 		}
-		rows, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys")
+		q, err := tx.Query(ctx, "SELECT key_id, state::text FROM rotatetui_keys")
 		if err != nil {
 			return err
 		}
+		var rows map[string]*KeyState
+		if rows, damaged, err = s.scanRowsAll(q, true); err != nil {
+			return err
+		}
 		differ = differingKeys(st.Keys, rows)
+		differ = slices.DeleteFunc(differ, func(id string) bool { return slices.Contains(damaged, id) })
 		return tx.Commit(ctx)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return st, differ, nil
+	return st, differ, damaged, nil
 }
 
 // replayLog applies every event to an empty state.

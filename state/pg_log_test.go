@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -43,11 +44,11 @@ func TestPGLogTellsTheHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logged, differ, err := s.Logged()
+	logged, differ, damaged, err := s.Logged()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(differ) > 0 || !reflect.DeepEqual(normalKeys(logged), normalKeys(loaded)) {
+	if len(differ) > 0 || len(damaged) > 0 || !reflect.DeepEqual(normalKeys(logged), normalKeys(loaded)) {
 		t.Fatalf("the log tells another state (differ %v):\nlog   %+v\ntable %+v", differ, logged.Keys["k"], loaded.Keys["k"])
 	}
 	if h := logged.Key("k").History; len(h) != 1 || h[0].Outcome != Abandoned {
@@ -56,15 +57,31 @@ func TestPGLogTellsTheHistory(t *testing.T) {
 
 	// Someone with write access to the table rewrites k's history away.
 	pgServer.SQL(t, dbName(target), `UPDATE rotatetui_keys SET state = state - 'history' WHERE key_id = 'k'`)
-	logged, differ, err = s.Logged()
+	logged, differ, damaged, err = s.Logged()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(differ, []string{"k"}) {
-		t.Errorf("differ = %v, want [k]", differ)
+	if !slices.Equal(differ, []string{"k"}) || len(damaged) > 0 {
+		t.Errorf("differ = %v, damaged = %v, want [k] and none", differ, damaged)
 	}
 	if h := logged.Key("k").History; len(h) != 1 {
 		t.Errorf("after the table was changed, the log's history of k is %+v", h)
+	}
+
+	// A row no build could read: Load refuses it, the log still tells everything.
+	pgServer.SQL(t, dbName(target), `UPDATE rotatetui_keys SET state = '{"bogus": 1}' WHERE key_id = 'other'`)
+	if _, err := s.Load(); !errors.Is(err, ErrDamagedRow) {
+		t.Fatalf("Load of a damaged row: %v; want ErrDamagedRow", err)
+	}
+	logged, differ, damaged, err = s.Logged()
+	if err != nil {
+		t.Fatalf("Logged with a damaged row: %v", err)
+	}
+	if !slices.Equal(differ, []string{"k"}) || !slices.Equal(damaged, []string{"other"}) {
+		t.Errorf("differ = %v, damaged = %v, want [k] and [other]", differ, damaged)
+	}
+	if logged.Key("other").LastRotated == nil {
+		t.Error("the log lost the damaged key's date rotated by hand")
 	}
 }
 

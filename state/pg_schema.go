@@ -100,9 +100,8 @@ func (s *PGStore) migrate(ctx context.Context, conn *pgx.Conn) error {
 			return err
 		}
 	}
-	if version > pgSchemaVersion || format > currentVersion {
-		return fmt.Errorf("%w (database schema version %d, state format %d; this build reads up to schema %d, format %d); upgrade rotatetui",
-			ErrNewerVersion, version, format, pgSchemaVersion, currentVersion)
+	if err := newerSchema(version, format); err != nil {
+		return err
 	}
 	if version == pgSchemaVersion {
 		return nil // nothing to write: the lock ends with the transaction
@@ -132,4 +131,40 @@ func schemaCurrent(ctx context.Context, conn *pgx.Conn) bool {
 	var version, format int
 	err := conn.QueryRow(ctx, "SELECT version, state_format FROM rotatetui_schema").Scan(&version, &format)
 	return err == nil && version == pgSchemaVersion && format <= currentVersion
+}
+
+// newerSchema refuses a schema or a format newer than this build's with
+// [ErrNewerVersion]: writing into it would drop what the newer build added.
+func newerSchema(version, format int) error {
+	if version > pgSchemaVersion || format > currentVersion {
+		return fmt.Errorf("%w (database schema version %d, state format %d; this build reads up to schema %d, format %d); upgrade rotatetui",
+			ErrNewerVersion, version, format, pgSchemaVersion, currentVersion)
+	}
+	return nil
+}
+
+// pgSchemaShared reads the schema row under a share lock: a save or a copy reads it in
+// its transaction, so a newer rotatetui migrating the database (which updates the row)
+// waits for the transaction, or the transaction waits for the migration and sees its
+// version. A process that started before the migration is then refused as a fresh one
+// is, rather than writing rows the newer build would misread.
+const pgSchemaShared = "SELECT version, state_format FROM rotatetui_schema FOR SHARE"
+
+// checkSchemaRow scans the schema row of row and refuses a newer one, as a
+// [*FileError] naming the database: the migration done at the first use is not enough
+// for a process that runs for hours.
+func (s *PGStore) checkSchemaRow(row pgx.Row) error {
+	var version, format int
+	err := row.Scan(&version, &format)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = errors.New("the table rotatetui_schema is empty: this database was damaged; fix it by hand")
+		return &FileError{Path: s.name, Problem: err.Error(), Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	if err := newerSchema(version, format); err != nil {
+		return &FileError{Path: s.name, Problem: err.Error(), Err: err}
+	}
+	return nil
 }

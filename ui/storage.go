@@ -156,6 +156,9 @@ func saveProblem(err error) string {
 	switch {
 	case errors.Is(err, state.ErrLockHeld):
 		return "another rotatetui is holding the lock"
+	case errors.Is(err, state.ErrNewerVersion):
+		// Retrying cannot help; what is kept in memory goes to the rescue file on quit.
+		return "a newer rotatetui upgraded the store; upgrade this one"
 	case errors.Is(err, state.ErrUnreachable):
 		return state.ErrUnreachable.Error()
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):

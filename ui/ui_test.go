@@ -323,6 +323,8 @@ func TestSaveProblemFitsTheStatusLine(t *testing.T) {
 		{save(fmt.Errorf("timed out after 10s: %w", state.ErrLockHeld)), "another rotatetui is holding the lock"},
 		{save(syscall.ENOSPC), "the disk is full"},
 		{save(syscall.EROFS), "the file system is read-only"},
+		{&state.FileError{Path: "postgres://ana@db/team", Problem: "written by a newer rotatetui (database schema version 3, state format 2; this build reads up to schema 2, format 2); upgrade rotatetui", Err: state.ErrNewerVersion},
+			"a newer rotatetui upgraded the store; upgrade this one"},
 		{errors.New("something else"), "something else"},
 	} {
 		if got := saveProblem(tt.err); got != tt.want {

@@ -5,6 +5,12 @@
 // as root. One server serves a whole test package (start it lazily with [Server.URL],
 // stop it from TestMain with [Server.Stop]); each test gets a fresh database.
 //
+// A test binary that dies without calling Stop (a panic in a test, a SIGKILL) would
+// leave its server running and its directory behind for good: a small watchdog,
+// started with the server in a process group of its own (so a signal to the test's
+// group does not reach it), looks once a second whether the test process is still
+// there, and when it is gone stops the server and removes the directory.
+//
 // Outside CI, a test that needs the server skips with a clear message when the
 // binaries are absent; when CI is set it fails instead, so a CI run can never pass
 // without having run them.
@@ -28,15 +34,16 @@ import (
 
 // Server is a throwaway server, started on first use.
 type Server struct {
-	once    sync.Once
-	dir     string // holds the data directory and the socket
-	bin     string
-	runAs   string // "postgres" when running as root, else ""
-	err     error
-	skip    string
-	dbs     atomic.Int64
-	mu      sync.Mutex
-	stopped bool
+	once     sync.Once
+	dir      string // holds the data directory and the socket
+	bin      string
+	runAs    string // "postgres" when running as root, else ""
+	err      error
+	skip     string
+	dbs      atomic.Int64
+	mu       sync.Mutex
+	stopped  bool
+	watchdog *os.Process // stops the server if the test process dies without Stop
 }
 
 // The superuser every test connects as (over the socket, trust authentication).
@@ -98,6 +105,11 @@ func (s *Server) start() {
 		}
 	}
 	data := filepath.Join(dir, "data")
+	if err := s.startWatchdog(); err != nil {
+		s.err = fmt.Errorf("starting the watchdog of the server: %v", err)
+		_ = os.RemoveAll(dir)
+		return
+	}
 	if out, err := s.run("initdb", "-D", data, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "-N"); err != nil {
 		s.err = fmt.Errorf("initdb: %v\n%s", err, out)
 		return
@@ -107,6 +119,32 @@ func (s *Server) start() {
 		s.err = fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
 		return
 	}
+}
+
+// watchdogScript is what the watchdog runs, with sh: $1 the test process's pid, $2
+// the server's directory, $3 pg_ctl, $4 the user to run it as ("" for this one). The
+// pid is looked at once a second; once it is gone, the server (if it still runs) is
+// stopped at once and the directory removed. A pid reused within that second would
+// only keep the server a while longer.
+const watchdogScript = `while kill -0 "$1" 2>/dev/null; do sleep 1; done
+if [ -f "$2/data/postmaster.pid" ]; then
+	if [ -n "$4" ]; then runuser -u "$4" -- "$3" -D "$2/data" -m immediate -w stop
+	else "$3" -D "$2/data" -m immediate -w stop; fi
+fi
+rm -rf "$2"`
+
+// startWatchdog starts the watchdog of s's directory, in a process group of its own
+// and with no terminal or pipe of the test's (go test waits for its pipes to close).
+func (s *Server) startWatchdog() error {
+	cmd := exec.Command("/bin/sh", "-c", watchdogScript, "pgtest-watchdog", strconv.Itoa(os.Getpid()), s.dir, filepath.Join(s.bin, "pg_ctl"), s.runAs)
+	cmd.Dir = "/"
+	cmd.SysProcAttr = ownGroup()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.watchdog = cmd.Process
+	go func() { _ = cmd.Wait() }() // reaped when Stop ends it
+	return nil
 }
 
 // pgStart starts the server on the data directory, listening only on the socket in
@@ -230,4 +268,7 @@ func (s *Server) Stop() {
 	}
 	_, _ = s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
 	_ = os.RemoveAll(s.dir)
+	if s.watchdog != nil {
+		_ = s.watchdog.Kill() // its work is done; it would only wait for this process
+	}
 }
