@@ -42,8 +42,10 @@ type sourceStatusJSON struct {
 	Proof *statusProofJSON `json:"proof"`
 }
 
-// statusProofJSON is how a rotation established its two facts. It holds no text of
-// the progress file (status shows none): the export has the notes and reasons.
+// statusProofJSON is how a rotation established its two facts. Of the progress file's
+// texts it holds only the notes and skip reasons of the steps that establish them
+// (with --json alone: the table and --check show none, and do not pay for the secret
+// guard), withheld where they look like secrets, as the export withholds them.
 type statusProofJSON struct {
 	Rotation  string         `json:"rotation"` // "in_progress" or "last_completed"
 	StartedAt time.Time      `json:"started_at"`
@@ -59,6 +61,10 @@ type statusFactJSON struct {
 	Step  string           `json:"step"` // "" when the rotation has no step for it
 	Time  *time.Time       `json:"time"`
 	Check *statusCheckJSON `json:"check"`
+	// Note says how it was verified by hand (or anything noted on the step);
+	// SkipReason why it was skipped. "" when none.
+	Note       string `json:"note"`
+	SkipReason string `json:"skip_reason"`
 }
 
 // statusCheckJSON is a check command's run, without its actor or output line.
@@ -89,6 +95,7 @@ func verifyStepKey(src *catalog.Source) string {
 func factJSON(f state.FactProof) statusFactJSON {
 	out := statusFactJSON{How: f.How, Step: f.Step}
 	if rec := f.Rec; rec != nil {
+		out.Note, out.SkipReason = catalog.Printable(state.WithholdText(rec.Note)), catalog.Printable(state.WithholdText(rec.SkipReason))
 		switch {
 		case rec.CheckedAt != nil:
 			out.Time = utcPtr(rec.CheckedAt)

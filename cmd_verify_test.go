@@ -203,6 +203,11 @@ func TestStatusRequireProof(t *testing.T) {
 	if p := report.Rotations[0].Proof; p.NewKey.How != state.ByHand || p.NewKey.Note != "the dashboard shows today's sync" || p.OldKey.How != state.BySkip || p.OldKey.SkipReason != "provider has no API" {
 		t.Errorf("export proof %+v", p)
 	}
+	// status --json says it too: by hand with the note, skipped with the reason.
+	rows, _ := c.statusRows("awin/main")
+	if p := rows["awin/main"].Proof; p == nil || p.NewKey.How != state.ByHand || p.NewKey.Note != "the dashboard shows today's sync" || p.OldKey.How != state.BySkip || p.OldKey.SkipReason != "provider has no API" {
+		t.Errorf("status proof %+v", p)
+	}
 }
 
 func TestARotationStartedBeforeProofStepsCompletesAsBefore(t *testing.T) {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
@@ -266,6 +267,34 @@ func TestExportSaysHowEachFactWasEstablished(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := buf.String()
+	buf.Reset()
+	if err := WriteCSV(&buf, e); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	proofRows := map[string]string{}
+	for _, row := range rows[1:] {
+		if row[col["proves"]] != "" {
+			proofRows[row[col["source_id"]]+" "+row[col["step_id"]]] = row[col["proves"]] + " " + row[col["established_by"]] + " " + row[col["check"]]
+		}
+	}
+	for step, want := range map[string]string{
+		"src " + ProofNewStep:  "new_key check passed (exit 0)",
+		"src " + ProofOldStep:  "old_key skipped failed (exit 0)",
+		"axon v":               "new_key hand ",
+		"axon " + ProofOldStep: "old_key hand ",
+	} {
+		if got := proofRows[step]; got != want {
+			t.Errorf("CSV proof columns of %s: %q, want %q (all: %v)", step, got, want, proofRows)
+		}
+	}
 	for _, want := range []string{
 		"- New key works: by a check (step 2, 2026-01-02 03:06 +00:00, alice@laptop): passed (exit 0) in 0s, command sha256 `abababababab…`, output: HTTP 401",
 		"- Old key refused: skipped (step 3, 2026-01-02 03:08 +00:00, alice@laptop): provider has no API; last check failed (exit 0) in 0s",
