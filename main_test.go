@@ -1042,7 +1042,7 @@ func TestExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by,key_id,key_name,owner,key_retired" {
+	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by,key_id,key_name,owner,key_retired,proves,established_by,check,check_command_sha256" {
 		t.Errorf("header %q", rows[0])
 	}
 	if len(rows) != 1+1+3+8 {
