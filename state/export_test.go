@@ -196,8 +196,8 @@ func TestCSVReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Key columns come last: the positions of the others are as before keys.
-	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by,key_id,key_name,owner,key_retired" {
+	// Key columns come after the others, then the proof columns: the positions of the earlier ones are as before.
+	if strings.Join(rows[0], ",") != "source_id,source_name,rotation_started,rotation_finished,outcome,step_number,step_id,step_text,result,time,actor,note,skip_reason,overrides,overridden_by,key_id,key_name,owner,key_retired,proves,established_by,check,check_command_sha256" {
 		t.Errorf("header %q", rows[0])
 	}
 	steps := 1 // the rotation with no steps still gets a row

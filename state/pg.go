@@ -310,18 +310,7 @@ func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, 
 			events = append(events, c)
 		}
 	}
-	if len(events) > 0 {
-		if err := s.writeKeys(ctx, tx, ids, before, st); err != nil {
-			return nil, nil, err
-		}
-		if err := s.writeEvents(ctx, tx, events); err != nil {
-			return nil, nil, err
-		}
-		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, '')", pgNotifyChannel); err != nil {
-			return nil, nil, err
-		}
-	}
-	others, err := s.readRows(ctx, tx, "SELECT key_id, state::text FROM rotatetui_keys WHERE NOT (key_id = ANY($1))", ids)
+	others, err := s.writeAndReadOthers(ctx, tx, ids, before, st, events)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -332,6 +321,42 @@ func (s *PGStore) saveTx(ctx context.Context, conn *pgx.Conn, orphans []orphan, 
 		st.Keys[id] = ks
 	}
 	return st, applied, nil
+}
+
+// writeAndReadOthers writes what the save changed (the rows of the keys in ids whose
+// state changed, their claims, one event per change that took effect, the
+// notification; nothing when events is empty) and reads the rows of the other keys, in
+// one round trip: a save is then four (BEGIN, the locks, this, COMMIT) whatever it
+// writes. An error of any statement (a claim another save made first) is the batch's.
+func (s *PGStore) writeAndReadOthers(ctx context.Context, tx pgx.Tx, ids []string, before map[string]*KeyState, st *State, events []Change) (others map[string]*KeyState, err error) {
+	b := &pgx.Batch{}
+	if len(events) > 0 {
+		if err := s.queueKeys(b, ids, before, st); err != nil {
+			return nil, err
+		}
+		if err := s.queueEvents(b, events); err != nil {
+			return nil, err
+		}
+		b.Queue("SELECT pg_notify($1, '')", pgNotifyChannel)
+	}
+	writes := b.Len()
+	b.Queue("SELECT key_id, state::text FROM rotatetui_keys WHERE NOT (key_id = ANY($1))", ids)
+	br := tx.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			others, err = nil, cerr
+		}
+	}()
+	for range writes {
+		if _, err := br.Exec(); err != nil {
+			return nil, err
+		}
+	}
+	q, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	return s.scanRows(q)
 }
 
 // lockKeys checks that the schema is still one this build writes (pgSchemaShared) and
@@ -357,11 +382,11 @@ func (s *PGStore) lockKeys(ctx context.Context, tx pgx.Tx, ids []string) (rows m
 	return s.scanRows(q)
 }
 
-// writeKeys writes the rows of the keys in ids whose state changed, and their claims.
-// A key that had no row is inserted, never upserted: when another save inserted it
-// first, the unique violation makes this transaction start again on what that one
-// committed, as does a claim another save made first.
-func (s *PGStore) writeKeys(ctx context.Context, tx pgx.Tx, ids []string, before map[string]*KeyState, st *State) error {
+// queueKeys queues the writes of the rows of the keys in ids whose state changed, and
+// of their claims. A key that had no row is inserted, never upserted: when another save
+// inserted it first, the unique violation makes this transaction start again on what
+// that one committed, as does a claim another save made first.
+func (s *PGStore) queueKeys(b *pgx.Batch, ids []string, before map[string]*KeyState, st *State) error {
 	for _, id := range ids {
 		old, now := before[id], st.Keys[id]
 		if now == nil {
@@ -375,18 +400,26 @@ func (s *PGStore) writeKeys(ctx context.Context, tx pgx.Tx, ids []string, before
 			if prev, _ := encodeKey(id, old); bytes.Equal(prev, data) {
 				continue
 			}
-			_, err = tx.Exec(ctx, "UPDATE rotatetui_keys SET state = $2::jsonb, updated_at = now() WHERE key_id = $1", id, string(data))
+			b.Queue("UPDATE rotatetui_keys SET state = $2::jsonb, updated_at = now() WHERE key_id = $1", id, string(data))
 		} else {
-			_, err = tx.Exec(ctx, "INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)", id, string(data))
+			b.Queue("INSERT INTO rotatetui_keys (key_id, state) VALUES ($1, $2::jsonb)", id, string(data))
 		}
-		if err != nil {
-			return err
-		}
-		if err := writeClaim(ctx, tx, id, old.current(), now.current()); err != nil {
-			return err
-		}
+		queueClaim(b, id, old.current(), now.current())
 	}
 	return nil
+}
+
+// queueClaim queues what keeps the key's claim the rotation in progress, if any.
+func queueClaim(b *pgx.Batch, id string, old, now *Rotation) {
+	if old != nil && now != nil && old.StartedAt.Equal(now.StartedAt) {
+		return
+	}
+	if old != nil {
+		b.Queue("DELETE FROM rotatetui_claims WHERE key_id = $1", id)
+	}
+	if now != nil {
+		b.Queue("INSERT INTO rotatetui_claims (key_id, started_at, started_by) VALUES ($1, $2, $3)", id, now.StartedAt, now.StartedBy)
+	}
 }
 
 // writeClaim keeps the key's claim the rotation in progress, if any.
@@ -407,8 +440,8 @@ func writeClaim(ctx context.Context, tx pgx.Tx, id string, old, now *Rotation) e
 	return nil
 }
 
-// writeEvents appends one event per change that took effect.
-func (s *PGStore) writeEvents(ctx context.Context, tx pgx.Tx, events []Change) error {
+// queueEvents queues the append of one event per change that took effect.
+func (s *PGStore) queueEvents(b *pgx.Batch, events []Change) error {
 	n := len(events)
 	at, actor, key, step, kind, change := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, c := range events {
@@ -418,10 +451,10 @@ func (s *PGStore) writeEvents(ctx context.Context, tx pgx.Tx, events []Change) e
 		}
 		at[i], actor[i], key[i], step[i], kind[i], change[i] = c.At, c.By, c.Key, c.Step, string(c.Kind), string(data)
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
+	b.Queue(`INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
 		SELECT a, b, c, d, e, f::jsonb FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(a, b, c, d, e, f)`,
 		at, actor, key, step, kind, change)
-	return err
+	return nil
 }
 
 // encodeKey is the JSON of a key's row, checked to read back as it is: a bug that
