@@ -124,7 +124,7 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 	}
 	m.withheld = findWithheld(m.rot, m.values)
 	m.claim = m.claim.update(claimOf(ss, m.keys, m.c.actor), m.finished)
-	return m
+	return m.dropUndoneCheck()
 }
 
 // describeChange compares the step keys a rotation started with to the catalog's now.

@@ -69,12 +69,25 @@ func TestVRunsTheCheckAfterShowingItAndRecordsThePass(t *testing.T) {
 	if rec == nil || rec.CheckedAt == nil || rec.Run == nil || !rec.Run.Passed() || rec.Run.Output != "HTTP 200" || rec.Run.By != "tester@host" {
 		t.Fatalf("recorded %+v", rec)
 	}
-	// u takes the check back, and the run with it.
+	// u takes the check back, and the run with it; the panel no longer says passed
+	// over the open step (nit 11 of the review).
 	m = press(t, m, "u")
 	if r := store.snapshot().Key("awin/main"); r != nil && r.Current != nil && r.Current.Steps[state.ProofNewStep] != nil {
 		t.Errorf("undo left %+v", r.Current.Steps[state.ProofNewStep])
 	}
-	_ = m
+	if view := m.View(); strings.Contains(view, "passed (exit 0)") || m.checklist.verifying != nil {
+		t.Errorf("the panel outlived the undone check:\n%s", view)
+	}
+}
+
+// TestAFailedCheckPanelStays: a failing attempt stays on record, and its panel with it.
+func TestAFailedCheckPanelStays(t *testing.T) {
+	m := proofModel(t, newMemStore(), catalog.VerifyOffered, "", "exit 0", nil)
+	m = press(t, m, "G", "v", "y", "k", "n")
+	m = press(t, typeText(t, m, "a note elsewhere"), "enter")
+	if !strings.Contains(m.View(), "check_old of step 5: failed (exit 0)") {
+		t.Errorf("the failed attempt's panel went:\n%s", m.View())
+	}
 }
 
 func TestAFailingCheckKeepsTheStepOpen(t *testing.T) {
