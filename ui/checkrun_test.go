@@ -119,8 +119,16 @@ func TestVerifyRequiredRefusesSkippingAProofStep(t *testing.T) {
 	store := newMemStore()
 	m := proofModel(t, store, catalog.VerifyRequired, "", "", nil)
 	m = press(t, m, "G", "s")
-	if m.checklist.prompt.kind != noPrompt || !strings.Contains(m.View(), "Step 5 cannot be skipped: it proves that the old key is refused") {
+	// At 80 columns the status line is cut, but after the remedy.
+	if m.checklist.prompt.kind != noPrompt || !strings.Contains(m.View(), "Check step 5 with a note on how you verified it: it cannot") {
 		t.Errorf("prompt %v, view:\n%s", m.checklist.prompt.kind, m.View())
+	}
+	// At 120, whole, with v when the key has a check command (nit 12 of the review).
+	wide := proofModel(t, newMemStore(), catalog.VerifyRequired, "", "exit 22", nil)
+	wide = deliver(t, wide, tea.WindowSizeMsg{Width: 120, Height: 30})
+	wide = press(t, wide, "G", "s")
+	if want := `Check step 5 with a note on how you verified it, or v to run its check: it cannot be skipped (verify = "required").`; !strings.Contains(wide.View(), want) {
+		t.Errorf("at 120 columns the message is not whole:\n%s", wide.View())
 	}
 	if help := m.checklist.helpKeys(); help.canSkip {
 		t.Error("the help offers s on a step that cannot be skipped")
