@@ -18,7 +18,7 @@ Usage:
   rotatetui [flags] [QUERY]          open the source list (filtered by QUERY; a single
                                      match opens its checklist directly)
   rotatetui -r | --resume            open the most recently touched unfinished rotation
-  rotatetui check KEY STEP... [--force] [--yes] [--join]
+  rotatetui check KEY STEP... [--force] [--yes] [--note TEXT] [--join]
                                      check steps (STEP: number from 1, or step id)
   rotatetui uncheck KEY STEP... [--join]
                                      uncheck steps
@@ -81,6 +81,9 @@ Command flags (also anywhere on the line):
   check --yes, -y    check a revoke step while no create step is done, without asking
                      (a terminal asks y/N; elsewhere it is refused, exit 1). A skipped
                      create step is no new key.
+  check --note TEXT  how you verified it, recorded as the note of each proof step
+                     checked (New key works, Old key refused, a source's verify
+                     step); needed for one with no note yet (else refused, exit 2)
   check --join       act on a rotation someone else started (also uncheck, reset);
                      without it, a key another actor is rotating is left alone, exit 1
   status --check     exit 1 if a key is overdue or a rotation has been in
@@ -157,6 +160,7 @@ type options struct {
 	output                                        string     // export -o FILE
 	force                                         bool       // check --force: check a step whose wait has not passed
 	yes                                           bool       // check --yes: revoke the old key while no new key exists
+	note                                          string     // check --note TEXT: how a proof step was verified
 	join                                          bool       // check/uncheck/reset --join: act on a rotation someone else started
 	overwrite                                     bool       // state copy --overwrite, replacing the keys the target has too
 	key                                           keyOptions // the flags of `key` (cmd_key.go)

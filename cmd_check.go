@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,7 +19,8 @@ import (
 // runCheck checks (or unchecks) the steps named on the command line, all in one save,
 // and says what each did. As on screen, a step whose wait has not passed is refused
 // (unless --force), and a revoke while no new key exists is asked about (or needs
-// --yes); either refusal saves nothing.
+// --yes), and a proof step needs a note on how it was verified (--note); any refusal
+// saves nothing.
 func runCheck(e *env) int {
 	ref, code, ok := e.keyArg(len(e.opts.args) >= 2)
 	if !ok {
@@ -48,10 +50,13 @@ func runCheck(e *env) int {
 			return code
 		}
 		plan = planChecks(src, current(before.Key(id)), indexes, at)
+		if code, ok := e.guardProofNotes(ref, current(before.Key(id)), plan); !ok {
+			return code
+		}
 		if code, ok := e.guardChecks(ref, plan); !ok {
 			return code
 		}
-		changes = checkChanges(ref, plan, at, actor(e.opts))
+		changes = checkChanges(ref, plan, at, actor(e.opts), e.opts.note)
 	}
 	e.unlessJoined(changes)
 	after, err := e.store.Apply(changes...)
@@ -287,18 +292,54 @@ func stepsText(indexes []int) string {
 	return "steps " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
 }
 
+// guardProofNotes refuses to check by hand a step that establishes a fact of the
+// proof (New key works, Old key refused, a source's verify step standing for New key
+// works) without a note on how it was verified: --note gives it, and a note the step
+// has already is that evidence. (A passing check command, rotatetui verify, is its
+// own.) --note with no such step among those checked is refused too: it would record
+// nothing. Either refusal saves nothing, and returns exitUsage and false.
+func (e *env) guardProofNotes(ref keyRef, rot *state.Rotation, plan []stepCheck) (int, bool) {
+	keys := ref.src.StepKeys()
+	proof := false
+	for _, sc := range plan {
+		st := ref.src.Steps[sc.index]
+		if st.Proves == catalog.FactNone || sc.already {
+			continue
+		}
+		proof = true
+		if e.opts.note != "" || rot != nil && rot.Steps[keys[sc.index]] != nil && strings.TrimSpace(rot.Steps[keys[sc.index]].Note) != "" {
+			continue
+		}
+		alt := ""
+		if ref.key.CheckCommand(st.Proves) != "" {
+			alt = ", or run its check: rotatetui verify " + ref.key.ID + " --" + string(st.Proves)
+		}
+		return e.fail(exitUsage, "step %d of %s proves that the %s: check it with --note \"how you verified it\" (a ticket, what you ran, what it said)%s.\nNothing was checked.",
+			sc.index+1, catalog.PrintableLine(ref.title()), st.Proves.Phrase(), alt), false
+	}
+	if e.opts.note != "" && !proof {
+		return e.fail(exitUsage, "--note is the note of a proof step (New key works, Old key refused) checked now, and none of the steps given is one still to check.\nNothing was checked."), false
+	}
+	return exitOK, true
+}
+
 // checkChanges is what checking the steps of plan records: this is the one place where
 // a check made on the command line becomes a change. A step checked with a wait also
-// starts that wait, as on screen.
+// starts that wait, as on screen. note (--note), if not "", is set on each proof step
+// checked, before its check: a check that completes the rotation ends it, and a note
+// after it would start another.
 //
 // The change records the safety rules the check overrode, with c.By as who overrode
 // them: sc.waiting (reached only with --force, the wait that was cut short) and
 // sc.unguarded (a revoke confirmed, with y or --yes, while no new key existed).
-func checkChanges(ref keyRef, plan []stepCheck, at time.Time, by string) []state.Change {
+func checkChanges(ref keyRef, plan []stepCheck, at time.Time, by, note string) []state.Change {
 	src := ref.src
 	keys := src.StepKeys()
 	changes := make([]state.Change, 0, len(plan))
 	for _, sc := range plan {
+		if note != "" && !sc.already && src.Steps[sc.index].Proves != catalog.FactNone {
+			changes = append(changes, state.Change{Kind: state.SetNote, Key: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by, Text: note})
+		}
 		c := state.Change{Kind: state.Check, Key: ref.key.ID, Step: keys[sc.index], Steps: keys, At: at, By: by}
 		if !sc.already {
 			c.Overrides = sc.overrides()
@@ -343,4 +384,18 @@ func untilText(d time.Duration) string {
 		return fmt.Sprintf("%d h %d min", h, mins%60)
 	}
 	return fmt.Sprintf("%d min", max(mins, 1))
+}
+
+// setCheckNote is check --note TEXT: a note is recorded, so it is never empty and
+// never looks like a secret.
+func setCheckNote(o *options, v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return errors.New("--note needs a text: how you verified it, e.g. --note \"curl /me answered 200\"")
+	}
+	if what, secret := state.LooksLikeSecret(v); secret {
+		return fmt.Errorf("--note looks like %s, and rotatetui never stores secrets: say how you verified it without the key", what)
+	}
+	o.note = v
+	return nil
 }

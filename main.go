@@ -70,6 +70,7 @@ var commands = []command{
 	{name: "check", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
 		{names: []string{"--force"}, set: func(o *options, _ string) error { o.force = true; return nil }},
 		{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
+		{names: []string{"--note"}, value: true, set: setCheckNote},
 		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
 	}},
 	{name: "uncheck", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{

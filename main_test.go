@@ -1602,7 +1602,7 @@ func (c *cli) catalogSource(id string) *catalog.Source {
 
 func TestHelpDescribesForceAndYes(t *testing.T) {
 	out, _, _ := newCLI(t).run("--help")
-	for _, want := range []string{"check --force", "check --yes"} {
+	for _, want := range []string{"check --force", "check --yes", "check --note TEXT", "[--note TEXT]"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("--help does not describe %q", want)
 		}

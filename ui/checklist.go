@@ -124,7 +124,7 @@ func (m checklistModel) setState(st *state.State) checklistModel {
 	}
 	m.withheld = findWithheld(m.rot, m.values)
 	m.claim = m.claim.update(claimOf(ss, m.keys, m.c.actor), m.finished)
-	return m
+	return m.dropUndoneCheck()
 }
 
 // describeChange compares the step keys a rotation started with to the catalog's now.
@@ -457,15 +457,43 @@ func (m checklistModel) moveToNextOpen(i int) (checklistModel, tea.Cmd, event) {
 	return m, nil, nil
 }
 
+// needsProofNote: step i establishes a fact (a proof step, or the source's verify step
+// standing for New key works) and has no note yet. Checked by hand, it is checked with
+// a note on how it was verified, the evidence the record keeps; a note already there
+// is that evidence. (A passing check command is its own, and checks it without one.)
+func (m checklistModel) needsProofNote(i int) bool {
+	if m.src.Steps[i].Proves == catalog.FactNone {
+		return false
+	}
+	r := m.record(i)
+	return r == nil || strings.TrimSpace(r.Note) == ""
+}
+
 // check records step i as done (with its wait, if it has one) and, for enter, moves
-// to the next step still open.
+// to the next step still open. A proof step without a note asks for one first.
 func (m checklistModel) check(i int, thenNext bool) (checklistModel, tea.Cmd, event) {
+	if m.needsProofNote(i) {
+		m.prompt = m.newProofNotePrompt(i, thenNext)
+		return m, nil, nil
+	}
+	return m.checkWithNote(i, thenNext, "")
+}
+
+// checkWithNote is check, with note (if not "") set on the step in the same action:
+// one save, one undo.
+func (m checklistModel) checkWithNote(i int, thenNext bool, note string) (checklistModel, tea.Cmd, event) {
+	var changes []state.Change
+	if note != "" {
+		// Before the check: a check that completes the rotation ends it, and a note
+		// after it would start another.
+		changes = append(changes, m.change(state.SetNote, i, note))
+	}
 	c := m.change(state.Check, i, "")
 	if revokeUnguarded(m.src, m.rot, i) {
 		// Reached only once the revoke was confirmed: the record says so.
 		c.Overrides = []state.Override{state.OverrideCaution}
 	}
-	changes := []state.Change{c}
+	changes = append(changes, c)
 	if w := m.src.Steps[i].Wait; w > 0 {
 		until := c.At.Add(time.Duration(w))
 		wait := m.change(state.SetWait, i, "")
@@ -473,6 +501,10 @@ func (m checklistModel) check(i int, thenNext bool) (checklistModel, tea.Cmd, ev
 		changes = append(changes, wait)
 	}
 	m, cmd, ev := m.emit(fmt.Sprintf("check of step %d", i+1), changes...)
+	if ce, ok := ev.(changeEvent); ok && note != "" {
+		ce.status = fmt.Sprintf("Step %d checked, with your note on how you verified it.", i+1)
+		ev = ce
+	}
 	if thenNext {
 		// nextOpen looks at every other step before this one, so it lands here only
 		// when this was the last step.
@@ -627,6 +659,8 @@ func (m checklistModel) helpKeys() checklistHelp {
 		k:          m.c.keys,
 		canVerify:  m.canVerify(m.cursor),
 		canSkip:    m.src.SkipRefused(m.cursor, m.c.verify) == "",
+		needsNote:  !m.checked(m.cursor) && m.needsProofNote(m.cursor),
+		proofNote:  m.prompt.kind == promptProofNote,
 		finished:   m.finished,
 		prompt:     m.prompt.kind.group(),
 		hasCommand: step.Command != "" || step.URL != "",

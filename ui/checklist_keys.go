@@ -98,8 +98,8 @@ func (m checklistModel) stepKey(msg tea.KeyMsg, k *keyMap) (checklistModel, tea.
 		if m.skipped(m.cursor) {
 			return m.emit("unskip of step "+fmt.Sprint(m.cursor+1), m.change(state.Unskip, m.cursor, ""))
 		}
-		if why := m.src.SkipRefused(m.cursor, m.c.verify); why != "" {
-			return m, nil, statusEvent{text: strings.ToUpper(why[:1]) + why[1:] + ".", isErr: true}
+		if m.src.SkipRefused(m.cursor, m.c.verify) != "" {
+			return m, nil, statusEvent{text: m.skipRefusedText(m.cursor), isErr: true}
 		}
 		m.prompt = newTextPrompt(m.c.styles, fmt.Sprintf("Why skip step %d? (recorded as skipped, never as done)", m.cursor+1), promptSkip, m.cursor, "")
 	}
@@ -165,4 +165,15 @@ func (m checklistModel) mouse(msg tea.MouseMsg) (checklistModel, event) {
 		}
 	}
 	return m, nil
+}
+
+// skipRefusedText is what the status line says when s cannot skip step i (see
+// catalog.Source.SkipRefused, which decides): the remedy first, so a narrow window,
+// which cuts the one status line, still shows what to do.
+func (m checklistModel) skipRefusedText(i int) string {
+	how := ""
+	if m.key.CheckCommand(m.src.Steps[i].Proves) != "" {
+		how = ", or v to run its check"
+	}
+	return fmt.Sprintf("Check step %d with a note on how you verified it%s: it cannot be skipped (verify = \"required\").", i+1, how)
 }

@@ -30,6 +30,10 @@ type checkView struct {
 	done    bool
 	result  string // how it ended, in words, once done
 	passed  bool
+	// checked: its passing result checked the step on screen. Once the step is not
+	// checked any more (u, space), the panel goes: it would say passed over an open
+	// step (see dropUndoneCheck).
+	checked bool
 }
 
 // checkStartedMsg is sent by startCheck once the command runs (run set), or when it
@@ -191,9 +195,23 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	c := m.change(state.RunCheck, v.step, "")
 	c.Run = rec
 	if v.passed {
+		v.checked = true
 		return m.emitWithStatus(fmt.Sprintf("check of step %d", v.step+1), fmt.Sprintf("Check %s: step %d checked.", rec.Outcome(), v.step+1), c)
 	}
 	return m.emitWithStatus("check run", fmt.Sprintf("Check %s: step %d stays open; the attempt is recorded.", rec.Outcome(), v.step+1), c)
+}
+
+// dropUndoneCheck clears the panel of a passing check whose step is no longer
+// checked: the check was undone (or the step unchecked), and its record with it.
+func (m checklistModel) dropUndoneCheck() checklistModel {
+	v := m.verifying
+	if v == nil || !v.checked {
+		return m
+	}
+	if i := indexOfKey(m.keys, v.stepKey); i < 0 || !m.checked(i) {
+		m.verifying = nil
+	}
+	return m
 }
 
 // onSameRotation reports whether the rotation on screen, still open, is the one v's

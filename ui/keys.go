@@ -217,6 +217,9 @@ type checklistHelp struct {
 	started    bool // a rotation is in progress
 	canVerify  bool // v runs a check command on the step (a proof step whose key has one)
 	canSkip    bool // the step may be skipped (not a proof step under verify = "required")
+	// needsNote: checking the step asks how it was verified first (a proof step with
+	// no note); proofNote: that question is open, and enter checks the step.
+	needsNote, proofNote bool
 }
 
 func (h checklistHelp) bindings() (toggle, next, copyB, open, edit, note, skip, undo, reset key.Binding) {
@@ -226,6 +229,9 @@ func (h checklistHelp) bindings() (toggle, next, copyB, open, edit, note, skip, 
 		b.SetEnabled(!h.finished)
 	}
 	skip.SetEnabled(skip.Enabled() && h.canSkip)
+	if h.needsNote {
+		toggle.SetHelp("space/x", "check with note")
+	}
 	open.SetEnabled(h.hasURL)
 	edit.SetEnabled(h.hasValues)
 	undo.SetEnabled(h.canUndo)
@@ -241,7 +247,11 @@ func (h checklistHelp) ShortHelp() []key.Binding {
 	case promptText:
 		return []key.Binding{h.k.Submit, h.k.Cancel, h.k.ForceQ}
 	case promptNote:
-		return []key.Binding{h.k.Submit, h.k.Newline, h.k.Cancel, h.k.ForceQ}
+		submit := h.k.Submit
+		if h.proofNote {
+			submit.SetHelp("enter", "check")
+		}
+		return []key.Binding{submit, h.k.Newline, h.k.Cancel, h.k.ForceQ}
 	case promptConfirm:
 		return []key.Binding{h.k.Yes, h.k.No}
 	}

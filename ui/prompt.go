@@ -22,6 +22,8 @@ const (
 	promptText
 	promptNote
 	promptConfirm
+	// Note prompts.
+	promptProofNote // the note a proof step is checked with (how it was verified)
 	// Text prompts.
 	promptSkip
 	promptValue
@@ -39,6 +41,8 @@ func (k promptKind) group() promptKind {
 		return promptText
 	case confirmRevoke, confirmRevokeNext, confirmReset, confirmJoin, confirmCheck:
 		return promptConfirm
+	case promptProofNote:
+		return promptNote
 	}
 	return k
 }
@@ -53,6 +57,7 @@ type prompt struct {
 	names   []string         // placeholder values still to ask for; names[0] is asked now
 	then    action           // what to do once every value is known
 	editing bool             // values prefilled; an empty value removes it
+	next    bool             // promptProofNote: asked by enter, so the cursor moves on once checked
 	problem string           // why the last answer was refused
 	initial string           // the text it opened with, to tell whether anything was typed
 	pending *tea.KeyMsg      // confirmJoin: the key to act on once the person joins
@@ -65,7 +70,7 @@ func (p prompt) unsaved() string {
 	var text string
 	var what string
 	switch {
-	case p.kind == promptNote && p.area != nil:
+	case p.kind.group() == promptNote && p.area != nil:
 		text, what = p.area.Value(), "note"
 	case p.kind == promptSkip && p.input != nil:
 		text, what = p.input.Value(), "skip reason"
@@ -123,16 +128,7 @@ func (m checklistModel) askValue(p prompt) prompt {
 }
 
 func (m checklistModel) newNotePrompt() prompt {
-	area := textarea.New()
-	area.ShowLineNumbers = false
-	area.Prompt = "┃ "
-	area.CharLimit = 1000
-	area.SetHeight(3)
-	area.SetWidth(max(m.c.width-4, 10))
-	area.Cursor.SetMode(cursor.CursorStatic)
-	area.Cursor.Style = m.c.styles.TextCursor // reverse video, visible under NO_COLOR
-	// Enter saves; a new line is alt+enter or ctrl+j (handled before the textarea).
-	area.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j"))
+	area := m.newNoteArea()
 	label := fmt.Sprintf("Note on step %d (a ticket, who you asked, which account):", m.cursor+1)
 	if r := m.record(m.cursor); r != nil {
 		if state.WithholdText(r.Note) == r.Note {
@@ -146,6 +142,31 @@ func (m checklistModel) newNotePrompt() prompt {
 	}
 	area.Focus()
 	return prompt{kind: promptNote, label: label, step: m.cursor, area: &area, initial: area.Value()}
+}
+
+// newNoteArea is the empty editor of a note.
+func (m checklistModel) newNoteArea() textarea.Model {
+	area := textarea.New()
+	area.ShowLineNumbers = false
+	area.Prompt = "┃ "
+	area.CharLimit = 1000
+	area.SetHeight(3)
+	area.SetWidth(max(m.c.width-4, 10))
+	area.Cursor.SetMode(cursor.CursorStatic)
+	area.Cursor.Style = m.c.styles.TextCursor // reverse video, visible under NO_COLOR
+	// Enter saves; a new line is alt+enter or ctrl+j (handled before the textarea).
+	area.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j"))
+	return area
+}
+
+// newProofNotePrompt asks how the fact proof step i establishes was verified: a proof
+// step checked by hand is checked with that note, its evidence (a passing check
+// command is its own). next: asked by enter, which then moves on.
+func (m checklistModel) newProofNotePrompt(i int, next bool) prompt {
+	area := m.newNoteArea()
+	area.Focus()
+	label := fmt.Sprintf("How did you verify that the %s? (recorded with the check of step %d; a ticket, what you ran, what it said)", m.src.Steps[i].Proves.Phrase(), i+1)
+	return prompt{kind: promptProofNote, label: label, step: i, area: &area, next: next}
 }
 
 func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, event) {
@@ -170,6 +191,9 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 	case promptNote:
 		if isKey {
 			switch {
+			case key.Matches(keyMsg, k.Cancel) && p.kind == promptProofNote:
+				m.prompt = prompt{}
+				return m, nil, statusEvent{text: fmt.Sprintf("Step %d not checked: it is checked with a note on how you verified it.", p.step+1)}
 			case key.Matches(keyMsg, k.Cancel):
 				m.prompt = prompt{}
 				return m, nil, statusEvent{text: "Note not changed."}
@@ -181,6 +205,14 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 				if what, secret := state.LooksLikeSecret(note); secret {
 					m.prompt.problem = "Not saved: this looks like " + what + ". rotatetui never stores secrets; edit it out."
 					return m, nil, nil
+				}
+				if p.kind == promptProofNote {
+					if note == "" {
+						m.prompt.problem = "Say how, so the record shows it (e.g. \"curl /me returned 200 with the new key\"), or esc to leave the step open."
+						return m, nil, nil
+					}
+					m.prompt = prompt{}
+					return m.checkWithNote(p.step, p.next, note)
 				}
 				m.prompt = prompt{}
 				return m.emitWithStatus(fmt.Sprintf("note on step %d", p.step+1), "Note added.", m.change(state.SetNote, p.step, note))
