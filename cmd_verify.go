@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -103,9 +102,18 @@ func verifyFacts(k *catalog.Key, onlyNew, onlyOld bool) []catalog.Fact {
 	return facts
 }
 
-// trustChecks says why k's check commands may not run (see checkrun.Trusted).
+// trustChecks says why k's check commands may not run: the verdict made on its keys
+// file as it was read (see loadKeysFile), never a fresh look at the path.
 func trustChecks(k *catalog.Key) error {
-	return checkrun.Trusted(k.Origin, filepath.Dir(userKeysPath()))
+	err := k.Checks.Err()
+	if errors.Is(err, catalog.ErrChecksNotJudged) {
+		from := "the key was not declared in a keys file"
+		if k.Origin != "" {
+			from = fmt.Sprintf("%s is not your keys file", k.Origin)
+		}
+		return fmt.Errorf("%s: check commands are read only from your own keys file, %s", from, userKeysPath())
+	}
+	return err
 }
 
 // stateFact is the state's name of a fact.
