@@ -168,8 +168,16 @@ func TestACatalogWithCheckCommandsIsRefusedNamingTheKeysFile(t *testing.T) {
 	c := newCLI(t)
 	cat := c.write("team.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"x\"\ncheck_new = \"curl -f https://example.com\"\n")
 	_, errOut, code := c.run("--catalog", cat, "status")
-	if code != exitUsage || !strings.Contains(errOut, cat+":5:1: check_new is refused in a catalog") || !strings.Contains(errOut, "$XDG_CONFIG_HOME/rotatetui/keys.toml") {
+	if code != exitUsage || !strings.Contains(errOut, cat+":5:1: check_new is refused in a catalog") || !strings.Contains(errOut, "read only from your own keys file, "+userKeysPath()) {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+	// On a source or a step, and from validate, the same.
+	src := c.write("src.toml", "version = 1\n[[sources]]\nid = \"x\"\nname = \"X\"\n[[sources.steps]]\ntext = \"Go.\"\ncheck_old = \"exit 22\"\n")
+	for _, args := range [][]string{{"--catalog", src, "status"}, {"validate", src}} {
+		out, errOut, code := c.run(args...)
+		if code == exitOK || !strings.Contains(out+errOut, src+":7:1: check_old is refused in a catalog: check commands run on your machine, so they are read only from your own keys file, "+userKeysPath()) {
+			t.Errorf("%v: exit %d: %s%s", args, code, out, errOut)
+		}
 	}
 	// A key's command that holds a key is refused too.
 	c.write("config/rotatetui/keys.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"x\"\ncheck_new = \"curl -H 'Authorization: Bearer sk_live_abcdefghijklmnopqrstuvwx12' https://api.stripe.com\"\n")
