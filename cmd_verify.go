@@ -43,7 +43,15 @@ func runVerify(e *env) int {
 	defer stopChecksOnSignal()()
 	o := e.opts
 	if o.verifyAll {
-		if !o.verifyOld || o.verifyNew || len(o.args) > 0 {
+		// A word left over is named first: it is the mistake, not the flags around it
+		// ("--since 3 months" leaves "months").
+		left := catalog.PrintableLine(strings.Join(o.args, " "))
+		switch {
+		case len(o.args) > 0 && o.since != "":
+			return e.fail(exitUsage, "verify --old --all takes no key, but %q is left over: --since takes one word, such as --since 90d or --since 2026-01-02", left)
+		case len(o.args) > 0:
+			return e.fail(exitUsage, "verify --all checks every key rotated in the window and takes no key (%q): to check one, rotatetui verify KEY --old", left)
+		case !o.verifyOld || o.verifyNew:
 			return e.fail(exitUsage, "verify --all goes with --old alone: rotatetui verify --old --all [--since 30d]")
 		}
 		return e.verifyAllOld()
@@ -153,7 +161,7 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	if e.interactive && !e.opts.yes && !e.ask("Run it?") {
 		return e.fail(exitFailed, "nothing was run.")
 	}
-	res := e.runCheck(filled, ref.key.Values)
+	res := e.runCheck(filled, ref.key.Values, "")
 	if res.Stopped || errors.Is(res.Err, checkrun.ErrStopped) {
 		return e.fail(exitFailed, "%s: %s was stopped (interrupted): it proves nothing, and nothing was recorded", name, field)
 	}
@@ -174,10 +182,16 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 }
 
 // runCheck runs a check command (as Fill gave it) to its end, its output on stderr, made inert, as it
-// comes.
-func (e *env) runCheck(command string, values map[string]string) checkrun.Result {
+// comes. whose, when set, heads every line: the key id, when several keys' commands
+// run one after another (verify --old --all), so that a line says which key it is
+// about.
+func (e *env) runCheck(command string, values map[string]string, whose string) checkrun.Result {
+	head := "  |"
+	if whose != "" {
+		head = "  " + catalog.PrintableLine(whose) + " |"
+	}
 	return checkrun.Start(checkrun.Spec{Command: command, Values: values, Timeout: e.cfg.CheckTimeout, OnLine: func(line string) {
-		fmt.Fprintf(e.stderr, "  | %s\n", checkrun.ShowLine(line))
+		fmt.Fprintf(e.stderr, "%s %s\n", head, checkrun.ShowLine(line))
 	}}).Wait()
 }
 
@@ -269,7 +283,7 @@ func (e *env) rotatedSince(since time.Time) []keyRef {
 // oldKeyRefused runs ref's check_old, filled (see checkrun.Fill), and says what it
 // proved, reporting whether the old key is shown refused.
 func (e *env) oldKeyRefused(ref keyRef, filled string) bool {
-	res := e.runCheck(filled, ref.key.Values)
+	res := e.runCheck(filled, ref.key.Values, ref.key.ID)
 	rec := checkrun.Record(state.FactOldKey, filled, ref.key.CheckOldExit, res)
 	switch {
 	case rec.Passed():

@@ -122,11 +122,11 @@ func TestVerifyOldAllFindsAnOldKeyThatStillWorks(t *testing.T) {
 [[keys]]
 source = "awin"
 name = "dead"
-check_old = "exit 22"
+check_old = "echo HTTP 401; exit 22"
 [[keys]]
 source = "awin"
 name = "alive"
-check_old = "echo 200; exit 0"
+check_old = "echo HTTP 200; exit 0"
 [[keys]]
 source = "awin"
 name = "long-ago"
@@ -140,11 +140,24 @@ check_old = "exit 0"
 		!strings.Contains(errOut, "verify --old --all: 1 problem of 2") {
 		t.Errorf("exit %d:\n%s%s", code, out, errOut)
 	}
+	// Run one after another, each output line says which key it is about.
+	if !strings.Contains(errOut, "  awin/dead | HTTP 401\n") || !strings.Contains(errOut, "  awin/alive | HTTP 200\n") {
+		t.Errorf("output lines not headed with their key:\n%s", errOut)
+	}
 	if out, _, code := c.run("verify", "--old", "--all", "--since", "1d"); code != exitOK || !strings.Contains(out, "no key with a check_old was rotated since") {
 		t.Errorf("--since 1d: %d %s", code, out)
 	}
 	if _, errOut, code := c.run("verify", "--all"); code != exitUsage || !strings.Contains(errOut, "verify --all goes with --old alone") {
 		t.Errorf("--all alone: %d %s", code, errOut)
+	}
+	// A word left over is what is named, not the flags.
+	if _, errOut, code := c.run("verify", "--old", "--all", "--since", "3", "months"); code != exitUsage ||
+		!strings.Contains(errOut, `verify --old --all takes no key, but "months" is left over: --since takes one word, such as --since 90d`) {
+		t.Errorf("--since 3 months: %d %s", code, errOut)
+	}
+	if _, errOut, code := c.run("verify", "--old", "--all", "awin/dead"); code != exitUsage ||
+		!strings.Contains(errOut, `takes no key ("awin/dead"): to check one, rotatetui verify KEY --old`) {
+		t.Errorf("a key with --all: %d %s", code, errOut)
 	}
 }
 
