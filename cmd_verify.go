@@ -158,6 +158,9 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 		return e.fail(exitUsage, "%s: %s in %s: %v", name, field, ref.key.Origin, err)
 	}
 	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), catalog.PrintableLine(filled))
+	if caution := e.revokeCaution(ref, f); caution != "" {
+		fmt.Fprintf(e.stderr, "rotatetui: caution: %s\n", caution)
+	}
 	if e.interactive && !e.opts.yes && !e.ask("Run it?") {
 		return e.fail(exitFailed, "nothing was run.")
 	}
@@ -179,6 +182,17 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// revokeCaution is, for a check of the old key's refusal on the key's rotation in
+// progress, the caution that its revoke steps are not all done (see
+// catalog.Source.RevokeCaution); "" otherwise. It only warns: the check runs.
+func (e *env) revokeCaution(ref keyRef, f catalog.Fact) string {
+	cur := current(e.st.Key(ref.key.ID))
+	if f != catalog.FactOldKey || cur == nil {
+		return ""
+	}
+	return ref.src.RevokeCaution(func(i int) bool { return cur.Handled(ref.src.Steps[i].Key) })
 }
 
 // runCheck runs a check command (as Fill gave it) to its end, its output on stderr, made inert, as it

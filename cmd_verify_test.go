@@ -457,3 +457,19 @@ func TestAKeysFileSwappedWhileVerifyAsksRunsTheCommandsRead(t *testing.T) {
 		t.Error("the command of the file swapped in ran")
 	}
 }
+
+// verify --old on a rotation whose revoke step is not done cautions, and runs.
+func TestVerifyOldBeforeTheRevokeIsCautioned(t *testing.T) {
+	c := proofCLI(t, "", "exit 22")
+	const caution = "rotatetui: caution: step 2, which revokes the old key, is not done yet: a refusal now may not be the revoke's doing\n"
+	c.mustRun("check", "awin/main", "1")
+	out, errOut, code := c.run("verify", "awin/main", "--old", "--yes")
+	if code != exitOK || !strings.Contains(errOut, caution) || !strings.Contains(out, "checked step 5") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	c.mustRun("uncheck", "awin/main", "5")
+	c.mustRun("check", "awin/main", "2", "--yes")
+	if out, errOut, code := c.run("verify", "awin/main", "--old", "--yes"); code != exitOK || strings.Contains(errOut, "caution") {
+		t.Errorf("revoke done: exit %d:\n%s%s", code, out, errOut)
+	}
+}

@@ -213,3 +213,23 @@ func TestCheckOldExitIsReadWithCheckOld(t *testing.T) {
 		t.Errorf("in a catalog: %v", err)
 	}
 }
+
+func TestRevokeCautionNamesTheRevokeStepsNotDone(t *testing.T) {
+	s := &Source{Steps: []Step{{Kind: KindNavigate}, {Kind: KindRevoke}, {Kind: KindCreate}, {Kind: KindRevoke}, {Proves: FactOldKey}}}
+	done := map[int]bool{}
+	handled := func(i int) bool { return done[i] }
+	if got, want := s.RevokeCaution(handled), "steps 2 and 4, which revoke the old key, are not done yet: a refusal now may not be the revokes' doing"; got != want {
+		t.Errorf("none done: %q, want %q", got, want)
+	}
+	done[1] = true
+	if got, want := s.RevokeCaution(handled), "step 4, which revokes the old key, is not done yet: a refusal now may not be the revoke's doing"; got != want {
+		t.Errorf("step 2 done: %q, want %q", got, want)
+	}
+	done[3] = true
+	if got := s.RevokeCaution(handled); got != "" {
+		t.Errorf("all done: %q", got)
+	}
+	if got := (&Source{Steps: []Step{{Kind: KindCreate}}}).RevokeCaution(handled); got != "" {
+		t.Errorf("no revoke step: %q", got)
+	}
+}
