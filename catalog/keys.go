@@ -55,9 +55,11 @@ type Key struct {
 // ChecksVerdict says whether a key's check commands may run, as judged when its file
 // was read. The zero verdict is "not judged", which refuses.
 type ChecksVerdict struct {
-	judged  bool
-	refused error
+	refused error // nil: not judged; checksTrusted: judged, and they may run
 }
+
+// checksTrusted is the verdict's refused of a file judged sound.
+var checksTrusted = errors.New("trusted")
 
 // ErrChecksNotJudged is why the commands of a key whose file was never judged may
 // not run: it was not read from the user's own keys file.
@@ -66,14 +68,20 @@ var ErrChecksNotJudged = errors.New("the key was not read from your own keys fil
 // JudgedChecks is the verdict on a keys file that was judged: refused is why its
 // commands may not run, nil when they may.
 func JudgedChecks(refused error) ChecksVerdict {
-	return ChecksVerdict{judged: true, refused: refused}
+	if refused == nil {
+		refused = checksTrusted
+	}
+	return ChecksVerdict{refused: refused}
 }
 
 // Err is why the commands may not run (ErrChecksNotJudged when nobody judged them),
 // or nil when they may.
 func (v ChecksVerdict) Err() error {
-	if !v.judged {
+	switch v.refused {
+	case nil:
 		return ErrChecksNotJudged
+	case checksTrusted:
+		return nil
 	}
 	return v.refused
 }

@@ -233,3 +233,18 @@ func TestRevokeCautionNamesTheRevokeStepsNotDone(t *testing.T) {
 		t.Errorf("no revoke step: %q", got)
 	}
 }
+
+// A key's check commands run only on a verdict that says so: the zero one refuses.
+func TestChecksVerdict(t *testing.T) {
+	var k Key
+	if err := k.Checks.Err(); !errors.Is(err, ErrChecksNotJudged) {
+		t.Errorf("zero verdict: %v", err)
+	}
+	if err := JudgedChecks(nil).Err(); err != nil {
+		t.Errorf("judged sound: %v", err)
+	}
+	loose := errors.New("keys.toml has mode 0666")
+	if err := JudgedChecks(loose).Err(); err != loose {
+		t.Errorf("judged loose: %v", err)
+	}
+}
