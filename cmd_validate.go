@@ -59,7 +59,7 @@ func (e *env) validateFile(f string) int {
 	case catalog.IsKeysFile(data):
 		err = e.validateKeys(f, data)
 	default:
-		_, err = catalog.Parse(f, data)
+		_, err = catalog.ParseFor(f, data, userKeysPath())
 	}
 	if err == nil {
 		return 0

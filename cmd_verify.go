@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -44,7 +43,15 @@ func runVerify(e *env) int {
 	defer stopChecksOnSignal()()
 	o := e.opts
 	if o.verifyAll {
-		if !o.verifyOld || o.verifyNew || len(o.args) > 0 {
+		// A word left over is named first: it is the mistake, not the flags around it
+		// ("--since 3 months" leaves "months").
+		left := catalog.PrintableLine(strings.Join(o.args, " "))
+		switch {
+		case len(o.args) > 0 && o.since != "":
+			return e.fail(exitUsage, "verify --old --all takes no key, but %q is left over: --since takes one word, such as --since 90d or --since 2026-01-02", left)
+		case len(o.args) > 0:
+			return e.fail(exitUsage, "verify --all checks every key rotated in the window and takes no key (%q): to check one, rotatetui verify KEY --old", left)
+		case !o.verifyOld || o.verifyNew:
 			return e.fail(exitUsage, "verify --all goes with --old alone: rotatetui verify --old --all [--since 30d]")
 		}
 		return e.verifyAllOld()
@@ -103,9 +110,18 @@ func verifyFacts(k *catalog.Key, onlyNew, onlyOld bool) []catalog.Fact {
 	return facts
 }
 
-// trustChecks says why k's check commands may not run (see checkrun.Trusted).
+// trustChecks says why k's check commands may not run: the verdict made on its keys
+// file as it was read (see loadKeysFile), never a fresh look at the path.
 func trustChecks(k *catalog.Key) error {
-	return checkrun.Trusted(k.Origin, filepath.Dir(userKeysPath()))
+	err := k.Checks.Err()
+	if errors.Is(err, catalog.ErrChecksNotJudged) {
+		from := "the key was not declared in a keys file"
+		if k.Origin != "" {
+			from = fmt.Sprintf("%s is not your keys file", k.Origin)
+		}
+		return fmt.Errorf("%s: check commands are read only from your own keys file, %s", from, userKeysPath())
+	}
+	return err
 }
 
 // stateFact is the state's name of a fact.
@@ -142,10 +158,13 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 		return e.fail(exitUsage, "%s: %s in %s: %v", name, field, ref.key.Origin, err)
 	}
 	fmt.Fprintf(e.stderr, "rotatetui: %s: %s (proves that the %s) runs:\n  %s\n", name, field, f.Phrase(), catalog.PrintableLine(filled))
+	if caution := e.revokeCaution(ref, f); caution != "" {
+		fmt.Fprintf(e.stderr, "rotatetui: caution: %s\n", caution)
+	}
 	if e.interactive && !e.opts.yes && !e.ask("Run it?") {
 		return e.fail(exitFailed, "nothing was run.")
 	}
-	res := e.runCheck(filled, ref.key.Values)
+	res := e.runCheck(filled, ref.key.Values, "")
 	if res.Stopped || errors.Is(res.Err, checkrun.ErrStopped) {
 		return e.fail(exitFailed, "%s: %s was stopped (interrupted): it proves nothing, and nothing was recorded", name, field)
 	}
@@ -165,11 +184,28 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	return exitOK
 }
 
+// revokeCaution is, for a check of the old key's refusal on the key's rotation in
+// progress, the caution that its revoke steps are not all done (see
+// catalog.Source.RevokeCaution); "" otherwise. It only warns: the check runs.
+func (e *env) revokeCaution(ref keyRef, f catalog.Fact) string {
+	cur := current(e.st.Key(ref.key.ID))
+	if f != catalog.FactOldKey || cur == nil {
+		return ""
+	}
+	return ref.src.RevokeCaution(func(i int) bool { return cur.Handled(ref.src.Steps[i].Key) })
+}
+
 // runCheck runs a check command (as Fill gave it) to its end, its output on stderr, made inert, as it
-// comes.
-func (e *env) runCheck(command string, values map[string]string) checkrun.Result {
+// comes. whose, when set, heads every line: the key id, when several keys' commands
+// run one after another (verify --old --all), so that a line says which key it is
+// about.
+func (e *env) runCheck(command string, values map[string]string, whose string) checkrun.Result {
+	head := "  |"
+	if whose != "" {
+		head = "  " + catalog.PrintableLine(whose) + " |"
+	}
 	return checkrun.Start(checkrun.Spec{Command: command, Values: values, Timeout: e.cfg.CheckTimeout, OnLine: func(line string) {
-		fmt.Fprintf(e.stderr, "  | %s\n", checkrun.ShowLine(line))
+		fmt.Fprintf(e.stderr, "%s %s\n", head, checkrun.ShowLine(line))
 	}}).Wait()
 }
 
@@ -261,7 +297,7 @@ func (e *env) rotatedSince(since time.Time) []keyRef {
 // oldKeyRefused runs ref's check_old, filled (see checkrun.Fill), and says what it
 // proved, reporting whether the old key is shown refused.
 func (e *env) oldKeyRefused(ref keyRef, filled string) bool {
-	res := e.runCheck(filled, ref.key.Values)
+	res := e.runCheck(filled, ref.key.Values, ref.key.ID)
 	rec := checkrun.Record(state.FactOldKey, filled, ref.key.CheckOldExit, res)
 	switch {
 	case rec.Passed():

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -120,11 +122,11 @@ func TestVerifyOldAllFindsAnOldKeyThatStillWorks(t *testing.T) {
 [[keys]]
 source = "awin"
 name = "dead"
-check_old = "exit 22"
+check_old = "echo HTTP 401; exit 22"
 [[keys]]
 source = "awin"
 name = "alive"
-check_old = "echo 200; exit 0"
+check_old = "echo HTTP 200; exit 0"
 [[keys]]
 source = "awin"
 name = "long-ago"
@@ -138,11 +140,24 @@ check_old = "exit 0"
 		!strings.Contains(errOut, "verify --old --all: 1 problem of 2") {
 		t.Errorf("exit %d:\n%s%s", code, out, errOut)
 	}
+	// Run one after another, each output line says which key it is about.
+	if !strings.Contains(errOut, "  awin/dead | HTTP 401\n") || !strings.Contains(errOut, "  awin/alive | HTTP 200\n") {
+		t.Errorf("output lines not headed with their key:\n%s", errOut)
+	}
 	if out, _, code := c.run("verify", "--old", "--all", "--since", "1d"); code != exitOK || !strings.Contains(out, "no key with a check_old was rotated since") {
 		t.Errorf("--since 1d: %d %s", code, out)
 	}
 	if _, errOut, code := c.run("verify", "--all"); code != exitUsage || !strings.Contains(errOut, "verify --all goes with --old alone") {
 		t.Errorf("--all alone: %d %s", code, errOut)
+	}
+	// A word left over is what is named, not the flags.
+	if _, errOut, code := c.run("verify", "--old", "--all", "--since", "3", "months"); code != exitUsage ||
+		!strings.Contains(errOut, `verify --old --all takes no key, but "months" is left over: --since takes one word, such as --since 90d`) {
+		t.Errorf("--since 3 months: %d %s", code, errOut)
+	}
+	if _, errOut, code := c.run("verify", "--old", "--all", "awin/dead"); code != exitUsage ||
+		!strings.Contains(errOut, `takes no key ("awin/dead"): to check one, rotatetui verify KEY --old`) {
+		t.Errorf("a key with --all: %d %s", code, errOut)
 	}
 }
 
@@ -166,8 +181,16 @@ func TestACatalogWithCheckCommandsIsRefusedNamingTheKeysFile(t *testing.T) {
 	c := newCLI(t)
 	cat := c.write("team.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"x\"\ncheck_new = \"curl -f https://example.com\"\n")
 	_, errOut, code := c.run("--catalog", cat, "status")
-	if code != exitUsage || !strings.Contains(errOut, cat+":5:1: check_new is refused in a catalog") || !strings.Contains(errOut, "$XDG_CONFIG_HOME/rotatetui/keys.toml") {
+	if code != exitUsage || !strings.Contains(errOut, cat+":5:1: check_new is refused in a catalog") || !strings.Contains(errOut, "read only from your own keys file, "+userKeysPath()) {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+	// On a source or a step, and from validate, the same.
+	src := c.write("src.toml", "version = 1\n[[sources]]\nid = \"x\"\nname = \"X\"\n[[sources.steps]]\ntext = \"Go.\"\ncheck_old = \"exit 22\"\n")
+	for _, args := range [][]string{{"--catalog", src, "status"}, {"validate", src}} {
+		out, errOut, code := c.run(args...)
+		if code == exitOK || !strings.Contains(out+errOut, src+":7:1: check_old is refused in a catalog: check commands run on your machine, so they are read only from your own keys file, "+userKeysPath()) {
+			t.Errorf("%v: exit %d: %s%s", args, code, out, errOut)
+		}
 	}
 	// A key's command that holds a key is refused too.
 	c.write("config/rotatetui/keys.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"x\"\ncheck_new = \"curl -H 'Authorization: Bearer sk_live_abcdefghijklmnopqrstuvwx12' https://api.stripe.com\"\n")
@@ -312,5 +335,146 @@ func TestVerifyWithholdsSecretOutputOnStderr(t *testing.T) {
 	_, errOut, _ := c.run("verify", "awin/main", "--new", "--yes")
 	if strings.Contains(errOut, token) || !strings.Contains(errOut, "  | "+state.Withheld) || !strings.Contains(errOut, "  | ok") {
 		t.Errorf("stderr:\n%s", errOut)
+	}
+}
+
+// A keys file that is a link into a directory anyone can write is refused for checks,
+// naming that directory: whoever can write there can swap the file.
+func TestChecksOfAKeysFileLinkedIntoAnOpenDirectoryAreRefused(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "ran")
+	c := proofCLI(t, "touch "+marker, "")
+	path := userKeysPath()
+	world := filepath.Join(c.home, "world")
+	if err := os.Mkdir(world, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(world, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(world, "keys.toml")
+	if err := os.Rename(path, real); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, path); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := c.run("verify", "awin/main", "--yes")
+	if code != exitUsage || !strings.Contains(errOut, world+", a directory the keys file "+path+" (a link to "+real+") is in, has mode 0777") ||
+		!strings.Contains(errOut, "run: chmod go-w "+world) {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the command of a keys file in an open directory ran")
+	}
+	// The keys themselves still load: only their commands are refused.
+	if out, errOut, code := c.run("key", "list"); code != exitOK || !strings.Contains(out, "awin/main") {
+		t.Errorf("key list: %d %s%s", code, out, errOut)
+	}
+}
+
+// The verdict on a keys file is the one made as it was read: what its path names
+// later changes neither what runs nor whether it may.
+func TestChecksAreTrustedAsTheKeysFileWasRead(t *testing.T) {
+	c := proofCLI(t, "echo loaded", "")
+	path := userKeysPath()
+	load := func() *catalog.Key {
+		t.Helper()
+		cat, err := catalog.Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := loadKeysFile(path, cat, 0); err != nil {
+			t.Fatal(err)
+		}
+		for i := range cat.Keys {
+			if cat.Keys[i].ID == "awin/main" {
+				return &cat.Keys[i]
+			}
+		}
+		t.Fatal("awin/main not loaded")
+		return nil
+	}
+	// Read loose, then tightened: still refused, as read.
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	k := load()
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := trustChecks(k); err == nil || !strings.Contains(err.Error(), "has mode 0666") {
+		t.Errorf("a file read loose, tightened since: %v", err)
+	}
+	// Read sound, then swapped for another file: the commands read run, trusted.
+	k = load()
+	swapped := c.write("other.toml", "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"main\"\ncheck_new = \"echo swapped\"\n")
+	if err := os.Chmod(swapped, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(swapped, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := trustChecks(k); err != nil || k.CheckNew != "echo loaded" {
+		t.Errorf("a file swapped after it was read: %v, %q", err, k.CheckNew)
+	}
+	// A key from a catalog was never judged: refused, naming the keys file.
+	if err := trustChecks(&catalog.Key{ID: "awin/x", Origin: "team.toml"}); err == nil || !strings.Contains(err.Error(), "team.toml is not your keys file: check commands are read only from your own keys file, "+path) {
+		t.Errorf("a catalog's key: %v", err)
+	}
+}
+
+// swapOnRead is a terminal's input that, when first read (as the y/N question
+// waits), replaces the keys file with another, then answers y.
+type swapOnRead struct {
+	t          *testing.T
+	path, with string
+	done       bool
+}
+
+func (s *swapOnRead) Read(p []byte) (int, error) {
+	if !s.done {
+		s.done = true
+		if err := os.WriteFile(s.path+".new", []byte(s.with), 0o600); err != nil {
+			s.t.Error(err)
+		}
+		if err := os.Rename(s.path+".new", s.path); err != nil {
+			s.t.Error(err)
+		}
+	}
+	return copy(p, "y\n"), io.EOF
+}
+
+func TestAKeysFileSwappedWhileVerifyAsksRunsTheCommandsRead(t *testing.T) {
+	dir := t.TempDir()
+	loaded, swapped := filepath.Join(dir, "loaded"), filepath.Join(dir, "swapped")
+	c := proofCLI(t, "touch "+loaded, "")
+	c.mustRun("check", "awin/main", "1")
+	in := &swapOnRead{t: t, path: userKeysPath(), with: "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"main\"\ncheck_new = \"touch " + swapped + "\"\n"}
+	var out, errOut bytes.Buffer
+	code := runWithInput(in, true, []string{"verify", "awin/main", "--new"}, &out, &errOut)
+	if code != exitOK || !in.done {
+		t.Fatalf("exit %d (asked: %v):\n%s%s", code, in.done, out.String(), errOut.String())
+	}
+	if _, err := os.Stat(loaded); err != nil {
+		t.Error("the command read did not run")
+	}
+	if _, err := os.Stat(swapped); err == nil {
+		t.Error("the command of the file swapped in ran")
+	}
+}
+
+// verify --old on a rotation whose revoke step is not done cautions, and runs.
+func TestVerifyOldBeforeTheRevokeIsCautioned(t *testing.T) {
+	c := proofCLI(t, "", "exit 22")
+	const caution = "rotatetui: caution: step 2, which revokes the old key, is not done yet: a refusal now may not be the revoke's doing\n"
+	c.mustRun("check", "awin/main", "1")
+	out, errOut, code := c.run("verify", "awin/main", "--old", "--yes")
+	if code != exitOK || !strings.Contains(errOut, caution) || !strings.Contains(out, "checked step 5") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	c.mustRun("uncheck", "awin/main", "5")
+	c.mustRun("check", "awin/main", "2", "--yes")
+	if out, errOut, code := c.run("verify", "awin/main", "--old", "--yes"); code != exitOK || strings.Contains(errOut, "caution") {
+		t.Errorf("revoke done: exit %d:\n%s%s", code, out, errOut)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
+	"github.com/rotatetui/rotatetui/state/checkrun"
 )
 
 // keysfile.go loads keys.toml, the keys of the sources (see catalog/keys.go), and
@@ -20,11 +21,16 @@ import (
 // loadKeysFile reads the keys file at path, when there is one, checks it against cat
 // and layers its keys over cat's. A file with problems is refused with every problem
 // as file:line:col: message (a *catalog.Error); a missing file is no keys.
+//
+// The file is read and judged for its check commands at once, from one open
+// descriptor (checkrun.ReadKeysFile), and every key keeps that verdict: a check runs
+// the commands read, trusted as the file they were read from was, never by what the
+// path names when it runs.
 func loadKeysFile(path string, cat *catalog.Catalog, maxSize int64) error {
 	if path == "" {
 		return nil
 	}
-	data, err := catalog.ReadFile(path, maxSize)
+	data, verdict, err := checkrun.ReadKeysFile(path, filepath.Dir(path), maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -34,6 +40,9 @@ func loadKeysFile(path string, cat *catalog.Catalog, maxSize int64) error {
 	keys, err := checkKeysFile(path, data, cat)
 	if err != nil {
 		return err
+	}
+	for i := range keys {
+		keys[i].Checks = catalog.JudgedChecks(verdict)
 	}
 	cat.LayerKeys(keys)
 	return nil

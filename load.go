@@ -275,7 +275,7 @@ func loadCatalogs(o options, files []string) (cat *catalog.Catalog, builtinEvery
 	}
 	var problems []string
 	for _, f := range files {
-		c, err := catalog.LoadFileMax(f, o.maxCatalogSize)
+		c, err := catalog.LoadFileFor(f, o.maxCatalogSize, userKeysPath())
 		if err != nil {
 			problems = append(problems, describeCatalogError(f, err))
 			continue

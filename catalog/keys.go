@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -39,11 +40,50 @@ type Key struct {
 	// CheckOld that prove the old key refused: any other failure (a typo, DNS, a
 	// missing tool) proves nothing.
 	CheckOldExit []int
+	// Checks is the verdict on the file the key was read from, made as it was read
+	// (see checkrun.ReadKeysFile): whether CheckNew and CheckOld may run. Only the
+	// user's own keys file is judged; the zero verdict refuses, so a key from a
+	// catalog or built in code never runs a command.
+	Checks ChecksVerdict
 
 	// at is where the key was declared, so that checks made after parsing (against
 	// the merged catalog, for secrets) still name file, line and column. Nil for an
 	// implicit key and for keys built in code.
 	at *keyPositions
+}
+
+// ChecksVerdict says whether a key's check commands may run, as judged when its file
+// was read. The zero verdict is "not judged", which refuses.
+type ChecksVerdict struct {
+	refused error // nil: not judged; checksTrusted: judged, and they may run
+}
+
+// checksTrusted is the verdict's refused of a file judged sound.
+var checksTrusted = errors.New("trusted")
+
+// ErrChecksNotJudged is why the commands of a key whose file was never judged may
+// not run: it was not read from the user's own keys file.
+var ErrChecksNotJudged = errors.New("the key was not read from your own keys file")
+
+// JudgedChecks is the verdict on a keys file that was judged: refused is why its
+// commands may not run, nil when they may.
+func JudgedChecks(refused error) ChecksVerdict {
+	if refused == nil {
+		refused = checksTrusted
+	}
+	return ChecksVerdict{refused: refused}
+}
+
+// Err is why the commands may not run (ErrChecksNotJudged when nobody judged them),
+// or nil when they may.
+func (v ChecksVerdict) Err() error {
+	switch v.refused {
+	case nil:
+		return ErrChecksNotJudged
+	case checksTrusted:
+		return nil
+	}
+	return v.refused
 }
 
 // KeyID is the id of source's key called name: "snowflake/prod", or the source id

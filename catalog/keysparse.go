@@ -13,8 +13,8 @@ import (
 // keyFields are the keys a [[keys]] table may hold, in the order they are written.
 var keyFields = []string{"source", "name", "owner", "description", "rotate_every", "tags", "values", "retired", "check_new", "check_old", "check_old_exit"}
 
-// KeysFileHint names the user's keys file where the catalog package cannot know its
-// path: the only file check commands are read from.
+// KeysFileHint names the user's keys file where the catalog package was not told its
+// path (see ParseFor): the only file check commands are read from.
 const KeysFileHint = "your own keys file ($XDG_CONFIG_HOME/rotatetui/keys.toml, by default ~/.config/rotatetui/keys.toml)"
 
 // ParseKeys reads a keys file (keys.toml): `version = 1` and [[keys]] tables. Every
@@ -217,7 +217,7 @@ func (r *keysReader) key(i int, f fields) Key {
 // outside the user's keys file.
 func (r *keysReader) command(i int, f fields, k string) string {
 	if _, present := f.get(k); present && !r.commands {
-		r.problem(i, k, "%s is refused in a catalog: a check command runs on your machine, so it is read only from %s", k, KeysFileHint)
+		r.problem(i, k, "%s", r.p.refusedCheckMsg(k))
 		return ""
 	}
 	s, ok := r.str(i, f, k)
@@ -243,7 +243,7 @@ func (r *keysReader) exitStatuses(i int, f fields, k string, hasCommand bool) []
 	case !present:
 		return nil
 	case !r.commands:
-		r.problem(i, k, "%s is refused in a catalog: it goes with check_old, which is read only from %s", k, KeysFileHint)
+		r.problem(i, k, "%s", r.p.refusedCheckMsg(k))
 		return nil
 	case !hasCommand:
 		r.problem(i, k, "%s without check_old: it says which exit statuses of check_old prove the old key refused", k)

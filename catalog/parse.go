@@ -66,7 +66,14 @@ func LoadFile(path string) (*Catalog, error) {
 // Parse decodes and validates one catalog. name is used in problem reports. On failure
 // the error is an *Error listing every problem found, not just the first.
 func Parse(name string, data []byte) (*Catalog, error) {
-	p := &parser{file: name, data: data}
+	return ParseFor(name, data, "")
+}
+
+// ParseFor is Parse for the user whose keys file is keysFile: a check command in the
+// catalog is refused naming that file, the only one they are read from ("": the
+// generic KeysFileHint).
+func ParseFor(name string, data []byte, keysFile string) (*Catalog, error) {
+	p := &parser{file: name, data: data, keysFile: keysFile}
 	c := p.parse()
 	if err := p.err(); err != nil {
 		return nil, err
@@ -77,8 +84,54 @@ func Parse(name string, data []byte) (*Catalog, error) {
 type parser struct {
 	file     string
 	data     []byte
+	keysFile string // the user's keys file, for the messages that refuse check commands; "" when unknown
 	pos      map[string]position
 	problems []Problem
+}
+
+// keysFileName names the user's keys file in a message: "your own keys file, PATH".
+func (p *parser) keysFileName() string {
+	if p.keysFile == "" {
+		return KeysFileHint
+	}
+	return "your own keys file, " + p.keysFile
+}
+
+// checkFields are the fields of a key's check commands, read only from the user's
+// keys file.
+var checkFields = []string{"check_new", "check_old", "check_old_exit"}
+
+// refuseChecks refuses the check command fields in a table of a catalog that is not
+// a key ([[sources]], [[sources.steps]]), as they are refused in a catalog's [[keys]]
+// (someone put them on the source instead of the key, or means them to run), and
+// returns the table without them, so that they are not reported as unknown keys too.
+func (p *parser) refuseChecks(t table) table {
+	present := false
+	for _, k := range checkFields {
+		if _, ok := t.f.get(k); ok {
+			present = true
+			p.problemAt(t.key(k), "%s", p.refusedCheckMsg(k))
+		}
+	}
+	if !present {
+		return t
+	}
+	rest := make(fields, 0, len(t.f))
+	for _, kv := range t.f {
+		if !contains(checkFields, kv.key) {
+			rest = append(rest, kv)
+		}
+	}
+	t.f = rest
+	return t
+}
+
+// refusedCheckMsg says why the check command field k is refused in a catalog.
+func (p *parser) refusedCheckMsg(k string) string {
+	if k == "check_old_exit" {
+		return fmt.Sprintf("%s is refused in a catalog: it goes with check_old, and check commands are read only from %s", k, p.keysFileName())
+	}
+	return fmt.Sprintf("%s is refused in a catalog: check commands run on your machine, so they are read only from %s", k, p.keysFileName())
 }
 
 type position struct{ line, col int }
@@ -328,7 +381,7 @@ func (p *parser) source(t table) Source {
 	s.Docs, _ = t.str("docs")
 	s.Note, _ = t.str("note")
 	s.RotateEvery = t.duration("rotate_every")
-	t.rejectUnknown("id", "name", "aliases", "category", "docs", "note", "rotate_every", "disabled", "steps")
+	p.refuseChecks(t).rejectUnknown("id", "name", "aliases", "category", "docs", "note", "rotate_every", "disabled", "steps")
 	if s.Docs != "" {
 		p.checkURL(t, "docs", s.Docs, false)
 	}
@@ -402,7 +455,7 @@ func (p *parser) step(t table) Step {
 	st.Command, _ = t.str("command")
 	st.URL, _ = t.str("url")
 	st.Wait = t.duration("wait")
-	t.rejectUnknown("id", "text", "kind", "command", "url", "wait")
+	p.refuseChecks(t).rejectUnknown("id", "text", "kind", "command", "url", "wait")
 	if st.URL != "" {
 		p.checkURL(t, "url", st.URL, true)
 	}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // proof.go: the two facts that prove a rotation, the new key works and the old key is
@@ -151,4 +152,27 @@ func (f Fact) CheckField() string {
 		return "check_old"
 	}
 	return "check_new"
+}
+
+// RevokeCaution is what to say before a check of the old key's refusal runs on a
+// rotation of s (as WithProof returned it) whose handled steps handled tells: that
+// the source's revoke steps (kind revoke) not handled yet are not done, so that a
+// refusal now may be the provider's doing (the key expired, was never valid, the
+// check asks the wrong account) rather than the revoke's; "" when every revoke step
+// is handled, or s has none. It only cautions: the check still runs.
+func (s *Source) RevokeCaution(handled func(i int) bool) string {
+	var open []string
+	for i, st := range s.Steps {
+		if st.Kind == KindRevoke && !handled(i) {
+			open = append(open, fmt.Sprint(i+1))
+		}
+	}
+	switch len(open) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("step %s, which revokes the old key, is not done yet: a refusal now may not be the revoke's doing", open[0])
+	}
+	return fmt.Sprintf("steps %s and %s, which revoke the old key, are not done yet: a refusal now may not be the revokes' doing",
+		strings.Join(open[:len(open)-1], ", "), open[len(open)-1])
 }

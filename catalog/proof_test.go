@@ -140,9 +140,42 @@ func TestCheckCommandsAreReadFromTheKeysFile(t *testing.T) {
 func TestACatalogWithCheckCommandsIsRefused(t *testing.T) {
 	file := keysCatalog + "\n[[keys]]\nsource = \"adjust\"\nname = \"app\"\ncheck_old = \"curl -f https://example.com\"\n"
 	_, err := Parse("team.toml", []byte(file))
-	want := "team.toml:31:1: check_old is refused in a catalog: a check command runs on your machine, so it is read only from your own keys file ($XDG_CONFIG_HOME/rotatetui/keys.toml"
+	want := "team.toml:31:1: check_old is refused in a catalog: check commands run on your machine, so they are read only from your own keys file ($XDG_CONFIG_HOME/rotatetui/keys.toml"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("got %v\nwant %q", err, want)
+	}
+	// Told the keys file, it names it.
+	_, err = ParseFor("team.toml", []byte(file), "/home/ana/.config/rotatetui/keys.toml")
+	want = "team.toml:31:1: check_old is refused in a catalog: check commands run on your machine, so they are read only from your own keys file, /home/ana/.config/rotatetui/keys.toml"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v\nwant %q", err, want)
+	}
+}
+
+// A check command written on a source or a step, not a key, is refused as it is in
+// [[keys]], naming the keys file, and not as an unknown key.
+func TestCheckCommandsOnASourceOrAStepAreRefused(t *testing.T) {
+	const keysFile = "/home/ana/.config/rotatetui/keys.toml"
+	onSource := strings.Replace(keysCatalog, "name = \"Adjust\"\n", "name = \"Adjust\"\ncheck_new = \"curl -f https://example.com\"\ncheck_old_exit = [22]\n", 1)
+	onStep := strings.Replace(keysCatalog, "  text = \"Reset the token.\"\n", "  text = \"Reset the token.\"\n  check_old = \"exit 22\"\n", 1)
+	for name, c := range map[string]struct {
+		file string
+		want []string
+	}{
+		"source": {onSource, []string{
+			"team.toml:17:1: check_new is refused in a catalog: check commands run on your machine, so they are read only from your own keys file, " + keysFile,
+			"team.toml:18:1: check_old_exit is refused in a catalog: it goes with check_old, and check commands are read only from your own keys file, " + keysFile}},
+		"step": {onStep, []string{"team.toml:20:3: check_old is refused in a catalog: check commands run on your machine, so they are read only from your own keys file, " + keysFile}},
+	} {
+		_, err := ParseFor("team.toml", []byte(c.file), keysFile)
+		for _, want := range c.want {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: got %v\nwant %q", name, err, want)
+			}
+		}
+		if err != nil && strings.Contains(err.Error(), "unknown key") {
+			t.Errorf("%s: reported as an unknown key too: %v", name, err)
+		}
 	}
 }
 
@@ -178,5 +211,40 @@ func TestCheckOldExitIsReadWithCheckOld(t *testing.T) {
 	file := keysCatalog + "\n[[keys]]\nsource = \"adjust\"\nname = \"app\"\ncheck_old_exit = [22]\n"
 	if _, err := Parse("team.toml", []byte(file)); err == nil || !strings.Contains(err.Error(), "check_old_exit is refused in a catalog") {
 		t.Errorf("in a catalog: %v", err)
+	}
+}
+
+func TestRevokeCautionNamesTheRevokeStepsNotDone(t *testing.T) {
+	s := &Source{Steps: []Step{{Kind: KindNavigate}, {Kind: KindRevoke}, {Kind: KindCreate}, {Kind: KindRevoke}, {Proves: FactOldKey}}}
+	done := map[int]bool{}
+	handled := func(i int) bool { return done[i] }
+	if got, want := s.RevokeCaution(handled), "steps 2 and 4, which revoke the old key, are not done yet: a refusal now may not be the revokes' doing"; got != want {
+		t.Errorf("none done: %q, want %q", got, want)
+	}
+	done[1] = true
+	if got, want := s.RevokeCaution(handled), "step 4, which revokes the old key, is not done yet: a refusal now may not be the revoke's doing"; got != want {
+		t.Errorf("step 2 done: %q, want %q", got, want)
+	}
+	done[3] = true
+	if got := s.RevokeCaution(handled); got != "" {
+		t.Errorf("all done: %q", got)
+	}
+	if got := (&Source{Steps: []Step{{Kind: KindCreate}}}).RevokeCaution(handled); got != "" {
+		t.Errorf("no revoke step: %q", got)
+	}
+}
+
+// A key's check commands run only on a verdict that says so: the zero one refuses.
+func TestChecksVerdict(t *testing.T) {
+	var k Key
+	if err := k.Checks.Err(); !errors.Is(err, ErrChecksNotJudged) {
+		t.Errorf("zero verdict: %v", err)
+	}
+	if err := JudgedChecks(nil).Err(); err != nil {
+		t.Errorf("judged sound: %v", err)
+	}
+	loose := errors.New("keys.toml has mode 0666")
+	if err := JudgedChecks(loose).Err(); err != loose {
+		t.Errorf("judged loose: %v", err)
 	}
 }

@@ -129,11 +129,16 @@ func tooLarge(path string, maxSize int64) error {
 
 // LoadFileMax is LoadFile with a size limit of maxSize bytes (see ReadFile).
 func LoadFileMax(path string, maxSize int64) (*Catalog, error) {
+	return LoadFileFor(path, maxSize, "")
+}
+
+// LoadFileFor is LoadFileMax for the user whose keys file is keysFile (see ParseFor).
+func LoadFileFor(path string, maxSize int64, keysFile string) (*Catalog, error) {
 	data, err := ReadFile(path, maxSize)
 	if err != nil {
 		return nil, err
 	}
-	c, err := Parse(path, data)
+	c, err := ParseFor(path, data, keysFile)
 	if err != nil {
 		return nil, err
 	}

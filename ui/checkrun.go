@@ -114,7 +114,14 @@ func (m checklistModel) verify() (checklistModel, tea.Cmd, event) {
 	case f == catalog.FactOldKey:
 		want = "fails when the provider refuses the old key"
 	}
-	m.prompt = newConfirm(fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command)), confirmCheck, i)
+	question := fmt.Sprintf("Run %s? It %s:  $ %s", f.CheckField(), want, catalog.PrintableLine(command))
+	if f == catalog.FactOldKey {
+		// Only a caution: a refusal before the revoke may be the provider's doing.
+		if caution := m.src.RevokeCaution(m.handled); caution != "" {
+			question = "Caution: " + caution + ". " + question
+		}
+	}
+	m.prompt = newConfirm(question, confirmCheck, i)
 	m.prompt.command = &command
 	return m, nil, nil
 }

@@ -174,40 +174,6 @@ func TestNextReportsTheLastLinesThenTheEnd(t *testing.T) {
 	}
 }
 
-func TestTrustedKeysFile(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "rotatetui")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "keys.toml")
-	if err := os.WriteFile(path, []byte("version = 1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := Trusted(path, dir); err != nil {
-		t.Fatalf("a 0600 file in a 0700 directory: %v", err)
-	}
-	if err := os.Chmod(path, 0o664); err != nil {
-		t.Fatal(err)
-	}
-	err := Trusted(path, dir)
-	if err == nil || !strings.Contains(err.Error(), "has mode 0664: group can change what it runs") || !strings.Contains(err.Error(), "run: chmod go-w "+path) {
-		t.Errorf("group-writable: %v", err)
-	}
-	_ = os.Chmod(path, 0o600)
-	_ = os.Chmod(dir, 0o777)
-	if err := Trusted(path, dir); err == nil || !strings.Contains(err.Error(), "group and others") {
-		t.Errorf("world-writable directory: %v", err)
-	}
-	_ = os.Chmod(dir, 0o700)
-	other := filepath.Join(t.TempDir(), "keys.toml")
-	if err := Trusted(other, dir); err == nil || !strings.Contains(err.Error(), "is not your keys file") {
-		t.Errorf("another file: %v", err)
-	}
-	if err := Trusted("", dir); err == nil || !strings.Contains(err.Error(), "not declared in a keys file") {
-		t.Errorf("implicit key: %v", err)
-	}
-}
-
 // gone waits until process pid no longer exists, failing the test after 5 s.
 func gone(t *testing.T, pid int, what string) {
 	t.Helper()
