@@ -74,6 +74,9 @@ func (e *env) copyEnds(fromSpec, toSpec string) (from, to state.Backend, code in
 			return nil, nil, e.fail(exitUsage, "state copy: a password in a URL is visible to every user of this machine (ps). Put it in ~/.pgpass instead, one line host:port:database:user:password with mode 0600, and leave it out of the URL."), false
 		}
 		resolved, err := resolveStateSpec(spec, "")
+		if errors.Is(err, errConnString) {
+			return nil, nil, e.failErr(exitUsage, err), false
+		}
 		if err != nil {
 			return nil, nil, e.failErr(exitFailed, err), false
 		}

@@ -360,6 +360,9 @@ func (e *env) newStore() (int, bool) {
 		return e.fail(exitUsage, "--state: a password in the URL is visible to every user of this machine (ps). Put it in ~/.pgpass instead, one line host:port:database:user:password with mode 0600 (or the file $PGPASSFILE names), and leave it out of the URL."), false
 	}
 	spec, err := resolveStateSpec(e.opts.statePath, e.stateSetting)
+	if errors.Is(err, errConnString) {
+		return e.failErr(exitUsage, err), false
+	}
 	if err != nil {
 		return e.failErr(exitFailed, err), false
 	}

@@ -240,3 +240,31 @@ func TestRestoreCommandKeepsWhereTheStoreCameFrom(t *testing.T) {
 		t.Errorf("a database from --state: %q, want it spelled out", got)
 	}
 }
+
+// TestAConnectionStringIsNeitherAFileNorEchoed: a libpq keyword/value string is
+// refused wherever the store is named, without a file made of it and without
+// repeating it (it may hold a password).
+func TestAConnectionStringIsNeitherAFileNorEchoed(t *testing.T) {
+	c := newCLI(t)
+	dsn := "host=127.0.0.1 port=5432 user=team password=hunter2 dbname=teamdb"
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	for _, tt := range []struct {
+		name  string
+		args  []string
+		setup func()
+	}{
+		{"--state", []string{"check", "awin", "1", "--state", dsn}, func() {}},
+		{"$ROTATETUI_STATE", []string{"check", "awin", "1"}, func() { t.Setenv("ROTATETUI_STATE", dsn) }},
+		{"state copy", []string{"state", "copy", c.statePath(), dsn}, func() { t.Setenv("ROTATETUI_STATE", "") }},
+	} {
+		tt.setup()
+		out, errOut, code := c.run(tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, "libpq connection string") || strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("%s: exit %d\n%s%s\nwant it refused, without the password", tt.name, code, out, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(cwd); len(entries) > 0 {
+		t.Errorf("files were made in the working directory: %v", entries)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,6 +62,10 @@ func userConfigPath() string {
 	return ""
 }
 
+// errConnString is resolveStateSpec's refusal of a libpq connection string: a usage
+// error, as the spec is the person's to change.
+var errConnString = errors.New("not a file name nor a postgres:// URL")
+
 // resolveStatePath picks the progress file: --state, $ROTATETUI_STATE, then the XDG
 // state directory.
 func resolveStatePath(flag string) (string, error) { return resolveStateSpec(flag, "") }
@@ -70,11 +75,15 @@ func resolveStatePath(flag string) (string, error) { return resolveStateSpec(fla
 // postgres:// or postgresql:// URL names a database and is kept as it is; anything
 // else is a file, made absolute.
 func resolveStateSpec(flag, setting string) (string, error) {
-	for _, spec := range []string{flag, os.Getenv("ROTATETUI_STATE"), setting} {
+	for i, spec := range []string{flag, os.Getenv("ROTATETUI_STATE"), setting} {
 		switch {
 		case spec == "":
 		case state.IsPGURL(spec):
 			return spec, nil
+		case state.IsConnString(spec):
+			// Not echoed: it may hold a password.
+			where := [...]string{"--state", "$ROTATETUI_STATE", "state in config.toml"}[i]
+			return "", fmt.Errorf("%w: %s looks like a libpq connection string (host=… dbname=…); rotatetui takes a database as a URL, postgres://USER@HOST:PORT/DATABASE?sslmode=require, with the password in ~/.pgpass (the PG* variables fill in what the URL leaves out)", errConnString, where)
 		default:
 			return filepath.Abs(spec)
 		}

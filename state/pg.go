@@ -45,6 +45,7 @@ type PGStore struct {
 	name     string // Path: the URL as given, without its password
 	cfg      *pgx.ConnConfig
 	password string // to redact from every error
+	passfile string // the password file libpq's conventions name (passfileFor)
 	jr       *Store // the local journal: a file store whose file is never written
 	pool     *connPool
 
@@ -70,6 +71,23 @@ const pgNotifyChannel = "rotatetui_state"
 // IsPGURL reports whether spec names a PostgreSQL database rather than a file.
 func IsPGURL(spec string) bool {
 	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
+}
+
+// connStringKeywords are libpq's connection-string keywords that a file name is most
+// unlikely to start with ("host=…", "dbname=…").
+var connStringKeywords = []string{"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "sslmode", "service", "connect_timeout", "application_name", "options", "target_session_attrs"}
+
+// IsConnString reports whether spec is a libpq keyword/value connection string
+// ("host=db port=5432 dbname=rot"), which rotatetui does not take: it would otherwise be
+// a file name, the password it may hold included.
+func IsConnString(spec string) bool {
+	for _, field := range strings.Fields(spec) {
+		key, _, found := strings.Cut(field, "=")
+		if found && slices.Contains(connStringKeywords, strings.ToLower(key)) {
+			return true
+		}
+	}
+	return false
 }
 
 // URLPassword reports whether the URL spec carries a password.
@@ -109,7 +127,7 @@ func NewPGStore(spec, localDir string, opts ...Option) (*PGStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", name, redact(err.Error(), ""))
 	}
-	s := &PGStore{name: name, cfg: cfg, password: cfg.Password,
+	s := &PGStore{name: name, cfg: cfg, password: cfg.Password, passfile: passfileFor(spec),
 		retryDelays: []time.Duration{100 * time.Millisecond, 400 * time.Millisecond, 1500 * time.Millisecond}}
 	s.jr = NewStore(filepath.Join(localDir, s.localName()), opts...)
 	s.pool = &connPool{connect: s.connect, idle: make(chan *pgx.Conn, pgMaxConns), slots: make(chan struct{}, pgMaxConns)}
@@ -147,6 +165,46 @@ func (s *PGStore) RescuePath() string { return s.jr.Path() }
 // server's place. The mode is read back from the attempts pgx will make (its
 // Fallbacks), which is what the URL, PGSSLMODE and the defaults decided together.
 func (s *PGStore) PermissionWarning() string {
+	var warnings []string
+	for _, w := range []string{s.plaintextWarning(), passfileWarning(s.passfile)} {
+		if w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	return strings.Join(warnings, "; ")
+}
+
+// passfileFor is the password file libpq's conventions name for the URL spec: its
+// passfile, else $PGPASSFILE, else ~/.pgpass ("" without a home).
+func passfileFor(spec string) string {
+	if u, err := url.Parse(spec); err == nil && u.Query().Get("passfile") != "" {
+		return u.Query().Get("passfile")
+	}
+	if p := os.Getenv("PGPASSFILE"); p != "" {
+		return p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".pgpass")
+	}
+	return ""
+}
+
+// passfileWarning warns of a password file others can read or write, which libpq
+// itself would refuse to use; "" when there is none or it is private.
+func passfileWarning(path string) string {
+	if path == "" {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the password file %s can be read or written by other users (mode %04o), who can then log in to the database as you (libpq itself refuses such a file): chmod 600 %s", path, fi.Mode().Perm(), path)
+}
+
+// plaintextWarning warns of a connection to another machine that may not be
+// encrypted, "" when every one is local or encrypted.
+func (s *PGStore) plaintextWarning() string {
 	attempts := append([]*pgconn.FallbackConfig{{Host: s.cfg.Host, Port: s.cfg.Port, TLSConfig: s.cfg.TLSConfig}}, s.cfg.Fallbacks...)
 	for i := 0; i < len(attempts); {
 		// The attempts of one host are next to each other: [nil] for disable, [nil, TLS]

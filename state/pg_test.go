@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -519,5 +521,48 @@ func TestPGServerRestart(t *testing.T) {
 	case <-ch:
 	case <-time.After(15 * time.Second):
 		t.Fatal("the watcher did not report after reconnecting")
+	}
+}
+
+// TestPGWarnsOfAPasswordFileOthersCanRead: a ~/.pgpass (or $PGPASSFILE) others can
+// read or write is warned of with the chmod, as libpq refuses such a file; a private
+// one is not.
+func TestPGWarnsOfAPasswordFileOthersCanRead(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("PGPASSFILE", "")
+	pass := filepath.Join(home, ".pgpass")
+	if err := os.WriteFile(pass, []byte("localhost:5432:rot:ana:pw\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(pass, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *PGStore {
+		s, err := NewPGStore("postgres://ana@localhost/rot", t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if w := open().PermissionWarning(); !strings.Contains(w, pass) || !strings.Contains(w, "chmod 600 "+pass) || strings.Contains(w, "ana:pw") {
+		t.Errorf("a 0644 ~/.pgpass: warning %q", w)
+	}
+	if err := os.Chmod(pass, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if w := open().PermissionWarning(); w != "" {
+		t.Errorf("a 0600 ~/.pgpass: warning %q, want none", w)
+	}
+	other := filepath.Join(home, "team.pgpass")
+	if err := os.WriteFile(other, []byte("x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(other, 0o660); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PGPASSFILE", other)
+	if w := open().PermissionWarning(); !strings.Contains(w, other) {
+		t.Errorf("a 0660 $PGPASSFILE: warning %q", w)
 	}
 }
