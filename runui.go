@@ -133,7 +133,11 @@ func saveUnsaved(store state.Backend, restore string, unsaved []state.Change, st
 	if err == nil {
 		return true
 	}
-	fmt.Fprintf(stderr, "rotatetui: %s could not be saved to %s: %v\n", plural(len(unsaved), "change", "changes"), store.Path(), err)
+	where := " to " + store.Path()
+	if strings.Contains(err.Error(), store.Path()) {
+		where = "" // the error names the store already
+	}
+	fmt.Fprintf(stderr, "rotatetui: %s could not be saved%s: %v\n", plural(len(unsaved), "change", "changes"), where, err)
 	path, rerr := state.WriteRescueFor(store, unsaved)
 	if rerr != nil {
 		// Their journal entries, if the disk took them, stay for the next save to make.
