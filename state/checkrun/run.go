@@ -101,6 +101,11 @@ func Fill(command string, values map[string]string) (string, error) {
 			r, _ := utf8.DecodeRuneInString(v[i:])
 			bad = &FillError{Name: m[2], Value: v, Char: r}
 		}
+		if bad == nil && (strings.HasPrefix(v, "~") || strings.HasPrefix(v, "-")) {
+			// Inert inside a word, but a word's first ~ is a home directory and a
+			// first - makes an option of it.
+			bad = &FillError{Name: m[2], Value: v, Char: rune(v[0])}
+		}
 		return v
 	})
 	if bad != nil {
@@ -371,11 +376,51 @@ func (r *Run) Wait() Result {
 // state.Withheld in place of a line that looks like a secret (a check that prints
 // the Authorization header it sent must not put the key on the screen either).
 func ShowLine(line string) string {
-	line = catalog.PrintableLine(line)
-	if _, secret := state.LooksLikeSecret(line); secret {
+	if looksSecret(line) {
 		return state.Withheld
 	}
-	return line
+	return catalog.PrintableLine(line)
+}
+
+// looksSecret is the secret guard on a line of output as a person reads it: its
+// escape sequences and other control characters taken out, not spelt out (the
+// spelling, ^[[31m, looks like a password to the guard, and hid every coloured line).
+func looksSecret(line string) bool {
+	_, secret := state.LooksLikeSecret(withoutControls(line))
+	return secret
+}
+
+// withoutControls is s without its terminal escape sequences (CSI, OSC and the
+// two-byte ones) and other control characters.
+func withoutControls(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			// CSI: parameters and intermediates up to a final byte @ to ~.
+			i += 2
+			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+				i++
+			}
+		case c == 0x1b && i+1 < len(s) && s[i+1] == ']':
+			// OSC: up to BEL or ST (ESC \).
+			i += 2
+			for i < len(s) && s[i] != 0x07 && !(s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\') {
+				i++
+			}
+			if i < len(s) && s[i] == 0x1b {
+				i++
+			}
+		case c == 0x1b:
+			i++ // a two-byte sequence
+		case c < 0x20 || c == 0x7f:
+			// another control character: dropped
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // maxRecorded is the longest output line a record keeps.
@@ -385,10 +430,10 @@ const maxRecorded = 200
 // most maxRecorded bytes, and state.Withheld in place of one that looks like a
 // secret.
 func RecordLine(line string) string {
-	line = strings.TrimSpace(catalog.PrintableLine(line))
-	if _, secret := state.LooksLikeSecret(line); secret {
+	if looksSecret(line) {
 		return state.Withheld
 	}
+	line = strings.TrimSpace(catalog.PrintableLine(line))
 	if len(line) > maxRecorded {
 		cut := maxRecorded
 		for cut > 0 && !utf8Start(line[cut]) {

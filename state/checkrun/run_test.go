@@ -274,3 +274,34 @@ func TestALastLineWithoutABreakIsStreamedToo(t *testing.T) {
 		t.Errorf("streamed %q, result %+v", seen, res)
 	}
 }
+
+// TestColouredOutputIsShownNotWithheld: a line with escape sequences is judged by the
+// secret guard as a person reads it, without them: a coloured status line is shown
+// (inert), a secret wrapped in colour is still withheld.
+func TestColouredOutputIsShownNotWithheld(t *testing.T) {
+	for line, want := range map[string]string{
+		"esc \x1b[31mRED\x1b[0m done":                               "esc ^[[31mRED^[[0m done",
+		"\x1b]0;title\x07HTTP 200":                                  "^[]0;title^GHTTP 200",
+		"token \x1b[1mghp_" + strings.Repeat("a1B2", 9) + "\x1b[0m": state.Withheld,
+	} {
+		if got := ShowLine(line); got != want {
+			t.Errorf("ShowLine(%q) = %q, want %q", line, got, want)
+		}
+		if got := RecordLine(line); got != want {
+			t.Errorf("RecordLine(%q) = %q, want %q", line, got, want)
+		}
+	}
+}
+
+// TestALeadingTildeOrDashIsNotFilledIn: inert inside a word, ~ and - are not at its
+// start (a home directory, an option).
+func TestALeadingTildeOrDashIsNotFilledIn(t *testing.T) {
+	for _, v := range []string{"~root", "-o/tmp/x"} {
+		if _, err := Fill("curl https://{host}/ {host}", map[string]string{"host": v}); err == nil {
+			t.Errorf("Fill with %q: no error", v)
+		}
+	}
+	if got, err := Fill("echo {host}", map[string]string{"host": "a-b~c"}); err != nil || got != "echo a-b~c" {
+		t.Errorf("Fill inside a word: %q, %v", got, err)
+	}
+}
