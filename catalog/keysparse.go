@@ -235,7 +235,8 @@ func (r *keysReader) command(i int, f fields, k string) string {
 }
 
 // exitStatuses reads check_old_exit: a non-empty array of exit statuses, each 1 to
-// 125 (0 says the key works; 126 and above are the shell's own and signals), refused
+// 125 but 2 (0 says the key works; 2 is sh's own for a command it could not parse, 126
+// and above the shell's own and signals), refused
 // outside the user's keys file as the command it goes with, and without it.
 func (r *keysReader) exitStatuses(i int, f fields, k string, hasCommand bool) []int {
 	v, present := f.get(k)
@@ -257,8 +258,15 @@ func (r *keysReader) exitStatuses(i int, f fields, k string, hasCommand bool) []
 	out := make([]int, 0, len(list))
 	for _, e := range list {
 		n, ok := e.(int64)
-		if !ok || n < 1 || n > 125 {
-			r.problem(i, k, "%s holds %v: an exit status that proves refusal is an integer from 1 to 125", k, Printable(fmt.Sprint(e)))
+		switch {
+		case !ok:
+			r.problem(i, k, "%s holds %s %s: an exit status is an integer, such as 22", k, tomlTypeName(e), Printable(fmt.Sprintf("%q", fmt.Sprint(e))))
+			return nil
+		case n == 2:
+			r.problem(i, k, "%s holds 2, which sh exits with when it cannot parse the command: a typo would prove the old key refused; use the status your command exits with on a refusal (curl -f: 22)", k)
+			return nil
+		case n < 1 || n > 125:
+			r.problem(i, k, "%s holds %d: an exit status that proves refusal is an integer from 1 to 125 (0 says the key works; 126 and above are the shell's own and signals)", k, n)
 			return nil
 		}
 		out = append(out, int(n))

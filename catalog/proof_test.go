@@ -198,7 +198,8 @@ func TestCheckOldExitIsReadWithCheckOld(t *testing.T) {
 		"check_old_exit = 22\n":       "check_old_exit must be a non-empty array of exit statuses, such as [22] (curl -f on an HTTP error), not an integer",
 		"check_old_exit = [0]\n":      "check_old_exit holds 0: an exit status that proves refusal is an integer from 1 to 125",
 		"check_old_exit = [127]\n":    "check_old_exit holds 127",
-		"check_old_exit = [\"22\"]\n": "check_old_exit holds 22",
+		"check_old_exit = [\"22\"]\n": `check_old_exit holds a string "22": an exit status is an integer`,
+		"check_old_exit = [22, 2]\n":  "check_old_exit holds 2, which sh exits with when it cannot parse the command",
 	} {
 		if _, err := ParseKeys("keys.toml", []byte(checkKeysFile+tail)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: got %v, want %q", tail, err, want)
