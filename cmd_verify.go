@@ -328,19 +328,29 @@ func (e *env) verifyAllOld() int {
 		fmt.Fprintf(e.stdout, "no key with a check_old was rotated since %s\n", local(since).Format(dateLayout))
 		return exitOK
 	}
-	// Every command is judged, and filled, before any runs: a value the shell would
-	// act on refuses the whole run, as an untrusted keys file does.
+	// Every command is judged, and filled, before any runs. An untrusted keys file
+	// refuses the whole run (every key's commands come from it); a value the shell
+	// would act on is that key's problem, told and counted, and the others still run:
+	// one bad value must not hide that another old key still works.
 	filled := make([]string, len(refs))
+	problems := 0
+	runnable := refs[:0:0]
+	var runFilled []string
 	for i, ref := range refs {
 		if err := trustChecks(ref.key); err != nil {
 			return e.failErr(exitUsage, err)
 		}
 		var err error
 		if filled[i], err = checkrun.Fill(ref.key.CheckOld, ref.key.Values); err != nil {
-			return e.fail(exitUsage, "%s (%s): check_old in %s: %v", ref.title(), ref.key.ID, ref.key.Origin, err)
+			problems++
+			e.fail(exitFailed, "%s (%s): check_old in %s not run: %v", ref.title(), ref.key.ID, ref.key.Origin, err)
+			continue
 		}
+		runnable, runFilled = append(runnable, ref), append(runFilled, filled[i])
 	}
-	if e.interactive && !e.opts.yes {
+	total := len(refs)
+	refs, filled = runnable, runFilled
+	if e.interactive && !e.opts.yes && len(refs) > 0 {
 		for i, ref := range refs {
 			fmt.Fprintf(e.stderr, "rotatetui: %s: check_old runs: %s\n", ref.title(), catalog.PrintableLine(filled[i]))
 		}
@@ -348,14 +358,13 @@ func (e *env) verifyAllOld() int {
 			return e.fail(exitFailed, "nothing was run.")
 		}
 	}
-	problems := 0
 	for i, ref := range refs {
 		if !e.oldKeyRefused(ref, filled[i]) {
 			problems++
 		}
 	}
 	if problems > 0 {
-		return e.fail(exitFailed, "verify --old --all: %s of %d", plural(problems, "problem", "problems"), len(refs))
+		return e.fail(exitFailed, "verify --old --all: %s of %d", plural(problems, "problem", "problems"), total)
 	}
 	return exitOK
 }

@@ -478,3 +478,36 @@ func TestVerifyOldBeforeTheRevokeIsCautioned(t *testing.T) {
 		t.Errorf("revoke done: exit %d:\n%s%s", code, out, errOut)
 	}
 }
+
+// TestOneBadValueDoesNotStopVerifyAll: a key whose value the shell would act on is
+// told and counted, and every other key's check_old still runs.
+func TestOneBadValueDoesNotStopVerifyAll(t *testing.T) {
+	c := newCLI(t)
+	defaultVerify = catalog.VerifyOffered
+	c.write("config/rotatetui/keys.toml", `version = 1
+[[keys]]
+source = "awin"
+name = "main"
+check_old = "echo old key still works; exit 0"
+
+[[keys]]
+source = "matomo"
+name = "inj"
+values = { host = "x$(touch pwned)" }
+check_old = "curl -fsS https://{host}/"
+`)
+	c.mustRun("rotated", "awin/main", "matomo/inj", "--on", "today")
+	out, errOut, code := c.run("verify", "--old", "--all")
+	if code != exitFailed {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, "matomo/inj") || !strings.Contains(errOut, "not run") {
+		t.Errorf("the bad value is not told:\n%s", errOut)
+	}
+	if !strings.Contains(errOut, "awin/main") || !strings.Contains(errOut, "OLD KEY STILL WORKS") {
+		t.Errorf("the other key's check did not run:\nstdout %s\nstderr %s", out, errOut)
+	}
+	if !strings.Contains(errOut, "2 problems of 2") {
+		t.Errorf("the count: %s", errOut)
+	}
+}
