@@ -535,7 +535,7 @@ func (c *Catalog) KeyWarnings(k *Key) []FieldError {
 	used := src.placeholders()
 	var out []FieldError
 	for _, name := range SortedKeys(k.Values) {
-		if !contains(used, name) {
+		if !contains(used, name) && !k.checksUse(name) {
 			out = append(out, FieldError{"values." + name, unusedPlaceholder(src, name, used)})
 		}
 	}
@@ -564,6 +564,18 @@ func (c *Catalog) nearSourceIDs(id string) []string {
 		}
 	}
 	return near
+}
+
+// checksUse reports whether the key's own check commands use its value name, as
+// {name} or as the $ROTATETUI_VALUE_NAME variable each value is passed in.
+func (k *Key) checksUse(name string) bool {
+	env := "ROTATETUI_VALUE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) // as checkrun.EnvName
+	for _, cmd := range []string{k.CheckNew, k.CheckOld} {
+		if strings.Contains(cmd, "{"+name+"}") || strings.Contains(cmd, env) {
+			return true
+		}
+	}
+	return false
 }
 
 func unusedPlaceholder(src *Source, name string, used []string) string {

@@ -249,3 +249,22 @@ func TestChecksVerdict(t *testing.T) {
 		t.Errorf("judged loose: %v", err)
 	}
 }
+
+// TestAValueTheChecksUseIsNoUnusedPlaceholder: a value only the key's check commands
+// use ({org}, or $ROTATETUI_VALUE_ORG) is not warned of as filling nothing.
+func TestAValueTheChecksUseIsNoUnusedPlaceholder(t *testing.T) {
+	cat, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cmd, warned := range map[string]bool{
+		"":                                    true,
+		"curl https://x/?org={org}":           false,
+		`curl -H "Org: $ROTATETUI_VALUE_ORG"`: false,
+	} {
+		k := &Key{ID: "awin/main", Source: "awin", Name: "main", Values: map[string]string{"org": "acme"}, CheckNew: cmd}
+		if got := len(cat.KeyWarnings(k)) > 0; got != warned {
+			t.Errorf("check_new %q: warned %v, want %v (%v)", cmd, got, warned, cat.KeyWarnings(k))
+		}
+	}
+}
