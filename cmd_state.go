@@ -33,7 +33,7 @@ func runState(e *env) int {
 	if len(st.Keys) == 0 {
 		return e.fail(exitUsage, "%s holds no progress: nothing to copy.", from.Path())
 	}
-	if _, err := to.Import(st, e.opts.overwrite); err != nil {
+	if _, err := to.Import(st, e.opts.overwrite, actor(e.opts)); err != nil {
 		code := exitFailed
 		if errors.Is(err, state.ErrNotEmpty) {
 			code = exitUsage

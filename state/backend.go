@@ -43,7 +43,7 @@ type Backend interface {
 	Watch(ctx context.Context) (<-chan struct{}, error)
 	Path() string
 	RescuePath() string
-	Import(from *State, overwrite bool) (*State, error)
+	Import(from *State, overwrite bool, by string) (*State, error)
 	PermissionWarning() string
 	CleanTemp() error
 	Close() error
@@ -59,8 +59,10 @@ func (s *Store) Close() error { return nil }
 
 // Import copies every key of from into the file, in one save: keys the file has
 // that from lacks stay, and keys in both are refused (ErrNotEmpty) unless overwrite,
-// when from's replaces the file's. It returns the state as saved.
-func (s *Store) Import(from *State, overwrite bool) (*State, error) {
+// when from's replaces the file's. It returns the state as saved. by, who copies, is
+// for a store that logs who did what (the database's events); the file keeps the
+// states as they are.
+func (s *Store) Import(from *State, overwrite bool, _ string) (*State, error) {
 	if err := s.fsys.MkdirAll(s.dir(), 0o700); err != nil {
 		return nil, s.saveErr("mkdir", s.dir(), err)
 	}

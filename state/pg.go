@@ -716,7 +716,7 @@ var ErrAccessDenied = errors.New("the database server refused the role")
 // Import copies every key of from into the database in one transaction, with the
 // table locked against saves meanwhile (see [Store.Import]); each key copied is one
 // event, of kind "copy".
-func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
+func (s *PGStore) Import(from *State, overwrite bool, by string) (*State, error) {
 	var st *State
 	err := s.withConn("copy into", func(ctx context.Context, conn *pgx.Conn) error {
 		tx, err := conn.Begin(ctx)
@@ -757,7 +757,7 @@ func (s *PGStore) Import(from *State, overwrite bool) (*State, error) {
 			// The event holds the state copied in: the log alone tells the history
 			// (pg_log.go).
 			if _, err := tx.Exec(ctx, `INSERT INTO rotatetui_events (at, actor, key_id, step, kind, change)
-				VALUES (now(), '', $1, '', 'copy', jsonb_build_object('kind', 'copy', 'source', $1::text, 'state', $2::jsonb))`, id, string(data)); err != nil {
+				VALUES (now(), $3, $1, '', 'copy', jsonb_build_object('kind', 'copy', 'source', $1::text, 'state', $2::jsonb))`, id, string(data), by); err != nil {
 				return err
 			}
 		}

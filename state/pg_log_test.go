@@ -37,8 +37,11 @@ func TestPGLogTellsTheHistory(t *testing.T) {
 	if _, err := (Change{Kind: Check, Key: "copied", Step: all[0], Steps: all, At: at(10), By: "dee"}).Apply(copied); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Import(copied, true); err != nil { // into a store that holds progress already
+	if _, err := s.Import(copied, true, "ana"); err != nil { // into a store that holds progress already
 		t.Fatal(err)
+	}
+	if who := pgServer.SQL(t, dbName(target), "SELECT actor FROM rotatetui_events WHERE kind = 'copy'"); who != "ana" {
+		t.Errorf("the copy's event is by %q, want ana: who copied", who)
 	}
 	loaded, err := s.Load()
 	if err != nil {

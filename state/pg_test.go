@@ -130,7 +130,7 @@ func TestPGNewerSchemaUnderARunningStore(t *testing.T) {
 		if _, err := (&Change{Kind: Check, Key: "other", Step: all[0], Steps: all, At: contractT0}).Apply(from); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Import(from, false); !errors.Is(err, ErrNewerVersion) {
+		if _, err := s.Import(from, false, "ana"); !errors.Is(err, ErrNewerVersion) {
 			t.Fatalf("%s, then a copy into it: %v; want ErrNewerVersion", update, err)
 		}
 		if _, err := s.Load(); !errors.Is(err, ErrNewerVersion) {
@@ -224,7 +224,7 @@ func TestPGRefusesNUL(t *testing.T) {
 	from := New()
 	from.Keys["fine"] = &KeyState{Current: rot("")}
 	from.Keys["k"] = &KeyState{Current: rot("x\x00y")}
-	if _, err := s.Import(from, false); !errors.Is(err, ErrNUL) || !strings.Contains(err.Error(), `key "k"`) {
+	if _, err := s.Import(from, false, "ana"); !errors.Is(err, ErrNUL) || !strings.Contains(err.Error(), `key "k"`) {
 		t.Fatalf("a copy of a state with a NUL: %v; want ErrNUL naming the key", err)
 	}
 	if n := pgServer.SQL(t, dbName(target), "SELECT count(*) FROM rotatetui_keys"); n != "0" {
@@ -281,7 +281,7 @@ func TestPGImportUnderConcurrentSaves(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for range 8 {
-			if _, err := stores[len(keys)].Import(from, true); err != nil {
+			if _, err := stores[len(keys)].Import(from, true, "ana"); err != nil {
 				errs <- err
 				return
 			}
@@ -348,7 +348,7 @@ func TestPGImportWaitsForASave(t *testing.T) {
 	}
 	copied := make(chan error, 1)
 	go func() {
-		_, err := openPG(t, target).Import(from, true)
+		_, err := openPG(t, target).Import(from, true, "ana")
 		copied <- err
 	}()
 	for i := 0; pgServer.SQL(t, db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") != "1"; i++ {
