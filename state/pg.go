@@ -902,8 +902,10 @@ func errorText(err error) string {
 	}
 	var kept []string
 	for _, e := range joined.Unwrap() {
-		if !strings.Contains(e.Error(), "server refused TLS connection") {
-			kept = append(kept, e.Error())
+		// The refused TLS attempt of sslmode=prefer says nothing of the cause, and the
+		// plaintext attempt after a failed TLS one repeats the same cause.
+		if msg := e.Error(); !strings.Contains(msg, "server refused TLS connection") && !slices.Contains(kept, msg) {
+			kept = append(kept, msg)
 		}
 	}
 	if len(kept) == 0 || len(kept) == len(joined.Unwrap()) {

@@ -566,3 +566,26 @@ func TestPGWarnsOfAPasswordFileOthersCanRead(t *testing.T) {
 		t.Errorf("a 0660 $PGPASSFILE: warning %q", w)
 	}
 }
+
+// TestPGConnectErrorSaysACauseOnce: under sslmode=prefer a server that cannot be
+// reached fails both attempts alike; the message gives the cause once.
+func TestPGConnectErrorSaysACauseOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused, twice
+	s, err := NewPGStore("postgres://ana@"+addr+"/x?sslmode=prefer&connect_timeout=2", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Load()
+	if err == nil {
+		t.Fatal("no error from a port nothing listens on")
+	}
+	if n := strings.Count(err.Error(), "connection refused"); n != 1 {
+		t.Errorf("the cause is said %d times: %q", n, err)
+	}
+}
