@@ -269,9 +269,11 @@ func TestAValueTheShellWouldActOnIsNeverRun(t *testing.T) {
 	keys := "version = 1\n[[keys]]\nsource = \"awin\"\nname = \"prod\"\nvalues = { host = \"matomo.example.com$(touch $HOME/INJ)\" }\n"
 	c.write("config/rotatetui/keys.toml", keys+"check_old = \"curl -fsS -o /dev/null https://{host}/index.php\"\n")
 	c.mustRun("rotated", "awin/prod", "--on", daysAgo(1).Format("2006-01-02"))
-	for _, args := range [][]string{{"verify", "--old", "--all"}, {"verify", "awin/prod", "--old", "--yes"}} {
-		out, errOut, code := c.run(args...)
-		if code != exitUsage || !strings.Contains(errOut, "the value of {host}") || !strings.Contains(errOut, `"$ROTATETUI_VALUE_HOST"`) || strings.Contains(out, "refused (passed") {
+	// One key: refused (exit 2); among all the keys rotated, a problem of that key's
+	// (exit 1) while the others still run (TestOneBadValueDoesNotStopVerifyAll).
+	for args, want := range map[string]int{"verify --old --all": exitFailed, "verify awin/prod --old --yes": exitUsage} {
+		out, errOut, code := c.run(strings.Fields(args)...)
+		if code != want || !strings.Contains(errOut, "the value of {host}") || !strings.Contains(errOut, `"$ROTATETUI_VALUE_HOST"`) || strings.Contains(out, "refused (passed") {
 			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
 		}
 	}
