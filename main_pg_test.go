@@ -268,3 +268,17 @@ func TestAConnectionStringIsNeitherAFileNorEchoed(t *testing.T) {
 		t.Errorf("files were made in the working directory: %v", entries)
 	}
 }
+
+// TestSSLModeRequireAgainstAServerWithoutTLS: the advice under the refusal of a
+// server that offers no TLS is about TLS, not about the server being down. (The test
+// server listens on a unix socket only, where no TLS is asked: the error is made.)
+func TestSSLModeRequireAgainstAServerWithoutTLS(t *testing.T) {
+	db, err := state.NewPGStore("postgres://ana@db.example.com/rot?sslmode=require", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := fmt.Errorf("read postgres://ana@db.example.com/rot: %w: failed to connect to `user=ana database=rot`: db.example.com:5432 (10.0.0.1): tls error: server refused TLS connection", state.ErrUnreachable)
+	if got := loadAdvice(db, refused); !strings.Contains(got, "does not offer TLS") || strings.Contains(got, "Check that the server is up") {
+		t.Errorf("advice %q", got)
+	}
+}
