@@ -66,6 +66,10 @@ func ReadKeysFile(path, dir string, maxSize int64) (data []byte, verdict error, 
 // the user or root, since that owner can remove anything in it.
 func judgeKeysFile(path string, info fs.FileInfo, dir string) error {
 	if err := ownedAndClosed(path, info, ""); err != nil {
+		// info is the file a link leads to: say which, as for its directories.
+		if real, rerr := filepath.EvalSymlinks(path); rerr == nil && real != filepath.Clean(path) {
+			return fmt.Errorf("%w (%s is a link to %s)", err, path, real)
+		}
 		return err
 	}
 	real, err := filepath.EvalSymlinks(path)

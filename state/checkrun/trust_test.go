@@ -103,6 +103,14 @@ func TestReadKeysFileJudgesTheFileOpened(t *testing.T) {
 	if _, verdict, _ := ReadKeysFile(path, dir, 0); verdict == nil || !strings.Contains(verdict.Error(), path+" is owned by uid 65534, not by you") {
 		t.Errorf("someone else's file: %v", verdict)
 	}
+	// Through a link, the message says where the file really is.
+	link := filepath.Join(dir, "linked.toml")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, verdict, _ := ReadKeysFile(link, dir, 0); verdict == nil || !strings.Contains(verdict.Error(), link+" is a link to "+path) {
+		t.Errorf("someone else's file through a link: %v", verdict)
+	}
 }
 
 func TestReadKeysFileReadsLikeACatalog(t *testing.T) {
