@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"time"
 
@@ -123,6 +124,15 @@ func keyWarnings(keys []catalog.Key, cat *catalog.Catalog) []catalog.Problem {
 
 // keySecretProblems are the fields of k that look like a secret: rotatetui never
 // stores one, and a key's values are names (an account, a region), not credentials.
+// shellEscape is a backslash escape of printf, echo -e and $'…' (\033, \x1b, \e, \n):
+// spelt out in a command, "\033[32mOK\033[0m" looks to the secret guard like a
+// password, and refused the whole keys file.
+var shellEscape = regexp.MustCompile(`\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{4}|[abefnrtv\\])`)
+
+// withoutShellEscapes is command with its backslash escapes taken out, as the secret
+// guard judges it; a key spelt out in it is still seen.
+func withoutShellEscapes(command string) string { return shellEscape.ReplaceAllString(command, " ") }
+
 func keySecretProblems(k *catalog.Key) []catalog.Problem {
 	var problems []catalog.Problem
 	check := func(field, text string) {
@@ -143,7 +153,7 @@ func keySecretProblems(k *catalog.Key) []catalog.Problem {
 		if field == "check_old" {
 			command = k.CheckOld
 		}
-		if what := looksSecret(command); what != "" {
+		if what := looksSecret(withoutShellEscapes(command)); what != "" {
 			problems = append(problems, k.Problem(field, "%s looks like it holds %s: a check command fetches the key itself (op read, vault kv get, an environment variable), so that rotatetui never shows or stores it", field, what))
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rotatetui/rotatetui/catalog"
 )
 
 func (c *cli) keysPath() string { return filepath.Join(c.home, "config", "rotatetui", "keys.toml") }
@@ -151,4 +153,17 @@ func listRow(out, first string) string {
 		}
 	}
 	return ""
+}
+
+// TestACheckCommandWithPrintfEscapesIsNotASecret: colour escapes spelt out in a check
+// command do not make it look like a password; a key in it is still refused.
+func TestACheckCommandWithPrintfEscapesIsNotASecret(t *testing.T) {
+	k := &catalog.Key{ID: "awin/main", Source: "awin", Name: "main", CheckNew: `printf '\033[32mOK\033[0m 200\n'; curl -fsS https://example.com/`}
+	if p := keySecretProblems(k); len(p) != 0 {
+		t.Errorf("printf escapes: %v", p)
+	}
+	k.CheckNew = `printf '\033[32m'; curl -H "Authorization: Bearer sk_live_51HxAbCdEfGhIjKlMnOpQrStUv" https://example.com/`
+	if p := keySecretProblems(k); len(p) == 0 {
+		t.Error("a key in the command, with escapes beside it, was not refused")
+	}
 }
