@@ -177,7 +177,9 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 		verdict = "proven"
 	}
 	fmt.Fprintf(e.stdout, "%s: %s: %s (%s)\n", name, f.Phrase(), verdict, rec.Outcome())
-	e.recordRun(ref, f, rec)
+	if code := e.recordRun(ref, f, rec); code != exitOK {
+		return code // proven or not, the record a script counts on is not there
+	}
 	if !rec.Passed() {
 		return exitFailed
 	}
@@ -218,34 +220,33 @@ func (e *env) ask(question string) bool {
 }
 
 // recordRun records the run on the step that establishes f in the key's rotation in
-// progress, and says so, or why it was not recorded.
-func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) {
+// progress, and says so, or why it was not recorded. It returns exitFailed when the
+// store could not take the record.
+func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) int {
 	name := ref.title()
 	before, err := e.store.Load()
 	if err != nil {
-		e.failErr(exitFailed, err)
-		return
+		return e.fail(exitFailed, "%s: the run was not recorded: %v", name, err)
 	}
 	cur := current(before.Key(ref.key.ID))
 	i := proofStepOf(ref.src, f)
 	switch {
 	case cur == nil:
 		fmt.Fprintf(e.stdout, "%s: not recorded: no rotation is in progress\n", name)
-		return
+		return exitOK
 	case i < 0:
 		fmt.Fprintf(e.stdout, "%s: not recorded: the rotation in progress has no step for it (it started without proof steps, or config.toml sets verify = \"off\")\n", name)
-		return
+		return exitOK
 	case cur.Checked(ref.src.Steps[i].Key):
 		fmt.Fprintf(e.stdout, "%s: not recorded: step %d is checked already (uncheck it to record a new run)\n", name, i+1)
-		return
+		return exitOK
 	}
 	started := cur.StartedAt
 	c := state.Change{Kind: state.RunCheck, Key: ref.key.ID, Step: ref.src.Steps[i].Key, Steps: ref.src.StepKeys(),
 		At: e.now().UTC(), By: actor(e.opts), Run: rec, Started: &started}
 	after, err := e.store.Apply(c)
 	if err != nil {
-		e.failErr(exitFailed, err)
-		return
+		return e.fail(exitFailed, "%s: the run was not recorded: %v", name, err)
 	}
 	what := "recorded on"
 	if rec.Passed() {
@@ -253,6 +254,7 @@ func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) {
 	}
 	fmt.Fprintf(e.stdout, "%s: %s step %d: %s\n", name, what, i+1, oneLine(ref.src.Steps[i].Text))
 	e.reportProgress(ref, before.Key(ref.key.ID), after.Key(ref.key.ID))
+	return exitOK
 }
 
 // parseWindow reads --since of status and verify: a duration back from now ("30d")

@@ -513,3 +513,19 @@ check_old = "curl -fsS https://{host}/"
 		t.Errorf("the count: %s", errOut)
 	}
 }
+
+// TestVerifyRecordsAColouredOutputLine: a check whose output is coloured is recorded
+// (the line kept without its escapes), and verify's exit status says whether the
+// record was made.
+func TestVerifyRecordsAColouredOutputLine(t *testing.T) {
+	c := proofCLI(t, "", `printf '\033[31mrefused\033[0m\n'; exit 22`)
+	c.mustRun("check", "--yes", "awin/main", "1", "2", "3")
+	out, errOut, code := c.run("verify", "awin/main", "--old", "--yes")
+	if code != exitOK || !strings.Contains(out, "checked step 5") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	rec := c.load().Key("awin/main").Current.Steps[state.ProofOldStep]
+	if rec == nil || rec.Run == nil || rec.Run.Output != "refused" {
+		t.Errorf("recorded %+v", rec)
+	}
+}

@@ -122,8 +122,6 @@ func keyWarnings(keys []catalog.Key, cat *catalog.Catalog) []catalog.Problem {
 	return out
 }
 
-// keySecretProblems are the fields of k that look like a secret: rotatetui never
-// stores one, and a key's values are names (an account, a region), not credentials.
 // shellEscape is a backslash escape of printf, echo -e and $'…' (\033, \x1b, \e, \n):
 // spelt out in a command, "\033[32mOK\033[0m" looks to the secret guard like a
 // password, and refused the whole keys file.
@@ -133,6 +131,8 @@ var shellEscape = regexp.MustCompile(`\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-F
 // guard judges it; a key spelt out in it is still seen.
 func withoutShellEscapes(command string) string { return shellEscape.ReplaceAllString(command, " ") }
 
+// keySecretProblems are the fields of k that look like a secret: rotatetui never
+// stores one, and a key's values are names (an account, a region), not credentials.
 func keySecretProblems(k *catalog.Key) []catalog.Problem {
 	var problems []catalog.Problem
 	check := func(field, text string) {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -208,7 +209,11 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 				}
 				if p.kind == promptProofNote {
 					if note == "" {
-						m.prompt.problem = "Say how, so the record shows it (e.g. \"curl /me returned 200 with the new key\"), or esc to leave the step open."
+						example := "curl /me returned 200 with the new key"
+						if m.src.Steps[p.step].Proves == catalog.FactOldKey {
+							example = "curl /me returned 401 with the old key"
+						}
+						m.prompt.problem = "Say how, so the record shows it (e.g. \"" + example + "\"), or esc to leave the step open."
 						return m, nil, nil
 					}
 					m.prompt = prompt{}

@@ -426,14 +426,16 @@ func withoutControls(s string) string {
 // maxRecorded is the longest output line a record keeps.
 const maxRecorded = 200
 
-// RecordLine is what a record keeps of a run's last line of output: printable, at
-// most maxRecorded bytes, and state.Withheld in place of one that looks like a
-// secret.
+// RecordLine is what a record keeps of a run's last line of output: its text without
+// escape sequences or control characters, at most maxRecorded bytes, and
+// state.Withheld in place of one that looks like a secret.
 func RecordLine(line string) string {
 	if looksSecret(line) {
 		return state.Withheld
 	}
-	line = strings.TrimSpace(catalog.PrintableLine(line))
+	// Kept as the text a person read, without its escape sequences: spelt out
+	// (^[[31m), the line would look to the state's own guard like a password.
+	line = strings.TrimSpace(catalog.PrintableLine(withoutControls(line)))
 	if len(line) > maxRecorded {
 		cut := maxRecorded
 		for cut > 0 && !utf8Start(line[cut]) {

@@ -67,7 +67,11 @@ func ReadKeysFile(path, dir string, maxSize int64) (data []byte, verdict error, 
 func judgeKeysFile(path string, info fs.FileInfo, dir string) error {
 	if err := ownedAndClosed(path, info, ""); err != nil {
 		// info is the file a link leads to: say which, as for its directories.
-		if real, rerr := filepath.EvalSymlinks(path); rerr == nil && real != filepath.Clean(path) {
+		if li, lerr := os.Lstat(path); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+			real, rerr := filepath.EvalSymlinks(path)
+			if rerr != nil {
+				return err
+			}
 			return fmt.Errorf("%w (%s is a link to %s)", err, path, real)
 		}
 		return err
