@@ -133,7 +133,7 @@ func loadAdvice(store state.Backend, err error) string {
 		return left + " Fix or move it, or use --state to point elsewhere."
 	case errors.Is(err, state.ErrDamagedRow):
 		return left + " Fix the key's row in the table rotatetui_keys by hand, or delete it to start the key afresh (its history stays in rotatetui_events, which `rotatetui export` reads)."
-	case strings.Contains(err.Error(), "server refused TLS connection"):
+	case errors.Is(err, state.ErrNoTLS):
 		return left + " The server does not offer TLS, which the URL's sslmode asks for: enable ssl on the server (managed servers have it), or, only for a server on this machine or a private network you trust, connect with sslmode=disable."
 	case errors.Is(err, state.ErrUnreachable):
 		return left + " Check that the server is up and that the host and port in the URL (or $PGHOST, $PGPORT) are right, or use --state to point elsewhere."

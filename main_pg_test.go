@@ -277,7 +277,7 @@ func TestSSLModeRequireAgainstAServerWithoutTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused := fmt.Errorf("read postgres://ana@db.example.com/rot: %w: failed to connect to `user=ana database=rot`: db.example.com:5432 (10.0.0.1): tls error: server refused TLS connection", state.ErrUnreachable)
+	refused := fmt.Errorf("read postgres://ana@db.example.com/rot: %w: failed to connect to `user=ana database=rot`: db.example.com:5432 (10.0.0.1): tls error: server refused TLS connection", state.ErrNoTLS)
 	if got := loadAdvice(db, refused); !strings.Contains(got, "does not offer TLS") || strings.Contains(got, "Check that the server is up") {
 		t.Errorf("advice %q", got)
 	}

@@ -65,6 +65,10 @@ var _ Backend = (*PGStore)(nil)
 // every retry.
 var ErrUnreachable = errors.New("the database server cannot be reached")
 
+// ErrNoTLS is the refusal of a server that offers no TLS while the URL's sslmode
+// requires it: the server is up, and retrying will not help.
+var ErrNoTLS = errors.New("the database server does not offer TLS, which the URL's sslmode requires")
+
 // pgNotifyChannel is the channel every save notifies and every Watch listens on.
 const pgNotifyChannel = "rotatetui_state"
 
@@ -876,6 +880,10 @@ func transient(err error) bool {
 func (s *PGStore) errorf(op string, err error) error {
 	var pe *pgconn.PgError
 	switch {
+	case strings.Contains(errorText(err), "server refused TLS connection"):
+		// Every attempt was refused so (errorText keeps it only then): sslmode asks
+		// for TLS, and the server has none.
+		err = fmt.Errorf("%w: %w", ErrNoTLS, err)
 	case transient(err):
 		err = fmt.Errorf("%w: %w", ErrUnreachable, err)
 	case errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "28") || pe.Code == "3D000"):

@@ -374,12 +374,14 @@ func TestPGImportWaitsForASave(t *testing.T) {
 
 // Under sslmode=prefer, a server that refuses TLS and then fails: the error says why
 // the attempt without TLS failed, without the refused TLS attempt before it.
-func TestPGConnectErrorLeavesOutTheRefusedTLS(t *testing.T) {
+// tlsRefusingServer listens on loopback, answers a TLS request with "no" and closes
+// every connection; it returns its address.
+func tlsRefusingServer(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -393,7 +395,27 @@ func TestPGConnectErrorLeavesOutTheRefusedTLS(t *testing.T) {
 			_ = c.Close()
 		}
 	}()
-	s, err := NewPGStore("postgres://ana@"+ln.Addr().String()+"/x?sslmode=prefer&connect_timeout=5", t.TempDir())
+	return ln.Addr().String()
+}
+
+// TestPGNoTLSWhereSSLModeRequiresIt: a server that offers no TLS, to a URL whose
+// sslmode requires it, is refused as such, not as a server that cannot be reached.
+func TestPGNoTLSWhereSSLModeRequiresIt(t *testing.T) {
+	s, err := NewPGStore("postgres://ana@"+tlsRefusingServer(t)+"/x?sslmode=require&connect_timeout=5", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.retryDelays = nil
+	defer s.Close()
+	_, err = s.Load()
+	if !errors.Is(err, ErrNoTLS) || errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "does not offer TLS") {
+		t.Errorf("the error: %v; want ErrNoTLS", err)
+	}
+}
+
+func TestPGConnectErrorLeavesOutTheRefusedTLS(t *testing.T) {
+	addr := tlsRefusingServer(t)
+	s, err := NewPGStore("postgres://ana@"+addr+"/x?sslmode=prefer&connect_timeout=5", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +425,7 @@ func TestPGConnectErrorLeavesOutTheRefusedTLS(t *testing.T) {
 	if err == nil {
 		t.Fatal("a server that closes every connection, and Load worked")
 	}
-	if strings.Contains(err.Error(), "refused TLS") || !strings.Contains(err.Error(), "failed to connect to `user=ana database=x`: "+ln.Addr().String()) {
+	if strings.Contains(err.Error(), "refused TLS") || !strings.Contains(err.Error(), "failed to connect to `user=ana database=x`: "+addr) {
 		t.Errorf("the error: %q; want the attempt without TLS only", err)
 	}
 	if !errors.Is(err, ErrUnreachable) {
