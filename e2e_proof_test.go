@@ -144,3 +144,31 @@ func readPIDFile(t *testing.T, path string) int {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestEndToEndACheckGetsNoTerminal: in a real terminal, a check that asks for a
+// password on /dev/tty fails at once (it has no controlling terminal), rather than
+// being stopped until the time limit while what the person types goes to the shell.
+func TestEndToEndACheckGetsNoTerminal(t *testing.T) {
+	s := newSandbox(t)
+	s.writeKeysFile(`version = 1
+[[keys]]
+source = "awin"
+name = "main"
+check_new = "if (exec </dev/tty) 2>/dev/null; then echo has-a-terminal; read pw </dev/tty; fi; echo no-terminal; exit 3"
+`)
+	if err := os.WriteFile(filepath.Join(s.home, "config", "rotatetui", "config.toml"), []byte("verify = \"offered\"\ncheck_timeout = 20\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	term := s.start("verify", "awin/main", "--new", "--yes")
+	term.waitFor("no-terminal", "not proven")
+	if code := term.exited(); code != exitFailed {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v: the check waited on the terminal", took)
+	}
+	if strings.Contains(term.screen(), "| has-a-terminal") {
+		t.Errorf("the check had a terminal:\n%s", term.screen())
+	}
+}

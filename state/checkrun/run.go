@@ -252,7 +252,11 @@ func (r *Run) run(command string, env []string, timeout time.Duration) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A session of its own, which is a process group of its own too, and no
+	// controlling terminal: a command that asks for a password on /dev/tty fails at
+	// once instead of being stopped by the terminal, and nothing typed to it meant for
+	// rotatetui's screen, or left over for the shell, is a password.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	// The time limit and Stop kill the whole group, not only the shell: a curl it
 	// started would otherwise run on, holding the output pipe open.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
