@@ -173,8 +173,11 @@ func (e *env) verifyFact(ref keyRef, f catalog.Fact) int {
 	}
 	rec := checkrun.Record(stateFact(f), filled, ref.key.CheckOldExit, res)
 	verdict := "not proven"
-	if rec.Passed() {
+	switch {
+	case rec.Passed():
 		verdict = "proven"
+	case rec.OldKeyStillWorks():
+		verdict = "NO, the OLD KEY STILL WORKS: check_old exited 0; revoke it (the rotation's revoke step did not take)"
 	}
 	fmt.Fprintf(e.stdout, "%s: %s: %s (%s)\n", name, f.Phrase(), verdict, rec.Outcome())
 	if code := e.recordRun(ref, f, rec); code != exitOK {
@@ -305,7 +308,7 @@ func (e *env) oldKeyRefused(ref keyRef, filled string) bool {
 	case rec.Passed():
 		fmt.Fprintf(e.stdout, "%s (%s): old key refused (%s)\n", ref.title(), ref.key.ID, rec.Outcome())
 		return true
-	case res.Err == nil && res.ExitCode == 0:
+	case res.Err == nil && rec.OldKeyStillWorks():
 		e.fail(exitFailed, "%s (%s): the OLD KEY STILL WORKS: check_old exited 0; revoke it (the rotation's revoke step did not take)", ref.title(), ref.key.ID)
 	default:
 		e.fail(exitFailed, "%s (%s): check_old proves nothing: %s", ref.title(), ref.key.ID, rec.Outcome())

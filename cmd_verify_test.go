@@ -92,7 +92,7 @@ func TestVerifyThatFailsRecordsTheAttemptOnly(t *testing.T) {
 	c := proofCLI(t, "", "echo still works; exit 0")
 	c.mustRun("check", "awin/main", "1")
 	out, _, code := c.run("verify", "awin/main", "--old")
-	if code != exitFailed || !strings.Contains(out, "old key is refused: not proven (failed (exit 0))") || !strings.Contains(out, "recorded on step 5") {
+	if code != exitFailed || !strings.Contains(out, "old key is refused: NO, the OLD KEY STILL WORKS: check_old exited 0; revoke it") || !strings.Contains(out, "recorded on step 5") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	rows, _ := c.statusRows("awin/main")

@@ -59,6 +59,13 @@ type CheckRun struct {
 	RefusedBy []int `json:"refused_by,omitempty"`
 }
 
+// OldKeyStillWorks reports whether the run is a check_old that succeeded: the
+// provider accepted the old key, the revoke did not take. It is worse than a check that
+// proves nothing, and every screen says so.
+func (r *CheckRun) OldKeyStillWorks() bool {
+	return r != nil && r.Fact == FactOldKey && !r.TimedOut && r.ExitCode == 0
+}
+
 // Passed reports whether the run establishes its fact: check_new exited 0, or
 // check_old failed as a refused key makes a command fail. With RefusedBy (the key's
 // check_old_exit), only those statuses prove refusal; without, any status from 1 to

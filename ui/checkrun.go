@@ -205,7 +205,11 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 		v.checked = true
 		return m.emitWithStatus(fmt.Sprintf("check of step %d", v.step+1), fmt.Sprintf("Check %s: step %d checked.", rec.Outcome(), v.step+1), c)
 	}
-	return m.emitWithStatus("check run", fmt.Sprintf("Check %s: step %d stays open; the attempt is recorded.", rec.Outcome(), v.step+1), c)
+	status := fmt.Sprintf("Check %s: step %d stays open; the attempt is recorded.", rec.Outcome(), v.step+1)
+	if rec.OldKeyStillWorks() {
+		status = fmt.Sprintf("OLD KEY STILL WORKS (check_old exited 0): revoke it; step %d stays open.", v.step+1)
+	}
+	return m.emitWithStatus("check run", status, c)
 }
 
 // dropUndoneCheck clears the panel of a passing check whose step is no longer
