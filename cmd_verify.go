@@ -287,16 +287,19 @@ func lastRotatedAt(ss *state.KeyState) *time.Time {
 }
 
 // rotatedSince lists the live keys with a check_old that were rotated at or after
-// since.
-func (e *env) rotatedSince(since time.Time) []keyRef {
-	var refs []keyRef
+// since, and counts those rotated then that have none (nothing can check them).
+func (e *env) rotatedSince(since time.Time) (refs []keyRef, unchecked int) {
 	for _, ref := range liveKeys(e.cat) {
 		last := lastRotatedAt(e.st.Key(ref.key.ID))
-		if ref.key.CheckOld != "" && last != nil && !last.Before(since) {
+		switch {
+		case last == nil || last.Before(since):
+		case ref.key.CheckOld != "":
 			refs = append(refs, ref)
+		default:
+			unchecked++
 		}
 	}
-	return refs
+	return refs, unchecked
 }
 
 // oldKeyRefused runs ref's check_old, filled (see checkrun.Fill), and says what it
@@ -328,7 +331,11 @@ func (e *env) verifyAllOld() int {
 	if err != nil {
 		return e.fail(exitUsage, "--since: %v", err)
 	}
-	refs := e.rotatedSince(since)
+	refs, unchecked := e.rotatedSince(since)
+	if unchecked > 0 {
+		// Said, so that cron's mail shows what no command looks at.
+		fmt.Fprintf(e.stdout, "%s rotated since %s %s no check_old: not checked\n", plural(unchecked, "key", "keys"), local(since).Format(dateLayout), map[bool]string{true: "has", false: "have"}[unchecked == 1])
+	}
 	if len(refs) == 0 {
 		fmt.Fprintf(e.stdout, "no key with a check_old was rotated since %s\n", local(since).Format(dateLayout))
 		return exitOK

@@ -498,8 +498,11 @@ name = "inj"
 values = { host = "x$(touch pwned)" }
 check_old = "curl -fsS https://{host}/"
 `)
-	c.mustRun("rotated", "awin/main", "matomo/inj", "--on", "today")
+	c.mustRun("rotated", "awin/main", "matomo/inj", "adjust", "--on", "today")
 	out, errOut, code := c.run("verify", "--old", "--all")
+	if !strings.Contains(out, "1 key rotated since") || !strings.Contains(out, "has no check_old: not checked") {
+		t.Errorf("the key without a check_old is not named:\n%s", out)
+	}
 	if code != exitFailed {
 		t.Errorf("exit %d, want 1", code)
 	}
