@@ -247,6 +247,10 @@ func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) int {
 	started := cur.StartedAt
 	c := state.Change{Kind: state.RunCheck, Key: ref.key.ID, Step: ref.src.Steps[i].Key, Steps: ref.src.StepKeys(),
 		At: e.now().UTC(), By: actor(e.opts), Run: rec, Started: &started}
+	if e.revokeCaution(ref, f) != "" {
+		// Run before the revoke step: recorded as a caution set aside.
+		c.Overrides = []state.Override{state.OverrideCaution}
+	}
 	after, err := e.store.Apply(c)
 	if err != nil {
 		return e.fail(exitFailed, "%s: the run was not recorded: %v", name, err)

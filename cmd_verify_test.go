@@ -532,3 +532,25 @@ func TestVerifyRecordsAColouredOutputLine(t *testing.T) {
 		t.Errorf("recorded %+v", rec)
 	}
 }
+
+// TestAnOldKeyRefusedBeforeTheRevokeIsRecordedAsACautionSetAside: a check_old that
+// passes while the source's revoke step is not done checks its step with the caution
+// recorded as set aside, as a cautioned check is, so the export shows it came first.
+func TestAnOldKeyRefusedBeforeTheRevokeIsRecordedAsACautionSetAside(t *testing.T) {
+	c := proofCLI(t, "", "exit 22")
+	c.mustRun("check", "awin/main", "1") // awin's step 2 revokes the old key: not done
+	if out, errOut, code := c.run("verify", "awin/main", "--old", "--yes"); code != exitOK || !strings.Contains(errOut, "caution") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	rec := c.load().Key("awin/main").Current.Steps[state.ProofOldStep]
+	if rec == nil || rec.CheckedAt == nil || !slices.Equal(rec.Overrides, []state.Override{state.OverrideCaution}) || rec.OverriddenBy != "cli@test" {
+		t.Errorf("recorded %+v", rec)
+	}
+	// After the revoke, no caution is set aside.
+	c2 := proofCLI(t, "", "exit 22")
+	c2.mustRun("check", "--yes", "awin/main", "1", "2", "3")
+	c2.mustRun("verify", "awin/main", "--old", "--yes")
+	if rec := c2.load().Key("awin/main").Current.Steps[state.ProofOldStep]; rec == nil || len(rec.Overrides) != 0 {
+		t.Errorf("after the revoke, recorded %+v", rec)
+	}
+}

@@ -168,10 +168,11 @@ func (c Change) validate() error {
 	return c.validateTexts()
 }
 
-// validateOverrides checks that only a check sets rules aside, and only known ones.
+// validateOverrides checks that only a check (or a check run, which checks the step
+// when it passes) sets rules aside, and only known ones.
 func (c Change) validateOverrides() error {
-	if len(c.Overrides) > 0 && c.Kind != Check {
-		return c.invalid("only a check can override a safety rule")
+	if len(c.Overrides) > 0 && c.Kind != Check && c.Kind != RunCheck {
+		return c.invalid("only a check or a check run can override a safety rule")
 	}
 	for _, o := range c.Overrides {
 		if !o.known() {

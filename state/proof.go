@@ -166,7 +166,12 @@ func (c Change) recordRun(rec *StepRecord, at time.Time) bool {
 	if run.Passed() {
 		rec.CheckedAt = &at
 		rec.SkippedAt, rec.SkipReason = nil, ""
-		rec.Overrides, rec.OverriddenBy = nil, ""
+		// A check_old passed before the revoke step was done sets the caution aside,
+		// as a check would: the record shows the proof came first.
+		rec.Overrides, rec.OverriddenBy = normalOverrides(c.Overrides), ""
+		if rec.Overrides != nil {
+			rec.OverriddenBy = c.By
+		}
 	}
 	return true
 }

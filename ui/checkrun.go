@@ -201,6 +201,10 @@ func (m checklistModel) checkOutput(msg checkOutputMsg) (checklistModel, tea.Cmd
 	}
 	c := m.change(state.RunCheck, v.step, "")
 	c.Run = rec
+	if v.fact == catalog.FactOldKey && m.src.RevokeCaution(m.handled) != "" {
+		// Run before the revoke step, as the y/N cautioned: recorded as set aside.
+		c.Overrides = []state.Override{state.OverrideCaution}
+	}
 	if v.passed {
 		v.checked = true
 		return m.emitWithStatus(fmt.Sprintf("check of step %d", v.step+1), fmt.Sprintf("Check %s: step %d checked.", rec.Outcome(), v.step+1), c)

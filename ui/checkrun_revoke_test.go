@@ -5,13 +5,15 @@ import (
 	"testing"
 
 	"github.com/rotatetui/rotatetui/catalog"
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // Before the revoke step is done, the y/N of check_old cautions that a refusal may
 // not be the revoke's doing; it still runs on y. Once the step is done, no caution.
 func TestCheckOldBeforeTheRevokeIsCautioned(t *testing.T) {
 	const caution = "Caution: step 2, which revokes the old key, is not done yet: a refusal now may not be the revoke's doing. Run check_old?"
-	m := proofModel(t, newMemStore(), catalog.VerifyOffered, "", "exit 22", nil)
+	store := newMemStore()
+	m := proofModel(t, store, catalog.VerifyOffered, "", "exit 22", nil)
 	m = press(t, m, "G", "v")
 	if view := m.View(); !strings.Contains(strings.Join(strings.Fields(view), " "), caution) || m.checklist.prompt.kind != confirmCheck {
 		t.Fatalf("no caution in the y/N:\n%s", view)
@@ -19,6 +21,10 @@ func TestCheckOldBeforeTheRevokeIsCautioned(t *testing.T) {
 	m = press(t, m, "y")
 	if view := m.View(); !strings.Contains(view, "check_old of step 5: passed (exit 22)") {
 		t.Errorf("the check did not run after the caution:\n%s", view)
+	}
+	// Recorded with the caution set aside, as a cautioned check is.
+	if rec := store.snapshot().Key("awin/main").Current.Steps[state.ProofOldStep]; rec == nil || len(rec.Overrides) != 1 || rec.Overrides[0] != state.OverrideCaution {
+		t.Errorf("recorded %+v", rec)
 	}
 
 	m = proofModel(t, newMemStore(), catalog.VerifyOffered, "", "exit 22", nil)
