@@ -399,25 +399,9 @@ func looksSecret(line string) bool {
 func withoutControls(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
-			// CSI: parameters and intermediates up to a final byte @ to ~.
-			i += 2
-			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
-				i++
-			}
-		case c == 0x1b && i+1 < len(s) && s[i+1] == ']':
-			// OSC: up to BEL or ST (ESC \).
-			i += 2
-			for i < len(s) && s[i] != 0x07 && !(s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\') {
-				i++
-			}
-			if i < len(s) && s[i] == 0x1b {
-				i++
-			}
+		switch c := s[i]; {
 		case c == 0x1b:
-			i++ // a two-byte sequence
+			i = escapeEnd(s, i)
 		case c < 0x20 || c == 0x7f:
 			// another control character: dropped
 		default:
@@ -425,6 +409,26 @@ func withoutControls(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// escapeEnd is the index of the last byte of the escape sequence that starts at s[i]
+// (an ESC): a CSI's final byte (@ to ~), an OSC's BEL or ST (ESC \\), else the byte
+// after the ESC.
+func escapeEnd(s string, i int) int {
+	switch {
+	case i+1 < len(s) && s[i+1] == '[':
+		for i += 2; i < len(s) && (s[i] < 0x40 || s[i] > 0x7e); i++ {
+		}
+	case i+1 < len(s) && s[i+1] == ']':
+		for i += 2; i < len(s) && s[i] != 0x07; i++ {
+			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
+				return i + 1
+			}
+		}
+	default:
+		i++
+	}
+	return i
 }
 
 // maxRecorded is the longest output line a record keeps.

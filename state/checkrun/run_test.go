@@ -316,3 +316,23 @@ func TestALeadingTildeOrDashIsNotFilledIn(t *testing.T) {
 		t.Errorf("Fill inside a word: %q, %v", got, err)
 	}
 }
+
+// TestWithoutControls: escape sequences go whole, other control characters go, and
+// the text around them stays.
+func TestWithoutControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                         "plain",
+		"a\x1b[1;31mred\x1b[0m b":       "ared b",
+		"\x1b]0;title\x07after":         "after",
+		"\x1b]52;c;aGk=\x1b\\after":     "after",
+		"x\x1bMy":                       "xy",
+		"tab\there\r\n":                 "tabhere",
+		"unterminated \x1b[31":          "unterminated ",
+		"unterminated osc \x1b]0;title": "unterminated osc ",
+		"ends with \x1b":                "ends with ",
+	} {
+		if got := withoutControls(in); got != want {
+			t.Errorf("withoutControls(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
