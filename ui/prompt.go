@@ -202,25 +202,7 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 				m.prompt.area = areaWithInserted(m.prompt.area, "\n")
 				return m, nil, nil
 			case key.Matches(keyMsg, k.Submit):
-				note := strings.TrimSpace(p.area.Value())
-				if what, secret := state.LooksLikeSecret(note); secret {
-					m.prompt.problem = "Not saved: this looks like " + what + ". rotatetui never stores secrets; edit it out."
-					return m, nil, nil
-				}
-				if p.kind == promptProofNote {
-					if note == "" {
-						example := "curl /me returned 200 with the new key"
-						if m.src.Steps[p.step].Proves == catalog.FactOldKey {
-							example = "curl /me returned 401 with the old key"
-						}
-						m.prompt.problem = "Say how, so the record shows it (e.g. \"" + example + "\"), or esc to leave the step open."
-						return m, nil, nil
-					}
-					m.prompt = prompt{}
-					return m.checkWithNote(p.step, p.next, note)
-				}
-				m.prompt = prompt{}
-				return m.emitWithStatus(fmt.Sprintf("note on step %d", p.step+1), "Note added.", m.change(state.SetNote, p.step, note))
+				return m.submitNote(p)
 			}
 		}
 		var cmd tea.Cmd
@@ -241,6 +223,30 @@ func (m checklistModel) updatePrompt(msg tea.Msg) (checklistModel, tea.Cmd, even
 		m.prompt.input, cmd = updatedInput(m.prompt.input, msg)
 		return m, cmd, nil
 	}
+}
+
+// submitNote records the note typed into p: a step's note, or, on a proof step
+// checked by hand (promptProofNote), the note that checks it, which may not be empty.
+func (m checklistModel) submitNote(p prompt) (checklistModel, tea.Cmd, event) {
+	note := strings.TrimSpace(p.area.Value())
+	if what, secret := state.LooksLikeSecret(note); secret {
+		m.prompt.problem = "Not saved: this looks like " + what + ". rotatetui never stores secrets; edit it out."
+		return m, nil, nil
+	}
+	if p.kind != promptProofNote {
+		m.prompt = prompt{}
+		return m.emitWithStatus(fmt.Sprintf("note on step %d", p.step+1), "Note added.", m.change(state.SetNote, p.step, note))
+	}
+	if note == "" {
+		example := "curl /me returned 200 with the new key"
+		if m.src.Steps[p.step].Proves == catalog.FactOldKey {
+			example = "curl /me returned 401 with the old key"
+		}
+		m.prompt.problem = "Say how, so the record shows it (e.g. \"" + example + "\"), or esc to leave the step open."
+		return m, nil, nil
+	}
+	m.prompt = prompt{}
+	return m.checkWithNote(p.step, p.next, note)
 }
 
 func (m checklistModel) submitText(p prompt) (checklistModel, tea.Cmd, event) {
