@@ -25,7 +25,9 @@ func pgSandbox(t *testing.T) (s *sandbox, store func() state.Backend, url string
 	t.Helper()
 	url = pgServer.URL(t)
 	s = newSandbox(t)
-	s.env = append(s.env, "ROTATETUI_STATE="+url)
+	// A save while the server is down fails after one short retry, so the screen
+	// says so (and retries on its own schedule) without two seconds of waiting.
+	s.env = append(s.env, "ROTATETUI_STATE="+url, "ROTATETUI_TEST_PG_RETRY=50ms")
 	return s, func() state.Backend {
 		t.Helper()
 		db, err := state.NewPGStore(url, t.TempDir())

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -109,10 +108,11 @@ check_old = "echo $$ > $HOME/pgid; sh -c 'trap \"\" TERM; sleep 400' & echo $! >
 				term.keys(quit)
 				term.exited()
 			}
-			// Killed, they are reaped by init soon after (a zombie still answers kill 0).
-			for _, p := range []int{-pgid, child} {
+			// Killed, they may wait a while to be reaped: a zombie no longer runs.
+			alive := map[int]func() bool{-pgid: func() bool { return groupRunning(pgid) }, child: func() bool { return running(child) }}
+			for p, isAlive := range alive {
 				deadline := time.Now().Add(5 * time.Second)
-				for !errors.Is(syscall.Kill(p, 0), syscall.ESRCH) {
+				for isAlive() {
 					if time.Now().After(deadline) {
 						t.Errorf("after %s, %d (a negative number: the group) is still there", quit, p)
 						_ = syscall.Kill(p, syscall.SIGKILL)

@@ -227,6 +227,29 @@ func running(pid int) bool {
 	return end < 0 || end+2 >= len(stat) || stat[end+2] != 'Z'
 }
 
+// groupRunning reports whether a process of the process group pgid is running (a
+// zombie, killed and waiting to be reaped, is not), from /proc.
+func groupRunning(pgid int) bool {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		end := strings.LastIndexByte(string(stat), ')')
+		if err != nil || end < 0 {
+			continue
+		}
+		// After the name: state, ppid, pgrp.
+		fields := strings.Fields(string(stat[end+1:]))
+		if len(fields) >= 3 && fields[2] == strconv.Itoa(pgid) && fields[0] != "Z" {
+			return true
+		}
+	}
+	return false
+}
+
 func (term *terminal) tmux(args ...string) string {
 	term.t.Helper()
 	out, err := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()

@@ -248,4 +248,9 @@ func init() {
 	if d, err := time.ParseDuration(os.Getenv("ROTATETUI_TEST_LOCK_TIMEOUT")); err == nil {
 		storeOptions = append(storeOptions, state.WithLockTimeout(d))
 	}
+	// A database server that is down fails a save after one retry this long rather
+	// than after two seconds of them.
+	if d, err := time.ParseDuration(os.Getenv("ROTATETUI_TEST_PG_RETRY")); err == nil {
+		storeOptions = append(storeOptions, state.WithRetryDelays(d))
+	}
 }

@@ -37,6 +37,11 @@ func newCLI(t *testing.T) *cli {
 	// These tests count the catalog's steps; proof steps are proof_test.go's.
 	defaultVerify = catalog.VerifyOff
 	t.Cleanup(func() { defaultVerify = catalog.VerifyOffered })
+	// A database server that is not there fails a command at once, not after two
+	// seconds of retries.
+	old := storeOptions
+	storeOptions = append(slices.Clone(old), state.WithRetryDelays(10*time.Millisecond))
+	t.Cleanup(func() { storeOptions = old })
 	return &cli{t: t, home: home}
 }
 

@@ -124,7 +124,8 @@ func redactURL(spec string) string {
 // leaves out comes from libpq's environment variables, PGHOST, PGUSER, PGDATABASE,
 // PGSSLMODE, PGPASSFILE, and ~/.pgpass, as pgx reads them). localDir is the user's
 // state directory, where the journal and rescue files go. opts configure the journal
-// as they do a file store's (WithJournalKept). It does no I/O.
+// as they do a file store's (WithJournalKept), and the retries (WithRetryDelays). It
+// does no I/O.
 func NewPGStore(spec, localDir string, opts ...Option) (*PGStore, error) {
 	name := redactURL(spec)
 	cfg, err := pgx.ParseConfig(spec)
@@ -134,6 +135,9 @@ func NewPGStore(spec, localDir string, opts ...Option) (*PGStore, error) {
 	s := &PGStore{name: name, cfg: cfg, password: cfg.Password, passfile: passfileFor(spec),
 		retryDelays: []time.Duration{100 * time.Millisecond, 400 * time.Millisecond, 1500 * time.Millisecond}}
 	s.jr = NewStore(filepath.Join(localDir, s.localName()), opts...)
+	if s.jr.pgRetry != nil {
+		s.retryDelays = s.jr.pgRetry
+	}
 	s.pool = &connPool{connect: s.connect, idle: make(chan *pgx.Conn, pgMaxConns), slots: make(chan struct{}, pgMaxConns)}
 	return s, nil
 }

@@ -598,7 +598,7 @@ func TestPGConnectErrorSaysACauseOnce(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now: connection refused, twice
-	s, err := NewPGStore("postgres://ana@"+addr+"/x?sslmode=prefer&connect_timeout=2", t.TempDir())
+	s, err := NewPGStore("postgres://ana@"+addr+"/x?sslmode=prefer&connect_timeout=2", t.TempDir(), WithRetryDelays())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,10 @@ type Store struct {
 
 	keepFailed bool         // see WithJournalKept
 	held       *heldEntries // shared by the copies resolved makes
+
+	// pgRetry, set by WithRetryDelays, is for a database store whose journal this
+	// store is: the waits between its attempts (nil: its default).
+	pgRetry []time.Duration
 }
 
 // Option configures a Store.
@@ -54,6 +58,14 @@ func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTim
 // hooks switched on (see main.go).
 func WithoutLockingForTests(raceDelay time.Duration) Option {
 	return func(s *Store) { s.noLock, s.raceDelay = true, raceDelay }
+}
+
+// WithRetryDelays sets the waits between a database store's attempts at a
+// transaction the server could not run (see PGStore); none: one attempt. The file
+// store has no use for it. Tests shorten them so that a server that is down fails a
+// save in milliseconds rather than in two seconds.
+func WithRetryDelays(delays ...time.Duration) Option {
+	return func(s *Store) { s.pgRetry = append([]time.Duration{}, delays...) }
 }
 
 // WithMaxFileSize sets the most bytes a state file may hold before it is refused
