@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rotatetui/rotatetui/state"
 )
 
 // TestCheckLeavesSomeoneElsesRotationAlone: a key another actor is rotating is not
@@ -38,5 +40,22 @@ func TestCheckLeavesSomeoneElsesRotationAlone(t *testing.T) {
 	c.mustRun("reset", "--join", "snowflake")
 	if cur := c.load().Key("snowflake").Current; cur != nil {
 		t.Errorf("reset --join left %+v in progress", cur)
+	}
+}
+
+// TestVerifyLeavesSomeoneElsesRotationAlone: verify records on the rotation in
+// progress, so on one someone else started it runs nothing without --join.
+func TestVerifyLeavesSomeoneElsesRotationAlone(t *testing.T) {
+	c := proofCLI(t, "", "exit 22")
+	c.at(testClock).mustRun("--actor", "ana@laptop", "check", "--yes", "awin/main", "1", "2", "3")
+	out, errOut, code := c.run("verify", "awin/main", "--old", "--yes")
+	if code != exitFailed || !strings.Contains(errOut, "ana@laptop started rotating Awin · main") || !strings.Contains(errOut, "--join") || strings.Contains(errOut, "runs:") {
+		t.Errorf("without --join: exit %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := c.run("verify", "awin/main", "--old", "--yes", "--join"); code != exitOK || !strings.Contains(out, "checked step 5") {
+		t.Errorf("with --join: exit %d\n%s%s", code, out, errOut)
+	}
+	if rec := c.load().Key("awin/main").Current.Steps[state.ProofOldStep]; rec == nil || rec.By != "cli@test" {
+		t.Errorf("recorded %+v", rec)
 	}
 }

@@ -25,7 +25,7 @@ Usage:
   rotatetui status [KEY...] [--json] [--check [--require-proof [--since 7d]]]
                                      every key (or those named): state, progress,
                                      last rotated, next due; in the order of the list
-  rotatetui verify KEY [--new|--old] [--yes]
+  rotatetui verify KEY [--new|--old] [--yes] [--join]
                                      run the key's check_new / check_old (keys.toml)
                                      and record the result on its proof step
   rotatetui verify --old --all [--since 30d]
@@ -84,8 +84,9 @@ Command flags (also anywhere on the line):
   check --note TEXT  how you verified it, recorded as the note of each proof step
                      checked (New key works, Old key refused, a source's verify
                      step); needed for one with no note yet (else refused, exit 2)
-  check --join       act on a rotation someone else started (also uncheck, reset);
-                     without it, a key another actor is rotating is left alone, exit 1
+  check --join       act on a rotation someone else started (also uncheck, reset,
+                     verify); without it, a key another actor is rotating is left
+                     alone, exit 1
   status --check     exit 1 if a key is overdue or a rotation has been in
                      progress for more than 7 days (which, on stderr); else 0
   status --require-proof

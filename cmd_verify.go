@@ -34,6 +34,7 @@ var verifyFlags = []flag{
 	{names: []string{"--all"}, set: func(o *options, _ string) error { o.verifyAll, o.key.all = true, true; return nil }},
 	{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
 	sinceFlag,
+	joinFlag,
 }
 
 // defaultVerifyWindow is how far back verify --old --all looks without --since.
@@ -69,6 +70,11 @@ func runVerify(e *env) int {
 	}
 	if err := trustChecks(ref.key); err != nil {
 		return e.failErr(exitUsage, err)
+	}
+	// The runs are recorded on the rotation in progress: someone else's is left
+	// alone without --join, as check leaves it.
+	if code, ok := e.refuseClaimed(ref, e.st.Key(ref.key.ID)); !ok {
+		return code
 	}
 	worst := exitOK
 	for _, f := range facts {
@@ -246,7 +252,7 @@ func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) int {
 	}
 	started := cur.StartedAt
 	c := state.Change{Kind: state.RunCheck, Key: ref.key.ID, Step: ref.src.Steps[i].Key, Steps: ref.src.StepKeys(),
-		At: e.now().UTC(), By: actor(e.opts), Run: rec, Started: &started}
+		At: e.now().UTC(), By: actor(e.opts), Run: rec, Started: &started, IfUnclaimed: !e.opts.join}
 	if e.revokeCaution(ref, f) != "" {
 		// Run before the revoke step: recorded as a caution set aside.
 		c.Overrides = []state.Override{state.OverrideCaution}
@@ -254,6 +260,9 @@ func (e *env) recordRun(ref keyRef, f catalog.Fact, rec *state.CheckRun) int {
 	after, err := e.store.Apply(c)
 	if err != nil {
 		return e.fail(exitFailed, "%s: the run was not recorded: %v", name, err)
+	}
+	if code, ok := e.lostClaimRace(ref, after.Key(ref.key.ID)); !ok {
+		return code
 	}
 	what := "recorded on"
 	if rec.Passed() {

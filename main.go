@@ -64,6 +64,10 @@ type command struct {
 	run     func(e *env) int
 }
 
+// joinFlag is --join of the commands that act on a key's rotation (check, uncheck,
+// reset, verify): act on one someone else started (see claim.go).
+var joinFlag = flag{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }}
+
 // commands is every command, in the order --help lists them.
 var commands = []command{
 	{name: "", needs: needState, writes: true, screen: true, run: runUI},
@@ -71,10 +75,10 @@ var commands = []command{
 		{names: []string{"--force"}, set: func(o *options, _ string) error { o.force = true; return nil }},
 		{names: []string{"-y", "--yes"}, set: func(o *options, _ string) error { o.yes = true; return nil }},
 		{names: []string{"--note"}, value: true, set: setCheckNote},
-		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
+		joinFlag,
 	}},
 	{name: "uncheck", usage: "KEY STEP...", needs: needState, writes: true, remindsRescue: true, run: runCheck, flags: []flag{
-		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
+		joinFlag,
 	}},
 	{name: "status", needs: needState, json: true, quick: true, run: runStatus, flags: []flag{
 		{names: []string{"--check"}, set: func(o *options, _ string) error { o.check = true; return nil }},
@@ -90,7 +94,7 @@ var commands = []command{
 		{names: []string{"-o", "--output"}, value: true, set: func(o *options, v string) error { o.output = v; return nil }},
 	}},
 	{name: "reset", usage: "KEY", needs: needState, writes: true, json: true, remindsRescue: true, run: runReset, flags: []flag{
-		{names: []string{"--join"}, set: func(o *options, _ string) error { o.join = true; return nil }},
+		joinFlag,
 	}},
 	{name: "rotated", usage: "KEY... --on DATE", needs: needState, writes: true, json: true, remindsRescue: true, run: runRotated, flags: []flag{
 		{names: []string{"--on"}, value: true, set: func(o *options, v string) error { o.on = v; return nil }},

@@ -66,7 +66,7 @@ func (m checklistModel) claimText() string {
 // joinGated reports whether msg acts on the rotation: the keys that, on someone else's
 // rotation, ask first whether to join it.
 func joinGated(msg tea.KeyMsg, k *keyMap) bool {
-	return key.Matches(msg, k.Toggle, k.ToggleNext, k.Note, k.Skip, k.Reset)
+	return key.Matches(msg, k.Toggle, k.ToggleNext, k.Note, k.Skip, k.Reset, k.Verify)
 }
 
 // askToJoin asks whether to act on someone else's rotation, keeping the key that was

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rotatetui/rotatetui/catalog"
 	"github.com/rotatetui/rotatetui/state"
 )
 
@@ -159,5 +160,29 @@ func TestLosingTheClaimRaceSaysWhoWasFirst(t *testing.T) {
 	}
 	if len(kept) != 1 || kept[0].Text != "asked Jo" {
 		t.Errorf("kept %+v, want the note's text", kept)
+	}
+}
+
+// TestVOnSomeoneElsesRotationAsksToJoin: running a check records on the rotation, so
+// on someone else's it asks first, as every other action does.
+func TestVOnSomeoneElsesRotationAsksToJoin(t *testing.T) {
+	store := newMemStore()
+	c := state.Change{Kind: state.Check, Key: "awin/main", Step: "api-credentials", Steps: []string{"api-credentials", "revoke-token", "reconnect", catalog.ProofNewStep, catalog.ProofOldStep}, At: fixedNow.Add(-time.Minute), By: "ana@laptop"}
+	if _, err := c.Apply(store.st); err != nil {
+		t.Fatal(err)
+	}
+	m := proofModel(t, store, catalog.VerifyOffered, "", "exit 22", nil)
+	m = press(t, m, "G", "v")
+	if m.checklist.prompt.kind != confirmJoin {
+		t.Fatalf("v on ana's rotation did not ask to join (prompt %v):\n%s", m.checklist.prompt.kind, m.View())
+	}
+	m = press(t, m, "y")
+	if m.checklist.prompt.kind != confirmCheck {
+		t.Fatalf("after joining, v did not go on to its y/N (prompt %v):\n%s", m.checklist.prompt.kind, m.View())
+	}
+	m = press(t, m, "y")
+	rec := store.snapshot().Key("awin/main").Current.Steps[state.ProofOldStep]
+	if rec == nil || rec.CheckedAt == nil || rec.By != "tester@host" {
+		t.Errorf("after joining, the check recorded %+v", rec)
 	}
 }
