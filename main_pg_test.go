@@ -149,12 +149,7 @@ func TestStateCopyRefusesNUL(t *testing.T) {
 // that read the table, with advice about that row, but not the export, which is made
 // from the event log and names the row it could not read.
 func TestExportDespiteADamagedRow(t *testing.T) {
-	c := newCLI(t)
-	url := pgServer.URL(t)
-	t.Setenv("ROTATETUI_STATE", url)
-	c.mustRun("check", "--yes", "awin", "1", "2", "3") // a completed rotation
-	c.mustRun("check", "snowflake", "1")
-	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	c, url, db := cliOnTwoRotations(t)
 	pgServer.SQL(t, db, `UPDATE rotatetui_keys SET state = '{"bogus": 1}' WHERE key_id = 'awin'`)
 
 	_, errOut, code := c.run("status")
@@ -198,12 +193,7 @@ func TestExportDespiteADamagedRow(t *testing.T) {
 // hand is still exported as recorded, from the append-only events, and the export
 // says which key's row differs.
 func TestExportFromTheDatabaseFollowsItsEventLog(t *testing.T) {
-	c := newCLI(t)
-	url := pgServer.URL(t)
-	t.Setenv("ROTATETUI_STATE", url)
-	c.mustRun("check", "--yes", "awin", "1", "2", "3") // a completed rotation
-	c.mustRun("check", "snowflake", "1")
-	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	c, _, db := cliOnTwoRotations(t)
 	pgServer.SQL(t, db, `UPDATE rotatetui_keys SET state = state - 'history' WHERE key_id = 'awin'`)
 	if out := c.mustRun("history", "awin"); strings.Contains(out, "completed") {
 		t.Fatalf("the hand edit did not take (history reads the table):\n%s", out)
@@ -281,4 +271,16 @@ func TestSSLModeRequireAgainstAServerWithoutTLS(t *testing.T) {
 	if got := loadAdvice(db, refused); !strings.Contains(got, "does not offer TLS") || strings.Contains(got, "Check that the server is up") {
 		t.Errorf("advice %q", got)
 	}
+}
+
+// cliOnTwoRotations is a CLI on a fresh database (also its $ROTATETUI_STATE) holding a
+// completed rotation of awin and one of Snowflake in progress; db is the database's
+// name, for SQL by hand.
+func cliOnTwoRotations(t *testing.T) (c *cli, url, db string) {
+	c = newCLI(t)
+	url = pgServer.URL(t)
+	t.Setenv("ROTATETUI_STATE", url)
+	c.mustRun("check", "--yes", "awin", "1", "2", "3") // a completed rotation
+	c.mustRun("check", "snowflake", "1")
+	return c, url, url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
 }
